@@ -1,0 +1,79 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const FERRETDB_VERSION = 'v1.24.2';
+const MODULE = 'github.com/FerretDB/FerretDB';
+
+/** A failure the user can act on, told in one sentence (never a stack trace). */
+export class EmbeddedDatabaseUnavailable extends Error {
+  override name = 'EmbeddedDatabaseUnavailable';
+}
+
+/** Where the binary lives: `FERRETDB_BIN`, else a per-user cache shared by every clone. */
+export function ferretdbBinaryPath(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.FERRETDB_BIN) return env.FERRETDB_BIN;
+  const cacheRoot = env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return join(cacheRoot, 'chatwidget', `ferretdb-${FERRETDB_VERSION}`, 'ferretdb');
+}
+
+function run(cmd: string, args: string[], cwd?: string, extraEnv: NodeJS.ProcessEnv = {}) {
+  const result = spawnSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, ...extraEnv },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.error || result.status !== 0) {
+    const detail = (result.stderr || result.error?.message || '').trim().split('\n').slice(-3).join(' ');
+    throw new EmbeddedDatabaseUnavailable(
+      `Building the embedded database (FerretDB ${FERRETDB_VERSION}) failed at \`${cmd} ${args[0]}\`: ${detail}`,
+    );
+  }
+  return result.stdout;
+}
+
+/**
+ * Returns the path of a working FerretDB binary, building it from its Go module when missing.
+ *
+ * Plain `go install` yields a binary that panics at start because the module zip lacks
+ * `build/version/version.txt`; so the module is copied out, the file written, and built.
+ * Safe to run twice at once: each build works in its own folder and is moved into place atomically.
+ */
+export function ensureFerretdbBinary(env: NodeJS.ProcessEnv = process.env, log: (line: string) => void = () => {}): string {
+  const target = ferretdbBinaryPath(env);
+  if (existsSync(target)) return target;
+  if (env.FERRETDB_BIN) {
+    throw new EmbeddedDatabaseUnavailable(
+      `FERRETDB_BIN points at ${target}, which does not exist; fix it or set MONGODB_URI to use MongoDB.`,
+    );
+  }
+  const go = spawnSync('go', ['version'], { encoding: 'utf8' });
+  if (go.error || go.status !== 0) {
+    throw new EmbeddedDatabaseUnavailable(
+      'The embedded database needs Go 1.24+ to build once (it was not found): install Go, or set MONGODB_URI to use MongoDB.',
+    );
+  }
+  log(`Building the embedded database (FerretDB ${FERRETDB_VERSION}) once into ${target}; this takes about a minute.`);
+  const info = JSON.parse(run('go', ['mod', 'download', '-json', `${MODULE}@${FERRETDB_VERSION}`])) as { Dir?: string };
+  if (!info.Dir) throw new EmbeddedDatabaseUnavailable('Go did not report where it downloaded FerretDB.');
+
+  const work = join(tmpdir(), `ferretdb-build-${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    cpSync(info.Dir, work, { recursive: true });
+    run('chmod', ['-R', 'u+w', work]);
+    writeFileSync(join(work, 'build', 'version', 'version.txt'), FERRETDB_VERSION);
+    const dir = join(target, '..');
+    mkdirSync(dir, { recursive: true });
+    const partial = `${target}.${process.pid}.partial`;
+    run('go', ['build', '-trimpath', '-buildvcs=false', '-o', partial, './cmd/ferretdb'], work, { CGO_ENABLED: '0' });
+    chmodSync(partial, 0o755);
+    renameSync(partial, target);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  log('Embedded database built.');
+  return target;
+}

@@ -1,0 +1,31 @@
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Connection } from 'mongoose';
+import { inject } from 'vitest';
+import { connectMongo } from '../db/database.js';
+
+/** The name of a test file's own database, derived from its path so files never share data. */
+export function testDatabaseName(fileUrl: string): string {
+  const path = fileURLToPath(fileUrl);
+  const stem = basename(path)
+    .replace(/\.test\.tsx?$/, '')
+    .replace(/[^a-zA-Z0-9_-]/g, '_')
+    .slice(0, 40);
+  const hash = createHash('sha1').update(path).digest('hex').slice(0, 8);
+  return `t_${stem}_${hash}`;
+}
+
+export function testDatabaseUri(fileUrl: string): string {
+  const base = new URL(inject('mongoBaseUri'));
+  base.pathname = `/${testDatabaseName(fileUrl)}`;
+  base.searchParams.set('directConnection', 'true');
+  return base.toString();
+}
+
+/** Connects to this test file's database, emptied first. Pass `import.meta.url`. */
+export async function openTestDatabase(fileUrl: string): Promise<Connection> {
+  const connection = await connectMongo(testDatabaseUri(fileUrl));
+  await connection.dropDatabase();
+  return connection;
+}

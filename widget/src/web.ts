@@ -1,0 +1,2 @@
+// Script-tag entry. Placeholder until the widget lands (issue 6).
+export {};
