@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { Cursor, Id, Limit, Rating, Timestamp } from './common.js';
+import { ImageRef, Message } from './messages.js';
+
+const BoolString = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+export const ConversationListQuery = z.strictObject({
+  siteId: Id.optional(),
+  q: z.string().trim().min(1).max(200).optional(),
+  from: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+  to: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+  hasImages: BoolString.optional(),
+  rating: Rating.optional(),
+  limit: Limit,
+  cursor: Cursor.optional(),
+});
+export type ConversationListQuery = z.input<typeof ConversationListQuery>;
+
+export const AdminConversation = z.object({
+  id: Id,
+  siteId: Id,
+  visitorId: Id,
+  title: z.string(),
+  /** The visitor's first message, for list rows. */
+  firstQuestion: z.string(),
+  messageCount: z.number().int(),
+  hasImages: z.boolean(),
+  /** The first image, for a list-row thumbnail. */
+  thumbnailUrl: z.string().nullable(),
+  ratingUp: z.number().int(),
+  ratingDown: z.number().int(),
+  pageUrl: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  locale: z.string().nullable(),
+  user: z.object({ id: z.string(), name: z.string().nullable(), email: z.string().nullable() }).nullable(),
+  lastMessageAt: Timestamp,
+  createdAt: Timestamp,
+});
+export type AdminConversation = z.infer<typeof AdminConversation>;
+
+export const AdminConversationDetail = AdminConversation.extend({ messages: z.array(Message) });
+export type AdminConversationDetail = z.infer<typeof AdminConversationDetail>;
+
+export const ImageListQuery = z.strictObject({
+  siteId: Id.optional(),
+  from: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+  to: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+  limit: Limit,
+  cursor: Cursor.optional(),
+});
+export type ImageListQuery = z.input<typeof ImageListQuery>;
+
+export const AdminImage = ImageRef.extend({
+  siteId: Id,
+  conversationId: Id.nullable(),
+  bytes: z.number().int(),
+  createdAt: Timestamp,
+});
+export type AdminImage = z.infer<typeof AdminImage>;
+
+export const StatsQuery = z.strictObject({
+  siteId: Id.optional(),
+  days: z.coerce.number().int().min(1).max(365).default(30),
+});
+export type StatsQuery = z.input<typeof StatsQuery>;
+
+export const Stats = z.object({
+  days: z.array(
+    z.object({ date: z.iso.date(), conversations: z.number().int(), messages: z.number().int(), images: z.number().int() }),
+  ),
+  ratings: z.object({ up: z.number().int(), down: z.number().int() }),
+  totals: z.object({ conversations: z.number().int(), messages: z.number().int(), images: z.number().int() }),
+});
+export type Stats = z.infer<typeof Stats>;
+
+/** What the dashboard asks first: how to sign in. */
+export const AuthConfig = z.object({
+  mode: z.enum(['clerk', 'local']),
+  clerkPublishableKey: z.string().nullable(),
+});
+export type AuthConfig = z.infer<typeof AuthConfig>;
+
+export const Me = z.object({
+  tenantId: z.string(),
+  role: z.enum(['admin', 'member']),
+  userId: z.string().nullable(),
+});
+export type Me = z.infer<typeof Me>;

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { Id, MessageStatus, Rating, Timestamp } from './common.js';
+
+export const ImageRef = z.object({
+  id: Id,
+  url: z.string(),
+  thumbnailUrl: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  mimeType: z.string(),
+});
+export type ImageRef = z.infer<typeof ImageRef>;
+
+export const Message = z.object({
+  id: Id,
+  conversationId: Id,
+  role: z.enum(['user', 'assistant']),
+  text: z.string(),
+  status: MessageStatus,
+  /** Why an answer is `error` or `stopped` (e.g. `model_rate_limited`, `model_blocked`). */
+  errorCode: z.string().nullable(),
+  clientMessageId: z.string().nullable(),
+  images: z.array(ImageRef),
+  feedback: Rating.nullable(),
+  model: z.string().nullable(),
+  usage: z.object({ inputTokens: z.number().int(), outputTokens: z.number().int() }).nullable(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type Message = z.infer<typeof Message>;
+
+export const SendMessage = z
+  .strictObject({
+    text: z.string().max(8000).default(''),
+    imageIds: z.array(Id).max(4).default([]),
+    clientMessageId: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9_-]+$/),
+  })
+  .refine((body) => body.text.trim().length > 0 || body.imageIds.length > 0, {
+    message: 'a message needs text or at least one image',
+    path: ['text'],
+  });
+export type SendMessage = z.input<typeof SendMessage>;
+
+export const Feedback = z.strictObject({ rating: Rating.nullable() });
+export type Feedback = z.infer<typeof Feedback>;
+
+/** The events of the send stream (`text/event-stream`), in order: message, delta*, done | error. */
+export interface SendStreamEvents {
+  /** The stored user message. */
+  message: Message;
+  delta: { text: string };
+  /** The stored final assistant message (`complete`). */
+  done: Message;
+  /** The error shape, with the stored assistant message when one was created. */
+  error: { error: { code: string; message: string }; message?: Message };
+}

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { Id, Timestamp } from './common.js';
+
+const Origin = z
+  .string()
+  .max(200)
+  .regex(
+    /^https?:\/\/[^/\s?#]+$/,
+    'must be an origin such as https://example.com (no path); a leading *. is allowed for subdomains',
+  )
+  .or(z.string().regex(/^https?:\/\/\*\.[^/\s?#*]+$/));
+
+export const HexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #2563eb');
+
+export const SiteLook = z.strictObject({
+  title: z.string().trim().min(1).max(60),
+  accentColor: HexColor,
+  position: z.enum(['bottom-right', 'bottom-left']),
+  greeting: z.string().max(500),
+  starterPrompts: z.array(z.string().trim().min(1).max(120)).max(4),
+  zIndex: z.number().int().min(0).max(2147483647),
+});
+export type SiteLook = z.infer<typeof SiteLook>;
+
+export const FaqEntry = z.strictObject({
+  question: z.string().trim().min(1).max(500),
+  answer: z.string().trim().min(1).max(4000),
+});
+export type FaqEntry = z.infer<typeof FaqEntry>;
+
+/** A site as admins see it. */
+export const Site = z.object({
+  id: Id,
+  name: z.string(),
+  publicKey: z.string(),
+  allowedOrigins: z.array(z.string()),
+  look: SiteLook,
+  persona: z.string(),
+  model: z.string().nullable(),
+  temperature: z.number(),
+  faq: z.array(FaqEntry),
+  /** HMAC-SHA256 key for `identify({ userHash })`; `null` when identity verification is off. */
+  identitySecret: z.string().nullable(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type Site = z.infer<typeof Site>;
+
+export const SiteCreate = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  allowedOrigins: z.array(Origin).max(50).default([]),
+  look: SiteLook.partial().optional(),
+  persona: z.string().max(8000).optional(),
+  model: z
+    .string()
+    .max(100)
+    .regex(/^[a-zA-Z0-9._-]+$/)
+    .nullable()
+    .optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  faq: z.array(FaqEntry).max(500).optional(),
+  identityVerification: z.boolean().optional(),
+});
+export type SiteCreate = z.input<typeof SiteCreate>;
+
+export const SiteUpdate = SiteCreate.partial().extend({
+  /** `true` generates a new identity secret (turning verification on). */
+  rotateIdentitySecret: z.boolean().optional(),
+});
+export type SiteUpdate = z.input<typeof SiteUpdate>;
+
+/** What the widget receives about its site: nothing private. */
+export const PublicSiteConfig = z.object({
+  id: Id,
+  name: z.string(),
+  look: SiteLook,
+  identityVerification: z.boolean(),
+});
+export type PublicSiteConfig = z.infer<typeof PublicSiteConfig>;

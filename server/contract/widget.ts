@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { Cursor, Id, Limit, Timestamp } from './common.js';
+import { PublicSiteConfig } from './sites.js';
+
+export const IdentifiedUser = z.strictObject({
+  id: z.string().min(1).max(200),
+  name: z.string().max(200).optional(),
+  email: z.email().max(320).optional(),
+  /** HMAC-SHA256(identitySecret, id) in hex, computed by the site's backend. */
+  userHash: z
+    .string()
+    .regex(/^[a-f0-9]{64}$/i)
+    .optional(),
+});
+export type IdentifiedUser = z.infer<typeof IdentifiedUser>;
+
+export const SessionRequest = z.strictObject({
+  siteKey: z.string().min(1).max(100),
+  /** A token from an earlier session, to resume the same visitor. */
+  visitorToken: z.string().max(2000).optional(),
+  user: IdentifiedUser.optional(),
+  locale: z.string().max(35).optional(),
+});
+export type SessionRequest = z.input<typeof SessionRequest>;
+
+export const SessionResponse = z.object({
+  visitorToken: z.string(),
+  visitorId: Id,
+  expiresAt: Timestamp,
+  site: PublicSiteConfig,
+  user: z.object({ id: z.string(), name: z.string().nullable() }).nullable(),
+});
+export type SessionResponse = z.infer<typeof SessionResponse>;
+
+/** A conversation as its visitor sees it. */
+export const Conversation = z.object({
+  id: Id,
+  siteId: Id,
+  title: z.string(),
+  messageCount: z.number().int(),
+  hasImages: z.boolean(),
+  lastMessageAt: Timestamp,
+  createdAt: Timestamp,
+});
+export type Conversation = z.infer<typeof Conversation>;
+
+export const CreateConversation = z.strictObject({
+  pageUrl: z.url().max(2000).optional(),
+  title: z.string().trim().max(200).optional(),
+});
+export type CreateConversation = z.input<typeof CreateConversation>;
+
+export const ListQuery = z.strictObject({ limit: Limit, cursor: Cursor.optional() });
+export type ListQuery = z.input<typeof ListQuery>;
