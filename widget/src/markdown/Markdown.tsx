@@ -37,7 +37,8 @@ export function Markdown({ text }: { text: string }) {
         for (i++; i < lines.length && /^\s{2,}\S/.test(lines[i]!) && !pattern.test(lines[i]!); i++)
           items.push(`${items.pop()}\n${lines[i]!.trim()}`);
       }
-      const children = items.map((item) => <li>{renderInline(item)}</li>);
+      // biome-ignore lint/suspicious/noArrayIndexKey: a streaming answer only appends, so position is the identity.
+      const children = items.map((item, n) => <li key={n}>{renderInline(item)}</li>);
       const start = ordered ? Number(NUMBERED.exec(line)![1]) : 1;
       blocks.push(ordered ? <ol start={start === 1 ? undefined : start}>{children}</ol> : <ul>{children}</ul>);
     } else if (HEADING.test(line)) {
