@@ -1,6 +1,6 @@
 import type { SendStreamEvents } from '../../../server/contract/index.js';
 import { type ApiContext, authHeaders, endpoint } from './ApiContext.js';
-import { ApiError, networkError, toApiError } from './ApiError.js';
+import { ApiError, isAbort, networkError, toApiError } from './ApiError.js';
 import { readEventStream } from './readEventStream.js';
 
 export type StreamEvent = { [K in keyof SendStreamEvents]: { type: K; data: SendStreamEvents[K] } }[keyof SendStreamEvents];
@@ -30,6 +30,10 @@ export async function streamAnswer(
       if (event !== 'message' && event !== 'delta' && event !== 'done' && event !== 'error') return;
       finished ||= event === 'done' || event === 'error';
       onEvent({ type: event, data: JSON.parse(data) } as StreamEvent);
+    }).catch((error) => {
+      // The answer had started: a failure now is the connection dropping mid-stream.
+      if (isAbort(error) || error instanceof SyntaxError) throw error;
+      finished = false;
     });
   } catch (error) {
     if (error instanceof ApiError || error instanceof SyntaxError) throw error;

@@ -1,0 +1,270 @@
+import type { Conversation, ImageRef, Message, PublicSiteConfig } from '../../../server/contract/index.js';
+
+/**
+ * A scripted stand-in for the widget API at the network edge (an injected `fetch` and XMLHttpRequest), speaking the
+ * documented wire format: JSON bodies, `{"error":{code,message}}` errors, and the answer as a `text/event-stream`
+ * delivered in small uneven chunks with heartbeat comments and CRLF line ends.
+ */
+export function createFakeServer(options: { siteKey?: string; look?: Partial<PublicSiteConfig['look']> } = {}) {
+  const siteKey = options.siteKey ?? 'pk_test';
+  const site: PublicSiteConfig = {
+    id: 'a'.repeat(24),
+    name: 'Acme',
+    identityVerification: false,
+    look: {
+      title: 'Acme help',
+      accentColor: '#2563eb',
+      position: 'bottom-right',
+      greeting: 'Hi! How can we help?',
+      starterPrompts: ['What do you sell?', 'Opening hours?'],
+      zIndex: 2147483000,
+      ...options.look,
+    },
+  };
+  let seq = 0;
+  const id = () => (++seq).toString(16).padStart(24, '0');
+  const now = () => new Date(Date.UTC(2026, 0, 1, 0, 0, seq)).toISOString();
+  const tokens = new Map<string, { visitorId: string; userId: string | null }>();
+  const conversations: (Conversation & { visitorId: string })[] = [];
+  const messages: Message[] = [];
+  const images: ImageRef[] = [];
+
+  const state = {
+    siteKey,
+    site,
+    messages,
+    conversations,
+    images,
+    requests: [] as { method: string; path: string; body: unknown; auth: string | null }[],
+    sessionBodies: [] as Record<string, unknown>[],
+    /** The next answers, in order; when empty, an echo. */
+    answers: [] as string[],
+    /** When set, the answer streams its first delta and then waits for `release()`. */
+    hold: false,
+    /** The next send/retry fails this way: an HTTP error before streaming, or a connection dropped mid-stream. */
+    failNext: null as null | { status: number; code: string } | 'drop' | 'model_error',
+    offline: false,
+    release: () => {},
+    /** Forget every visitor token (as if they expired). */
+    expireTokens: () => tokens.clear(),
+  };
+
+  const json = (status: number, body: unknown) =>
+    new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+  const error = (status: number, code: string, message = code) => json(status, { error: { code, message } });
+
+  const message = (partial: Partial<Message> & Pick<Message, 'conversationId' | 'role' | 'text'>): Message => {
+    const m: Message = {
+      id: id(),
+      status: 'complete',
+      errorCode: null,
+      clientMessageId: null,
+      images: [],
+      feedback: null,
+      model: partial.role === 'assistant' ? 'offline' : null,
+      usage: null,
+      createdAt: now(),
+      updatedAt: now(),
+      ...partial,
+    };
+    messages.push(m);
+    return m;
+  };
+
+  function chunked(text: string, signal: AbortSignal | undefined, produce: (push: (s: string) => void) => Promise<void>) {
+    const encoder = new TextEncoder();
+    return new ReadableStream<Uint8Array>({
+      async start(controller) {
+        const push = (s: string) => {
+          const bytes = encoder.encode(s.replaceAll('\n', '\r\n'));
+          // Uneven chunks, some splitting CRLF and multi-byte characters.
+          for (let at = 0; at < bytes.length; at += 5) controller.enqueue(bytes.slice(at, at + 5));
+        };
+        signal?.addEventListener('abort', () => controller.error(new DOMException('aborted', 'AbortError')));
+        try {
+          push(`: ${text}\n\n`);
+          await produce(push);
+          controller.close();
+        } catch (e) {
+          if (!signal?.aborted) controller.error(e);
+        }
+      },
+    });
+  }
+
+  function answer(conversationId: string, userMessage: Message, signal: AbortSignal | undefined, replacing?: Message) {
+    const fail = state.failNext;
+    state.failNext = null;
+    if (fail && fail !== 'drop' && fail !== 'model_error') return error(fail.status, fail.code);
+    const text = state.answers.shift() ?? `You said: ${userMessage.text}`;
+    const event = (name: string, data: unknown) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
+    const body = chunked('ping', signal, async (push) => {
+      push(event('message', userMessage));
+      const words = text.split(/(?<= )/);
+      push(event('delta', { text: words[0] }));
+      if (state.hold) {
+        await new Promise<void>((resolve) => {
+          state.release = resolve;
+          signal?.addEventListener('abort', () => resolve());
+        });
+      }
+      if (signal?.aborted) {
+        message({ conversationId, role: 'assistant', text: words[0]!, status: 'stopped' });
+        return;
+      }
+      if (fail === 'drop') {
+        // What was sent arrives; then the connection dies and the server keeps the broken answer.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        message({ conversationId, role: 'assistant', text: words[0]!, status: 'error', errorCode: 'client_disconnected' });
+        throw new TypeError('network error');
+      }
+      for (const word of words.slice(1)) push(event('delta', { text: word }));
+      push(': ping\n\n');
+      if (fail === 'model_error') {
+        const stored = message({ conversationId, role: 'assistant', text: '', status: 'error', errorCode: 'model_unavailable' });
+        push(event('error', { error: { code: 'model_unavailable', message: 'The model is unavailable' }, message: stored }));
+        return;
+      }
+      if (replacing) messages.splice(messages.indexOf(replacing), 1);
+      push(event('done', message({ conversationId, role: 'assistant', text })));
+    });
+    return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } });
+  }
+
+  const fetch = async (input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> => {
+    if (state.offline) throw new TypeError('Failed to fetch');
+    const url = new URL(String(input));
+    const path = url.pathname.replace(/^\/v1\/widget\//, '');
+    const method = init.method ?? 'GET';
+    const body = typeof init.body === 'string' ? JSON.parse(init.body) : undefined;
+    const auth = new Headers(init.headers).get('authorization');
+    state.requests.push({ method, path: `${path}${url.search}`, body, auth });
+    if (method === 'POST' && path === 'sessions') {
+      state.sessionBodies.push(body);
+      if (body.siteKey !== siteKey) return error(404, 'site_not_found');
+      const previous = body.visitorToken ? tokens.get(body.visitorToken) : undefined;
+      const visitorId = body.user ? `user-${body.user.id}` : (previous?.visitorId ?? id());
+      const visitorToken = `tok-${id()}`;
+      tokens.set(visitorToken, { visitorId, userId: body.user?.id ?? null });
+      return json(200, {
+        visitorToken,
+        visitorId,
+        expiresAt: '2027-01-01T00:00:00.000Z',
+        site,
+        user: body.user ? { id: body.user.id, name: body.user.name ?? null } : null,
+      });
+    }
+    const visitor = tokens.get(auth?.replace(/^Bearer /, '') ?? '');
+    if (!visitor) return error(401, 'unauthorized');
+    const mine = (cid: string) => conversations.find((c) => c.id === cid && c.visitorId === visitor.visitorId);
+    if (method === 'GET' && path === 'conversations') {
+      const items = conversations.filter((c) => c.visitorId === visitor.visitorId).reverse();
+      return json(200, { items: items.slice(0, Number(url.searchParams.get('limit') ?? 20)), nextCursor: null });
+    }
+    if (method === 'POST' && path === 'conversations') {
+      const c = {
+        id: id(),
+        siteId: site.id,
+        title: '',
+        messageCount: 0,
+        hasImages: false,
+        lastMessageAt: now(),
+        createdAt: now(),
+        visitorId: visitor.visitorId,
+      };
+      conversations.push(c);
+      return json(201, c);
+    }
+    const thread = path.match(/^conversations\/(\w+)\/messages$/);
+    if (thread) {
+      const c = mine(thread[1]!);
+      if (!c) return error(404, 'not_found');
+      if (method === 'GET') return json(200, { items: messages.filter((x) => x.conversationId === c.id), nextCursor: null });
+      const replay = messages.find((x) => x.clientMessageId === body.clientMessageId && x.conversationId === c.id);
+      if (replay) {
+        const answerOf = messages[messages.indexOf(replay) + 1];
+        const text = `event: message\ndata: ${JSON.stringify(replay)}\n\nevent: done\ndata: ${JSON.stringify(answerOf)}\n\n`;
+        return new Response(text, { headers: { 'content-type': 'text/event-stream' } });
+      }
+      if (state.failNext && state.failNext !== 'drop' && state.failNext !== 'model_error')
+        return answer(c.id, messages[0]!, undefined);
+      const imgs = (body.imageIds as string[]).map((i) => images.find((x) => x.id === i)!);
+      const user = message({
+        conversationId: c.id,
+        role: 'user',
+        text: body.text,
+        clientMessageId: body.clientMessageId,
+        images: imgs,
+      });
+      return answer(c.id, user, init.signal ?? undefined);
+    }
+    const m = path.match(/^messages\/(\w+)\/(retry|feedback)$/);
+    if (m) {
+      const target = messages.find((x) => x.id === m[1] && mine(x.conversationId));
+      if (target?.role !== 'assistant') return error(404, 'not_found');
+      if (m[2] === 'feedback') {
+        target.feedback = body.rating;
+        return json(200, target);
+      }
+      if (target.status !== 'error' && target.status !== 'stopped') return error(409, 'not_retryable');
+      const question = messages[messages.indexOf(target) - 1]!;
+      return answer(target.conversationId, question, init.signal ?? undefined, target);
+    }
+    return error(404, 'not_found');
+  };
+
+  /** XMLHttpRequest for `POST images`: reports progress in two steps and answers 201 with an ImageRef. */
+  class FakeXhr {
+    status = 0;
+    responseText = '';
+    upload: { onprogress: ((e: { lengthComputable: boolean; loaded: number; total: number }) => void) | null } = {
+      onprogress: null,
+    };
+    onload: (() => void) | null = null;
+    onerror: (() => void) | null = null;
+    onabort: (() => void) | null = null;
+    private headers: Record<string, string> = {};
+    private aborted = false;
+    open() {}
+    setRequestHeader(name: string, value: string) {
+      this.headers[name] = value;
+    }
+    abort() {
+      this.aborted = true;
+      this.onabort?.();
+    }
+    send(form: FormData) {
+      const file = form.get('file') as File;
+      setTimeout(() => {
+        if (this.aborted) return;
+        if (state.offline) return this.onerror?.();
+        this.upload.onprogress?.({ lengthComputable: true, loaded: file.size / 2, total: file.size });
+        this.upload.onprogress?.({ lengthComputable: true, loaded: file.size, total: file.size });
+        if (!tokens.has(this.headers.authorization?.replace(/^Bearer /, '') ?? '')) {
+          this.status = 401;
+          this.responseText = JSON.stringify({ error: { code: 'unauthorized', message: 'no' } });
+        } else {
+          const ref: ImageRef = {
+            id: id(),
+            url: `/img/${seq}.png`,
+            thumbnailUrl: `/img/${seq}-t.png`,
+            width: 10,
+            height: 10,
+            mimeType: file.type,
+          };
+          images.push(ref);
+          this.status = 201;
+          this.responseText = JSON.stringify(ref);
+        }
+        this.onload?.();
+      }, 5);
+    }
+  }
+
+  return Object.assign(state, {
+    fetch: fetch as typeof globalThis.fetch,
+    XMLHttpRequest: FakeXhr as unknown as typeof XMLHttpRequest,
+  });
+}
+
+export type FakeServer = ReturnType<typeof createFakeServer>;
