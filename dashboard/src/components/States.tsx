@@ -1,0 +1,44 @@
+import type { ReactNode } from 'react';
+import { isApiError } from '../lib/ApiError.js';
+
+export function Loading({ label = 'Loading…' }: { label?: string }) {
+  return (
+    <p className="state state-loading" role="status">
+      <span className="spinner" aria-hidden="true" />
+      {label}
+    </p>
+  );
+}
+
+export function Empty({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="state state-empty">
+      <p className="state-title">{title}</p>
+      {children}
+    </div>
+  );
+}
+
+/** A failed query: the server's safe message and a way to try again. */
+export function ErrorState({
+  error,
+  onRetry,
+  title = 'Something went wrong',
+}: {
+  error: unknown;
+  onRetry?: () => void;
+  title?: string;
+}) {
+  const message = isApiError(error) || error instanceof Error ? error.message : 'Unknown error';
+  return (
+    <div className="state state-error" role="alert">
+      <p className="state-title">{title}</p>
+      <p>{message}</p>
+      {onRetry && (
+        <button type="button" onClick={onRetry}>
+          Try again
+        </button>
+      )}
+    </div>
+  );
+}

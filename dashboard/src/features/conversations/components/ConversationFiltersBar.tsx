@@ -1,0 +1,111 @@
+import { useEffect, useState } from 'react';
+import { type SiteOption, SiteSelect } from '../../../components/SiteSelect.js';
+import { useDebouncedValue } from '../../../lib/useDebouncedValue.js';
+import type { ConversationFilters } from '../api/conversationFilters.js';
+
+export const SEARCH_DEBOUNCE_MS = 300;
+
+/** The filter controls; every change goes straight to `onChange`, except search, which waits for typing to pause. */
+export function ConversationFiltersBar({
+  filters,
+  sites,
+  onChange,
+}: {
+  filters: ConversationFilters;
+  sites: SiteOption[];
+  onChange: (next: ConversationFilters) => void;
+}) {
+  const [search, setSearch] = useState(filters.q ?? '');
+  const debounced = useDebouncedValue(search, SEARCH_DEBOUNCE_MS);
+  // Push the debounced search into the URL; a back/forward that changes `q` flows the other way below.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a settled search text should write the URL
+  useEffect(() => {
+    if ((filters.q ?? '') !== debounced.trim()) onChange({ ...filters, q: debounced.trim() || undefined });
+  }, [debounced]);
+  useEffect(() => {
+    setSearch((current) => (current.trim() === (filters.q ?? '') ? current : (filters.q ?? '')));
+  }, [filters.q]);
+
+  const active = Object.keys(filters).length > 0;
+  return (
+    <form className="filters" aria-label="Filter conversations" onSubmit={(event) => event.preventDefault()}>
+      <div className="field field-grow">
+        <label htmlFor="filter-q">Search</label>
+        <input
+          id="filter-q"
+          type="search"
+          value={search}
+          placeholder="Words in the conversation"
+          onChange={(e) => setSearch(e.target.value)}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor="filter-site">Site</label>
+        <SiteSelect
+          id="filter-site"
+          sites={sites}
+          value={filters.siteId}
+          onChange={(siteId) => onChange({ ...filters, siteId })}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor="filter-from">From</label>
+        <input
+          id="filter-from"
+          type="date"
+          value={filters.from ?? ''}
+          max={filters.to}
+          onChange={(e) => onChange({ ...filters, from: e.target.value || undefined })}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor="filter-to">To</label>
+        <input
+          id="filter-to"
+          type="date"
+          value={filters.to ?? ''}
+          min={filters.from}
+          onChange={(e) => onChange({ ...filters, to: e.target.value || undefined })}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor="filter-images">Images</label>
+        <select
+          id="filter-images"
+          value={filters.hasImages === undefined ? '' : filters.hasImages ? 'yes' : 'no'}
+          onChange={(e) => onChange({ ...filters, hasImages: e.target.value === '' ? undefined : e.target.value === 'yes' })}
+        >
+          <option value="">Any</option>
+          <option value="yes">With images</option>
+          <option value="no">Without images</option>
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="filter-rating">Rating</label>
+        <select
+          id="filter-rating"
+          value={filters.rating ?? ''}
+          onChange={(e) =>
+            onChange({ ...filters, rating: e.target.value === 'up' || e.target.value === 'down' ? e.target.value : undefined })
+          }
+        >
+          <option value="">Any</option>
+          <option value="up">Rated helpful</option>
+          <option value="down">Rated unhelpful</option>
+        </select>
+      </div>
+      {active && (
+        <button
+          type="button"
+          className="link-button"
+          onClick={() => {
+            setSearch('');
+            onChange({});
+          }}
+        >
+          Clear filters
+        </button>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,90 @@
+import { useState } from 'react';
+import type { ImageRef } from '../../../../../server/contract/index.js';
+import { Confirm } from '../../../components/Confirm.js';
+import { Lightbox } from '../../../components/Lightbox.js';
+import { ErrorState, Loading } from '../../../components/States.js';
+import { isApiError } from '../../../lib/ApiError.js';
+import { navigate } from '../../../lib/router/history.js';
+import { Link } from '../../../lib/router/Link.js';
+import { useDeleteConversation } from '../api/deleteConversation.js';
+import { useConversation } from '../api/getConversation.js';
+import { RatingBadges } from './ConversationRow.js';
+import { MessageView } from './MessageView.js';
+import { VisitorDetails } from './VisitorDetails.js';
+
+/** One conversation: transcript, visitor details, delete with confirmation. */
+export function ConversationPage({ id, canDelete }: { id: string; canDelete: boolean }) {
+  const query = useConversation(id);
+  const remove = useDeleteConversation();
+  const [confirming, setConfirming] = useState(false);
+  const [openImage, setOpenImage] = useState<ImageRef | null>(null);
+
+  if (query.isPending) return <Loading label="Loading conversation…" />;
+  if (query.isError) {
+    const missing = isApiError(query.error) && query.error.status === 404;
+    return (
+      <section>
+        <p>
+          <Link to="/conversations">← All conversations</Link>
+        </p>
+        <ErrorState
+          error={query.error}
+          title={missing ? 'This conversation does not exist (any more)' : 'Could not load the conversation'}
+          onRetry={missing ? undefined : () => query.refetch()}
+        />
+      </section>
+    );
+  }
+  const conversation = query.data;
+  const title = conversation.firstQuestion.trim() || conversation.title || 'Conversation';
+  return (
+    <article className="conversation" aria-labelledby="conversation-title">
+      <p>
+        <Link to="/conversations">← All conversations</Link>
+      </p>
+      <h1 id="conversation-title" className="clamp">
+        {title}
+      </h1>
+      <div className="conversation-layout">
+        <section aria-label="Transcript">
+          <ol className="transcript">
+            {conversation.messages.map((message) => (
+              <MessageView key={message.id} message={message} onOpenImage={setOpenImage} />
+            ))}
+          </ol>
+          {conversation.messages.length === 0 && <p className="muted">This conversation has no messages.</p>}
+        </section>
+        <aside aria-label="Visitor">
+          <h2>Visitor</h2>
+          <VisitorDetails conversation={conversation} />
+          <h2>Feedback</h2>
+          <p>
+            <RatingBadges up={conversation.ratingUp} down={conversation.ratingDown} />
+          </p>
+          {canDelete && (
+            <div className="danger-zone">
+              {confirming ? (
+                <Confirm
+                  message="Delete this conversation and its messages for good?"
+                  confirmLabel="Yes, delete"
+                  busyLabel="Deleting…"
+                  busy={remove.isPending}
+                  onConfirm={() => remove.mutate(id, { onSuccess: () => navigate('/conversations') })}
+                  onCancel={() => setConfirming(false)}
+                />
+              ) : (
+                <button type="button" className="danger" onClick={() => setConfirming(true)}>
+                  Delete conversation
+                </button>
+              )}
+              {remove.isError && <ErrorState error={remove.error} title="Could not delete" />}
+            </div>
+          )}
+        </aside>
+      </div>
+      {openImage && (
+        <Lightbox src={openImage.url} alt={`Image ${openImage.width}×${openImage.height}`} onClose={() => setOpenImage(null)} />
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,47 @@
+import type { AdminConversation } from '../../../../../server/contract/index.js';
+import { formatDateTime } from '../../../lib/format.js';
+import { safeUrl } from '../../../lib/safeUrl.js';
+
+/** Where and who: page URL, browser, locale and the identified user, when known. */
+export function VisitorDetails({ conversation }: { conversation: AdminConversation }) {
+  const pageUrl = conversation.pageUrl ? safeUrl(conversation.pageUrl) : null;
+  const user = conversation.user;
+  return (
+    <dl className="details">
+      <dt>Started</dt>
+      <dd>
+        <time dateTime={conversation.createdAt}>{formatDateTime(conversation.createdAt)}</time>
+      </dd>
+      <dt>Page</dt>
+      <dd>
+        {pageUrl ? (
+          <a href={pageUrl} target="_blank" rel="noopener noreferrer nofollow" className="break">
+            {conversation.pageUrl}
+          </a>
+        ) : (
+          (conversation.pageUrl ?? <span className="muted">Unknown</span>)
+        )}
+      </dd>
+      <dt>Browser</dt>
+      <dd className="break">{conversation.userAgent ?? <span className="muted">Unknown</span>}</dd>
+      <dt>Locale</dt>
+      <dd>{conversation.locale ?? <span className="muted">Unknown</span>}</dd>
+      <dt>User</dt>
+      <dd>
+        {user ? (
+          <>
+            {user.name ?? user.id}
+            {user.email && <> · {user.email}</>}
+            <span className="muted"> (id {user.id})</span>
+          </>
+        ) : (
+          <span className="muted">Anonymous visitor</span>
+        )}
+      </dd>
+      <dt>Visitor id</dt>
+      <dd>
+        <code>{conversation.visitorId}</code>
+      </dd>
+    </dl>
+  );
+}

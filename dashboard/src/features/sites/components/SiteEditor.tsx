@@ -1,0 +1,282 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { Site } from '../../../../../server/contract/index.js';
+import { Confirm } from '../../../components/Confirm.js';
+import { ErrorState, Loading } from '../../../components/States.js';
+import { isApiError } from '../../../lib/ApiError.js';
+import { navigate } from '../../../lib/router/history.js';
+import { Link } from '../../../lib/router/Link.js';
+import { useDeleteSite } from '../api/deleteSite.js';
+import { useSite } from '../api/getSite.js';
+import { useUpdateSite } from '../api/updateSite.js';
+import { draftFromSite, draftLook, draftToUpdate, isDraftDirty, type SiteDraft, validateDraft } from '../siteDraft.js';
+import { EmbedSnippet } from './EmbedSnippet.js';
+import { FaqEditor } from './FaqEditor.js';
+import { IdentitySecret } from './IdentitySecret.js';
+import { WidgetPreview } from './WidgetPreview.js';
+
+/** Loads a site, then edits it (read-only for members). */
+export function SiteEditorPage({ id, canEdit, origin }: { id: string; canEdit: boolean; origin: string }) {
+  const query = useSite(id);
+  if (query.isPending) return <Loading label="Loading site…" />;
+  if (query.isError) {
+    const missing = isApiError(query.error) && query.error.status === 404;
+    return (
+      <section>
+        <p>
+          <Link to="/sites">← All sites</Link>
+        </p>
+        <ErrorState
+          error={query.error}
+          title={missing ? 'This site does not exist' : 'Could not load the site'}
+          onRetry={missing ? undefined : () => query.refetch()}
+        />
+      </section>
+    );
+  }
+  return <SiteEditor key={query.data.id} site={query.data} canEdit={canEdit} origin={origin} />;
+}
+
+function SiteEditor({ site, canEdit, origin }: { site: Site; canEdit: boolean; origin: string }) {
+  const [draft, setDraft] = useState<SiteDraft>(() => draftFromSite(site));
+  const [problems, setProblems] = useState<string[]>([]);
+  const [saved, setSaved] = useState(false);
+  const update = useUpdateSite(site.id);
+  const remove = useDeleteSite();
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const dirty = isDraftDirty(draft, site);
+  const look = useMemo(() => draftLook(draft), [draft]);
+
+  // Warn before leaving with unsaved edits.
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [dirty]);
+
+  const set = <K extends keyof SiteDraft>(key: K, value: SiteDraft[K]) => {
+    setSaved(false);
+    setDraft((current) => ({ ...current, [key]: value }));
+  };
+  const setLook = <K extends keyof SiteDraft['look']>(key: K, value: SiteDraft['look'][K]) =>
+    set('look', { ...draft.look, [key]: value });
+
+  const save = () => {
+    const found = validateDraft(draft);
+    setProblems(found);
+    if (found.length) return;
+    update.mutate(draftToUpdate(draft), {
+      onSuccess: (next) => {
+        setDraft(draftFromSite(next));
+        setSaved(true);
+      },
+    });
+  };
+
+  return (
+    <article aria-labelledby="site-title">
+      <p>
+        <Link to="/sites">← All sites</Link>
+      </p>
+      <h1 id="site-title">{site.name}</h1>
+      <p className="muted">
+        Site key <code>{site.publicKey}</code>
+      </p>
+      <section aria-labelledby="embed-title" className="card">
+        <h2 id="embed-title">Embed</h2>
+        <p>Paste this before the closing &lt;/body&gt; tag of every page that should show the chat.</p>
+        <EmbedSnippet origin={origin} siteKey={site.publicKey} />
+      </section>
+      <div className="editor-layout">
+        <form
+          className="site-form"
+          aria-label="Site settings"
+          onSubmit={(event) => {
+            event.preventDefault();
+            save();
+          }}
+        >
+          <fieldset disabled={!canEdit}>
+            {!canEdit && <p className="notice">Only organization admins can change sites; you are viewing the settings.</p>}
+            <h2>General</h2>
+            <div className="field">
+              <label htmlFor="site-name">Name</label>
+              <input id="site-name" value={draft.name} maxLength={100} required onChange={(e) => set('name', e.target.value)} />
+            </div>
+            <div className="field">
+              <label htmlFor="site-origins">Allowed origins</label>
+              <textarea
+                id="site-origins"
+                rows={3}
+                value={draft.allowedOrigins}
+                aria-describedby="site-origins-help"
+                onChange={(e) => set('allowedOrigins', e.target.value)}
+              />
+              <small id="site-origins-help">
+                One per line, like https://example.com or https://*.example.com. The widget only starts on these.
+              </small>
+            </div>
+
+            <h2>Look</h2>
+            <div className="field">
+              <label htmlFor="look-title">Title</label>
+              <input id="look-title" value={draft.look.title} maxLength={60} onChange={(e) => setLook('title', e.target.value)} />
+            </div>
+            <div className="field-row">
+              <div className="field">
+                <label htmlFor="look-accent">Accent colour</label>
+                <input
+                  id="look-accent"
+                  type="color"
+                  value={draft.look.accentColor}
+                  onChange={(e) => setLook('accentColor', e.target.value)}
+                />
+              </div>
+              <div className="field">
+                <label htmlFor="look-position">Position</label>
+                <select
+                  id="look-position"
+                  value={draft.look.position}
+                  onChange={(e) => setLook('position', e.target.value === 'bottom-left' ? 'bottom-left' : 'bottom-right')}
+                >
+                  <option value="bottom-right">Bottom right</option>
+                  <option value="bottom-left">Bottom left</option>
+                </select>
+              </div>
+              <div className="field">
+                <label htmlFor="look-z">Z-index</label>
+                <input
+                  id="look-z"
+                  type="number"
+                  min={0}
+                  max={2147483647}
+                  value={draft.look.zIndex}
+                  onChange={(e) => setLook('zIndex', Number(e.target.value) || 0)}
+                />
+              </div>
+            </div>
+            <div className="field">
+              <label htmlFor="look-greeting">Greeting</label>
+              <textarea
+                id="look-greeting"
+                rows={2}
+                maxLength={500}
+                value={draft.look.greeting}
+                onChange={(e) => setLook('greeting', e.target.value)}
+              />
+            </div>
+            <div className="field">
+              <label htmlFor="look-starters">Starter prompts</label>
+              <textarea
+                id="look-starters"
+                rows={3}
+                value={draft.starterPrompts}
+                aria-describedby="look-starters-help"
+                onChange={(e) => set('starterPrompts', e.target.value)}
+              />
+              <small id="look-starters-help">Up to four, one per line.</small>
+            </div>
+
+            <h2>Assistant</h2>
+            <div className="field">
+              <label htmlFor="site-persona">Persona</label>
+              <textarea
+                id="site-persona"
+                rows={5}
+                maxLength={8000}
+                value={draft.persona}
+                aria-describedby="site-persona-help"
+                onChange={(e) => set('persona', e.target.value)}
+              />
+              <small id="site-persona-help">How the assistant should behave; sent as its system instruction.</small>
+            </div>
+            <div className="field-row">
+              <div className="field">
+                <label htmlFor="site-model">Model</label>
+                <input
+                  id="site-model"
+                  value={draft.model}
+                  placeholder="Server default"
+                  maxLength={100}
+                  onChange={(e) => set('model', e.target.value)}
+                />
+              </div>
+              <div className="field">
+                <label htmlFor="site-temperature">Temperature {draft.temperature.toFixed(1)}</label>
+                <input
+                  id="site-temperature"
+                  type="range"
+                  min={0}
+                  max={2}
+                  step={0.1}
+                  value={draft.temperature}
+                  onChange={(e) => set('temperature', Number(e.target.value))}
+                />
+              </div>
+            </div>
+
+            <h2>Knowledge (FAQ)</h2>
+            <FaqEditor entries={draft.faq} onChange={(faq) => set('faq', faq)} />
+
+            <h2>Identity verification</h2>
+            <IdentitySecret
+              siteId={site.id}
+              secret={site.identitySecret}
+              enabled={draft.identityVerification}
+              onToggle={(on) => set('identityVerification', on)}
+              canEdit={canEdit}
+            />
+          </fieldset>
+          {problems.length > 0 && (
+            <div role="alert" className="state state-error">
+              <p className="state-title">Please fix these first</p>
+              <ul>
+                {problems.map((problem) => (
+                  <li key={problem}>{problem}</li>
+                ))}
+              </ul>
+            </div>
+          )}
+          {update.isError && <ErrorState error={update.error} title="Could not save" />}
+          {canEdit && (
+            <div className="form-actions">
+              <button type="submit" className="primary" disabled={!dirty || update.isPending}>
+                {update.isPending ? 'Saving…' : 'Save changes'}
+              </button>
+              <button type="button" disabled={!dirty || update.isPending} onClick={() => setDraft(draftFromSite(site))}>
+                Discard
+              </button>
+              <span role="status" className="muted">
+                {saved && !dirty ? 'Saved.' : dirty ? 'Unsaved changes' : ''}
+              </span>
+            </div>
+          )}
+        </form>
+        <aside className="preview" aria-labelledby="preview-title">
+          <h2 id="preview-title">Live preview</h2>
+          <WidgetPreview siteKey={site.publicKey} look={look} />
+        </aside>
+      </div>
+      {canEdit && (
+        <section className="danger-zone" aria-labelledby="delete-site-title">
+          <h2 id="delete-site-title">Delete site</h2>
+          {confirmDelete ? (
+            <Confirm
+              message={`Delete “${site.name}”? The widget stops working on its pages.`}
+              confirmLabel="Yes, delete the site"
+              busyLabel="Deleting…"
+              busy={remove.isPending}
+              onConfirm={() => remove.mutate(site.id, { onSuccess: () => navigate('/sites') })}
+              onCancel={() => setConfirmDelete(false)}
+            />
+          ) : (
+            <button type="button" className="danger" onClick={() => setConfirmDelete(true)}>
+              Delete site…
+            </button>
+          )}
+          {remove.isError && <ErrorState error={remove.error} title="Could not delete" />}
+        </section>
+      )}
+    </article>
+  );
+}

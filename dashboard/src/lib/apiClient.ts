@@ -1,0 +1,81 @@
+import { ApiError } from './ApiError.js';
+
+type QueryValue = string | number | boolean | null | undefined;
+
+export interface ApiClientOptions {
+  /** Absolute base of the admin API, ending in `/` (e.g. `https://host/v1/admin/`). */
+  baseUrl: string;
+  /** Called before every request so short-lived tokens (Clerk) are always fresh; `null` sends no header. */
+  getToken: () => Promise<string | null> | string | null;
+  /** The network edge; defaults to the global `fetch`. */
+  fetch?: typeof fetch;
+}
+
+export interface RequestOptions {
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+export interface ApiClient {
+  get<T>(path: string, options?: RequestOptions): Promise<T>;
+  post<T>(path: string, options?: RequestOptions): Promise<T>;
+  patch<T>(path: string, options?: RequestOptions): Promise<T>;
+  delete<T = void>(path: string, options?: RequestOptions): Promise<T>;
+}
+
+/** Builds `path?query` under the base, dropping empty values so equal filters give equal URLs. */
+export function buildUrl(baseUrl: string, path: string, query?: Record<string, QueryValue>): URL {
+  const url = new URL(path.replace(/^\//, ''), baseUrl);
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value === undefined || value === null || value === '') continue;
+    url.searchParams.set(key, String(value));
+  }
+  return url;
+}
+
+async function toApiError(response: Response): Promise<ApiError> {
+  const retryAfter = Number(response.headers.get('retry-after'));
+  const retryAfterSeconds = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null;
+  let code = `http_${response.status}`;
+  let message = response.statusText || `Request failed (${response.status})`;
+  try {
+    const body = (await response.json()) as { error?: { code?: unknown; message?: unknown } };
+    if (typeof body.error?.code === 'string') code = body.error.code;
+    if (typeof body.error?.message === 'string') message = body.error.message;
+  } catch {
+    // Not the documented JSON (a proxy's HTML page, say): keep the status-based defaults.
+  }
+  return new ApiError(response.status, code, message, retryAfterSeconds);
+}
+
+/** The dashboard's only `fetch`: JSON in and out, Bearer token, errors as `ApiError`. */
+export function createApiClient(options: ApiClientOptions): ApiClient {
+  const request = async <T>(method: string, path: string, { query, body, signal }: RequestOptions = {}): Promise<T> => {
+    const token = await options.getToken();
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await (options.fetch ?? fetch)(buildUrl(options.baseUrl, path, query), {
+        method,
+        headers,
+        body: body === undefined ? null : JSON.stringify(body),
+        signal: signal ?? null,
+      });
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      throw new ApiError(0, 'network_error', 'The server could not be reached. Check your connection and try again.');
+    }
+    if (!response.ok) throw await toApiError(response);
+    if (response.status === 204) return undefined as T;
+    return (await response.json()) as T;
+  };
+  return {
+    get: (path, o) => request('GET', path, o),
+    post: (path, o) => request('POST', path, o),
+    patch: (path, o) => request('PATCH', path, o),
+    delete: (path, o) => request('DELETE', path, o),
+  };
+}

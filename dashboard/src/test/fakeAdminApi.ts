@@ -1,0 +1,60 @@
+/// <reference types="node" />
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  authorization: string | undefined;
+  body: unknown;
+}
+
+export type Handler = (request: RecordedRequest) => { status: number; body?: unknown; headers?: Record<string, string> };
+
+/**
+ * A tiny admin API on 127.0.0.1 answering contract-shaped JSON, for client tests while the real admin
+ * routes are being written. It records every request so tests can assert what the client sent.
+ */
+export async function startFakeAdminApi(handler: Handler) {
+  const requests: RecordedRequest[] = [];
+  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    // CORS, because happy-dom's fetch enforces it like a browser (the page origin differs from ours).
+    res.setHeader('access-control-allow-origin', '*');
+    res.setHeader('access-control-allow-headers', 'authorization, content-type, accept');
+    res.setHeader('access-control-allow-methods', 'GET, POST, PATCH, DELETE');
+    res.setHeader('access-control-expose-headers', 'retry-after');
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204).end();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const recorded: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      authorization: req.headers.authorization,
+      body: text ? JSON.parse(text) : undefined,
+    };
+    requests.push(recorded);
+    const answer = handler(recorded);
+    res.writeHead(answer.status, {
+      ...(answer.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...answer.headers,
+    });
+    res.end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    baseUrl: `http://127.0.0.1:${port}/v1/admin/`,
+    requests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export const errorBody = (code: string, message: string) => ({ error: { code, message } });
