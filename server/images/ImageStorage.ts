@@ -21,7 +21,8 @@ export interface ImageUrls {
 /** Where re-encoded images are kept and how they are addressed. One implementation per backend, chosen from config. */
 export interface ImageStorage {
   readonly name: ImageStorageName;
-  put(image: { key: string; data: Buffer; mimeType: string }): Promise<StoredImage>;
+  /** `key` from `newImageKey`; `tags` label the file where the backend supports it (ImageKit), e.g. the site id. */
+  put(image: { key: string; data: Buffer; mimeType: string; tags?: string[] }): Promise<StoredImage>;
   urls(stored: StoredImage): ImageUrls;
   /** Removes the image (and any variants); a missing image is not an error. */
   delete(stored: StoredImage): Promise<void>;

@@ -19,7 +19,8 @@ export interface LocalImageStorageOptions {
 export class LocalImageStorage implements ImageStorage {
   readonly name = 'local';
   readonly dir: string;
-  readonly baseUrl: string;
+  /** Settable so `main` can fill in the listening address when PUBLIC_URL is unset (port 0). */
+  baseUrl: string;
   readonly #pending = new Map<string, Promise<string>>();
 
   constructor(options: LocalImageStorageOptions) {
