@@ -1,0 +1,75 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { TOKEN_STORAGE_KEY } from '../../../app/auth/localToken.js';
+import { conversation, SITE_ID, site } from '../../../test/contractFixtures.js';
+import { errorBody, startFakeAdminApi } from '../../../test/fakeAdminApi.js';
+import { changeValue, renderApp } from '../../../test/renderApp.js';
+import { waitFor } from '../../../test/waitFor.js';
+
+// Thirty conversations, 25 per page (the page size the client asks for).
+const ALL = Array.from({ length: 30 }, (_, n) => conversation(n));
+let api: Awaited<ReturnType<typeof startFakeAdminApi>>;
+beforeAll(async () => {
+  api = await startFakeAdminApi(({ path, query }) => {
+    if (path === '/v1/admin/auth/config') return { status: 200, body: { mode: 'local', clerkPublishableKey: null } };
+    if (path === '/v1/admin/me') return { status: 200, body: { tenantId: 'local', role: 'admin', userId: null } };
+    if (path === '/v1/admin/sites') return { status: 200, body: { items: [site()], nextCursor: null } };
+    if (path === '/v1/admin/conversations') {
+      const start = Number(query.get('cursor') ?? 0);
+      const limit = Number(query.get('limit'));
+      const next = start + limit < ALL.length ? String(start + limit) : null;
+      return { status: 200, body: { items: ALL.slice(start, start + limit), nextCursor: next } };
+    }
+    return { status: 404, body: errorBody('not_found', 'Not found') };
+  });
+});
+afterAll(() => api.close());
+let app: ReturnType<typeof renderApp> | undefined;
+afterEach(() => app?.unmount());
+
+const listRequests = () =>
+  api.requests.filter((r) => r.path === '/v1/admin/conversations').map((r) => Object.fromEntries(r.query));
+const rows = () => app?.container.querySelectorAll('ul[aria-label="Conversations"] > li').length ?? 0;
+
+describe('Conversations page', () => {
+  it('reads filters from the URL, writes changes back, and pages with the cursor', async () => {
+    sessionStorage.setItem(TOKEN_STORAGE_KEY, 'admin');
+    history.replaceState(null, '', `/dashboard/conversations?rating=down&site=${SITE_ID}`);
+    app = renderApp(api.baseUrl);
+    await waitFor(() => rows() === 25);
+    expect(listRequests().at(-1)).toMatchObject({ rating: 'down', siteId: SITE_ID, limit: '25' });
+    expect(app.container.textContent).toContain('Question number 0?');
+
+    // A select change goes to the URL (shareable) and becomes a new query.
+    const images = app.container.querySelector<HTMLSelectElement>('#filter-images');
+    if (!images) throw new Error('no images filter');
+    changeValue(images, 'yes');
+    await waitFor(() => listRequests().at(-1)?.hasImages === 'true');
+    expect(location.search).toBe(`?site=${SITE_ID}&images=yes&rating=down`);
+
+    // Search is debounced: typing fast sends one request for the final text.
+    const search = app.container.querySelector<HTMLInputElement>('#filter-q');
+    if (!search) throw new Error('no search field');
+    const before = listRequests().length;
+    for (const text of ['r', 're', 'ref', 'refund']) changeValue(search, text);
+    await waitFor(() => listRequests().at(-1)?.q === 'refund');
+    expect(listRequests().length).toBe(before + 1);
+    expect(new URLSearchParams(location.search).get('q')).toBe('refund');
+
+    // The next page uses the cursor from the last one.
+    await waitFor(() => rows() === 25);
+    [...app.container.querySelectorAll('button')].find((b) => b.textContent === 'Load more')?.click();
+    await waitFor(() => rows() === 30);
+    expect(listRequests().at(-1)).toMatchObject({ cursor: '25', q: 'refund' });
+    expect([...app.container.querySelectorAll('button')].some((b) => b.textContent === 'Load more')).toBe(false);
+
+    // Clear filters empties the URL query and asks for everything.
+    [...app.container.querySelectorAll('button')].find((b) => b.textContent === 'Clear filters')?.click();
+    await waitFor(() => location.search === '');
+    await waitFor(
+      () =>
+        Object.keys(listRequests().at(-1) ?? {})
+          .sort()
+          .join() === 'limit',
+    );
+  });
+});

@@ -1,0 +1,49 @@
+import type { AdminConversation, Site, Stats } from '../../../server/contract/index.js';
+
+const hex = (n: number) => n.toString(16).padStart(24, '0');
+
+export const SITE_ID = hex(0xa1);
+
+export const site = (overrides: Partial<Site> = {}): Site => ({
+  id: SITE_ID,
+  name: 'Shop',
+  publicKey: 'pk_shop',
+  allowedOrigins: ['https://shop.example'],
+  look: {
+    title: 'Help',
+    accentColor: '#2563eb',
+    position: 'bottom-right',
+    greeting: 'Hi!',
+    starterPrompts: [],
+    zIndex: 2147483000,
+  },
+  persona: '',
+  model: null,
+  temperature: 0.7,
+  faq: [],
+  identitySecret: null,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  ...overrides,
+});
+
+export const conversation = (n: number): AdminConversation => ({
+  id: hex(0x1000 + n),
+  siteId: SITE_ID,
+  visitorId: hex(0x2000 + n),
+  title: `Conversation ${n}`,
+  firstQuestion: `Question number ${n}?`,
+  messageCount: 2,
+  hasImages: false,
+  thumbnailUrl: null,
+  ratingUp: 0,
+  ratingDown: 0,
+  pageUrl: null,
+  userAgent: null,
+  locale: null,
+  user: null,
+  lastMessageAt: new Date(Date.UTC(2026, 0, 31) - n * 60_000).toISOString(),
+  createdAt: new Date(Date.UTC(2026, 0, 30) - n * 60_000).toISOString(),
+});
+
+export const emptyStats: Stats = { days: [], ratings: { up: 0, down: 0 }, totals: { conversations: 0, messages: 0, images: 0 } };
