@@ -15,6 +15,7 @@ export interface OfflineModelOptions {
 /** A match must cover half the question's meaningful words and score above noise (a lone fuzzy hit in an answer). */
 const MIN_COVERAGE = 0.5;
 const MIN_SCORE = 1.5;
+const MIN_ENTRIES_FOR_SCORE = 5;
 /** Other entries at least this close to the best one are listed as related. */
 const RELATED_RATIO = 0.4;
 
@@ -34,7 +35,10 @@ function noMatch(entries: FaqEntry[]): string {
 }
 
 function answerFrom(index: FaqIndex, question: string): string {
-  const matches = index.find(question).filter((match) => match.coverage >= MIN_COVERAGE && match.score >= MIN_SCORE);
+  // BM25 scores shrink with the number of entries (IDF), so the score floor only applies to FAQs
+  // large enough for it to mean something; coverage of the question's words is the main signal.
+  const minScore = index.entries.length >= MIN_ENTRIES_FOR_SCORE ? MIN_SCORE : 0;
+  const matches = index.find(question).filter((match) => match.coverage >= MIN_COVERAGE && match.score >= minScore);
   const [best, ...others] = matches;
   if (!best) return noMatch(index.entries);
   const related = others.filter((match) => match.score >= best.score * RELATED_RATIO).slice(0, 2);

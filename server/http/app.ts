@@ -1,9 +1,15 @@
-import express, { type Express } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import type { Config } from '../config.js';
+import type { Services } from '../domain/createServices.js';
 import { AppError } from '../lib/AppError.js';
 import type { Logger } from '../lib/logger.js';
 import { errorHandler, notFoundHandler } from './errorHandler.js';
+import type { AdminAuth } from './middleware/adminAuth.js';
+import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './middleware/rateLimits.js';
+import { type AdminRouteDeps, adminRoutes } from './routes/adminRoutes.js';
+import { openApiDocument } from './routes/openapi.js';
+import { type WidgetRouteDeps, widgetRoutes } from './routes/widgetRoutes.js';
 import { type StaticDirs, staticRoutes } from './static.js';
 
 export interface AppDeps {
@@ -11,9 +17,30 @@ export interface AppDeps {
   log: Logger;
   /** Resolves when the database answers; rejects otherwise. */
   pingDatabase: () => Promise<void>;
+  /** The domain; omitted, only the health routes are served. */
+  services?: Services;
+  adminAuth?: AdminAuth;
+  rateLimits?: RateLimitSettings;
+  uploadImage?: WidgetRouteDeps['uploadImage'];
+  listImages?: AdminRouteDeps['listImages'];
+  /** Extra routers mounted at the root before the API (e.g. local image files). */
+  extraRoutes?: express.Router[];
   /** Where the built widget, dashboard and example pages are; omitted in API-only tests. */
   staticDirs?: StaticDirs;
   demoSiteKey?: () => Promise<string | undefined>;
+}
+
+/** JSON bodies: small, strict, and only as `application/json` (415 otherwise). */
+function jsonBodies() {
+  const parser = express.json({ limit: '64kb', strict: true });
+  return (req: Request, res: Response, next: NextFunction) => {
+    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+    const isMultipart = req.is('multipart/form-data');
+    if (hasBody && !isMultipart && !req.is('application/json') && req.method !== 'GET')
+      return next(new AppError(415, 'unsupported_media_type', 'Send JSON with Content-Type: application/json'));
+    if (isMultipart) return next();
+    return parser(req, res, next);
+  };
 }
 
 /** Builds the Express app from its dependencies; never listens (see `main.ts`). */
@@ -22,7 +49,8 @@ export function buildApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'simple');
-  app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: false }));
+  app.set('json escape', true);
+  app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: false, crossOriginEmbedderPolicy: false }));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -35,6 +63,41 @@ export function buildApp(deps: AppDeps): Express {
     }
     res.json({ status: 'ready' });
   });
+
+  for (const router of deps.extraRoutes ?? []) app.use(router);
+
+  const services = deps.services;
+  if (services && deps.adminAuth) {
+    const document = openApiDocument();
+    app.get('/v1/openapi.json', (_req, res) => {
+      res.json(document);
+    });
+    app.use('/v1', jsonBodies());
+    app.use(
+      '/v1/widget',
+      widgetRoutes({
+        localMode: deps.adminAuth.mode === 'local',
+        sites: services.sites,
+        sessions: services.sessions,
+        conversations: services.conversations,
+        chat: services.chat,
+        tokens: services.tokens,
+        rateLimits: deps.rateLimits ?? DEFAULT_RATE_LIMITS,
+        uploadImage: deps.uploadImage,
+      }),
+    );
+    app.use(
+      '/v1/admin',
+      adminRoutes({
+        auth: deps.adminAuth,
+        clerkPublishableKey: deps.config.CLERK_PUBLISHABLE_KEY ?? null,
+        sites: services.sites,
+        conversations: services.conversations,
+        stats: services.stats,
+        listImages: deps.listImages,
+      }),
+    );
+  }
 
   if (deps.staticDirs) app.use(staticRoutes(deps.staticDirs, deps.demoSiteKey ?? (async () => undefined)));
 

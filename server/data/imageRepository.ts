@@ -1,0 +1,110 @@
+import type { ImageDoc } from '../db/models/image.js';
+import type { Models } from '../db/models/index.js';
+import { countPerDay } from './countPerDay.js';
+import { afterDescending, type CursorPosition, oid, toPage, utcDay } from './cursor.js';
+
+export interface ImageRecord {
+  id: string;
+  tenantId: string;
+  siteId: string;
+  visitorId: string;
+  conversationId: string | null;
+  messageId: string | null;
+  storage: 'local' | 'imagekit';
+  key: string;
+  providerFileId: string | null;
+  url: string;
+  mimeType: string;
+  width: number;
+  height: number;
+  bytes: number;
+  sha256: string;
+  originalName: string | null;
+  createdAt: Date;
+}
+
+const toImage = (doc: ImageDoc): ImageRecord => ({
+  id: String(doc._id),
+  tenantId: doc.tenantId,
+  siteId: String(doc.siteId),
+  visitorId: String(doc.visitorId),
+  conversationId: doc.conversationId ? String(doc.conversationId) : null,
+  messageId: doc.messageId ? String(doc.messageId) : null,
+  storage: doc.storage,
+  key: doc.key,
+  providerFileId: doc.providerFileId ?? null,
+  url: doc.url,
+  mimeType: doc.mimeType,
+  width: doc.width,
+  height: doc.height,
+  bytes: doc.bytes,
+  sha256: doc.sha256,
+  originalName: doc.originalName ?? null,
+  createdAt: doc.createdAt,
+});
+
+export interface ImageFilter {
+  tenantId: string;
+  siteId?: string;
+  from?: Date;
+  to?: Date;
+}
+
+export function imageRepository({ Image }: Models) {
+  return {
+    async create(image: Omit<ImageRecord, 'id'>): Promise<ImageRecord> {
+      const doc = await Image.create({
+        ...image,
+        siteId: oid(image.siteId),
+        visitorId: oid(image.visitorId),
+        conversationId: image.conversationId ? oid(image.conversationId) : null,
+        messageId: image.messageId ? oid(image.messageId) : null,
+        day: utcDay(image.createdAt),
+      });
+      return toImage(doc.toObject());
+    },
+    async findById(id: string): Promise<ImageRecord | null> {
+      const doc = await Image.findById(oid(id)).lean<ImageDoc>();
+      return doc ? toImage(doc) : null;
+    },
+    async attach(id: string, conversationId: string, messageId: string): Promise<void> {
+      await Image.updateOne({ _id: oid(id) }, { $set: { conversationId: oid(conversationId), messageId: oid(messageId) } });
+    },
+    async list(filter: ImageFilter, limit: number, after?: CursorPosition) {
+      const query: Record<string, unknown> = { tenantId: filter.tenantId };
+      if (filter.siteId) query.siteId = oid(filter.siteId);
+      if (filter.from || filter.to)
+        query.createdAt = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lte: filter.to } : {}) };
+      const docs = await Image.find({ ...query, ...afterDescending('createdAt', after) })
+        .sort({ createdAt: -1, _id: -1 })
+        .limit(limit + 1)
+        .lean<ImageDoc[]>();
+      return toPage(docs.map(toImage), limit, (i) => ({ at: i.createdAt, id: oid(i.id) }));
+    },
+    async forConversation(tenantId: string, conversationId: string): Promise<ImageRecord[]> {
+      const docs = await Image.find({ tenantId, conversationId: oid(conversationId) }).lean<ImageDoc[]>();
+      return docs.map(toImage);
+    },
+    /** Uploads never attached to a message, older than `before`. */
+    async unattachedBefore(before: Date, limit = 500): Promise<ImageRecord[]> {
+      const docs = await Image.find({ messageId: null, createdAt: { $lt: before } })
+        .sort({ createdAt: 1 })
+        .limit(limit)
+        .lean<ImageDoc[]>();
+      return docs.map(toImage);
+    },
+    async bytesForTenant(tenantId: string): Promise<number> {
+      const rows = (await Image.aggregate([{ $match: { tenantId } }, { $group: { _id: null, total: { $sum: '$bytes' } } }])) as {
+        total: number;
+      }[];
+      return rows[0]?.total ?? 0;
+    },
+    async delete(id: string): Promise<void> {
+      await Image.deleteOne({ _id: oid(id) });
+    },
+    async countPerDay(tenantId: string, days: string[], siteId?: string) {
+      return countPerDay(Image, tenantId, days, siteId);
+    },
+  };
+}
+export type ImageRepository = ReturnType<typeof imageRepository>;

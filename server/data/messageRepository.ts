@@ -1,0 +1,194 @@
+import { createHash } from 'node:crypto';
+import { Types } from 'mongoose';
+import type { MessageStatus, Rating } from '../contract/common.js';
+import type { Models } from '../db/models/index.js';
+import type { MessageDoc, MessageImage } from '../db/models/message.js';
+import type { StreamDoc } from '../db/models/stream.js';
+import { countPerDay } from './countPerDay.js';
+import { afterDescending, type CursorPosition, oid, toPage, utcDay } from './cursor.js';
+
+export interface StoredImage {
+  id: string;
+  storage: 'local' | 'imagekit';
+  key: string;
+  url: string;
+  mimeType: string;
+  width: number;
+  height: number;
+}
+
+export interface MessageRecord {
+  id: string;
+  tenantId: string;
+  siteId: string;
+  conversationId: string;
+  role: 'user' | 'assistant';
+  text: string;
+  images: StoredImage[];
+  status: MessageStatus;
+  errorCode: string | null;
+  clientMessageId: string | null;
+  model: string | null;
+  usage: { inputTokens: number; outputTokens: number } | null;
+  feedback: Rating | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type NewMessage = Omit<MessageRecord, 'feedback' | 'updatedAt'>;
+
+/**
+ * Message ids are derived from (conversation, clientMessageId, role), so the send path finds an
+ * earlier attempt with a bare `_id` lookup (the only indexed read on the embedded database) and a
+ * concurrent duplicate fails on the unique `_id`.
+ */
+export function messageIdFor(conversationId: string, clientMessageId: string, role: 'user' | 'assistant'): string {
+  return createHash('sha256').update(`${conversationId}\0${clientMessageId}\0${role}`).digest('hex').slice(0, 24);
+}
+
+const toImage = (image: MessageImage): StoredImage => ({
+  id: String(image._id),
+  storage: image.storage,
+  key: image.key,
+  url: image.url,
+  mimeType: image.mimeType,
+  width: image.width,
+  height: image.height,
+});
+
+const toMessage = (doc: MessageDoc): MessageRecord => ({
+  id: String(doc._id),
+  tenantId: doc.tenantId,
+  siteId: String(doc.siteId),
+  conversationId: String(doc.conversationId),
+  role: doc.role,
+  text: doc.text,
+  images: (doc.images ?? []).map(toImage),
+  status: doc.status,
+  errorCode: doc.errorCode ?? null,
+  clientMessageId: doc.clientMessageId ?? null,
+  model: doc.model ?? null,
+  usage: doc.usage ? { inputTokens: doc.usage.inputTokens, outputTokens: doc.usage.outputTokens } : null,
+  feedback: doc.feedback ?? null,
+  createdAt: doc.createdAt,
+  updatedAt: doc.updatedAt,
+});
+
+const toDoc = (message: NewMessage) => ({
+  ...message,
+  _id: oid(message.id),
+  siteId: oid(message.siteId),
+  conversationId: oid(message.conversationId),
+  images: message.images.map(({ id, ...rest }) => ({ _id: oid(id), ...rest })),
+  day: utcDay(message.createdAt),
+  updatedAt: message.createdAt,
+});
+
+export const isDuplicateKey = (error: unknown) => (error as { code?: number })?.code === 11000;
+
+export function messageRepository({ Message, Stream }: Models) {
+  return {
+    /** Inserts; a message with the same id already stored makes this return `null`. */
+    async insert(message: NewMessage): Promise<MessageRecord | null> {
+      try {
+        await Message.collection.insertOne(toDoc(message));
+      } catch (error) {
+        if (isDuplicateKey(error)) return null;
+        throw error;
+      }
+      return { ...message, feedback: null, updatedAt: message.createdAt };
+    },
+    async findById(id: string): Promise<MessageRecord | null> {
+      if (!Types.ObjectId.isValid(id)) return null;
+      const doc = await Message.findById(oid(id)).lean<MessageDoc>();
+      return doc ? toMessage(doc) : null;
+    },
+    /** The latest `limit` messages before the cursor; returned oldest first. */
+    async listForConversation(tenantId: string, conversationId: string, limit: number, before?: CursorPosition) {
+      const docs = await Message.find({
+        tenantId,
+        conversationId: oid(conversationId),
+        ...afterDescending('createdAt', before),
+      })
+        .sort({ createdAt: -1, _id: -1 })
+        .limit(limit + 1)
+        .lean<MessageDoc[]>();
+      const page = toPage(docs.map(toMessage), limit, (m) => ({ at: m.createdAt, id: oid(m.id) }));
+      return { items: page.items.reverse(), nextCursor: page.nextCursor };
+    },
+    async allForConversation(tenantId: string, conversationId: string, max = 2000): Promise<MessageRecord[]> {
+      const docs = await Message.find({ tenantId, conversationId: oid(conversationId) })
+        .sort({ createdAt: -1, _id: -1 })
+        .limit(max)
+        .lean<MessageDoc[]>();
+      return docs.map(toMessage).reverse();
+    },
+    /** Replaces a final answer (retry of an answer that failed or stopped). */
+    async replaceAnswer(message: NewMessage): Promise<void> {
+      await Message.collection.replaceOne({ _id: oid(message.id) }, toDoc(message));
+    },
+    async setFeedback(id: string, feedback: Rating | null, now: Date): Promise<void> {
+      await Message.updateOne({ _id: oid(id) }, { $set: { feedback, updatedAt: now } }, { timestamps: false });
+    },
+    async countRatings(tenantId: string, conversationId: string): Promise<{ up: number; down: number }> {
+      const [up, down] = await Promise.all([
+        Message.countDocuments({ tenantId, conversationId: oid(conversationId), feedback: 'up' }),
+        Message.countDocuments({ tenantId, conversationId: oid(conversationId), feedback: 'down' }),
+      ]);
+      return { up, down };
+    },
+    async deleteForConversation(tenantId: string, conversationId: string): Promise<number> {
+      const result = await Message.deleteMany({ tenantId, conversationId: oid(conversationId) });
+      return result.deletedCount;
+    },
+    async countPerDay(tenantId: string, days: string[], siteId?: string) {
+      return countPerDay(Message, tenantId, days, siteId);
+    },
+    async ratingTotals(tenantId: string, siteId?: string): Promise<{ up: number; down: number }> {
+      const match: Record<string, unknown> = { tenantId, ...(siteId ? { siteId: oid(siteId) } : {}) };
+      const [up, down] = await Promise.all([
+        Message.countDocuments({ ...match, feedback: 'up' }),
+        Message.countDocuments({ ...match, feedback: 'down' }),
+      ]);
+      return { up, down };
+    },
+
+    // In-flight answers (see the Stream model): inserted when an answer starts, removed when it ends.
+    async startStream(stream: {
+      id: string;
+      tenantId: string;
+      siteId: string;
+      conversationId: string;
+      clientMessageId: string;
+      model: string | null;
+      startedAt: Date;
+    }): Promise<boolean> {
+      try {
+        await Stream.collection.insertOne({
+          ...stream,
+          _id: oid(stream.id),
+          siteId: oid(stream.siteId),
+          conversationId: oid(stream.conversationId),
+        });
+        return true;
+      } catch (error) {
+        if (isDuplicateKey(error)) return false;
+        throw error;
+      }
+    },
+    async isStreaming(id: string): Promise<boolean> {
+      return (await Stream.findById(oid(id)).select({ _id: 1 }).lean()) !== null;
+    },
+    async endStream(id: string): Promise<void> {
+      await Stream.deleteOne({ _id: oid(id) });
+    },
+    async streamingForConversation(tenantId: string, conversationId: string) {
+      return Stream.find({ tenantId, conversationId: oid(conversationId) }).lean<StreamDoc[]>();
+    },
+    /** Every in-flight entry: at start all of them were left by a process that died. */
+    async abandonedStreams(): Promise<StreamDoc[]> {
+      return Stream.find({}).lean<StreamDoc[]>();
+    },
+  };
+}
+export type MessageRepository = ReturnType<typeof messageRepository>;

@@ -1,0 +1,74 @@
+import type { Models } from '../db/models/index.js';
+import type { SiteDoc } from '../db/models/site.js';
+import type { Site } from '../contract/sites.js';
+import { oid } from './cursor.js';
+
+export interface SiteRecord extends Site {
+  tenantId: string;
+}
+
+export type NewSite = Omit<SiteRecord, 'id' | 'createdAt' | 'updatedAt'>;
+export type SiteChanges = Partial<Omit<SiteRecord, 'id' | 'tenantId' | 'publicKey' | 'createdAt' | 'updatedAt'>>;
+
+export function toSite(doc: SiteDoc): SiteRecord {
+  return {
+    id: String(doc._id),
+    tenantId: doc.tenantId,
+    name: doc.name,
+    publicKey: doc.publicKey,
+    allowedOrigins: [...doc.allowedOrigins],
+    look: {
+      title: doc.look.title,
+      accentColor: doc.look.accentColor,
+      position: doc.look.position as SiteRecord['look']['position'],
+      greeting: doc.look.greeting,
+      starterPrompts: [...doc.look.starterPrompts],
+      zIndex: doc.look.zIndex,
+    },
+    persona: doc.persona,
+    model: doc.model ?? null,
+    temperature: doc.temperature,
+    faq: doc.faq.map(({ question, answer }) => ({ question, answer })),
+    identitySecret: doc.identitySecret ?? null,
+    createdAt: doc.createdAt.toISOString(),
+    updatedAt: doc.updatedAt.toISOString(),
+  };
+}
+
+export function siteRepository({ Site }: Models) {
+  return {
+    async create(site: NewSite): Promise<SiteRecord> {
+      const doc = await Site.create(site);
+      return toSite(doc.toObject());
+    },
+    /** By `_id` only (the fast path on the embedded database); callers check the tenant. */
+    async findById(id: string): Promise<SiteRecord | null> {
+      const doc = await Site.findById(oid(id)).lean<SiteDoc>();
+      return doc ? toSite(doc) : null;
+    },
+    async findForTenant(tenantId: string, id: string): Promise<SiteRecord | null> {
+      const doc = await Site.findOne({ _id: oid(id), tenantId }).lean<SiteDoc>();
+      return doc ? toSite(doc) : null;
+    },
+    async findByPublicKey(publicKey: string): Promise<SiteRecord | null> {
+      const doc = await Site.findOne({ publicKey }).lean<SiteDoc>();
+      return doc ? toSite(doc) : null;
+    },
+    async listForTenant(tenantId: string): Promise<SiteRecord[]> {
+      const docs = await Site.find({ tenantId }).sort({ createdAt: -1 }).limit(500).lean<SiteDoc[]>();
+      return docs.map(toSite);
+    },
+    async countForTenant(tenantId: string): Promise<number> {
+      return Site.countDocuments({ tenantId });
+    },
+    async update(tenantId: string, id: string, changes: SiteChanges): Promise<SiteRecord | null> {
+      const doc = await Site.findOneAndUpdate({ _id: oid(id), tenantId }, { $set: changes }, { new: true }).lean<SiteDoc>();
+      return doc ? toSite(doc) : null;
+    },
+    async delete(tenantId: string, id: string): Promise<boolean> {
+      const result = await Site.deleteOne({ _id: oid(id), tenantId });
+      return result.deletedCount === 1;
+    },
+  };
+}
+export type SiteRepository = ReturnType<typeof siteRepository>;

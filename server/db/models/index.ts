@@ -1,0 +1,30 @@
+import type { Connection, Model } from 'mongoose';
+import { type ConversationDoc, conversationSchema } from './conversation.js';
+import { type ImageDoc, imageSchema } from './image.js';
+import { type MessageDoc, messageSchema } from './message.js';
+import { type SiteDoc, siteSchema } from './site.js';
+import { type StreamDoc, streamSchema } from './stream.js';
+import { type VisitorDoc, visitorSchema } from './visitor.js';
+
+export interface Models {
+  Site: Model<SiteDoc>;
+  Visitor: Model<VisitorDoc>;
+  Conversation: Model<ConversationDoc>;
+  Message: Model<MessageDoc>;
+  Stream: Model<StreamDoc>;
+  Image: Model<ImageDoc>;
+}
+
+/** Registers every model on a connection (never on mongoose's global one) and builds their indexes. */
+export async function createModels(connection: Connection): Promise<Models> {
+  const models: Models = {
+    Site: connection.model<SiteDoc>('Site', siteSchema),
+    Visitor: connection.model<VisitorDoc>('Visitor', visitorSchema),
+    Conversation: connection.model<ConversationDoc>('Conversation', conversationSchema),
+    Message: connection.model<MessageDoc>('Message', messageSchema),
+    Stream: connection.model<StreamDoc>('Stream', streamSchema),
+    Image: connection.model<ImageDoc>('Image', imageSchema),
+  };
+  await Promise.all(Object.values(models).map((model: Model<unknown>) => model.init()));
+  return models;
+}

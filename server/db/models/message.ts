@@ -1,0 +1,59 @@
+import { Schema, type Types } from 'mongoose';
+import type { MessageStatus } from '../../contract/common.js';
+
+/** What a message keeps of its images, so history renders without reading the images collection. */
+export interface MessageImage {
+  _id: Types.ObjectId;
+  storage: 'local' | 'imagekit';
+  key: string;
+  url: string;
+  mimeType: string;
+  width: number;
+  height: number;
+}
+
+export interface MessageDoc {
+  _id: Types.ObjectId;
+  tenantId: string;
+  siteId: Types.ObjectId;
+  conversationId: Types.ObjectId;
+  role: 'user' | 'assistant';
+  text: string;
+  images: MessageImage[];
+  status: MessageStatus;
+  errorCode: string | null;
+  /** The visitor's id for their message; the answer carries the id of the message it answers. */
+  clientMessageId: string | null;
+  model: string | null;
+  usage: { inputTokens: number; outputTokens: number } | null;
+  feedback: 'up' | 'down' | null;
+  day: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const messageSchema = new Schema<MessageDoc>(
+  {
+    tenantId: { type: String, required: true },
+    siteId: { type: Schema.Types.ObjectId, required: true },
+    conversationId: { type: Schema.Types.ObjectId, required: true },
+    role: { type: String, enum: ['user', 'assistant'], required: true },
+    text: { type: String, default: '' },
+    images: {
+      type: [new Schema({ storage: String, key: String, url: String, mimeType: String, width: Number, height: Number })],
+      default: [],
+    },
+    status: { type: String, enum: ['pending', 'streaming', 'complete', 'stopped', 'error'], required: true },
+    errorCode: { type: String, default: null },
+    clientMessageId: { type: String, default: null },
+    model: { type: String, default: null },
+    usage: { type: new Schema({ inputTokens: Number, outputTokens: Number }, { _id: false }), default: null },
+    feedback: { type: String, enum: ['up', 'down', null], default: null },
+    day: { type: String, required: true },
+  },
+  { timestamps: true, versionKey: false },
+);
+// A conversation's history, paged by time; idempotent sends; stats; ratings.
+messageSchema.index({ tenantId: 1, conversationId: 1, createdAt: -1, _id: -1 });
+messageSchema.index({ conversationId: 1, clientMessageId: 1, role: 1 }, { unique: true });
+messageSchema.index({ tenantId: 1, day: 1 });

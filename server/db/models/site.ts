@@ -1,0 +1,42 @@
+import { Schema, type Types } from 'mongoose';
+
+export interface SiteDoc {
+  _id: Types.ObjectId;
+  tenantId: string;
+  name: string;
+  publicKey: string;
+  allowedOrigins: string[];
+  look: { title: string; accentColor: string; position: string; greeting: string; starterPrompts: string[]; zIndex: number };
+  persona: string;
+  model: string | null;
+  temperature: number;
+  faq: { question: string; answer: string }[];
+  identitySecret: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const siteSchema = new Schema<SiteDoc>(
+  {
+    tenantId: { type: String, required: true },
+    name: { type: String, required: true },
+    publicKey: { type: String, required: true, unique: true },
+    allowedOrigins: { type: [String], default: [] },
+    look: {
+      title: String,
+      accentColor: String,
+      position: String,
+      greeting: String,
+      starterPrompts: [String],
+      zIndex: Number,
+    },
+    persona: { type: String, default: '' },
+    model: { type: String, default: null },
+    temperature: { type: Number, default: 0.4 },
+    faq: { type: [{ _id: false, question: String, answer: String }], default: [] },
+    identitySecret: { type: String, default: null },
+  },
+  { timestamps: true, versionKey: false },
+);
+// Admin list: a tenant's sites, newest first.
+siteSchema.index({ tenantId: 1, createdAt: -1 });

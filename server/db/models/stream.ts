@@ -1,0 +1,30 @@
+import { Schema, type Types } from 'mongoose';
+
+/**
+ * An answer being streamed right now. The final message is inserted into `messages` when it ends
+ * (complete, stopped or error) and this entry removed, so the send path inserts instead of updating
+ * the large messages collection (every update scans on the embedded database). Entries left by a
+ * crash are turned into `error` messages at start.
+ */
+export interface StreamDoc {
+  _id: Types.ObjectId;
+  tenantId: string;
+  siteId: Types.ObjectId;
+  conversationId: Types.ObjectId;
+  clientMessageId: string;
+  model: string | null;
+  startedAt: Date;
+}
+
+export const streamSchema = new Schema<StreamDoc>(
+  {
+    tenantId: { type: String, required: true },
+    siteId: { type: Schema.Types.ObjectId, required: true },
+    conversationId: { type: Schema.Types.ObjectId, required: true },
+    clientMessageId: { type: String, required: true },
+    model: { type: String, default: null },
+    startedAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+streamSchema.index({ tenantId: 1, conversationId: 1 });

@@ -1,0 +1,25 @@
+import { Schema, type Types } from 'mongoose';
+
+export interface VisitorDoc {
+  _id: Types.ObjectId;
+  tenantId: string;
+  siteId: Types.ObjectId;
+  /** The site's own user id, once verified through `identify`. */
+  userId: string | null;
+  name: string | null;
+  email: string | null;
+  createdAt: Date;
+}
+
+export const visitorSchema = new Schema<VisitorDoc>(
+  {
+    tenantId: { type: String, required: true },
+    siteId: { type: Schema.Types.ObjectId, required: true },
+    userId: { type: String, default: null },
+    name: { type: String, default: null },
+    email: { type: String, default: null },
+  },
+  { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
+);
+// Identified users resume their visitor on every device.
+visitorSchema.index({ siteId: 1, userId: 1 });

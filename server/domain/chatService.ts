@@ -1,0 +1,350 @@
+import type { ChatModel, ModelImage, ModelTurn } from '../ai/ChatModel.js';
+import { ModelError } from '../ai/ChatModel.js';
+import type { Message, SendStreamEvents } from '../contract/messages.js';
+import type { ConversationRecord, ConversationRepository } from '../data/conversationRepository.js';
+import type { ImageRecord, ImageRepository } from '../data/imageRepository.js';
+import { type MessageRecord, type MessageRepository, messageIdFor, type StoredImage } from '../data/messageRepository.js';
+import { AppError, badRequest, conflict, notFound } from '../lib/AppError.js';
+import type { ConversationService } from './conversationService.js';
+import type { SiteService } from './siteService.js';
+import { type ImageUrls, toMessageView } from './views.js';
+import type { VisitorIdentity } from './visitorTokens.js';
+
+export type ChatEvent = { [K in keyof SendStreamEvents]: { event: K; data: SendStreamEvents[K] } }[keyof SendStreamEvents];
+
+/** How many turns the conversation keeps for the model, and how many the model gets. */
+const RECENT_TURNS = 20;
+const CONTEXT_TURNS = 12;
+const TURN_TEXT_LIMIT = 4000;
+const SEARCH_TEXT_LIMIT = 20_000;
+
+const MODEL_ERROR_MESSAGES: Record<string, string> = {
+  model_rate_limited: 'The assistant is busy right now. Please try again in a moment.',
+  model_unavailable: 'The assistant is unavailable right now. Please try again.',
+  model_blocked: 'The assistant could not answer this message.',
+  model_timeout: 'The assistant took too long to answer. Please try again.',
+  model_bad_request: 'The assistant could not process this message.',
+  model_error: 'The assistant failed to answer. Please try again.',
+};
+
+export interface ChatServiceDeps {
+  sites: SiteService;
+  conversations: ConversationRepository;
+  conversationService: ConversationService;
+  messages: MessageRepository;
+  images: ImageRepository;
+  model: ChatModel;
+  imageUrls: ImageUrls;
+  /** Reads a stored image and downsizes it for the model. */
+  loadModelImage: (image: StoredImage) => Promise<ModelImage>;
+  now?: () => Date;
+}
+
+const isAbort = (error: unknown) => (error as Error)?.name === 'AbortError';
+
+function systemInstruction(site: { name: string; persona: string; faq: { question: string; answer: string }[] }) {
+  const parts = [
+    `You are the assistant of the website "${site.name}", chatting with a visitor in a small chat widget.`,
+    'Answer concisely in the language of the visitor. Use Markdown only for lists, emphasis, code and links.',
+  ];
+  if (site.persona.trim()) parts.push(site.persona.trim());
+  if (site.faq.length) {
+    parts.push('Facts from the site owner (prefer them when relevant):');
+    for (const entry of site.faq.slice(0, 100)) parts.push(`Q: ${entry.question}\nA: ${entry.answer}`);
+  }
+  return parts.join('\n\n');
+}
+
+export function chatService(deps: ChatServiceDeps) {
+  const { conversations, messages, images, model, imageUrls } = deps;
+  const now = deps.now ?? (() => new Date());
+  const view = (m: MessageRecord): Message => toMessageView(m, imageUrls);
+
+  // Sends in one conversation run one after another in this process, so the conversation's
+  // window and counters (rewritten with $set: no reliable concurrent $inc on the embedded
+  // database) never lose an update.
+  const queues = new Map<string, Promise<unknown>>();
+  function serialized<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = queues.get(key) ?? Promise.resolve();
+    const run = previous.then(task, task);
+    const settled = run.catch(() => {});
+    queues.set(key, settled);
+    void settled.then(() => {
+      if (queues.get(key) === settled) queues.delete(key);
+    });
+    return run;
+  }
+
+  async function checkImages(visitor: VisitorIdentity, imageIds: string[]): Promise<ImageRecord[]> {
+    const unique = [...new Set(imageIds)];
+    const found = await Promise.all(unique.map((id) => images.findById(id)));
+    return found.map((image, index) => {
+      if (
+        !image ||
+        image.tenantId !== visitor.tenantId ||
+        image.visitorId !== visitor.visitorId ||
+        image.siteId !== visitor.siteId
+      )
+        throw new AppError(404, 'image_not_found', `Image ${unique[index]} not found`);
+      if (image.messageId) throw badRequest(`Image ${unique[index]} is already attached to a message`);
+      return image;
+    });
+  }
+
+  /** Streams the model's answer and stores its final state; never throws for model failures. */
+  async function* answer(input: {
+    site: NonNullable<Awaited<ReturnType<SiteService['byId']>>>;
+    conversation: ConversationRecord;
+    question: MessageRecord;
+    answerId: string;
+    signal: AbortSignal;
+  }): AsyncGenerator<ChatEvent, MessageRecord> {
+    const { site, conversation, question, answerId, signal } = input;
+    const modelImages = await Promise.all(question.images.map((image) => deps.loadModelImage(image)));
+    const history: ModelTurn[] = conversation.recent.slice(-CONTEXT_TURNS).map((turn) => ({ role: turn.role, text: turn.text }));
+    let text = '';
+    let status: MessageRecord['status'] = 'complete';
+    let errorCode: string | null = null;
+    let usage: MessageRecord['usage'] = null;
+    let answeredBy: string | null = site.model ?? null;
+    try {
+      const stream = model.stream({
+        system: systemInstruction(site),
+        history,
+        turn: { role: 'user', text: question.text, images: modelImages },
+        model: site.model,
+        temperature: site.temperature,
+        knowledge: site.faq,
+        knowledgeKey: `${site.id}:${site.updatedAt}`,
+        signal,
+      });
+      while (true) {
+        const next = await stream.next();
+        if (next.done) {
+          usage = next.value.usage;
+          answeredBy = next.value.model;
+          if (next.value.finishReason === 'safety' && !text) {
+            status = 'error';
+            errorCode = 'model_blocked';
+          }
+          break;
+        }
+        if (!next.value) continue;
+        text += next.value;
+        yield { event: 'delta', data: { text: next.value } };
+      }
+    } catch (error) {
+      if (isAbort(error) || signal.aborted) {
+        status = 'stopped';
+        errorCode = 'client_disconnected';
+      } else {
+        status = 'error';
+        errorCode = error instanceof ModelError ? error.code : 'model_error';
+      }
+    }
+    return {
+      id: answerId,
+      tenantId: question.tenantId,
+      siteId: question.siteId,
+      conversationId: question.conversationId,
+      role: 'assistant',
+      text,
+      images: [],
+      status,
+      errorCode,
+      clientMessageId: question.clientMessageId,
+      model: answeredBy ?? model.name,
+      usage,
+      feedback: null,
+      createdAt: now(),
+      updatedAt: now(),
+    };
+  }
+
+  function finalEvent(answerMessage: MessageRecord): ChatEvent {
+    if (answerMessage.status === 'complete') return { event: 'done', data: view(answerMessage) };
+    const code = answerMessage.errorCode ?? 'model_error';
+    const message =
+      answerMessage.status === 'stopped'
+        ? 'The answer was stopped.'
+        : (MODEL_ERROR_MESSAGES[code] ?? MODEL_ERROR_MESSAGES.model_error);
+    return { event: 'error', data: { error: { code, message: message as string }, message: view(answerMessage) } };
+  }
+
+  /** The conversation after a turn: counters, the model's window, search text, thumbnail. */
+  async function recordTurn(
+    conversation: ConversationRecord,
+    question: MessageRecord,
+    answerMessage: MessageRecord,
+    retry: boolean,
+  ): Promise<void> {
+    // A retry replaces the failed answer, the window's last turn.
+    const recent = retry ? conversation.recent.slice(0, -1) : [...conversation.recent];
+    if (!retry)
+      recent.push({ role: 'user', text: question.text.slice(0, TURN_TEXT_LIMIT), imageIds: question.images.map((i) => i.id) });
+    recent.push({ role: 'assistant', text: answerMessage.text.slice(0, TURN_TEXT_LIMIT), imageIds: [] });
+    const searchText = (await conversations.searchTextOf(conversation.id)).concat(
+      '\n',
+      retry ? '' : question.text.toLowerCase(),
+      '\n',
+      answerMessage.text.toLowerCase(),
+    );
+    const firstImage = question.images[0]?.id ?? null;
+    await conversations.recordActivity(conversation.id, {
+      title: conversation.title || question.text.slice(0, 80) || 'Image',
+      firstQuestion: conversation.firstQuestion || question.text.slice(0, 300),
+      messageCount: conversation.messageCount + (retry ? 0 : 2),
+      hasImages: conversation.hasImages || question.images.length > 0,
+      thumbnailImageId: conversation.thumbnailImageId ?? firstImage,
+      recent: recent.slice(-RECENT_TURNS),
+      searchText: searchText.slice(-SEARCH_TEXT_LIMIT),
+      lastMessageAt: answerMessage.createdAt,
+    });
+  }
+
+  /** Replays what is stored for an earlier attempt with the same clientMessageId. */
+  async function* replay(question: MessageRecord, answerId: string): AsyncGenerator<ChatEvent> {
+    const stored = await messages.findById(answerId);
+    if (!stored && (await messages.isStreaming(answerId))) throw conflict('This message is still being answered');
+    yield { event: 'message', data: view(question) };
+    if (stored) yield finalEvent(stored);
+    else yield { event: 'error', data: { error: { code: 'answer_missing', message: 'The answer was interrupted; retry it.' } } };
+  }
+
+  return {
+    /**
+     * Sends a visitor's message. Errors thrown before the first event are request errors (JSON);
+     * after it, every outcome is an event and is stored first.
+     */
+    async *send(
+      visitor: VisitorIdentity,
+      conversationId: string,
+      body: { text: string; imageIds: string[]; clientMessageId: string },
+      signal: AbortSignal,
+    ): AsyncGenerator<ChatEvent> {
+      const conversation = await deps.conversationService.ownConversation(visitor, conversationId);
+      const questionId = messageIdFor(conversation.id, body.clientMessageId, 'user');
+      const answerId = messageIdFor(conversation.id, body.clientMessageId, 'assistant');
+
+      const earlier = await messages.findById(questionId);
+      if (earlier) return yield* replay(earlier, answerId);
+
+      const site = await deps.sites.byId(visitor.siteId);
+      if (!site || site.tenantId !== visitor.tenantId) throw notFound('Site');
+      const attached = await checkImages(visitor, body.imageIds);
+      const question = await messages.insert({
+        id: questionId,
+        tenantId: visitor.tenantId,
+        siteId: visitor.siteId,
+        conversationId: conversation.id,
+        role: 'user',
+        text: body.text.trim(),
+        images: attached.map((image) => ({
+          id: image.id,
+          storage: image.storage,
+          key: image.key,
+          url: image.url,
+          mimeType: image.mimeType,
+          width: image.width,
+          height: image.height,
+        })),
+        status: 'complete',
+        errorCode: null,
+        clientMessageId: body.clientMessageId,
+        model: null,
+        usage: null,
+        createdAt: now(),
+      });
+      if (!question) {
+        const stored = await messages.findById(questionId);
+        if (!stored) throw conflict('This message is being sent');
+        return yield* replay(stored, answerId);
+      }
+      await Promise.all(attached.map((image) => images.attach(image.id, conversation.id, question.id)));
+      yield { event: 'message', data: view(question) };
+
+      await messages.startStream({
+        id: answerId,
+        tenantId: visitor.tenantId,
+        siteId: visitor.siteId,
+        conversationId: conversation.id,
+        clientMessageId: body.clientMessageId,
+        model: site.model,
+        startedAt: now(),
+      });
+      const answerMessage = yield* answer({ site, conversation, question, answerId, signal });
+      await serialized(conversation.id, async () => {
+        await messages.insert(answerMessage);
+        await messages.endStream(answerId);
+        const fresh = (await conversations.findById(conversation.id)) ?? conversation;
+        await recordTurn(fresh, question, answerMessage, false);
+      });
+      yield finalEvent(answerMessage);
+    },
+
+    /** Answers again a question whose answer failed or was stopped. */
+    async *retry(visitor: VisitorIdentity, answerMessageId: string, signal: AbortSignal): AsyncGenerator<ChatEvent> {
+      const previous = await messages.findById(answerMessageId);
+      if (!previous || previous.tenantId !== visitor.tenantId || previous.role !== 'assistant') throw notFound('Message');
+      const conversation = await deps.conversationService.ownConversation(visitor, previous.conversationId);
+      if (previous.status !== 'error' && previous.status !== 'stopped')
+        throw new AppError(409, 'not_retryable', 'Only failed or stopped answers can be retried');
+      const question = previous.clientMessageId
+        ? await messages.findById(messageIdFor(conversation.id, previous.clientMessageId, 'user'))
+        : null;
+      if (!question) throw notFound('Message');
+      const site = await deps.sites.byId(visitor.siteId);
+      if (!site || site.tenantId !== visitor.tenantId) throw notFound('Site');
+      const started = await messages.startStream({
+        id: previous.id,
+        tenantId: visitor.tenantId,
+        siteId: visitor.siteId,
+        conversationId: conversation.id,
+        clientMessageId: question.clientMessageId ?? '',
+        model: site.model,
+        startedAt: now(),
+      });
+      if (!started) throw conflict('This answer is already being retried');
+      yield { event: 'message', data: view(question) };
+
+      // The window without the failed answer (and its question, which `answer` sends as the new turn).
+      const window = { ...conversation, recent: conversation.recent.slice(0, -2) };
+      const answerMessage = yield* answer({ site, conversation: window, question, answerId: previous.id, signal });
+      await serialized(conversation.id, async () => {
+        await messages.replaceAnswer(answerMessage);
+        await messages.endStream(previous.id);
+        const fresh = (await conversations.findById(conversation.id)) ?? conversation;
+        await recordTurn(fresh, question, answerMessage, true);
+      });
+      yield finalEvent(answerMessage);
+    },
+
+    /** At start: answers whose process died mid-stream are stored as interrupted, never lost. */
+    async recoverInterrupted(): Promise<number> {
+      const abandoned = await messages.abandonedStreams();
+      for (const stream of abandoned) {
+        const id = String(stream._id);
+        if (!(await messages.findById(id))) {
+          await messages.insert({
+            id,
+            tenantId: stream.tenantId,
+            siteId: String(stream.siteId),
+            conversationId: String(stream.conversationId),
+            role: 'assistant',
+            text: '',
+            images: [],
+            status: 'error',
+            errorCode: 'interrupted',
+            clientMessageId: stream.clientMessageId,
+            model: stream.model,
+            usage: null,
+            createdAt: now(),
+          });
+        }
+        await messages.endStream(id);
+      }
+      return abandoned.length;
+    },
+  };
+}
+export type ChatService = ReturnType<typeof chatService>;

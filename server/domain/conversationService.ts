@@ -1,0 +1,147 @@
+import type { z } from 'zod';
+import type { AdminConversation, AdminConversationDetail, ConversationListQuery } from '../contract/admin.js';
+import type { Page } from '../contract/common.js';
+import type { Message } from '../contract/messages.js';
+import type { Conversation, CreateConversation } from '../contract/widget.js';
+import type { ConversationRecord, ConversationRepository } from '../data/conversationRepository.js';
+import { decodeCursor } from '../data/cursor.js';
+import type { ImageRepository } from '../data/imageRepository.js';
+import type { MessageRepository } from '../data/messageRepository.js';
+import type { VisitorRepository } from '../data/visitorRepository.js';
+import { AppError, notFound } from '../lib/AppError.js';
+import { type ImageUrls, toAdminConversationView, toConversationView, toMessageView } from './views.js';
+import type { VisitorIdentity } from './visitorTokens.js';
+
+const startOfDay = (value: string) => new Date(value.length === 10 ? `${value}T00:00:00.000Z` : value);
+const endOfDay = (value: string) => new Date(value.length === 10 ? `${value}T23:59:59.999Z` : value);
+
+export interface ConversationServiceDeps {
+  conversations: ConversationRepository;
+  messages: MessageRepository;
+  images: ImageRepository;
+  visitors: VisitorRepository;
+  imageUrls: ImageUrls;
+  now?: () => Date;
+  /** Removes stored image files (storage provider); database records are removed here. */
+  deleteImageFile?: (image: { storage: 'local' | 'imagekit'; key: string; providerFileId: string | null }) => Promise<void>;
+}
+
+export function conversationService(deps: ConversationServiceDeps) {
+  const { conversations, messages, images, visitors, imageUrls } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  /** A conversation of this visitor, or 404 (never 403: ids of others are not confirmed). */
+  async function ownConversation(visitor: VisitorIdentity, id: string): Promise<ConversationRecord> {
+    const conversation = await conversations.findById(id);
+    if (!conversation || conversation.tenantId !== visitor.tenantId || conversation.visitorId !== visitor.visitorId)
+      throw notFound('Conversation');
+    return conversation;
+  }
+
+  async function tenantConversation(tenantId: string, id: string): Promise<ConversationRecord> {
+    const conversation = await conversations.findById(id);
+    if (!conversation || conversation.tenantId !== tenantId) throw notFound('Conversation');
+    return conversation;
+  }
+
+  const thumbnailFor = async (c: ConversationRecord) => {
+    if (!c.thumbnailImageId) return null;
+    const image = await images.findById(c.thumbnailImageId);
+    return image && image.tenantId === c.tenantId ? imageUrls(image).thumbnailUrl : null;
+  };
+
+  return {
+    ownConversation,
+
+    async createForVisitor(
+      visitor: VisitorIdentity,
+      input: CreateConversation,
+      client: { userAgent: string | null; locale: string | null },
+    ): Promise<Conversation> {
+      const profile = visitor.userId ? await visitors.findById(visitor.visitorId) : null;
+      const conversation = await conversations.create({
+        tenantId: visitor.tenantId,
+        siteId: visitor.siteId,
+        visitorId: visitor.visitorId,
+        title: input.title ?? '',
+        pageUrl: input.pageUrl ?? null,
+        userAgent: client.userAgent?.slice(0, 400) ?? null,
+        locale: client.locale?.slice(0, 35) ?? null,
+        user: profile?.userId ? { id: profile.userId, name: profile.name, email: profile.email } : null,
+        now: now(),
+      });
+      return toConversationView(conversation);
+    },
+
+    async listForVisitor(visitor: VisitorIdentity, query: { limit: number; cursor?: string }): Promise<Page<Conversation>> {
+      const page = await conversations.list(
+        { tenantId: visitor.tenantId, visitorId: visitor.visitorId },
+        query.limit,
+        decodeCursor(query.cursor),
+      );
+      return { items: page.items.map(toConversationView), nextCursor: page.nextCursor };
+    },
+
+    async messagesForVisitor(
+      visitor: VisitorIdentity,
+      conversationId: string,
+      query: { limit: number; cursor?: string },
+    ): Promise<Page<Message>> {
+      await ownConversation(visitor, conversationId);
+      const page = await messages.listForConversation(visitor.tenantId, conversationId, query.limit, decodeCursor(query.cursor));
+      return { items: page.items.map((m) => toMessageView(m, imageUrls)), nextCursor: page.nextCursor };
+    },
+
+    async feedback(visitor: VisitorIdentity, messageId: string, rating: 'up' | 'down' | null): Promise<Message> {
+      const message = await messages.findById(messageId);
+      if (!message || message.tenantId !== visitor.tenantId) throw notFound('Message');
+      await ownConversation(visitor, message.conversationId);
+      if (message.role !== 'assistant') throw new AppError(409, 'not_an_answer', 'Only answers can be rated');
+      const at = now();
+      await messages.setFeedback(message.id, rating, at);
+      const totals = await messages.countRatings(visitor.tenantId, message.conversationId);
+      await conversations.setRatings(message.conversationId, totals.up, totals.down);
+      return toMessageView({ ...message, feedback: rating, updatedAt: at }, imageUrls);
+    },
+
+    async listForAdmin(tenantId: string, query: z.output<typeof ConversationListQuery>): Promise<Page<AdminConversation>> {
+      const page = await conversations.list(
+        {
+          tenantId,
+          siteId: query.siteId,
+          search: query.q,
+          from: query.from ? startOfDay(query.from) : undefined,
+          to: query.to ? endOfDay(query.to) : undefined,
+          hasImages: query.hasImages,
+          rating: query.rating,
+        },
+        query.limit,
+        decodeCursor(query.cursor),
+      );
+      const items = await Promise.all(page.items.map(async (c) => toAdminConversationView(c, await thumbnailFor(c))));
+      return { items, nextCursor: page.nextCursor };
+    },
+
+    async getForAdmin(tenantId: string, id: string): Promise<AdminConversationDetail> {
+      const conversation = await tenantConversation(tenantId, id);
+      const [thumbnail, history] = await Promise.all([thumbnailFor(conversation), messages.allForConversation(tenantId, id)]);
+      return {
+        ...toAdminConversationView(conversation, thumbnail),
+        messages: history.map((m) => toMessageView(m, imageUrls)),
+      };
+    },
+
+    /** Deletes a conversation with its messages and images (files first, then records). */
+    async deleteForAdmin(tenantId: string, id: string): Promise<void> {
+      await tenantConversation(tenantId, id);
+      const owned = await images.forConversation(tenantId, id);
+      for (const image of owned) {
+        await deps.deleteImageFile?.(image);
+        await images.delete(image.id);
+      }
+      await messages.deleteForConversation(tenantId, id);
+      await conversations.delete(tenantId, id);
+    },
+  };
+}
+export type ConversationService = ReturnType<typeof conversationService>;

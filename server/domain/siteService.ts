@@ -1,0 +1,137 @@
+import { randomBytes } from 'node:crypto';
+import type { PublicSiteConfig, Site, SiteCreate, SiteLook, SiteUpdate } from '../contract/sites.js';
+import type { SiteChanges, SiteRecord, SiteRepository } from '../data/siteRepository.js';
+import { notFound } from '../lib/AppError.js';
+
+export const DEFAULT_LOOK: Omit<SiteLook, 'title'> = {
+  accentColor: '#2563eb',
+  position: 'bottom-right',
+  greeting: 'Hi! How can I help you today?',
+  starterPrompts: [],
+  zIndex: 2147483000,
+};
+
+const newPublicKey = () => `pk_${randomBytes(18).toString('base64url')}`;
+const newIdentitySecret = () => randomBytes(32).toString('hex');
+
+export const toSiteView = ({ tenantId: _tenant, ...site }: SiteRecord): Site => site;
+
+export const toPublicSiteConfig = (site: SiteRecord): PublicSiteConfig => ({
+  id: site.id,
+  name: site.name,
+  look: site.look,
+  identityVerification: site.identitySecret !== null,
+});
+
+/** Sites of a tenant; reads on the widget's hot path go through a short in-process cache. */
+export function siteService(sites: SiteRepository, cacheMs = 30_000) {
+  const cache = new Map<string, { site: SiteRecord | null; until: number }>();
+  const cached = async (key: string, load: () => Promise<SiteRecord | null>) => {
+    const hit = cache.get(key);
+    if (hit && hit.until > Date.now()) return hit.site;
+    const site = await load();
+    cache.set(key, { site, until: Date.now() + cacheMs });
+    if (cache.size > 5000) cache.delete(cache.keys().next().value as string);
+    return site;
+  };
+  const forget = (site: SiteRecord | null) => {
+    if (!site) return;
+    cache.delete(`id:${site.id}`);
+    cache.delete(`key:${site.publicKey}`);
+  };
+
+  return {
+    async create(tenantId: string, input: SiteCreate & { allowedOrigins: string[] }): Promise<SiteRecord> {
+      return sites.create({
+        tenantId,
+        name: input.name,
+        publicKey: newPublicKey(),
+        allowedOrigins: input.allowedOrigins,
+        look: { title: input.look?.title ?? input.name, ...DEFAULT_LOOK, ...input.look },
+        persona: input.persona ?? '',
+        model: input.model ?? null,
+        temperature: input.temperature ?? 0.4,
+        faq: input.faq ?? [],
+        identitySecret: input.identityVerification ? newIdentitySecret() : null,
+      });
+    },
+    list: (tenantId: string) => sites.listForTenant(tenantId),
+    async get(tenantId: string, id: string): Promise<SiteRecord> {
+      const site = await sites.findForTenant(tenantId, id);
+      if (!site) throw notFound('Site');
+      return site;
+    },
+    async update(tenantId: string, id: string, input: SiteUpdate): Promise<SiteRecord> {
+      const current = await this.get(tenantId, id);
+      const { look, identityVerification, rotateIdentitySecret, ...rest } = input;
+      const changes: SiteChanges = { ...rest } as SiteChanges;
+      if (look) changes.look = { ...current.look, ...look };
+      if (rotateIdentitySecret || (identityVerification && !current.identitySecret)) changes.identitySecret = newIdentitySecret();
+      else if (identityVerification === false) changes.identitySecret = null;
+      const updated = await sites.update(tenantId, id, changes);
+      if (!updated) throw notFound('Site');
+      forget(current);
+      return updated;
+    },
+    async delete(tenantId: string, id: string): Promise<SiteRecord> {
+      const site = await this.get(tenantId, id);
+      await sites.delete(tenantId, id);
+      forget(site);
+      return site;
+    },
+    byId: (id: string) => cached(`id:${id}`, () => sites.findById(id)),
+    byPublicKey: (key: string) => cached(`key:${key}`, () => sites.findByPublicKey(key)),
+
+    /** Local mode's first start: a demo site whose FAQ lets the demo page chat usefully offline. */
+    async ensureDemoSite(tenantId: string): Promise<SiteRecord> {
+      const existing = await sites.listForTenant(tenantId);
+      const demo = existing.find((site) => site.name === DEMO_SITE.name) ?? existing[0];
+      if (demo) return demo;
+      return this.create(tenantId, DEMO_SITE);
+    },
+  };
+}
+export type SiteService = ReturnType<typeof siteService>;
+
+export const DEMO_SITE: SiteCreate & { allowedOrigins: string[] } = {
+  name: 'Demo site',
+  allowedOrigins: [],
+  look: {
+    title: 'Chat with us',
+    greeting: 'Hi! I am the demo assistant. Ask me how to install this widget, or anything about it.',
+    starterPrompts: ['How do I add the widget to my site?', 'Can visitors send images?', 'Where are conversations stored?'],
+  },
+  persona: 'You are the friendly assistant of the chatwidget project. Answer briefly and concretely.',
+  faq: [
+    {
+      question: 'How do I add the widget to my site?',
+      answer:
+        'Paste one script tag before `</body>`: `<script src="https://YOUR-SERVER/widget.js" data-site-key="YOUR_KEY" async></script>`. The dashboard\'s **Sites** page shows the snippet with your key and a copy button.',
+    },
+    {
+      question: 'Can visitors send images?',
+      answer:
+        'Yes. Visitors can paste, drop or pick JPEG, PNG, WebP or GIF images up to 10 MB. The server checks the real type, strips metadata (GPS included) and re-encodes every image before it is stored.',
+    },
+    {
+      question: 'Where are conversations stored?',
+      answer:
+        'In MongoDB when `MONGODB_URI` is set, otherwise in the embedded database under the data folder. Admins browse every conversation and image in the dashboard.',
+    },
+    {
+      question: 'Which AI model answers?',
+      answer:
+        "Google Gemini when `GEMINI_API_KEY` is set. Without a key, this offline assistant answers from the site's FAQ entries, which you edit in the dashboard.",
+    },
+    {
+      question: 'Will the widget break my page styles?',
+      answer:
+        'No. It lives in a Shadow DOM, adds one global (`ChatWidget`), loads under 5 KB first and the chat panel only when opened.',
+    },
+    {
+      question: 'How do admins sign in?',
+      answer:
+        'With Clerk organizations when Clerk keys are configured. In local mode the server prints a dashboard link with an admin token when it starts.',
+    },
+  ],
+};

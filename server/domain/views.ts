@@ -1,0 +1,55 @@
+import type { AdminConversation } from '../contract/admin.js';
+import type { ImageRef, Message } from '../contract/messages.js';
+import type { Conversation } from '../contract/widget.js';
+import type { ConversationRecord } from '../data/conversationRepository.js';
+import type { MessageRecord, StoredImage } from '../data/messageRepository.js';
+
+/** Turns a stored image into its public URLs (local files or ImageKit), chosen in `main`. */
+export type ImageUrls = (image: Pick<StoredImage, 'storage' | 'key' | 'url'>) => { url: string; thumbnailUrl: string };
+
+export const toImageRef = (image: StoredImage, urls: ImageUrls): ImageRef => ({
+  id: image.id,
+  ...urls(image),
+  width: image.width,
+  height: image.height,
+  mimeType: image.mimeType,
+});
+
+export const toMessageView = (message: MessageRecord, urls: ImageUrls): Message => ({
+  id: message.id,
+  conversationId: message.conversationId,
+  role: message.role,
+  text: message.text,
+  status: message.status,
+  errorCode: message.errorCode,
+  clientMessageId: message.clientMessageId,
+  images: message.images.map((image) => toImageRef(image, urls)),
+  feedback: message.feedback,
+  model: message.model,
+  usage: message.usage,
+  createdAt: message.createdAt.toISOString(),
+  updatedAt: message.updatedAt.toISOString(),
+});
+
+export const toConversationView = (c: ConversationRecord): Conversation => ({
+  id: c.id,
+  siteId: c.siteId,
+  title: c.title,
+  messageCount: c.messageCount,
+  hasImages: c.hasImages,
+  lastMessageAt: c.lastMessageAt.toISOString(),
+  createdAt: c.createdAt.toISOString(),
+});
+
+export const toAdminConversationView = (c: ConversationRecord, thumbnailUrl: string | null): AdminConversation => ({
+  ...toConversationView(c),
+  visitorId: c.visitorId,
+  firstQuestion: c.firstQuestion,
+  thumbnailUrl,
+  ratingUp: c.ratingUp,
+  ratingDown: c.ratingDown,
+  pageUrl: c.pageUrl,
+  userAgent: c.userAgent,
+  locale: c.locale,
+  user: c.user,
+});

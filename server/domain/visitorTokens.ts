@@ -1,0 +1,54 @@
+import { jwtVerify, SignJWT } from 'jose';
+import { unauthorized } from '../lib/AppError.js';
+
+export interface VisitorIdentity {
+  visitorId: string;
+  siteId: string;
+  tenantId: string;
+  /** The verified site user, when the visitor was identified. */
+  userId: string | null;
+}
+
+const ISSUER = 'chatwidget';
+const AUDIENCE = 'widget';
+export const VISITOR_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
+
+/** Signed visitor tokens (HS256): site, visitor and tenant, kept by the widget in localStorage. */
+export function visitorTokens(secret: string, now: () => Date = () => new Date()) {
+  const key = new TextEncoder().encode(secret);
+  return {
+    async sign(identity: VisitorIdentity): Promise<{ token: string; expiresAt: Date }> {
+      const issuedAt = Math.floor(now().getTime() / 1000);
+      const expiresAt = new Date((issuedAt + VISITOR_TOKEN_TTL_SECONDS) * 1000);
+      const token = await new SignJWT({
+        site: identity.siteId,
+        ten: identity.tenantId,
+        ...(identity.userId ? { uid: identity.userId } : {}),
+      })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setSubject(identity.visitorId)
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setIssuedAt(issuedAt)
+        .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+        .sign(key);
+      return { token, expiresAt };
+    },
+    async verify(token: string): Promise<VisitorIdentity> {
+      try {
+        const { payload } = await jwtVerify(token, key, {
+          algorithms: ['HS256'],
+          issuer: ISSUER,
+          audience: AUDIENCE,
+          currentDate: now(),
+        });
+        const { sub, site, ten, uid } = payload as { sub?: unknown; site?: unknown; ten?: unknown; uid?: unknown };
+        if (typeof sub !== 'string' || typeof site !== 'string' || typeof ten !== 'string') throw new Error('claims');
+        return { visitorId: sub, siteId: site, tenantId: ten, userId: typeof uid === 'string' ? uid : null };
+      } catch {
+        throw unauthorized('Invalid or expired visitor token');
+      }
+    },
+  };
+}
+export type VisitorTokens = ReturnType<typeof visitorTokens>;

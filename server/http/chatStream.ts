@@ -1,0 +1,27 @@
+import type { Response } from 'express';
+import type { ChatEvent } from '../domain/chatService.js';
+import { errorBody, toAppError } from './errorHandler.js';
+import { openEventStream } from './sse.js';
+
+/**
+ * Runs a chat generator as an event stream. Errors before the first event are ordinary JSON errors
+ * (thrown to Express); afterwards they become an `error` event. When the client goes away the
+ * model call is aborted, and the generator still runs to its end so the answer is stored `stopped`.
+ */
+export async function streamChat(res: Response, start: (signal: AbortSignal) => AsyncGenerator<ChatEvent>): Promise<void> {
+  const controller = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  const events = start(controller.signal);
+  const first = await events.next();
+  const stream = openEventStream(res);
+  try {
+    if (!first.done) stream.send(first.value.event, first.value.data);
+    for await (const event of events) stream.send(event.event, event.data);
+  } catch (error) {
+    stream.send('error', errorBody(toAppError(error)));
+  } finally {
+    stream.end();
+  }
+}

@@ -1,0 +1,91 @@
+import express, { type Request, type Response, type Router } from 'express';
+import { ConversationListQuery, ImageListQuery, StatsQuery } from '../../contract/admin.js';
+import { IdParams, type Page } from '../../contract/common.js';
+import { type Site, SiteCreate, SiteUpdate } from '../../contract/sites.js';
+import type { ConversationService } from '../../domain/conversationService.js';
+import { type SiteService, toSiteView } from '../../domain/siteService.js';
+import type { StatsService } from '../../domain/statsService.js';
+import { type AdminAuth, adminOf, requireAdmin, requireAdminRole } from '../middleware/adminAuth.js';
+import { parse } from '../validate.js';
+
+export interface AdminRouteDeps {
+  auth: AdminAuth;
+  clerkPublishableKey: string | null;
+  sites: SiteService;
+  conversations: ConversationService;
+  stats: StatsService;
+  /** `GET images`, mounted when image uploads are wired. */
+  listImages?: (tenantId: string, query: ReturnType<typeof ImageListQuery.parse>) => Promise<Page<unknown>>;
+}
+
+export function adminRoutes(deps: AdminRouteDeps): Router {
+  const router = express.Router();
+  const tenant = (res: Response) => adminOf(res).tenantId;
+
+  router.get('/auth/config', (_req, res) => {
+    res.json({ mode: deps.auth.mode, clerkPublishableKey: deps.clerkPublishableKey });
+  });
+
+  router.use(...deps.auth.middleware, requireAdmin(deps.auth));
+  // Admin data is private: never cached by browsers or proxies.
+  router.use((_req: Request, res: Response, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+
+  router.get('/me', (_req, res) => {
+    res.json(adminOf(res));
+  });
+
+  router.get('/sites', async (_req, res) => {
+    const items: Site[] = (await deps.sites.list(tenant(res))).map(toSiteView);
+    res.json({ items, nextCursor: null });
+  });
+  router.post('/sites', requireAdminRole, async (req, res) => {
+    const body = parse(SiteCreate, req.body, 'body');
+    res.status(201).json(toSiteView(await deps.sites.create(tenant(res), body)));
+  });
+  router.get('/sites/:id', async (req, res) => {
+    const { id } = parse(IdParams, req.params, 'params');
+    res.json(toSiteView(await deps.sites.get(tenant(res), id)));
+  });
+  router.patch('/sites/:id', requireAdminRole, async (req, res) => {
+    const { id } = parse(IdParams, req.params, 'params');
+    const body = parse(SiteUpdate, req.body, 'body');
+    res.json(toSiteView(await deps.sites.update(tenant(res), id, body)));
+  });
+  router.delete('/sites/:id', requireAdminRole, async (req, res) => {
+    const { id } = parse(IdParams, req.params, 'params');
+    await deps.sites.delete(tenant(res), id);
+    res.status(204).end();
+  });
+
+  router.get('/conversations', async (req, res) => {
+    const query = parse(ConversationListQuery, req.query, 'query');
+    res.json(await deps.conversations.listForAdmin(tenant(res), query));
+  });
+  router.get('/conversations/:id', async (req, res) => {
+    const { id } = parse(IdParams, req.params, 'params');
+    res.json(await deps.conversations.getForAdmin(tenant(res), id));
+  });
+  router.delete('/conversations/:id', requireAdminRole, async (req, res) => {
+    const { id } = parse(IdParams, req.params, 'params');
+    await deps.conversations.deleteForAdmin(tenant(res), id);
+    res.status(204).end();
+  });
+
+  const listImages = deps.listImages;
+  if (listImages) {
+    router.get('/images', async (req, res) => {
+      const query = parse(ImageListQuery, req.query, 'query');
+      res.json(await listImages(tenant(res), query));
+    });
+  }
+
+  router.get('/stats', async (req, res) => {
+    const query = parse(StatsQuery, req.query, 'query');
+    res.json(await deps.stats.get(tenant(res), query));
+  });
+
+  return router;
+}

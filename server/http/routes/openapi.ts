@@ -1,0 +1,216 @@
+import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import * as c from '../../contract/index.js';
+
+type Method = RouteConfig['method'];
+
+/**
+ * The OpenAPI 3.1 document of both APIs, generated from the contract's zod schemas (the same ones
+ * the routes validate with). `routes` is also what the hostile-input and isolation suites walk.
+ */
+export const apiRoutes: {
+  method: Method;
+  path: string;
+  auth: 'none' | 'visitor' | 'admin';
+  summary: string;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  response?: z.ZodType;
+  status?: number;
+  stream?: boolean;
+  multipart?: boolean;
+}[] = [
+  {
+    method: 'post',
+    path: '/v1/widget/sessions',
+    auth: 'none',
+    summary: 'Start or resume a visitor session',
+    body: c.SessionRequest,
+    response: c.SessionResponse,
+  },
+  {
+    method: 'get',
+    path: '/v1/widget/conversations',
+    auth: 'visitor',
+    summary: "The visitor's conversations",
+    query: c.ListQuery,
+    response: c.page(c.Conversation),
+  },
+  {
+    method: 'post',
+    path: '/v1/widget/conversations',
+    auth: 'visitor',
+    summary: 'Start a conversation',
+    body: c.CreateConversation,
+    response: c.Conversation,
+    status: 201,
+  },
+  {
+    method: 'get',
+    path: '/v1/widget/conversations/{id}/messages',
+    auth: 'visitor',
+    summary: 'Messages, latest page first (each page oldest first)',
+    params: c.IdParams,
+    query: c.ListQuery,
+    response: c.page(c.Message),
+  },
+  {
+    method: 'post',
+    path: '/v1/widget/conversations/{id}/messages',
+    auth: 'visitor',
+    summary: 'Send a message; the answer streams back as Server-Sent Events (message, delta, done | error)',
+    params: c.IdParams,
+    body: c.SendMessage,
+    stream: true,
+  },
+  {
+    method: 'post',
+    path: '/v1/widget/messages/{id}/retry',
+    auth: 'visitor',
+    summary: 'Answer again a failed or stopped answer (event stream)',
+    params: c.IdParams,
+    stream: true,
+  },
+  {
+    method: 'post',
+    path: '/v1/widget/messages/{id}/feedback',
+    auth: 'visitor',
+    summary: 'Rate an answer',
+    params: c.IdParams,
+    body: c.Feedback,
+    response: c.Message,
+  },
+  {
+    method: 'post',
+    path: '/v1/widget/images',
+    auth: 'visitor',
+    summary: 'Upload an image (multipart field `file`)',
+    multipart: true,
+    response: c.ImageRef,
+    status: 201,
+  },
+  { method: 'get', path: '/v1/admin/auth/config', auth: 'none', summary: 'How the dashboard signs in', response: c.AuthConfig },
+  { method: 'get', path: '/v1/admin/me', auth: 'admin', summary: 'The signed-in admin and tenant', response: c.Me },
+  { method: 'get', path: '/v1/admin/sites', auth: 'admin', summary: 'List sites', response: c.page(c.Site) },
+  {
+    method: 'post',
+    path: '/v1/admin/sites',
+    auth: 'admin',
+    summary: 'Create a site (org:admin)',
+    body: c.SiteCreate,
+    response: c.Site,
+    status: 201,
+  },
+  { method: 'get', path: '/v1/admin/sites/{id}', auth: 'admin', summary: 'Get a site', params: c.IdParams, response: c.Site },
+  {
+    method: 'patch',
+    path: '/v1/admin/sites/{id}',
+    auth: 'admin',
+    summary: 'Update a site (org:admin)',
+    params: c.IdParams,
+    body: c.SiteUpdate,
+    response: c.Site,
+  },
+  {
+    method: 'delete',
+    path: '/v1/admin/sites/{id}',
+    auth: 'admin',
+    summary: 'Delete a site (org:admin)',
+    params: c.IdParams,
+    status: 204,
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/conversations',
+    auth: 'admin',
+    summary: 'List conversations (cursor)',
+    query: c.ConversationListQuery,
+    response: c.page(c.AdminConversation),
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/conversations/{id}',
+    auth: 'admin',
+    summary: 'A conversation with its messages',
+    params: c.IdParams,
+    response: c.AdminConversationDetail,
+  },
+  {
+    method: 'delete',
+    path: '/v1/admin/conversations/{id}',
+    auth: 'admin',
+    summary: 'Delete a conversation, its messages and images (org:admin)',
+    params: c.IdParams,
+    status: 204,
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/images',
+    auth: 'admin',
+    summary: 'List images (cursor)',
+    query: c.ImageListQuery,
+    response: c.page(c.AdminImage),
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/stats',
+    auth: 'admin',
+    summary: 'Per-day counts and ratings',
+    query: c.StatsQuery,
+    response: c.Stats,
+  },
+];
+
+export function openApiDocument() {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'visitorToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'From POST /v1/widget/sessions',
+  });
+  registry.registerComponent('securitySchemes', 'adminToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'Clerk session token or the local admin token',
+  });
+  const errorResponse = { description: 'Error', content: { 'application/json': { schema: c.ErrorBody } } };
+  for (const route of apiRoutes) {
+    const status = String(route.status ?? 200);
+    const success = route.stream
+      ? {
+          description: 'text/event-stream of message, delta, done | error events',
+          content: { 'text/event-stream': { schema: z.string() } },
+        }
+      : route.response
+        ? { description: 'OK', content: { 'application/json': { schema: route.response } } }
+        : { description: 'No content' };
+    registry.registerPath({
+      method: route.method,
+      path: route.path,
+      summary: route.summary,
+      security: route.auth === 'none' ? [] : [{ [route.auth === 'visitor' ? 'visitorToken' : 'adminToken']: [] }],
+      request: {
+        ...(route.params ? { params: route.params } : {}),
+        ...(route.query ? { query: route.query } : {}),
+        ...(route.body ? { body: { content: { 'application/json': { schema: route.body } } } } : {}),
+        ...(route.multipart
+          ? {
+              body: {
+                content: { 'multipart/form-data': { schema: z.object({ file: z.string(), conversationId: c.Id.optional() }) } },
+              },
+            }
+          : {}),
+      },
+      responses: { [status]: success, '4XX': errorResponse, '503': errorResponse },
+    });
+  }
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'chatwidget API',
+      version: '1.0.0',
+      description: 'Widget API (visitor tokens) and admin API (Clerk or local token).',
+    },
+  });
+}

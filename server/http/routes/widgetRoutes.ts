@@ -1,0 +1,109 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { IdParams } from '../../contract/common.js';
+import { Feedback, SendMessage } from '../../contract/messages.js';
+import { CreateConversation, ListQuery, SessionRequest } from '../../contract/widget.js';
+import type { ChatService } from '../../domain/chatService.js';
+import type { ConversationService } from '../../domain/conversationService.js';
+import type { SessionService } from '../../domain/sessionService.js';
+import type { SiteService } from '../../domain/siteService.js';
+import type { VisitorTokens } from '../../domain/visitorTokens.js';
+import { notFound } from '../../lib/AppError.js';
+import { streamChat } from '../chatStream.js';
+import { type RateLimitSettings, widgetLimiters } from '../middleware/rateLimits.js';
+import { requireVisitor, visitorOf } from '../middleware/visitorAuth.js';
+import { parse } from '../validate.js';
+
+export interface WidgetRouteDeps {
+  localMode: boolean;
+  sites: SiteService;
+  sessions: SessionService;
+  conversations: ConversationService;
+  chat: ChatService;
+  tokens: VisitorTokens;
+  rateLimits: RateLimitSettings;
+  /** `POST images`, mounted when image uploads are wired. */
+  uploadImage?: (req: Request, res: Response) => Promise<void>;
+}
+
+/**
+ * CORS for the widget: any page may call (no cookies are used, only bearer tokens), and who may
+ * use a site is enforced by the origin checks on the session and on every token request.
+ */
+function widgetCors(req: Request, res: Response, next: NextFunction) {
+  const origin = req.headers.origin;
+  if (origin) {
+    res.setHeader('Access-Control-Allow-Origin', origin);
+    res.setHeader('Vary', 'Origin');
+    res.setHeader('Access-Control-Expose-Headers', 'Retry-After, RateLimit, RateLimit-Policy');
+  }
+  if (req.method === 'OPTIONS') {
+    res.setHeader('Access-Control-Allow-Methods', 'GET, POST');
+    res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type');
+    res.setHeader('Access-Control-Max-Age', '600');
+    res.status(204).end();
+    return;
+  }
+  next();
+}
+
+export function widgetRoutes(deps: WidgetRouteDeps): Router {
+  const router = express.Router();
+  const limits = widgetLimiters(deps.rateLimits);
+  router.use(widgetCors);
+
+  router.post('/sessions', limits.sessionsPerIp, async (req, res) => {
+    const body = parse(SessionRequest, req.body, 'body');
+    res.json(await deps.sessions.start(body, { origin: req.headers.origin, localMode: deps.localMode }));
+  });
+
+  // Everything else: a visitor token, used from an origin the site allows.
+  router.use(requireVisitor(deps.tokens), async (req, res, next) => {
+    const site = await deps.sites.byId(visitorOf(res).siteId);
+    if (!site) throw notFound('Site');
+    deps.sessions.assertOrigin(site.allowedOrigins, { origin: req.headers.origin, localMode: deps.localMode });
+    next();
+  });
+
+  router.get('/conversations', async (req, res) => {
+    const query = parse(ListQuery, req.query, 'query');
+    res.json(await deps.conversations.listForVisitor(visitorOf(res), query));
+  });
+
+  router.post('/conversations', async (req, res) => {
+    const body = parse(CreateConversation, req.body ?? {}, 'body');
+    const locale = req.headers['accept-language']?.split(',')[0]?.trim() ?? null;
+    const conversation = await deps.conversations.createForVisitor(visitorOf(res), body, {
+      userAgent: req.headers['user-agent'] ?? null,
+      locale,
+    });
+    res.status(201).json(conversation);
+  });
+
+  router.get('/conversations/:id/messages', async (req, res) => {
+    const { id } = parse(IdParams, req.params, 'params');
+    const query = parse(ListQuery, req.query, 'query');
+    res.json(await deps.conversations.messagesForVisitor(visitorOf(res), id, query));
+  });
+
+  router.post('/conversations/:id/messages', limits.sendsPerIp, limits.sendsPerVisitor, async (req, res) => {
+    const { id } = parse(IdParams, req.params, 'params');
+    const body = parse(SendMessage, req.body, 'body');
+    await streamChat(res, (signal) => deps.chat.send(visitorOf(res), id, body, signal));
+  });
+
+  router.post('/messages/:id/retry', limits.sendsPerIp, limits.sendsPerVisitor, async (req, res) => {
+    const { id } = parse(IdParams, req.params, 'params');
+    await streamChat(res, (signal) => deps.chat.retry(visitorOf(res), id, signal));
+  });
+
+  router.post('/messages/:id/feedback', async (req, res) => {
+    const { id } = parse(IdParams, req.params, 'params');
+    const { rating } = parse(Feedback, req.body, 'body');
+    res.json(await deps.conversations.feedback(visitorOf(res), id, rating));
+  });
+
+  const upload = deps.uploadImage;
+  if (upload) router.post('/images', limits.uploadsPerVisitor, (req, res) => upload(req, res));
+
+  return router;
+}

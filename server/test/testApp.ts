@@ -1,0 +1,164 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ChatModel } from '../ai/ChatModel.js';
+import { createOfflineModel } from '../ai/offlineModel.js';
+import { loadConfig } from '../config.js';
+import type { SiteCreate } from '../contract/sites.js';
+import { pingDatabase } from '../db/database.js';
+import { createModels } from '../db/models/index.js';
+import { createServices, type ServiceDeps } from '../domain/createServices.js';
+import { randomToken } from '../domain/secrets.js';
+import { type AppDeps, buildApp } from '../http/app.js';
+import { type AdminAuth, localAdminAuth } from '../http/middleware/adminAuth.js';
+import type { RateLimitSettings } from '../http/middleware/rateLimits.js';
+import { startWebServer } from '../http/server.js';
+import { createLogger } from '../lib/logger.js';
+import { openTestDatabase } from './database.js';
+
+export const GENEROUS_LIMITS: RateLimitSettings = {
+  sendsPerVisitorPerMinute: 10_000,
+  sendsPerIpPerMinute: 100_000,
+  sessionsPerIpPerMinute: 100_000,
+  uploadsPerVisitorPerMinute: 10_000,
+};
+
+export interface TestAppOptions {
+  model?: ChatModel;
+  adminAuth?: AdminAuth;
+  rateLimits?: RateLimitSettings;
+  env?: Record<string, string>;
+  /** Extra wiring (image uploads, storage) on top of the services. */
+  extend?: (services: ReturnType<typeof createServices>, dataDir: string) => Partial<AppDeps> & Partial<ServiceDeps>;
+}
+
+export interface SseEvent {
+  event: string;
+  data: unknown;
+}
+
+/** Parses a whole `text/event-stream` body into its events (comments skipped). */
+export function parseSse(body: string): SseEvent[] {
+  return body
+    .split(/\r?\n\r?\n/)
+    .map((block) => block.split(/\r?\n/).filter((line) => line && !line.startsWith(':')))
+    .filter((lines) => lines.length > 0)
+    .map((lines) => {
+      const event =
+        lines
+          .find((l) => l.startsWith('event:'))
+          ?.slice(6)
+          .trim() ?? 'message';
+      const data = lines
+        .filter((l) => l.startsWith('data:'))
+        .map((l) => l.slice(5).trimStart())
+        .join('\n');
+      return { event, data: data ? JSON.parse(data) : null };
+    });
+}
+
+/**
+ * The real app on this test file's own database, listening on a free loopback port.
+ * Pass `import.meta.url`.
+ */
+export async function startTestApp(fileUrl: string, options: TestAppOptions = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'chatwidget-app-'));
+  const connection = await openTestDatabase(fileUrl);
+  const models = await createModels(connection);
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...options.env });
+  const serviceDeps: ServiceDeps = {
+    models,
+    model: options.model ?? createOfflineModel({ chunkDelayMs: 0 }),
+    visitorTokenSecret: randomToken(32),
+    imageUrls: (image) => ({ url: image.url, thumbnailUrl: `${image.url}?w=320` }),
+    loadModelImage: async () => {
+      throw new Error('image loading is not wired in this test');
+    },
+  };
+  let services = createServices(serviceDeps);
+  let extra: Partial<AppDeps> & Partial<ServiceDeps> = {};
+  if (options.extend) {
+    extra = options.extend(services, dataDir);
+    services = createServices({ ...serviceDeps, ...extra });
+    extra = options.extend(services, dataDir);
+  }
+  const adminToken = randomToken(24);
+  const adminAuth = options.adminAuth ?? localAdminAuth(adminToken);
+  const app = buildApp({
+    config,
+    log: createLogger('silent'),
+    pingDatabase: () => pingDatabase(connection),
+    services,
+    adminAuth,
+    rateLimits: options.rateLimits ?? GENEROUS_LIMITS,
+    ...extra,
+  });
+  const web = await startWebServer(app, 0);
+  const url = web.url;
+
+  const request = (path: string, init: RequestInit & { token?: string; json?: unknown } = {}) => {
+    const headers = new Headers(init.headers);
+    if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+    let body = init.body;
+    if (init.json !== undefined) {
+      headers.set('content-type', 'application/json');
+      body = JSON.stringify(init.json);
+    }
+    return fetch(url + path, { ...init, headers, body });
+  };
+
+  return {
+    url,
+    dataDir,
+    connection,
+    models,
+    services,
+    adminToken,
+    request,
+    /** An admin request with the local admin token (or the given token). */
+    admin: (path: string, init: RequestInit & { json?: unknown; token?: string } = {}) =>
+      request(path, { ...init, token: init.token ?? adminToken }),
+    async createSite(input: Partial<SiteCreate> = {}, token = adminToken) {
+      const res = await request('/v1/admin/sites', { method: 'POST', token, json: { name: 'Test site', ...input } });
+      if (res.status !== 201) throw new Error(`createSite: ${res.status} ${await res.text()}`);
+      return (await res.json()) as import('../contract/sites.js').Site;
+    },
+    async startVisitor(siteKey: string, extraBody: Record<string, unknown> = {}) {
+      const res = await request('/v1/widget/sessions', {
+        method: 'POST',
+        headers: { origin: 'http://localhost:5173' },
+        json: { siteKey, ...extraBody },
+      });
+      if (res.status !== 200) throw new Error(`startVisitor: ${res.status} ${await res.text()}`);
+      const session = (await res.json()) as import('../contract/widget.js').SessionResponse;
+      const token = session.visitorToken;
+      const visitorRequest = (path: string, init: RequestInit & { json?: unknown } = {}) =>
+        request(path, { ...init, token, headers: { origin: 'http://localhost:5173', ...(init.headers as object) } });
+      return {
+        session,
+        token,
+        request: visitorRequest,
+        async newConversation() {
+          const created = await visitorRequest('/v1/widget/conversations', { method: 'POST', json: {} });
+          return (await created.json()) as import('../contract/widget.js').Conversation;
+        },
+        async send(conversationId: string, text: string, clientMessageId: string, imageIds: string[] = []) {
+          const res = await visitorRequest(`/v1/widget/conversations/${conversationId}/messages`, {
+            method: 'POST',
+            json: { text, clientMessageId, imageIds },
+          });
+          return {
+            res,
+            events: res.headers.get('content-type')?.startsWith('text/event-stream') ? parseSse(await res.text()) : [],
+          };
+        },
+      };
+    },
+    async close() {
+      await web.stop(1000);
+      await connection.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+export type TestApp = Awaited<ReturnType<typeof startTestApp>>;
