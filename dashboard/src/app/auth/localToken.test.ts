@@ -20,6 +20,13 @@ describe('takeLocalToken', () => {
     expect(location.hash).toBe('#tab=2');
   });
 
+  it('strips an empty #token= without forgetting the stored token', () => {
+    sessionStorage.setItem(TOKEN_STORAGE_KEY, 'stored');
+    history.replaceState(null, '', '/dashboard/#token=');
+    expect(takeLocalToken()).toBe('stored');
+    expect(location.hash).toBe('');
+  });
+
   it('falls back to the stored token, and to null once cleared', () => {
     sessionStorage.setItem(TOKEN_STORAGE_KEY, 'stored');
     expect(takeLocalToken()).toBe('stored');

@@ -9,13 +9,13 @@ export const TOKEN_STORAGE_KEY = 'chatwidget.dashboard.adminToken';
 export function takeLocalToken(win: Window = window): string | null {
   const hash = win.location.hash.replace(/^#/, '');
   const params = new URLSearchParams(hash);
-  const fromUrl = params.get('token')?.trim();
-  if (fromUrl) {
-    storeLocalToken(fromUrl, win);
+  if (params.has('token')) {
+    const fromUrl = params.get('token')?.trim() ?? '';
+    if (fromUrl) storeLocalToken(fromUrl, win);
     params.delete('token');
     const rest = params.toString();
     win.history.replaceState(win.history.state, '', `${win.location.pathname}${win.location.search}${rest ? `#${rest}` : ''}`);
-    return fromUrl;
+    if (fromUrl) return fromUrl;
   }
   return readStoredToken(win);
 }

@@ -24,7 +24,9 @@ export function IdentitySecret({
     <div className="identity">
       <label className="check">
         <input type="checkbox" checked={enabled} onChange={(e) => onToggle(e.target.checked)} />
-        Only accept identified users whose <code>userHash</code> is signed with this secret
+        <span>
+          Only accept identified users whose <code>userHash</code> is signed with this secret
+        </span>
       </label>
       {secret ? (
         <div className="secret">
