@@ -1,16 +1,82 @@
+import { rmSync, writeFileSync } from 'node:fs';
 import resolve from '@rollup/plugin-node-resolve';
 import esbuild from 'rollup-plugin-esbuild';
+import ts from 'typescript';
 
 const plugins = () => [
   resolve({ extensions: ['.ts', '.tsx', '.mjs', '.js'] }),
-  esbuild({ target: 'es2020', minify: true, jsx: 'automatic', jsxImportSource: 'preact', tsconfig: 'widget/tsconfig.json' }),
+  esbuild({ target: 'es2022', minify: true, jsx: 'automatic', jsxImportSource: 'preact', tsconfig: 'widget/tsconfig.json' }),
 ];
 
-/** The script-tag entry (`dist/widget/widget.js`). */
+// The ES build runs first (Rollup builds a config array in order) and records the hashed panel chunk's name,
+// which the script-tag loader then imports at run time.
+let panelFile = '';
+/** Old hashed chunks would linger and count against the budget: start from empty folders. */
+const clean = {
+  name: 'clean',
+  buildStart() {
+    for (const dir of ['dist/widget', 'dist/widget-esm']) rmSync(dir, { recursive: true, force: true });
+  },
+};
+const recordPanel = {
+  name: 'record-panel-chunk',
+  generateBundle(_options, bundle) {
+    const chunk = Object.values(bundle).find((c) => c.type === 'chunk' && c.isEntry);
+    if (chunk) panelFile = chunk.fileName;
+  },
+};
+const injectPanel = {
+  name: 'inject-panel-chunk',
+  transform(code, id) {
+    if (!id.endsWith('widget/src/web.ts')) return null;
+    if (!panelFile) throw new Error('the panel chunk must be built before the loader');
+    return code.replace(/declare const __PANEL_FILE__: string;/, '').replaceAll('__PANEL_FILE__', JSON.stringify(panelFile));
+  },
+};
+
+/** Declarations for the ESM build, emitted from the sources by the TypeScript compiler. */
+const declarations = {
+  name: 'declarations',
+  writeBundle() {
+    const program = ts.createProgram(['widget/src/index.ts'], {
+      declaration: true,
+      emitDeclarationOnly: true,
+      outDir: 'dist/widget-esm/types',
+      rootDir: '.',
+      jsx: ts.JsxEmit.ReactJSX,
+      jsxImportSource: 'preact',
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      target: ts.ScriptTarget.ES2022,
+      lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts', 'lib.esnext.disposable.d.ts'],
+      skipLibCheck: true,
+      strict: true,
+      types: [],
+    });
+    const result = program.emit();
+    if (result.emitSkipped) throw new Error('declaration emit failed');
+    writeFileSync('dist/widget-esm/index.d.ts', "export * from './types/widget/src/index.js';\n");
+  },
+};
+
 export default [
+  // The panel chunk (Preact, signals, query-core, the chat), loaded by the script tag on first open or when idle.
+  {
+    input: 'widget/src/panel/mountPanel.tsx',
+    output: { dir: 'dist/widget', format: 'es', entryFileNames: 'panel-[hash].js', plugins: [recordPanel] },
+    plugins: [clean, ...plugins()],
+  },
+  // The script-tag entry: the loader and launcher as a classic script.
   {
     input: 'widget/src/web.ts',
     output: { file: 'dist/widget/widget.js', format: 'iife' },
-    plugins: plugins(),
+    plugins: [injectPanel, ...plugins()],
+  },
+  // ESM for bundlers and <script type=module> (self-contained, with types), outside dist/widget/ so the script tag's
+  // budget counts only what the tag loads.
+  {
+    input: { index: 'widget/src/index.ts' },
+    output: { dir: 'dist/widget-esm', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'panel-[hash].js' },
+    plugins: [...plugins(), declarations],
   },
 ];

@@ -1,0 +1,63 @@
+import type { Strings } from '../i18n/locales.js';
+import { Markdown } from '../markdown/Markdown.js';
+import type { ChatItem } from '../state/ChatItem.js';
+import { type ChatModel, noticeFor } from '../state/createChatModel.js';
+
+/** One bubble: the visitor's text as plain text, answers as markdown, with the actions its status allows. */
+export function MessageItem({ item, model, t }: { item: ChatItem; model: ChatModel; t: Strings }) {
+  const retry = (
+    <button type="button" class="link" onClick={() => model.retry(item.key)}>
+      {t.retry}
+    </button>
+  );
+  if (item.role === 'user') {
+    return (
+      <div class="msg user">
+        <span class="sr">{t.you}: </span>
+        {!!item.images.length && (
+          <div class="thumbs">
+            {item.images.map((image) => (
+              <img key={image.id} src={image.thumbnailUrl} alt="" />
+            ))}
+          </div>
+        )}
+        {item.text}
+        {item.status === 'pending' && item.errorCode === 'offline' && <div class="status">{t.waiting}</div>}
+        {item.status === 'error' && (
+          <div class="status">
+            {t.notSent} {t[noticeFor(item.errorCode)]} {retry}
+          </div>
+        )}
+      </div>
+    );
+  }
+  const stored = item.id && item.status === 'complete';
+  return (
+    <div class="msg">
+      <span class="sr">{t.assistant}: </span>
+      {item.text ? <Markdown text={item.text} /> : item.status === 'streaming' && <span>{t.thinking}</span>}
+      {(item.status === 'stopped' || item.status === 'error') && (
+        <div class="status">
+          {item.status === 'stopped' ? t.stopped : t[noticeFor(item.errorCode)]} {(item.id || item.status === 'error') && retry}
+        </div>
+      )}
+      {stored && (
+        <div class="status">
+          {(['up', 'down'] as const).map((rating) => (
+            <button
+              type="button"
+              class="rate"
+              key={rating}
+              aria-label={t[rating]}
+              title={t[rating]}
+              aria-pressed={item.feedback === rating}
+              onClick={() => model.rate(item.id!, item.feedback === rating ? null : rating)}
+            >
+              {rating === 'up' ? '👍' : '👎'}
+            </button>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}

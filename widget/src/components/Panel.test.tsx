@@ -1,0 +1,132 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createWidget, type WidgetHandle } from '../loader/createWidget.js';
+import { createFakeServer, type FakeServer } from '../test/createFakeServer.js';
+import type { WidgetEvent } from '../types.js';
+
+const until = async (check: () => unknown, ms = 2000) => {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${check}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+let server: FakeServer;
+let widget: WidgetHandle;
+let events: WidgetEvent[];
+
+function start() {
+  widget = createWidget(
+    { siteKey: server.siteKey, apiUrl: 'http://127.0.0.1:9' },
+    {
+      // The real panel chunk, loaded the way the loader loads it; only the network edge is scripted.
+      loadPanel: () => import('../panel/mountPanel.js'),
+      emit: (event) => events.push(event),
+      fetch: server.fetch,
+      XMLHttpRequest: server.XMLHttpRequest,
+      storage: localStorage,
+    },
+  );
+  const shadow = widget.host.shadowRoot!;
+  const $ = <T extends Element = HTMLElement>(selector: string) => shadow.querySelector(selector) as T | null;
+  const byLabel = (label: string) => $<HTMLElement>(`[aria-label="${label}"]`);
+  const button = (text: string) => [...shadow.querySelectorAll('button')].find((b) => b.textContent === text) ?? null;
+  return { shadow, $, byLabel, button };
+}
+
+async function openAndType(ui: ReturnType<typeof start>, text: string) {
+  ui.byLabel('Open chat')!.click();
+  await until(() => ui.$('[role=log]') && ui.$('h2')?.textContent === 'Acme help');
+  const box = ui.byLabel('Message') as HTMLTextAreaElement;
+  box.value = text;
+  box.dispatchEvent(new Event('input', { bubbles: true }));
+  return box;
+}
+
+beforeEach(() => {
+  localStorage.clear();
+  server = createFakeServer();
+  events = [];
+});
+afterEach(() => widget?.destroy());
+
+describe('the widget in its shadow root', () => {
+  it('opens the panel from the launcher with the documented accessible names, greeting and starters', async () => {
+    const ui = start();
+    expect(document.querySelector('[data-chat-widget]')).toBe(widget.host);
+    expect(ui.shadow.mode).toBe('open');
+    await openAndType(ui, '');
+    expect(ui.byLabel('Open chat')!.tagName).toBe('BUTTON');
+    expect(ui.byLabel('Message')!.tagName).toBe('TEXTAREA');
+    expect(ui.button('Send')).not.toBeNull();
+    expect(ui.byLabel('Attach image')!.tagName).toBe('BUTTON');
+    const log = ui.$('[role=log]')!;
+    expect(log.getAttribute('aria-live')).toBe('polite');
+    expect(log.textContent).toContain('Hi! How can we help?');
+    expect([...ui.shadow.querySelectorAll('.starter')].map((b) => b.textContent)).toEqual([
+      'What do you sell?',
+      'Opening hours?',
+    ]);
+    // The launcher takes the site's accent colour with readable text.
+    expect(widget.host.style.getPropertyValue('--cw-accent')).toBe('#2563eb');
+    expect(widget.host.style.getPropertyValue('--cw-on-accent')).toBe('#ffffff');
+    expect(events).toEqual(['open']);
+  });
+
+  it('sends with Enter, shows the streamed answer as markdown, and rates it', async () => {
+    const ui = start();
+    server.answers.push('Hello **there**');
+    const box = await openAndType(ui, 'Hi');
+    box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    await until(() => ui.$('.msg strong')?.textContent === 'there');
+    expect([...ui.shadow.querySelectorAll('.msg.user')].map((m) => m.textContent)).toEqual(['You: Hi']);
+    expect(box.value).toBe('');
+    ui.byLabel('Helpful')!.click();
+    await until(() => ui.byLabel('Helpful')!.getAttribute('aria-pressed') === 'true');
+    expect(server.messages.at(-1)!.feedback).toBe('up');
+    expect(events).toEqual(['open', 'message:sent', 'message:received']);
+  });
+
+  it('shows Stop while streaming, stops, and retries the stopped answer', async () => {
+    const ui = start();
+    server.hold = true;
+    server.answers.push('First part and the rest');
+    await openAndType(ui, 'Go');
+    ui.button('Send')!.click();
+    await until(() => ui.button('Stop'));
+    expect(ui.$('[role=log]')!.getAttribute('aria-busy')).toBe('true');
+    ui.button('Stop')!.click();
+    await until(() => ui.$('.msg:last-child')?.textContent?.includes('Stopped.'));
+    expect(ui.button('Send')).not.toBeNull();
+    server.hold = false;
+    server.answers.push('A complete answer');
+    await until(() => ui.button('Retry'));
+    ui.button('Retry')!.click();
+    await until(() => ui.$('.msg:last-child')?.textContent?.includes('A complete answer'));
+  });
+
+  it('Esc closes the panel and returns focus to the launcher; Shift+Enter does not send', async () => {
+    const ui = start();
+    const box = await openAndType(ui, 'line one');
+    box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', shiftKey: true, bubbles: true }));
+    expect(server.requests.some((r) => r.path.endsWith('/messages') && r.method === 'POST')).toBe(false);
+    box.focus();
+    box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    await until(() => (ui.$('.panel') as HTMLElement).hidden);
+    expect(ui.shadow.activeElement).toBe(ui.byLabel('Open chat'));
+    expect(events).toEqual(['open', 'close']);
+  });
+
+  it('attaches an image from the picker with a thumbnail and sends it', async () => {
+    const ui = start();
+    await openAndType(ui, 'Look');
+    const picker = ui.$<HTMLInputElement>('input[type=file]')!;
+    Object.defineProperty(picker, 'files', { value: [new File(['png'], 'leaf.png', { type: 'image/png' })], configurable: true });
+    picker.dispatchEvent(new Event('change', { bubbles: true }));
+    await until(() => ui.$('.att.done'));
+    expect(ui.$<HTMLImageElement>('.att img')!.alt).toBe('leaf.png');
+    ui.button('Send')!.click();
+    await until(() => ui.$('.msg.user .thumbs img'));
+    expect(ui.$<HTMLImageElement>('.msg.user .thumbs img')!.getAttribute('src')).toBe(server.images[0]!.thumbnailUrl);
+  });
+});
