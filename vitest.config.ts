@@ -12,6 +12,7 @@ export default defineConfig({
           globalSetup: ['server/test/globalSetup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+          env: { CLERK_TELEMETRY_DISABLED: '1' },
         },
       },
       {
