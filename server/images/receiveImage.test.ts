@@ -10,6 +10,7 @@ import { startWebServer } from '../http/server.js';
 import { AppError } from '../lib/AppError.js';
 import { createLogger } from '../lib/logger.js';
 import { startFakeImageKit } from '../test/fakeImageKit.js';
+import { pngClaiming } from '../test/fixtures/images/pngClaiming.js';
 import type { ImageStorage } from './ImageStorage.js';
 import { ImageKitImageStorage } from './imagekitImageStorage.js';
 import { localImageRoutes } from './localImageRoutes.js';
@@ -71,12 +72,7 @@ const noisyJpeg = (width: number, height: number) =>
 const html = Buffer.from('<!doctype html><html><body><script>alert(document.cookie)</script></body></html>');
 const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>');
 const jpeg = await noisyJpeg(200, 150);
-const bombHeader = Buffer.from(
-  // 50000×50000 8-bit RGB PNG: signature, IHDR with a valid CRC, a tiny IDAT and IEND.
-  '89504e470d0a1a0a0000000d494844520000c3500000c350080200000035e2e0e20000000949444154789c630000000100014e3' +
-    '6a4b40000000049454e44ae426082',
-  'hex',
-);
+const bombHeader = pngClaiming(50_000, 50_000);
 
 describe.each(['local', 'imagekit'])('receiveImage with %s storage: the attack corpus stores nothing', (name) => {
   it.each([
