@@ -1,0 +1,87 @@
+// Widget size benchmark: run after `npm run build:web`. Prints raw / gzip -9 / brotli per file in dist/widget/,
+// checks the two budgets, and measures the anchors (the file each one's docs tell a site to load) from their npm
+// packages installed into a temporary folder in the same run. Writes bench/results/widget-size.json; exits 0.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+
+const DIST = 'dist/widget';
+const LOADER_BUDGET = 5 * 1024;
+const TOTAL_BUDGET = 30 * 1024;
+const ANCHORS = [
+  // deep-chat docs: <script type="module" src="https://unpkg.com/deep-chat@…/dist/deepChat.bundle.js">
+  { name: 'deep-chat', file: 'dist/deepChat.bundle.js' },
+  // Typebot docs: import Typebot from 'https://cdn.jsdelivr.net/npm/@typebot.io/js@…/dist/web.js'
+  { name: '@typebot.io/js', file: 'dist/web.js' },
+  // Flowise docs: import Chatbot from 'https://cdn.jsdelivr.net/npm/flowise-embed/dist/web.js'
+  { name: 'flowise-embed', file: 'dist/web.js' },
+];
+
+const measure = (buf) => ({
+  raw: buf.length,
+  gzip: gzipSync(buf, { level: 9 }).length,
+  brotli: brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+});
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`.padStart(9);
+const row = (name, m) => `${name.padEnd(44)}${kb(m.raw)}${kb(m.gzip)}${kb(m.brotli)}`;
+const walk = (dir) =>
+  readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : [join(dir, f)]));
+
+const result = { measuredAt: new Date().toISOString(), files: [], total: null, budgets: [], anchors: [] };
+if (!existsSync(join(DIST, 'widget.js'))) {
+  console.log(`${DIST}/widget.js is missing: run \`npm run build:web\` first.`);
+} else {
+  console.log(`${'file (dist/widget/)'.padEnd(44)}${'raw'.padStart(9)}${'gzip -9'.padStart(9)}${'brotli'.padStart(9)}`);
+  const total = { raw: 0, gzip: 0, brotli: 0 };
+  for (const file of walk(DIST).sort()) {
+    const m = measure(readFileSync(file));
+    result.files.push({ file: relative(DIST, file), ...m });
+    for (const k of Object.keys(total)) total[k] += m[k];
+    console.log(row(relative(DIST, file), m));
+  }
+  result.total = total;
+  console.log(row('total', total));
+  const loader = result.files.find((f) => f.file === 'widget.js');
+  result.budgets = [
+    { name: 'widget.js (loader + launcher) gzip', limit: LOADER_BUDGET, actual: loader.gzip },
+    { name: 'all of dist/widget/ gzip', limit: TOTAL_BUDGET, actual: total.gzip },
+  ].map((b) => ({ ...b, pass: b.actual <= b.limit }));
+  console.log('');
+  for (const b of result.budgets)
+    console.log(`${b.pass ? 'PASS' : 'FAIL'} ${b.name}: ${kb(b.actual).trim()} <= ${kb(b.limit).trim()}`);
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'widget-anchors-'));
+try {
+  execFileSync(
+    'npm',
+    ['i', '--prefix', tmp, '--no-save', '--no-audit', '--no-fund', '--ignore-scripts', ...ANCHORS.map((a) => a.name)],
+    {
+      stdio: 'ignore',
+    },
+  );
+  console.log(`\n${'anchor (what a site loads)'.padEnd(44)}${'raw'.padStart(9)}${'gzip -9'.padStart(9)}${'brotli'.padStart(9)}`);
+  for (const anchor of ANCHORS) {
+    const dir = join(tmp, 'node_modules', anchor.name);
+    const path = join(dir, anchor.file);
+    if (!existsSync(path)) {
+      console.log(`${anchor.name}: ${anchor.file} not found in the package`);
+      continue;
+    }
+    const { version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    const m = measure(readFileSync(path));
+    result.anchors.push({ name: anchor.name, version, file: anchor.file, ...m });
+    console.log(row(`${anchor.name}@${version} ${anchor.file}`, m));
+  }
+  if (result.total) console.log(row('ours: all of dist/widget/', result.total));
+} catch (error) {
+  console.log(`\nanchors not measured (npm install failed: ${error.message.split('\n')[0]})`);
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+mkdirSync('bench/results', { recursive: true });
+writeFileSync('bench/results/widget-size.json', `${JSON.stringify(result, null, 2)}\n`);
+console.log('\nwrote bench/results/widget-size.json');
