@@ -24,6 +24,8 @@ export interface ImageStorage {
   /** `key` from `newImageKey`; `tags` label the file where the backend supports it (ImageKit), e.g. the site id. */
   put(image: { key: string; data: Buffer; mimeType: string; tags?: string[] }): Promise<StoredImage>;
   urls(stored: StoredImage): ImageUrls;
+  /** The stored bytes (e.g. to hand the image to the model); 404 `not_found` when gone, 503 when the backend is down. */
+  read(stored: StoredImage): Promise<Buffer>;
   /** Removes the image (and any variants); a missing image is not an error. */
   delete(stored: StoredImage): Promise<void>;
 }

@@ -52,6 +52,13 @@ describe('ImageKitImageStorage (real SDK against the fake)', () => {
     expect([meta.width, meta.height]).toEqual([320, 240]);
   });
 
+  it('reads the stored bytes back through delivery, 404 once deleted', async () => {
+    const stored = await storage.put({ key: newImageKey(image.mimeType), data: image.data, mimeType: image.mimeType });
+    expect(await storage.read(stored)).toEqual(image.data);
+    await storage.delete(stored);
+    await expect(storage.read(stored)).rejects.toMatchObject({ status: 404, code: 'not_found' });
+  });
+
   it('deletes by file id; the URL then 404s and deleting again is fine', async () => {
     const stored = await storage.put({ key: newImageKey(image.mimeType), data: image.data, mimeType: image.mimeType });
     await storage.delete(stored);
@@ -78,6 +85,7 @@ describe('ImageKitImageStorage (real SDK against the fake)', () => {
 
     expect(await bytesOf(urls.url)).toEqual(image.data);
     expect((await sharp(await bytesOf(urls.thumbnailUrl)).metadata()).width).toBe(320);
+    expect(await privateStorage.read(stored)).toEqual(image.data);
   });
 
   it('turns ImageKit failures into 503 image_storage_unavailable and stores nothing', async () => {
@@ -93,10 +101,15 @@ describe('ImageKitImageStorage (real SDK against the fake)', () => {
     expect(fake.files.size).toBe(before);
   });
 
-  it('reports an unreachable ImageKit as 503', async () => {
+  it('reports an unreachable ImageKit (API or delivery) as 503', async () => {
     const down = new ImageKitImageStorage({ ...options, baseURL: 'http://127.0.0.1:9', timeoutMs: 2000 });
     await expect(
       down.put({ key: newImageKey(image.mimeType), data: image.data, mimeType: image.mimeType }),
     ).rejects.toMatchObject({ status: 503, code: 'image_storage_unavailable' });
+    const offline = new ImageKitImageStorage({ ...options, urlEndpoint: 'http://127.0.0.1:9/x', timeoutMs: 2000 });
+    await expect(offline.read({ storage: 'imagekit', key: 'chatwidget/a.webp', url: '' })).rejects.toMatchObject({
+      status: 503,
+      code: 'image_storage_unavailable',
+    });
   });
 });

@@ -1,5 +1,5 @@
 import ImageKit, { NotFoundError, toFile } from '@imagekit/nodejs';
-import { AppError } from '../lib/AppError.js';
+import { AppError, notFound } from '../lib/AppError.js';
 import { type ImageStorage, type ImageUrls, type StoredImage, THUMBNAIL_WIDTH } from './ImageStorage.js';
 
 export interface ImageKitImageStorageOptions {
@@ -34,6 +34,7 @@ export class ImageKitImageStorage implements ImageStorage {
   readonly #folder: string;
   readonly #privateDelivery: boolean;
   readonly #ttl: number;
+  readonly #timeoutMs: number;
 
   constructor(options: ImageKitImageStorageOptions) {
     this.client = new ImageKit({
@@ -46,6 +47,7 @@ export class ImageKitImageStorage implements ImageStorage {
     this.#folder = (options.folder ?? 'chatwidget').replace(/^\/+|\/+$/g, '');
     this.#privateDelivery = options.privateDelivery ?? false;
     this.#ttl = options.urlTtlSeconds ?? 3600;
+    this.#timeoutMs = options.timeoutMs ?? 30_000;
   }
 
   async put({ key, data, mimeType, tags }: { key: string; data: Buffer; mimeType: string; tags?: string[] }) {
@@ -78,6 +80,20 @@ export class ImageKitImageStorage implements ImageStorage {
       url: this.#src(stored.key, []),
       thumbnailUrl: this.#src(stored.key, [{ width: THUMBNAIL_WIDTH, format: 'auto', quality: 80 }]),
     };
+  }
+
+  /** Downloads the original through the delivery URL (signed when delivery is private). */
+  async read(stored: StoredImage): Promise<Buffer> {
+    let response: Response;
+    try {
+      response = await fetch(this.urls(stored).url, { signal: AbortSignal.timeout(this.#timeoutMs) });
+      if (response.ok) return Buffer.from(await response.arrayBuffer());
+      await response.body?.cancel();
+    } catch (error) {
+      throw storageDown(error);
+    }
+    if (response.status === 404) throw notFound('Image');
+    throw storageDown(new Error(`ImageKit delivery answered ${response.status}`));
   }
 
   async delete(stored: StoredImage): Promise<void> {

@@ -45,6 +45,15 @@ describe('LocalImageStorage', () => {
     expect((await readdir(join(root, 'images'))).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('reads the stored bytes back, 404 once deleted', async () => {
+    const data = await webp(20, 20);
+    const stored = await storage.put({ key: newImageKey('image/webp'), data, mimeType: 'image/webp' });
+    expect(await storage.read(stored)).toEqual(data);
+    await storage.delete(stored);
+    await expect(storage.read(stored)).rejects.toMatchObject({ status: 404, code: 'not_found' });
+    await expect(storage.read({ ...stored, key: '../../etc/passwd' })).rejects.toMatchObject({ status: 404 });
+  });
+
   it('returns absolute URLs under a base URL', async () => {
     const absolute = new LocalImageStorage({ dir: join(root, 'images'), baseUrl: 'https://chat.example.com/' });
     const key = newImageKey('image/webp');

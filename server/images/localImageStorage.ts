@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import sharp from 'sharp';
 import { AppError, notFound } from '../lib/AppError.js';
@@ -38,6 +38,16 @@ export class LocalImageStorage implements ImageStorage {
   urls(stored: StoredImage): ImageUrls {
     const url = `${this.baseUrl}/images/${stored.key}`;
     return { url, thumbnailUrl: `${url}?w=${THUMBNAIL_WIDTH}` };
+  }
+
+  async read(stored: StoredImage): Promise<Buffer> {
+    if (!isImageKey(stored.key)) throw notFound('Image');
+    try {
+      return await readFile(join(this.dir, stored.key));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw notFound('Image');
+      throw error;
+    }
   }
 
   async delete(stored: StoredImage): Promise<void> {
