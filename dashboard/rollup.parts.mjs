@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import commonjs from '@rollup/plugin-commonjs';
 import resolve from '@rollup/plugin-node-resolve';
 import replace from '@rollup/plugin-replace';
@@ -13,6 +13,8 @@ import esbuild from 'rollup-plugin-esbuild';
 const staticFiles = () => ({
   name: 'dashboard-static',
   buildStart() {
+    // Hashed chunks from earlier builds would otherwise pile up in dist/dashboard/assets.
+    rmSync('dist/dashboard', { recursive: true, force: true });
     for (const file of ['dashboard/index.html', 'dashboard/preview.html', 'dashboard/src/styles.css']) this.addWatchFile(file);
   },
   async generateBundle() {
