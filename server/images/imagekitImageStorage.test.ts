@@ -71,6 +71,7 @@ describe('ImageKitImageStorage (real SDK against the fake)', () => {
     const privateStorage = new ImageKitImageStorage({ ...options, privateDelivery: true, urlTtlSeconds: 600 });
     const stored = await privateStorage.put({ key: newImageKey(image.mimeType), data: image.data, mimeType: image.mimeType });
     expect(fake.requests.at(-1)?.fields?.isPrivateFile).toBe('true');
+    expect(stored.url).toBe(`${fake.urlEndpoint}/${stored.key}`);
     expect((await fetch(`${fake.urlEndpoint}/${stored.key}`)).status).toBe(401);
 
     const urls = privateStorage.urls(stored);

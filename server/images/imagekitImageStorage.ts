@@ -66,13 +66,10 @@ export class ImageKitImageStorage implements ImageStorage {
       throw storageDown(error);
     }
     if (!result.fileId || !result.filePath) throw storageDown(new Error('ImageKit answered without fileId or filePath'));
-    const stored: StoredImage = {
-      storage: 'imagekit',
-      key: result.filePath.replace(/^\/+/, ''),
-      url: result.url ?? '',
-      providerFileId: result.fileId,
-    };
-    return { ...stored, url: this.urls(stored).url };
+    const path = result.filePath.replace(/^\/+/, '');
+    // The unsigned URL under our endpoint: what is kept must not expire (urls() signs on the way out).
+    const url = this.client.helper.buildSrc({ urlEndpoint: this.#urlEndpoint, src: `/${path}` });
+    return { storage: 'imagekit', key: path, url, providerFileId: result.fileId } satisfies StoredImage;
   }
 
   urls(stored: StoredImage): ImageUrls {
