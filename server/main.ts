@@ -38,6 +38,7 @@ async function main() {
   const root = here.endsWith(join('dist', 'server')) ? join(here, '..', '..') : join(here, '..');
   const staticDirs = {
     widget: join(root, 'dist', 'widget'),
+    widgetEsm: join(root, 'dist', 'widget-esm'),
     dashboard: join(root, 'dist', 'dashboard'),
     examples: join(root, 'examples'),
   };

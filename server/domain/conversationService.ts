@@ -5,7 +5,7 @@ import type { Message } from '../contract/messages.js';
 import type { Conversation, CreateConversation } from '../contract/widget.js';
 import type { ConversationRecord, ConversationRepository } from '../data/conversationRepository.js';
 import { decodeCursor } from '../data/cursor.js';
-import type { ImageRepository } from '../data/imageRepository.js';
+import type { ImageRecord, ImageRepository } from '../data/imageRepository.js';
 import type { MessageRepository } from '../data/messageRepository.js';
 import type { VisitorRepository } from '../data/visitorRepository.js';
 import { AppError, notFound } from '../lib/AppError.js';
@@ -23,7 +23,7 @@ export interface ConversationServiceDeps {
   imageUrls: ImageUrls;
   now?: () => Date;
   /** Removes stored image files (storage provider); database records are removed here. */
-  deleteImageFile?: (image: { storage: 'local' | 'imagekit'; key: string; providerFileId: string | null }) => Promise<void>;
+  deleteImageFile?: (image: ImageRecord) => Promise<void>;
 }
 
 export function conversationService(deps: ConversationServiceDeps) {

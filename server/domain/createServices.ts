@@ -1,25 +1,30 @@
 import type { ChatModel, ModelImage } from '../ai/ChatModel.js';
 import { conversationRepository } from '../data/conversationRepository.js';
 import { imageRepository } from '../data/imageRepository.js';
-import { messageRepository, type StoredImage } from '../data/messageRepository.js';
+import { messageRepository } from '../data/messageRepository.js';
 import { siteRepository } from '../data/siteRepository.js';
 import { visitorRepository } from '../data/visitorRepository.js';
 import type { Models } from '../db/models/index.js';
+import type { ImageStorage, StoredImage } from '../images/ImageStorage.js';
 import { chatService } from './chatService.js';
 import { conversationService } from './conversationService.js';
+import { type ImageService, imageService } from './imageService.js';
 import { sessionService } from './sessionService.js';
 import { siteService } from './siteService.js';
 import { statsService } from './statsService.js';
-import type { ImageUrls } from './views.js';
 import { visitorTokens } from './visitorTokens.js';
 
 export interface ServiceDeps {
   models: Models;
   model: ChatModel;
   visitorTokenSecret: string;
-  imageUrls: ImageUrls;
-  loadModelImage: (image: StoredImage) => Promise<ModelImage>;
-  deleteImageFile?: (image: { storage: 'local' | 'imagekit'; key: string; providerFileId: string | null }) => Promise<void>;
+  storage: ImageStorage;
+  /** Reads an image's bytes back from storage. */
+  readImage: (stored: StoredImage) => Promise<Buffer>;
+  /** Downsizes an image for the model. */
+  toModelImage: (data: Buffer) => Promise<ModelImage>;
+  maxUploadBytes?: number;
+  tenantQuotaBytes?: number;
   now?: () => Date;
 }
 
@@ -35,10 +40,23 @@ export function createServices(deps: ServiceDeps) {
   const tokens = visitorTokens(deps.visitorTokenSecret, deps.now);
   const sites = siteService(repos.sites);
   const sessions = sessionService({ sites, visitors: repos.visitors, tokens });
+  const imageUrls = (image: Pick<StoredImage, 'storage' | 'key' | 'url'>) => deps.storage.urls(image);
+  // Conversations delete their images' files; images check conversations on upload.
+  let images: ImageService | undefined;
   const conversations = conversationService({
     ...repos,
-    imageUrls: deps.imageUrls,
-    deleteImageFile: deps.deleteImageFile,
+    imageUrls,
+    deleteImageFile: (image) => (images as ImageService).deleteFile(image),
+    now: deps.now,
+  });
+  images = imageService({
+    images: repos.images,
+    storage: deps.storage,
+    conversations,
+    read: deps.readImage,
+    toModelImage: deps.toModelImage,
+    maxUploadBytes: deps.maxUploadBytes,
+    tenantQuotaBytes: deps.tenantQuotaBytes,
     now: deps.now,
   });
   const chat = chatService({
@@ -48,11 +66,11 @@ export function createServices(deps: ServiceDeps) {
     messages: repos.messages,
     images: repos.images,
     model: deps.model,
-    imageUrls: deps.imageUrls,
-    loadModelImage: deps.loadModelImage,
+    imageUrls,
+    loadModelImage: (image) => (images as ImageService).loadModelImage(image),
     now: deps.now,
   });
   const stats = statsService({ ...repos, now: deps.now });
-  return { repos, tokens, sites, sessions, conversations, chat, stats };
+  return { repos, tokens, sites, sessions, conversations, chat, stats, images };
 }
 export type Services = ReturnType<typeof createServices>;

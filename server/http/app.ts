@@ -7,9 +7,9 @@ import type { Logger } from '../lib/logger.js';
 import { errorHandler, notFoundHandler } from './errorHandler.js';
 import type { AdminAuth } from './middleware/adminAuth.js';
 import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './middleware/rateLimits.js';
-import { type AdminRouteDeps, adminRoutes } from './routes/adminRoutes.js';
+import { adminRoutes } from './routes/adminRoutes.js';
 import { openApiDocument } from './routes/openapi.js';
-import { type WidgetRouteDeps, widgetRoutes } from './routes/widgetRoutes.js';
+import { widgetRoutes } from './routes/widgetRoutes.js';
 import { type StaticDirs, staticRoutes } from './static.js';
 
 export interface AppDeps {
@@ -21,8 +21,6 @@ export interface AppDeps {
   services?: Services;
   adminAuth?: AdminAuth;
   rateLimits?: RateLimitSettings;
-  uploadImage?: WidgetRouteDeps['uploadImage'];
-  listImages?: AdminRouteDeps['listImages'];
   /** Extra routers mounted at the root before the API (e.g. local image files). */
   extraRoutes?: express.Router[];
   /** Where the built widget, dashboard and example pages are; omitted in API-only tests. */
@@ -83,7 +81,7 @@ export function buildApp(deps: AppDeps): Express {
         chat: services.chat,
         tokens: services.tokens,
         rateLimits: deps.rateLimits ?? DEFAULT_RATE_LIMITS,
-        uploadImage: deps.uploadImage,
+        images: services.images,
       }),
     );
     app.use(
@@ -94,7 +92,7 @@ export function buildApp(deps: AppDeps): Express {
         sites: services.sites,
         conversations: services.conversations,
         stats: services.stats,
-        listImages: deps.listImages,
+        images: services.images,
       }),
     );
   }

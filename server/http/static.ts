@@ -7,6 +7,8 @@ export interface StaticDirs {
   widget: string;
   /** Built dashboard (`dist/dashboard`), served at `/dashboard/`. */
   dashboard: string;
+  /** ESM build of the widget for `import` from a page (`dist/widget-esm`), served at `/widget-esm/`. */
+  widgetEsm: string;
   /** Example host pages (`examples/`); `plain-html` is the demo page at `/`. */
   examples: string;
 }
@@ -25,6 +27,7 @@ export function staticRoutes(dirs: StaticDirs, demoSiteKey: () => Promise<string
     res.sendFile(join(dirs.widget, 'widget.js'), widgetOptions, (error) => error && next());
   });
   router.use('/widget', express.static(dirs.widget, { ...widgetOptions, maxAge: '1y', immutable: true, index: false }));
+  router.use('/widget-esm', express.static(dirs.widgetEsm, { ...widgetOptions, index: false }));
   router.use('/dashboard', express.static(dirs.dashboard, { index: 'index.html' }));
   router.get(/^\/dashboard(\/.*)?$/, (_req, res, next) => {
     res.sendFile(join(dirs.dashboard, 'index.html'), (error) => error && next());

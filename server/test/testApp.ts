@@ -9,10 +9,15 @@ import { pingDatabase } from '../db/database.js';
 import { createModels } from '../db/models/index.js';
 import { createServices, type ServiceDeps } from '../domain/createServices.js';
 import { randomToken } from '../domain/secrets.js';
-import { type AppDeps, buildApp } from '../http/app.js';
+import { buildApp } from '../http/app.js';
 import { type AdminAuth, localAdminAuth } from '../http/middleware/adminAuth.js';
 import type { RateLimitSettings } from '../http/middleware/rateLimits.js';
 import { startWebServer } from '../http/server.js';
+import type { ImageStorage } from '../images/ImageStorage.js';
+import { localImageRoutes } from '../images/localImageRoutes.js';
+import { LocalImageStorage } from '../images/localImageStorage.js';
+import { toModelImage } from '../images/normalizeImage.js';
+import { readStoredImage } from '../images/readStoredImage.js';
 import { createLogger } from '../lib/logger.js';
 import { openTestDatabase } from './database.js';
 
@@ -28,8 +33,10 @@ export interface TestAppOptions {
   adminAuth?: AdminAuth;
   rateLimits?: RateLimitSettings;
   env?: Record<string, string>;
-  /** Extra wiring (image uploads, storage) on top of the services. */
-  extend?: (services: ReturnType<typeof createServices>, dataDir: string) => Partial<AppDeps> & Partial<ServiceDeps>;
+  /** Image storage; files in the test's own data folder by default. */
+  storage?: ImageStorage;
+  /** Overrides of the domain's dependencies (limits, clock). */
+  services?: Partial<ServiceDeps>;
 }
 
 export interface SseEvent {
@@ -66,22 +73,16 @@ export async function startTestApp(fileUrl: string, options: TestAppOptions = {}
   const connection = await openTestDatabase(fileUrl);
   const models = await createModels(connection);
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...options.env });
-  const serviceDeps: ServiceDeps = {
+  const storage = options.storage ?? new LocalImageStorage({ dir: join(dataDir, 'images') });
+  const services = createServices({
     models,
     model: options.model ?? createOfflineModel({ chunkDelayMs: 0 }),
     visitorTokenSecret: randomToken(32),
-    imageUrls: (image) => ({ url: image.url, thumbnailUrl: `${image.url}?w=320` }),
-    loadModelImage: async () => {
-      throw new Error('image loading is not wired in this test');
-    },
-  };
-  let services = createServices(serviceDeps);
-  let extra: Partial<AppDeps> & Partial<ServiceDeps> = {};
-  if (options.extend) {
-    extra = options.extend(services, dataDir);
-    services = createServices({ ...serviceDeps, ...extra });
-    extra = options.extend(services, dataDir);
-  }
+    storage,
+    readImage: (stored) => readStoredImage(storage, stored),
+    toModelImage,
+    ...options.services,
+  });
   const adminToken = randomToken(24);
   const adminAuth = options.adminAuth ?? localAdminAuth(adminToken);
   const app = buildApp({
@@ -91,7 +92,7 @@ export async function startTestApp(fileUrl: string, options: TestAppOptions = {}
     services,
     adminAuth,
     rateLimits: options.rateLimits ?? GENEROUS_LIMITS,
-    ...extra,
+    extraRoutes: storage instanceof LocalImageStorage ? [localImageRoutes(storage)] : [],
   });
   const web = await startWebServer(app, 0);
   const url = web.url;

@@ -1,8 +1,9 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { ConversationListQuery, ImageListQuery, StatsQuery } from '../../contract/admin.js';
-import { IdParams, type Page } from '../../contract/common.js';
+import { IdParams } from '../../contract/common.js';
 import { type Site, SiteCreate, SiteUpdate } from '../../contract/sites.js';
 import type { ConversationService } from '../../domain/conversationService.js';
+import type { ImageService } from '../../domain/imageService.js';
 import { type SiteService, toSiteView } from '../../domain/siteService.js';
 import type { StatsService } from '../../domain/statsService.js';
 import { type AdminAuth, adminOf, requireAdmin, requireAdminRole } from '../middleware/adminAuth.js';
@@ -14,8 +15,7 @@ export interface AdminRouteDeps {
   sites: SiteService;
   conversations: ConversationService;
   stats: StatsService;
-  /** `GET images`, mounted when image uploads are wired. */
-  listImages?: (tenantId: string, query: ReturnType<typeof ImageListQuery.parse>) => Promise<Page<unknown>>;
+  images: ImageService;
 }
 
 export function adminRoutes(deps: AdminRouteDeps): Router {
@@ -74,13 +74,10 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
     res.status(204).end();
   });
 
-  const listImages = deps.listImages;
-  if (listImages) {
-    router.get('/images', async (req, res) => {
-      const query = parse(ImageListQuery, req.query, 'query');
-      res.json(await listImages(tenant(res), query));
-    });
-  }
+  router.get('/images', async (req, res) => {
+    const query = parse(ImageListQuery, req.query, 'query');
+    res.json(await deps.images.listForAdmin(tenant(res), query));
+  });
 
   router.get('/stats', async (req, res) => {
     const query = parse(StatsQuery, req.query, 'query');

@@ -4,6 +4,7 @@ import { Feedback, SendMessage } from '../../contract/messages.js';
 import { CreateConversation, ListQuery, SessionRequest } from '../../contract/widget.js';
 import type { ChatService } from '../../domain/chatService.js';
 import type { ConversationService } from '../../domain/conversationService.js';
+import type { ImageService } from '../../domain/imageService.js';
 import type { SessionService } from '../../domain/sessionService.js';
 import type { SiteService } from '../../domain/siteService.js';
 import type { VisitorTokens } from '../../domain/visitorTokens.js';
@@ -21,8 +22,7 @@ export interface WidgetRouteDeps {
   chat: ChatService;
   tokens: VisitorTokens;
   rateLimits: RateLimitSettings;
-  /** `POST images`, mounted when image uploads are wired. */
-  uploadImage?: (req: Request, res: Response) => Promise<void>;
+  images: ImageService;
 }
 
 /**
@@ -102,8 +102,9 @@ export function widgetRoutes(deps: WidgetRouteDeps): Router {
     res.json(await deps.conversations.feedback(visitorOf(res), id, rating));
   });
 
-  const upload = deps.uploadImage;
-  if (upload) router.post('/images', limits.uploadsPerVisitor, (req, res) => upload(req, res));
+  router.post('/images', limits.uploadsPerVisitor, async (req, res) => {
+    res.status(201).json(await deps.images.upload(visitorOf(res), req));
+  });
 
   return router;
 }

@@ -1,0 +1,123 @@
+import type { IncomingMessage } from 'node:http';
+import type { z } from 'zod';
+import type { ModelImage } from '../ai/ChatModel.js';
+import type { AdminImage, ImageListQuery } from '../contract/admin.js';
+import type { Page } from '../contract/common.js';
+import type { ImageRef } from '../contract/messages.js';
+import { decodeCursor } from '../data/cursor.js';
+import type { ImageRecord, ImageRepository } from '../data/imageRepository.js';
+import type { ImageStorage, StoredImage } from '../images/ImageStorage.js';
+import { receiveImage } from '../images/receiveImage.js';
+import { AppError, notFound } from '../lib/AppError.js';
+import type { ConversationService } from './conversationService.js';
+import type { VisitorIdentity } from './visitorTokens.js';
+
+export interface ImageServiceDeps {
+  images: ImageRepository;
+  storage: ImageStorage;
+  conversations: ConversationService;
+  /** Reads stored bytes back (for the model). */
+  read: (stored: StoredImage) => Promise<Buffer>;
+  toModelImage: (data: Buffer) => Promise<ModelImage>;
+  maxUploadBytes?: number;
+  /** Total stored bytes a tenant may keep. */
+  tenantQuotaBytes?: number;
+  now?: () => Date;
+}
+
+const stored = (image: Pick<ImageRecord, 'storage' | 'key' | 'url' | 'providerFileId'>): StoredImage => ({
+  storage: image.storage,
+  key: image.key,
+  url: image.url,
+  ...(image.providerFileId ? { providerFileId: image.providerFileId } : {}),
+});
+
+/** Uploads (validated and re-encoded before anything is stored), the admin gallery, and cleanup. */
+export function imageService(deps: ImageServiceDeps) {
+  const now = deps.now ?? (() => new Date());
+  const quota = deps.tenantQuotaBytes ?? 5 * 1024 ** 3;
+
+  return {
+    urls: (image: Pick<ImageRecord, 'storage' | 'key' | 'url'>) => deps.storage.urls(stored({ ...image, providerFileId: null })),
+
+    async upload(visitor: VisitorIdentity, req: IncomingMessage, originalName?: string): Promise<ImageRef> {
+      let conversationId: string | null = null;
+      const received = await receiveImage(req, {
+        storage: deps.storage,
+        maxBytes: deps.maxUploadBytes,
+        tags: [visitor.siteId],
+        accept: async (image, fields) => {
+          if (fields.conversationId) {
+            if (!/^[a-f0-9]{24}$/.test(fields.conversationId)) throw notFound('Conversation');
+            conversationId = (await deps.conversations.ownConversation(visitor, fields.conversationId)).id;
+          }
+          if ((await deps.images.bytesForTenant(visitor.tenantId)) + image.bytes > quota)
+            throw new AppError(413, 'quota_exceeded', 'This site has used all of its image storage');
+        },
+      });
+      const record = await deps.images.create({
+        tenantId: visitor.tenantId,
+        siteId: visitor.siteId,
+        visitorId: visitor.visitorId,
+        conversationId,
+        messageId: null,
+        storage: received.stored.storage,
+        key: received.stored.key,
+        providerFileId: received.stored.providerFileId ?? null,
+        url: received.stored.url,
+        mimeType: received.mimeType,
+        width: received.width,
+        height: received.height,
+        bytes: received.bytes,
+        sha256: received.sha256,
+        originalName: originalName?.slice(0, 200) ?? null,
+        createdAt: now(),
+      });
+      return { id: record.id, ...received.urls, width: record.width, height: record.height, mimeType: record.mimeType };
+    },
+
+    async listForAdmin(tenantId: string, query: z.output<typeof ImageListQuery>): Promise<Page<AdminImage>> {
+      const page = await deps.images.list(
+        {
+          tenantId,
+          siteId: query.siteId,
+          from: query.from ? new Date(query.from.length === 10 ? `${query.from}T00:00:00.000Z` : query.from) : undefined,
+          to: query.to ? new Date(query.to.length === 10 ? `${query.to}T23:59:59.999Z` : query.to) : undefined,
+        },
+        query.limit,
+        decodeCursor(query.cursor),
+      );
+      return {
+        items: page.items.map((image) => ({
+          id: image.id,
+          ...deps.storage.urls(stored(image)),
+          width: image.width,
+          height: image.height,
+          mimeType: image.mimeType,
+          siteId: image.siteId,
+          conversationId: image.conversationId,
+          bytes: image.bytes,
+          createdAt: image.createdAt.toISOString(),
+        })),
+        nextCursor: page.nextCursor,
+      };
+    },
+
+    async loadModelImage(image: Pick<ImageRecord, 'storage' | 'key' | 'url'>): Promise<ModelImage> {
+      return deps.toModelImage(await deps.read(stored({ ...image, providerFileId: null })));
+    },
+
+    deleteFile: (image: Pick<ImageRecord, 'storage' | 'key' | 'url' | 'providerFileId'>) => deps.storage.delete(stored(image)),
+
+    /** Removes uploads never attached to a message within `graceMs` (files, then records). */
+    async sweepOrphans(graceMs = 24 * 3600_000): Promise<number> {
+      const orphans = await deps.images.unattachedBefore(new Date(now().getTime() - graceMs));
+      for (const image of orphans) {
+        await deps.storage.delete(stored(image));
+        await deps.images.delete(image.id);
+      }
+      return orphans.length;
+    },
+  };
+}
+export type ImageService = ReturnType<typeof imageService>;
