@@ -1,0 +1,72 @@
+/// <reference types="node" />
+import { InfiniteQueryObserver, QueryClient } from '@tanstack/react-query';
+import { afterAll, describe, expect, it } from 'vitest';
+// Brings in the run's `inject('mongoBaseUri')` typing that the server's test helpers rely on.
+import type {} from '../../../server/test/globalSetup.js';
+import { startTestApp } from '../../../server/test/testApp.js';
+import { getMe } from '../features/auth/api/getMe.js';
+import { conversationsQueryOptions, PAGE_SIZE } from '../features/conversations/api/getConversations.js';
+import { createSite } from '../features/sites/api/createSite.js';
+import { getSites } from '../features/sites/api/getSites.js';
+import { updateSite } from '../features/sites/api/updateSite.js';
+import { ApiError } from './ApiError.js';
+import { createApiClient } from './apiClient.js';
+
+// The real server (buildApp + admin routes + this file's own database), driven through the dashboard's client.
+const app = await startTestApp(import.meta.url);
+afterAll(() => app.close());
+// Same origin as the app, as when the server serves /dashboard/, so the browser fetch needs no CORS.
+(window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(`${app.url}/dashboard/`);
+const baseUrl = `${app.url}/v1/admin/`;
+
+describe('API client against the real admin API', () => {
+  it('signs in with the local admin token and gets a typed 401 for a wrong one', async () => {
+    const client = createApiClient({ baseUrl, getToken: () => app.adminToken });
+    await expect(getMe(client)).resolves.toMatchObject({ role: 'admin' });
+    const wrong = createApiClient({ baseUrl, getToken: () => 'wrong-token' });
+    const error = await getMe(wrong).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 401, code: 'unauthorized' });
+  });
+
+  it('creates, lists and edits a site; a contract violation comes back as a 400 ApiError', async () => {
+    const client = createApiClient({ baseUrl, getToken: () => app.adminToken });
+    const site = await createSite(client, { name: 'Dashboard test', allowedOrigins: ['http://localhost:5173'] });
+    expect((await getSites(client)).items.map((s) => s.id)).toContain(site.id);
+    const updated = await updateSite(client, site.id, {
+      look: { greeting: 'Hello there' },
+      faq: [{ question: 'Hours?', answer: '9-5' }],
+    });
+    expect(updated.look.greeting).toBe('Hello there');
+    expect(updated.faq).toEqual([{ question: 'Hours?', answer: '9-5' }]);
+    await expect(updateSite(client, site.id, { temperature: 9 })).rejects.toMatchObject({ status: 400 });
+  });
+
+  it('pages through real conversations with the cursor', async () => {
+    const client = createApiClient({ baseUrl, getToken: () => app.adminToken });
+    const site = await app.createSite({ name: 'Paging', allowedOrigins: ['http://localhost:5173'] });
+    const visitor = await app.startVisitor(site.publicKey);
+    // One more than a page (PAGE_SIZE) so the list spans two pages.
+    for (let n = 0; n <= PAGE_SIZE; n++) {
+      const conversation = await visitor.newConversation();
+      await visitor.send(conversation.id, `Question ${n}`, `c${n}`);
+    }
+    const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    const observer = new InfiniteQueryObserver(queryClient, conversationsQueryOptions(client, { siteId: site.id }));
+    const unsubscribe = observer.subscribe(() => {});
+    try {
+      await observer.refetch();
+      expect(observer.getCurrentResult().hasNextPage).toBe(true);
+      await observer.fetchNextPage();
+      const result = observer.getCurrentResult();
+      expect(result.hasNextPage).toBe(false);
+      expect(result.data?.pages.map((p) => p.items.length)).toEqual([PAGE_SIZE, 1]);
+      const questions = new Set(result.data?.pages.flatMap((p) => p.items.map((c) => c.firstQuestion)));
+      expect(questions.size).toBe(PAGE_SIZE + 1);
+      expect(questions.has('Question 0')).toBe(true);
+    } finally {
+      unsubscribe();
+      queryClient.clear();
+    }
+  });
+});
