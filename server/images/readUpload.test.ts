@@ -10,7 +10,7 @@ import { readUpload } from './readUpload.js';
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 /** What the server saw for each request: the bytes it had read off the socket when readUpload settled. */
-const seen: { bytesRead: number; outcome: 'ok' | 'error' }[] = [];
+const seen: { bytesRead: number; outcome: 'ok' | 'error'; code?: string }[] = [];
 
 const app = express();
 app.post('/upload', async (req, res) => {
@@ -26,7 +26,7 @@ app.post('/upload', async (req, res) => {
       fields: upload.fields,
     });
   } catch (error) {
-    seen.push({ bytesRead: req.socket.bytesRead, outcome: 'error' });
+    seen.push({ bytesRead: req.socket.bytesRead, outcome: 'error', code: (error as { code?: string }).code });
     throw error;
   }
 });
@@ -144,5 +144,19 @@ describe('readUpload', () => {
       req.write(Buffer.alloc(200_000));
     });
     expect(status).toBe(413);
+  });
+
+  it('settles (upload_aborted) when the client goes away mid-upload', async () => {
+    seen.length = 0;
+    const req = request(`${web.url}/upload`, {
+      method: 'POST',
+      headers: { 'content-type': 'multipart/form-data; boundary=gone', 'transfer-encoding': 'chunked' },
+    });
+    req.on('error', () => {});
+    req.write('--gone\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\n');
+    req.write(Buffer.alloc(50_000));
+    await new Promise((r) => setTimeout(r, 50));
+    req.destroy();
+    await expect.poll(() => seen[0]).toEqual({ bytesRead: expect.any(Number), outcome: 'error', code: 'upload_aborted' });
   });
 });
