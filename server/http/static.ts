@@ -13,6 +13,19 @@ export interface StaticDirs {
   examples: string;
 }
 
+const DASHBOARD_CSP = [
+  "default-src 'self'",
+  "script-src 'self' https://*.clerk.accounts.dev https://challenges.cloudflare.com",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob: https:",
+  "connect-src 'self' https:",
+  "frame-src 'self' https://challenges.cloudflare.com",
+  "worker-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 /**
  * Serves the browser parts from the same origin as the API (ARCHITECTURE.md decision 7).
  * `demoSiteKey` fills the demo page's `__DEMO_SITE_KEY__` placeholder.
@@ -28,6 +41,11 @@ export function staticRoutes(dirs: StaticDirs, demoSiteKey: () => Promise<string
   });
   router.use('/widget', express.static(dirs.widget, { ...widgetOptions, maxAge: '1y', immutable: true, index: false }));
   router.use('/widget-esm', express.static(dirs.widgetEsm, { ...widgetOptions, index: false }));
+  // The dashboard shows visitors' words: a strict CSP (scripts only from here; Clerk's hosts when used).
+  router.use('/dashboard', (_req, res, next) => {
+    res.setHeader('Content-Security-Policy', DASHBOARD_CSP);
+    next();
+  });
   router.use('/dashboard', express.static(dirs.dashboard, { index: 'index.html' }));
   router.get(/^\/dashboard(\/.*)?$/, (_req, res, next) => {
     res.sendFile(join(dirs.dashboard, 'index.html'), (error) => error && next());
