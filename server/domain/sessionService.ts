@@ -11,6 +11,8 @@ export interface SessionContext {
   origin: string | undefined;
   /** Local mode trusts http://localhost:* and http://127.0.0.1:* and origin-less tools such as curl. */
   localMode: boolean;
+  /** The server's own public origin (the dashboard's live preview), allowed for every site. */
+  selfOrigin?: string;
 }
 
 /** `HMAC-SHA256(identitySecret, userId)` in hex, as the site's backend computes it (Intercom-style). */
@@ -33,6 +35,7 @@ export function sessionService(deps: { sites: SiteService; visitors: VisitorRepo
         if (context.localMode) return;
         throw forbidden('Requests from a browser page need an Origin header');
       }
+      if (context.origin === context.selfOrigin) return;
       if (!originAllowed(context.origin, allowedOrigins, context.localMode))
         throw new AppError(403, 'origin_not_allowed', 'This site does not allow the widget on this origin');
     },

@@ -75,6 +75,7 @@ export function buildApp(deps: AppDeps): Express {
       '/v1/widget',
       widgetRoutes({
         localMode: deps.adminAuth.mode === 'local',
+        selfOrigin: deps.config.PUBLIC_URL ? new URL(deps.config.PUBLIC_URL).origin : undefined,
         sites: services.sites,
         sessions: services.sessions,
         conversations: services.conversations,

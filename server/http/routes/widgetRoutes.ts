@@ -16,6 +16,8 @@ import { parse } from '../validate.js';
 
 export interface WidgetRouteDeps {
   localMode: boolean;
+  /** The server's public origin (dashboard preview). */
+  selfOrigin?: string;
   sites: SiteService;
   sessions: SessionService;
   conversations: ConversationService;
@@ -53,14 +55,20 @@ export function widgetRoutes(deps: WidgetRouteDeps): Router {
 
   router.post('/sessions', limits.sessionsPerIp, async (req, res) => {
     const body = parse(SessionRequest, req.body, 'body');
-    res.json(await deps.sessions.start(body, { origin: req.headers.origin, localMode: deps.localMode }));
+    res.json(
+      await deps.sessions.start(body, { origin: req.headers.origin, localMode: deps.localMode, selfOrigin: deps.selfOrigin }),
+    );
   });
 
   // Everything else: a visitor token, used from an origin the site allows.
   router.use(requireVisitor(deps.tokens), async (req, res, next) => {
     const site = await deps.sites.byId(visitorOf(res).siteId);
     if (!site) throw notFound('Site');
-    deps.sessions.assertOrigin(site.allowedOrigins, { origin: req.headers.origin, localMode: deps.localMode });
+    deps.sessions.assertOrigin(site.allowedOrigins, {
+      origin: req.headers.origin,
+      localMode: deps.localMode,
+      selfOrigin: deps.selfOrigin,
+    });
     next();
   });
 
