@@ -14,7 +14,6 @@ import { createImageStorage } from './images/createImageStorage.js';
 import { localImageRoutes } from './images/localImageRoutes.js';
 import { LocalImageStorage } from './images/localImageStorage.js';
 import { toModelImage } from './images/normalizeImage.js';
-import { readStoredImage } from './images/readStoredImage.js';
 import { createLogger } from './lib/logger.js';
 
 /** Prints one sentence and exits for failures the user can act on; anything else is logged in full. */
@@ -55,7 +54,7 @@ async function main() {
     model,
     visitorTokenSecret: loadOrCreateSecret(config.dataDir, 'visitor-token', config.VISITOR_TOKEN_SECRET),
     storage,
-    readImage: (stored) => readStoredImage(storage, stored),
+    readImage: (stored) => storage.read(stored),
     toModelImage,
   });
   const interrupted = await services.chat.recoverInterrupted();

@@ -17,7 +17,6 @@ import type { ImageStorage } from '../images/ImageStorage.js';
 import { localImageRoutes } from '../images/localImageRoutes.js';
 import { LocalImageStorage } from '../images/localImageStorage.js';
 import { toModelImage } from '../images/normalizeImage.js';
-import { readStoredImage } from '../images/readStoredImage.js';
 import { createLogger } from '../lib/logger.js';
 import { openTestDatabase } from './database.js';
 
@@ -79,7 +78,7 @@ export async function startTestApp(fileUrl: string, options: TestAppOptions = {}
     model: options.model ?? createOfflineModel({ chunkDelayMs: 0 }),
     visitorTokenSecret: randomToken(32),
     storage,
-    readImage: (stored) => readStoredImage(storage, stored),
+    readImage: (stored) => storage.read(stored),
     toModelImage,
     ...options.services,
   });
