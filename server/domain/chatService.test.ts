@@ -77,13 +77,13 @@ describe('send path with Gemini', () => {
     const conversation = await visitor.newConversation();
     gemini.enqueue({ httpError: { code: 500 } });
     const failed = await visitor.send(conversation.id, 'Try me', 'r1');
-    const failedAnswer = (failed.events.at(-1)?.data as { message: Message }).message;
+    const failedAnswer = (failed.events.at(-1)?.data as { message: Message } | undefined)?.message as Message;
 
     gemini.enqueue({ chunks: ['Works now'] });
     const res = await visitor.request(`/v1/widget/messages/${failedAnswer.id}/retry`, { method: 'POST' });
     const events = parseSse(await res.text());
     expect(events.map((e) => e.event)).toEqual(['message', 'delta', 'done']);
-    expect((events[0]?.data as Message).text).toBe('Try me');
+    expect((events[0]?.data as Message | undefined)?.text).toBe('Try me');
     expect(events.at(-1)?.data).toMatchObject({ id: failedAnswer.id, status: 'complete', text: 'Works now' });
     expect(gemini.requests.at(-1)?.body.contents.map((c) => c.role)).toEqual(['user']);
     const messages = await stored(conversation.id);
