@@ -1,0 +1,85 @@
+import sharp from 'sharp';
+import type { ImageRef, Message } from '../contract/messages.js';
+import type { Site } from '../contract/sites.js';
+import type { Conversation } from '../contract/widget.js';
+import type { TestApp } from '../test/testApp.js';
+
+export const PAGE_ORIGIN = 'http://localhost:5173';
+
+/** A small real PNG, re-encoded by the upload pipeline like any visitor's picture. */
+export const tinyPng = (rgb = { r: 20, g: 120, b: 220 }) =>
+  sharp({ create: { width: 16, height: 12, channels: 3, background: rgb } })
+    .png()
+    .toBuffer();
+
+export async function uploadImage(app: TestApp, token: string, options: { name?: string; conversationId?: string } = {}) {
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(await tinyPng())], { type: 'image/png' }), options.name ?? 'picture.png');
+  if (options.conversationId) form.append('conversationId', options.conversationId);
+  return app.request('/v1/widget/images', { method: 'POST', body: form, token, headers: { origin: PAGE_ORIGIN } });
+}
+
+export interface SeededVisitor {
+  token: string;
+  visitorId: string;
+  conversation: Conversation;
+  question: Message;
+  answer: Message;
+  image: ImageRef;
+  /** What only this visitor may see: its ids and its words (the site's id and name are public to the site's visitors). */
+  secrets: string[];
+}
+
+export interface SeededTenant {
+  label: string;
+  /** Text only this tenant's data contains (site name, FAQ, messages). */
+  marker: string;
+  site: Site;
+  visitor: SeededVisitor;
+  /** Every id the tenant owns (site, visitor, conversation, messages, image). */
+  ids: string[];
+  /** Strings that must never appear in another tenant's answers: ids, keys, the marker text. */
+  secrets: string[];
+}
+
+/** One visitor with a conversation of two turns, a rated answer and an attached image. */
+export async function seedVisitor(app: TestApp, site: Site, marker: string): Promise<SeededVisitor> {
+  const visitor = await app.startVisitor(site.publicKey);
+  const conversation = await visitor.newConversation();
+  const upload = await uploadImage(app, visitor.token, { conversationId: conversation.id });
+  if (upload.status !== 201) throw new Error(`seed upload: ${upload.status} ${await upload.text()}`);
+  const image = (await upload.json()) as ImageRef;
+  const first = await visitor.send(conversation.id, `${marker} first question`, `${marker}-1`, [image.id]);
+  await visitor.send(conversation.id, `${marker} second question`, `${marker}-2`);
+  const question = first.events.find((e) => e.event === 'message')?.data as Message;
+  const answer = first.events.find((e) => e.event === 'done' || e.event === 'error')?.data as Message;
+  if (!question || !answer?.id) throw new Error(`seed send: ${JSON.stringify(first.events)}`);
+  const rated = await visitor.request(`/v1/widget/messages/${answer.id}/feedback`, { method: 'POST', json: { rating: 'up' } });
+  if (rated.status !== 200) throw new Error(`seed feedback: ${rated.status}`);
+  const visitorId = visitor.session.visitorId;
+  const secrets = [visitorId, conversation.id, question.id, answer.id, image.id, `${marker} first question`];
+  return { token: visitor.token, visitorId, conversation, question, answer, image, secrets };
+}
+
+/** A tenant's site (with identity verification, so it has a secret) and one seeded visitor. */
+export async function seedTenant(app: TestApp, label: string, adminToken: string): Promise<SeededTenant> {
+  const marker = `marker${label}${Math.random().toString(36).slice(2, 8)}`;
+  const site = await app.createSite(
+    {
+      name: `${marker} site`,
+      allowedOrigins: [PAGE_ORIGIN],
+      identityVerification: true,
+      faq: [{ question: `${marker} question?`, answer: `${marker} answer.` }],
+    },
+    adminToken,
+  );
+  const visitor = await seedVisitor(app, site, marker);
+  const ids = [site.id, visitor.visitorId, visitor.conversation.id, visitor.question.id, visitor.answer.id, visitor.image.id];
+  const secrets = [...ids, site.publicKey, marker, ...(site.identitySecret ? [site.identitySecret] : [])];
+  return { label, marker, site, visitor, ids, secrets };
+}
+
+/** The secrets of `victim` found in a response body, if any. */
+export function leakedSecrets(body: string, victim: { secrets: string[] }): string[] {
+  return victim.secrets.filter((secret) => body.includes(secret));
+}

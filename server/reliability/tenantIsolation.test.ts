@@ -1,0 +1,329 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { encodeCursor } from '../data/cursor.js';
+import { clerkTestKit } from '../test/clerkTokens.js';
+import { json } from '../test/json.js';
+import { startTestApp, type TestApp } from '../test/testApp.js';
+import { reportFigures, Tally } from './figures.js';
+import { type ApiRoute, adminApiRoutes, fillPath, hasIdParam, perRoute, routeKey, visitorApiRoutes } from './routeTable.js';
+import { leakedSecrets, PAGE_ORIGIN, type SeededTenant, seedTenant, seedVisitor, uploadImage } from './seedTenant.js';
+
+/**
+ * Tenant and visitor isolation, walked from the route table: every id one tenant (or visitor) owns is
+ * requested, changed and deleted with another's credentials, and every list is read with the other's
+ * filters and cursors. A 2xx on someone else's id, or any of their ids, keys or text in an answer, is a leak.
+ */
+
+const clerk = await clerkTestKit();
+const app = await startTestApp(import.meta.url, { adminAuth: clerk.auth });
+const local = await startTestApp(new URL('./tenantIsolation.local.test.ts', import.meta.url).href);
+afterAll(async () => {
+  await app.close();
+  await local.close();
+});
+
+const tally = new Tally();
+const leaks: string[] = [];
+
+const tokens = {
+  adminA: await clerk.token({ userId: 'user_a', orgId: 'org_a', role: 'admin' }),
+  memberA: await clerk.token({ userId: 'user_am', orgId: 'org_a', role: 'member' }),
+  adminB: await clerk.token({ userId: 'user_b', orgId: 'org_b', role: 'admin' }),
+  memberB: await clerk.token({ userId: 'user_bm', orgId: 'org_b', role: 'member' }),
+  personal: await clerk.token({ userId: 'user_p' }),
+};
+
+// Three tenants: two organizations and a personal workspace, each with a site and a seeded visitor.
+const tenants: (SeededTenant & { admin: string; member?: string })[] = [
+  { ...(await seedTenant(app, 'A', tokens.adminA)), admin: tokens.adminA, member: tokens.memberA },
+  { ...(await seedTenant(app, 'B', tokens.adminB)), admin: tokens.adminB, member: tokens.memberB },
+  { ...(await seedTenant(app, 'P', tokens.personal)), admin: tokens.personal },
+];
+
+/** A valid body per route, so a refusal is about who asks, not about what is sent. */
+const ADMIN_BODIES: Record<string, unknown> = {
+  'GET /v1/admin/me': undefined,
+  'GET /v1/admin/sites': undefined,
+  'POST /v1/admin/sites': { name: 'Intruder site', allowedOrigins: ['https://evil.example'] },
+  'GET /v1/admin/sites/{id}': undefined,
+  'PATCH /v1/admin/sites/{id}': { name: 'pwned', allowedOrigins: ['https://evil.example'], rotateIdentitySecret: true },
+  'DELETE /v1/admin/sites/{id}': undefined,
+  'GET /v1/admin/conversations': undefined,
+  'GET /v1/admin/conversations/{id}': undefined,
+  'DELETE /v1/admin/conversations/{id}': undefined,
+  'GET /v1/admin/images': undefined,
+  'GET /v1/admin/stats': undefined,
+};
+
+/** Which of its own ids the owner uses to prove a route works (so the 404s for others mean something). */
+const OWN_ID: Record<string, ((t: SeededTenant) => string) | null> = {
+  'GET /v1/admin/sites/{id}': (t) => t.site.id,
+  'PATCH /v1/admin/sites/{id}': (t) => t.site.id,
+  'DELETE /v1/admin/sites/{id}': (t) => t.site.id,
+  'GET /v1/admin/conversations/{id}': (t) => t.visitor.conversation.id,
+  'DELETE /v1/admin/conversations/{id}': (t) => t.visitor.conversation.id,
+};
+
+async function call(target: TestApp, route: ApiRoute, path: string, token: string | undefined, body: unknown, origin?: string) {
+  const res = await target.request(path, {
+    method: route.method.toUpperCase(),
+    token,
+    ...(body === undefined ? {} : { json: body }),
+    ...(origin ? { headers: { origin } } : {}),
+  });
+  const text = await res.text();
+  tally.count(res.status);
+  return { status: res.status, text };
+}
+
+/** Query strings that aim a list at the victim's data: its site, its words, a cursor at its rows. */
+function hostileQueries(route: ApiRoute, victim: SeededTenant): string[] {
+  const keys = Object.keys(route.query?.shape ?? {});
+  const queries = [''];
+  if (keys.includes('siteId')) queries.push(`siteId=${victim.site.id}`);
+  if (keys.includes('q')) queries.push(`q=${victim.marker}`);
+  if (keys.includes('cursor')) {
+    const future = new Date(Date.now() + 3600_000);
+    queries.push(
+      `cursor=${encodeCursor(future, victim.visitor.conversation.id)}`,
+      `cursor=${encodeCursor(future, victim.site.id)}`,
+    );
+  }
+  return queries;
+}
+
+function noteLeak(where: string, status: number, text: string, victim: { secrets: string[] }) {
+  const found = leakedSecrets(text, victim);
+  if (found.length) leaks.push(`${where} → ${status} revealed ${found.join(', ')}`);
+}
+
+describe('admin routes, Clerk organizations and a personal workspace', () => {
+  it('every route is known to the suite', () => {
+    for (const route of adminApiRoutes()) expect(() => perRoute(ADMIN_BODIES, route)).not.toThrow();
+  });
+
+  it('another tenant gets 404 for every id it does not own, and lists never hold the other tenant’s data', async () => {
+    for (const attacker of tenants) {
+      for (const victim of tenants) {
+        if (attacker === victim) continue;
+        for (const token of [attacker.admin, attacker.member].filter((t): t is string => Boolean(t))) {
+          const isMember = token === attacker.member;
+          for (const route of adminApiRoutes()) {
+            const body = perRoute(ADMIN_BODIES, route);
+            if (hasIdParam(route)) {
+              for (const id of victim.ids) {
+                const where = `${attacker.label}${isMember ? ' member' : ''} ${routeKey(route)} ${victim.label}:${id}`;
+                const { status, text } = await call(app, route, fillPath(route.path, id), token, body);
+                if (status >= 200 && status < 300) leaks.push(`${where} → ${status}`);
+                else if (!(status === 404 || (isMember && status === 403))) tally.problem(`${where} → ${status}`);
+                noteLeak(where, status, text, victim);
+              }
+            } else if (route.method === 'get') {
+              for (const query of hostileQueries(route, victim)) {
+                const where = `${attacker.label} ${routeKey(route)}?${query}`;
+                const { status, text } = await call(app, route, `${route.path}${query ? `?${query}` : ''}`, token, body);
+                if (status !== 200) tally.problem(`${where} → ${status}`);
+                noteLeak(where, status, text, victim);
+              }
+            } else {
+              // A create: it must land in the attacker's own tenant, never the victim's.
+              const where = `${attacker.label} ${routeKey(route)}`;
+              const { status, text } = await call(app, route, route.path, token, body);
+              if (status !== (isMember ? 403 : 201)) tally.problem(`${where} → ${status}`);
+              noteLeak(where, status, text, victim);
+            }
+          }
+        }
+      }
+    }
+    expect(tally.problems).toEqual([]);
+    expect(leaks).toEqual([]);
+  });
+
+  it('members read but every write answers 403', async () => {
+    for (const tenant of tenants.filter((t) => t.member)) {
+      for (const route of adminApiRoutes()) {
+        const own = hasIdParam(route) ? perRoute(OWN_ID, route)?.(tenant) : undefined;
+        const path = fillPath(route.path, own);
+        const { status } = await call(app, route, path, tenant.member, perRoute(ADMIN_BODIES, route));
+        expect(`${routeKey(route)} → ${status}`).toBe(`${routeKey(route)} → ${route.method === 'get' ? 200 : 403}`);
+      }
+    }
+  });
+
+  it('after every attempt each tenant still has its data, unchanged, and reaches it with its own token', async () => {
+    for (const tenant of tenants) {
+      for (const route of adminApiRoutes().filter((r) => r.method === 'get')) {
+        const own = hasIdParam(route) ? perRoute(OWN_ID, route)?.(tenant) : undefined;
+        const { status, text } = await call(app, route, fillPath(route.path, own), tenant.admin, undefined);
+        expect(status, `${tenant.label} ${routeKey(route)}`).toBe(200);
+        if (own) expect(text).toContain(own);
+      }
+      const site = await json(await app.admin(`/v1/admin/sites/${tenant.site.id}`, { token: tenant.admin }));
+      expect(site).toMatchObject({
+        name: tenant.site.name,
+        allowedOrigins: [PAGE_ORIGIN],
+        identitySecret: tenant.site.identitySecret,
+      });
+      const detail = await json(
+        await app.admin(`/v1/admin/conversations/${tenant.visitor.conversation.id}`, { token: tenant.admin }),
+      );
+      expect(detail.messages).toHaveLength(4);
+      expect(detail.messages[1].feedback).toBe('up');
+      const sites = await json(await app.admin('/v1/admin/sites', { token: tenant.admin }));
+      // Its own site plus the one it created while attacking the other two.
+      expect(sites.items.filter((s: { name: string }) => s.name === 'Intruder site')).toHaveLength(2);
+    }
+  });
+
+  it('the owner’s writes work, so the refusals above were about the token (the personal workspace, deleting)', async () => {
+    const a = tenants[2];
+    if (!a) throw new Error('no tenant');
+    for (const route of adminApiRoutes().filter((r) => r.method !== 'get' && hasIdParam(r))) {
+      const id = perRoute(OWN_ID, route)?.(a);
+      const { status } = await call(app, route, fillPath(route.path, id), a.admin, perRoute(ADMIN_BODIES, route));
+      expect(status, routeKey(route)).toBeLessThan(300);
+    }
+  });
+});
+
+describe('admin routes, local mode', () => {
+  it('answers 401 to every token but the local admin token, and never shows local data', async () => {
+    const site = await local.createSite({ name: 'Local site', allowedOrigins: [PAGE_ORIGIN] });
+    const visitor = await seedVisitor(local, site, 'localmarker');
+    const owned = { secrets: [site.id, site.publicKey, visitor.conversation.id, visitor.answer.id, 'localmarker'] };
+    const wrongTokens = [
+      undefined,
+      'not-a-token',
+      `${local.adminToken}x`,
+      local.adminToken.slice(0, -1),
+      visitor.token,
+      tokens.adminA,
+      app.adminToken,
+    ];
+    for (const route of adminApiRoutes()) {
+      for (const token of wrongTokens) {
+        const ids = hasIdParam(route) ? [site.id, visitor.conversation.id] : [''];
+        for (const id of ids) {
+          const { status, text } = await call(local, route, fillPath(route.path, id), token, perRoute(ADMIN_BODIES, route));
+          const where = `local ${routeKey(route)} with ${token ? `${token.slice(0, 8)}…` : 'no token'}`;
+          if (status !== 401) (status < 300 ? leaks : tally.problems).push(`${where} → ${status}`);
+          const found = leakedSecrets(text, owned);
+          if (found.length) leaks.push(`${where} revealed ${found.join(', ')}`);
+        }
+      }
+    }
+    expect(tally.problems).toEqual([]);
+    expect(leaks).toEqual([]);
+    expect((await local.admin(`/v1/admin/sites/${site.id}`)).status).toBe(200);
+  });
+});
+
+/** A valid body per visitor route. */
+const VISITOR_BODIES: Record<string, (n: number) => unknown> = {
+  'GET /v1/widget/conversations': () => undefined,
+  'POST /v1/widget/conversations': () => ({ title: 'mine' }),
+  'GET /v1/widget/conversations/{id}/messages': () => undefined,
+  'POST /v1/widget/conversations/{id}/messages': (n) => ({ text: 'let me in', clientMessageId: `attack-${n}` }),
+  'POST /v1/widget/messages/{id}/retry': () => undefined,
+  'POST /v1/widget/messages/{id}/feedback': () => ({ rating: 'down' }),
+  'POST /v1/widget/images': () => undefined,
+};
+
+describe('widget routes, visitor against visitor', () => {
+  it('every route is known to the suite', () => {
+    for (const route of visitorApiRoutes()) expect(() => perRoute(VISITOR_BODIES, route)).not.toThrow();
+  });
+
+  it('another visitor (same site, or another tenant’s) gets 404 for every id it does not own', async () => {
+    const [a, b] = tenants;
+    if (!a || !b) throw new Error('no tenants');
+    const sameSite = await app.startVisitor(a.site.publicKey);
+    const otherTenant = await app.startVisitor(b.site.publicKey);
+    let n = 0;
+    for (const attacker of [sameSite, otherTenant]) {
+      const ownConversation = await attacker.newConversation();
+      for (const route of visitorApiRoutes()) {
+        const makeBody = perRoute(VISITOR_BODIES, route);
+        if (hasIdParam(route)) {
+          for (const id of a.ids) {
+            const where = `visitor ${routeKey(route)} ${id}`;
+            const { status, text } = await call(app, route, fillPath(route.path, id), attacker.token, makeBody(n++), PAGE_ORIGIN);
+            if (status >= 200 && status < 300) leaks.push(`${where} → ${status}`);
+            else if (status !== 404) tally.problem(`${where} → ${status}`);
+            noteLeak(where, status, text, a.visitor);
+          }
+        } else if (route.multipart) {
+          // An upload aimed at the victim's conversation.
+          const res = await uploadImage(app, attacker.token, { conversationId: a.visitor.conversation.id });
+          const text = await res.text();
+          tally.count(res.status);
+          if (res.status !== 404) (res.status < 300 ? leaks : tally.problems).push(`upload into ${a.label} → ${res.status}`);
+          noteLeak('upload', res.status, text, a.visitor);
+        } else {
+          const query =
+            route.method === 'get' ? `?cursor=${encodeCursor(new Date(Date.now() + 3600_000), a.visitor.conversation.id)}` : '';
+          for (const suffix of ['', query]) {
+            const { status, text } = await call(app, route, route.path + suffix, attacker.token, makeBody(n++), PAGE_ORIGIN);
+            if (status >= 300) tally.problem(`visitor ${routeKey(route)}${suffix} → ${status}`);
+            noteLeak(`visitor ${routeKey(route)}${suffix}`, status, text, a.visitor);
+          }
+        }
+      }
+      // The victim's image attached to the attacker's own message.
+      const send = await attacker.send(ownConversation.id, 'steal', `steal-${n++}`, [a.visitor.image.id]);
+      tally.count(send.res.status);
+      if (send.res.status !== 404) leaks.push(`image of ${a.label} attached by another visitor → ${send.res.status}`);
+    }
+    expect(tally.problems).toEqual([]);
+    expect(leaks).toEqual([]);
+  });
+
+  it('a visitor token resumes its visitor only on its own site, and never serves as an admin token', async () => {
+    const [a, b] = tenants;
+    if (!a || !b) throw new Error('no tenants');
+    const res = await app.request('/v1/widget/sessions', {
+      method: 'POST',
+      headers: { origin: PAGE_ORIGIN },
+      json: { siteKey: b.site.publicKey, visitorToken: a.visitor.token },
+    });
+    tally.count(res.status);
+    const session = await json(res);
+    expect(session.visitorId).not.toBe(a.visitor.visitorId);
+    for (const route of adminApiRoutes()) {
+      const { status } = await call(app, route, fillPath(route.path, a.site.id), a.visitor.token, perRoute(ADMIN_BODIES, route));
+      if (status !== 401) leaks.push(`visitor token on ${routeKey(route)} → ${status}`);
+    }
+    // And an admin token is no visitor token.
+    const asVisitor = await app.request('/v1/widget/conversations', { token: a.admin, headers: { origin: PAGE_ORIGIN } });
+    tally.count(asVisitor.status);
+    expect(asVisitor.status).toBe(401);
+    expect(leaks).toEqual([]);
+  });
+
+  it('the victim visitor still has its conversation, messages and rating', async () => {
+    const [a] = tenants;
+    if (!a) throw new Error('no tenant');
+    const res = await app.request(`/v1/widget/conversations/${a.visitor.conversation.id}/messages`, {
+      token: a.visitor.token,
+      headers: { origin: PAGE_ORIGIN },
+    });
+    const page = await json(res);
+    expect(page.items).toHaveLength(4);
+    expect(page.items[1]).toMatchObject({ id: a.visitor.answer.id, feedback: 'up' });
+    const list = await json(
+      await app.request('/v1/widget/conversations', { token: a.visitor.token, headers: { origin: PAGE_ORIGIN } }),
+    );
+    expect(list.items.map((c: { id: string }) => c.id)).toEqual([a.visitor.conversation.id]);
+  });
+});
+
+afterAll(() => {
+  reportFigures('tenantIsolation', {
+    requestsTried: tally.requests,
+    leaks: leaks.length,
+    serverErrors: tally.serverErrors,
+    tenants: tenants.length + 1,
+    adminRoutes: adminApiRoutes().length,
+    widgetRoutes: visitorApiRoutes().length,
+  });
+});
