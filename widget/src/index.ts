@@ -4,7 +4,15 @@ import { createWidget } from './loader/createWidget.js';
 import type { ChatWidgetApi } from './types.js';
 
 export type { Message } from '../../server/contract/index.js';
-export type { ChatWidgetApi, WidgetEvent, WidgetEventMap, WidgetListener, WidgetOptions, WidgetUser } from './types.js';
+export type {
+  ChatWidgetApi,
+  WidgetEvent,
+  WidgetEventMap,
+  WidgetListener,
+  WidgetLook,
+  WidgetOptions,
+  WidgetUser,
+} from './types.js';
 
 let api: ChatWidgetApi | undefined;
 
@@ -26,4 +34,5 @@ export const close: ChatWidgetApi['close'] = () => instance().close();
 export const toggle: ChatWidgetApi['toggle'] = () => instance().toggle();
 export const identify: ChatWidgetApi['identify'] = (user) => instance().identify(user);
 export const on: ChatWidgetApi['on'] = (event, listener) => instance().on(event, listener);
+export const preview: ChatWidgetApi['preview'] = (look) => instance().preview(look);
 export const destroy: ChatWidgetApi['destroy'] = () => instance().destroy();

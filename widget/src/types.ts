@@ -1,4 +1,7 @@
-import type { Message } from '../../server/contract/index.js';
+import type { Message, SiteLook } from '../../server/contract/index.js';
+
+/** Look settings that win over the site's configured ones (the dashboard previews unsaved settings with them). */
+export type WidgetLook = Partial<SiteLook>;
 
 /** Options of `init()`; the script tag's `data-*` attributes fill the same fields. */
 export interface WidgetOptions {
@@ -16,6 +19,8 @@ export interface WidgetOptions {
   zIndex?: number;
   /** Opens the panel right after start. */
   open?: boolean;
+  /** Overrides the site's title, colour, corner, greeting or starter prompts. */
+  look?: WidgetLook;
 }
 
 /** A signed-in user of the host site; `userHash` is HMAC-SHA256(identity secret, id) in hex, computed server-side. */
@@ -47,4 +52,6 @@ export interface ChatWidgetApi {
   /** Subscribes to an event; returns the unsubscribe function. */
   on<E extends WidgetEvent>(event: E, listener: WidgetListener<E>): () => void;
   destroy(): void;
+  /** Shows another look at once, keeping the session and the conversation (the dashboard's live preview). */
+  preview(look: WidgetLook): void;
 }

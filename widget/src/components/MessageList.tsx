@@ -11,7 +11,8 @@ export function MessageList({ model, t }: { model: ChatModel; t: Strings }) {
   const ref = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const items = model.items.value;
-  const look = model.site.value?.look;
+  const look = model.look.value;
+  const starters = look.starterPrompts ?? [];
   const lastText = items.at(-1)?.text;
   // biome-ignore lint/correctness/useExhaustiveDependencies: re-run on new items and on streamed text.
   useLayoutEffect(() => {
@@ -30,11 +31,11 @@ export function MessageList({ model, t }: { model: ChatModel; t: Strings }) {
         atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
       }}
     >
-      {look?.greeting && <div class="msg">{look.greeting}</div>}
+      {look.greeting && <div class="msg">{look.greeting}</div>}
       {model.phase.value === 'connecting' && !items.length && <div class="status">{t.connecting}</div>}
-      {!items.length && model.phase.value === 'ready' && !!look?.starterPrompts.length && (
+      {!items.length && model.phase.value === 'ready' && !!starters.length && (
         <div class="starters">
-          {look.starterPrompts.map((prompt) => (
+          {starters.map((prompt) => (
             <button type="button" class="starter" key={prompt} onClick={() => model.send(prompt)}>
               {prompt}
             </button>

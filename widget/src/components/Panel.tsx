@@ -20,14 +20,14 @@ const imagesIn = (list: DataTransferItemList | FileList | null | undefined): Fil
 /** The chat panel: header, offline banner, message log, notices and composer; a drop target for images. */
 export function Panel({ model, t, onClose, autoFocus }: Props) {
   const dragging = useSignal(false);
-  const site = model.site.value;
+  const look = model.look.value;
   const notice = model.notice.value;
   const phase = model.phase.value;
   return (
     <section
       class={`panel${dragging.value ? ' drop' : ''}`}
       role="dialog"
-      aria-label={site?.look.title ?? t.assistant}
+      aria-label={look.title || t.assistant}
       hidden={!model.open.value}
       onKeyDown={(e) => {
         if (e.key === 'Escape') {
@@ -49,7 +49,7 @@ export function Panel({ model, t, onClose, autoFocus }: Props) {
       }}
     >
       <header>
-        <h2>{site?.look.title ?? ''}</h2>
+        <h2>{look.title ?? ''}</h2>
         <button type="button" class="icon" aria-label={t.newChat} title={t.newChat} onClick={() => model.newConversation()}>
           +
         </button>

@@ -1,6 +1,6 @@
 import type { SiteLook } from '../../../server/contract/index.js';
 import type { Locale } from '../i18n/locales.js';
-import type { Emit, WidgetUser } from '../types.js';
+import type { Emit, WidgetLook, WidgetUser } from '../types.js';
 
 /** What the loader hands the lazily loaded panel chunk. The two share no runtime module, only these types. */
 export interface PanelContext {
@@ -10,6 +10,8 @@ export interface PanelContext {
   apiUrl: string;
   locale: Locale;
   user: WidgetUser | null;
+  /** The page's overrides of the site's look (`init({ look })`). */
+  look: WidgetLook;
   emit: Emit;
   /** Esc or the close button: the loader closes and returns focus to the launcher. */
   requestClose: () => void;
@@ -25,6 +27,8 @@ export interface PanelContext {
 export interface PanelHandle {
   setOpen(open: boolean): void;
   identify(user: WidgetUser | null): void;
+  /** New overrides of the site's look (`ChatWidget.preview`). */
+  preview(look: WidgetLook): void;
   destroy(): void;
 }
 

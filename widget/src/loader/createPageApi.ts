@@ -1,4 +1,4 @@
-import type { ChatWidgetApi, Emit, WidgetOptions, WidgetUser } from '../types.js';
+import type { ChatWidgetApi, Emit, WidgetLook, WidgetOptions, WidgetUser } from '../types.js';
 import { createEmitter } from './createEmitter.js';
 
 export interface Started {
@@ -7,6 +7,7 @@ export interface Started {
   toggle(): void;
   identify(user: WidgetUser | null): void;
   destroy(): void;
+  preview(look: WidgetLook): void;
 }
 
 /**
@@ -46,6 +47,9 @@ export function createPageApi(
       widget?.identify(next);
     },
     on,
+    preview(look) {
+      widget?.preview(look);
+    },
     destroy() {
       widget?.destroy();
       widget = null;

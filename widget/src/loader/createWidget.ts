@@ -1,6 +1,6 @@
 import type { SiteLook } from '../../../server/contract/index.js';
 import { pickLocale } from '../i18n/locales.js';
-import type { Emit, WidgetOptions, WidgetUser } from '../types.js';
+import type { Emit, WidgetLook, WidgetOptions, WidgetUser } from '../types.js';
 import { adoptStyles } from './adoptStyles.js';
 import { launcherCss } from './launcherCss.js';
 import type { PanelContext, PanelHandle, PanelModule } from './PanelContract.js';
@@ -22,12 +22,17 @@ export interface WidgetHandle {
   close(): void;
   toggle(): void;
   identify(user: WidgetUser | null): void;
+  preview(look: WidgetLook): void;
   destroy(): void;
   readonly host: HTMLElement;
 }
 
 const SVG = 'http://www.w3.org/2000/svg';
 const ICON = 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z';
+
+/** Only the fields given: an `undefined` must not blank out the site's own value. */
+const given = (look: WidgetLook | undefined): WidgetLook =>
+  Object.fromEntries(Object.entries(look ?? {}).filter(([, value]) => value !== undefined));
 
 function safeStorage(): Storage | null {
   try {
@@ -53,6 +58,8 @@ export function createWidget(options: WidgetOptions & { apiUrl: string }, deps: 
   let panel: PanelHandle | null = null;
   let loading: Promise<PanelHandle | null> | null = null;
   let destroyed = false;
+  let siteLook: Partial<SiteLook> | null = readCachedLook(storage, options.siteKey);
+  let override = given(options.look);
 
   const setHost = (name: string, value: string) => host.style.setProperty(name, value, 'important');
   // Inline !important beats any page rule, so hostile page CSS cannot hide, move or resize the widget.
@@ -86,15 +93,23 @@ export function createWidget(options: WidgetOptions & { apiUrl: string }, deps: 
   root.append(launcher);
   shadow.append(root);
 
-  const applyLook = (look: Partial<SiteLook> | null) => {
-    if (look?.accentColor && /^#[0-9a-f]{6}$/i.test(look.accentColor)) {
-      setHost('--cw-accent', look.accentColor);
-      setHost('--cw-on-accent', readableTextColor(look.accentColor));
+  // The site's look (cached, then from the session) under the page's overrides: options, then `look`.
+  const paint = () => {
+    const look = { ...siteLook, ...given({ position: options.position, zIndex: options.zIndex }), ...override };
+    // Colours reach CSS, so only #rrggbb passes; an invalid override leaves the site's colour.
+    const accent = [override.accentColor, siteLook?.accentColor].find((c) => c && /^#[0-9a-f]{6}$/i.test(c));
+    if (accent) {
+      setHost('--cw-accent', accent);
+      setHost('--cw-on-accent', readableTextColor(accent));
     }
-    root.classList.toggle('left', (options.position ?? look?.position) === 'bottom-left');
-    setHost('z-index', String(options.zIndex ?? look?.zIndex ?? 2147483000));
+    root.classList.toggle('left', look.position === 'bottom-left');
+    setHost('z-index', String(look.zIndex ?? 2147483000));
   };
-  applyLook(readCachedLook(storage, options.siteKey));
+  const applyLook = (look: SiteLook) => {
+    siteLook = look;
+    paint();
+  };
+  paint();
   document.body.append(host);
 
   const close = () => {
@@ -114,6 +129,9 @@ export function createWidget(options: WidgetOptions & { apiUrl: string }, deps: 
     locale,
     get user() {
       return user;
+    },
+    get look() {
+      return override;
     },
     emit: deps.emit,
     requestClose: close,
@@ -176,6 +194,11 @@ export function createWidget(options: WidgetOptions & { apiUrl: string }, deps: 
     identify(next) {
       user = next;
       panel?.identify(next);
+    },
+    preview(look) {
+      override = given(look);
+      paint();
+      panel?.preview(override);
     },
     destroy() {
       destroyed = true;

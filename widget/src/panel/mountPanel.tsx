@@ -17,6 +17,7 @@ export function mountPanel(ctx: PanelContext): PanelHandle {
     apiUrl: ctx.apiUrl,
     locale: ctx.locale.lang,
     user: ctx.user,
+    look: ctx.look,
     fetch: ctx.fetch ?? ((input, init) => fetch(input, init)),
     XMLHttpRequest: ctx.XMLHttpRequest,
     storage: ctx.storage ?? null,
@@ -43,6 +44,9 @@ export function mountPanel(ctx: PanelContext): PanelHandle {
       if (open && model.phase.value === 'failed') model.start();
     },
     identify: (user) => model.identify(user),
+    preview: (look) => {
+      model.lookOverride.value = look;
+    },
     destroy() {
       stopLock();
       stopViewport();

@@ -13,7 +13,7 @@ import { sendMessage } from '../api/sendMessage.js';
 import type { StreamEvent } from '../api/streamAnswer.js';
 import { uploadImage } from '../api/uploadImage.js';
 import type { Strings } from '../i18n/locales.js';
-import type { Emit, WidgetUser } from '../types.js';
+import type { Emit, WidgetLook, WidgetUser } from '../types.js';
 import { type ChatItem, fromMessage, mergeItems } from './ChatItem.js';
 import { checkImage } from './checkImage.js';
 import { readPersisted, storageKey, writePersisted } from './persisted.js';
@@ -24,6 +24,8 @@ export interface ChatDeps {
   apiUrl: string;
   locale: string;
   user: WidgetUser | null;
+  /** The page's overrides of the site's look. */
+  look?: WidgetLook;
   fetch: typeof fetch;
   XMLHttpRequest?: typeof XMLHttpRequest;
   storage: Storage | null;
@@ -88,6 +90,9 @@ export const ChatModel = createModel((deps: ChatDeps) => {
   const open = signal(false);
   const phase = signal<'idle' | 'connecting' | 'ready' | 'failed'>('idle');
   const site = signal<PublicSiteConfig | null>(null);
+  const lookOverride = signal<WidgetLook>(deps.look ?? {});
+  /** What the panel shows: the site's look under the page's overrides (these alone until the session answers). */
+  const look = computed<WidgetLook>(() => ({ ...site.value?.look, ...lookOverride.value }));
   const conversationId = signal<string | null>(null);
   const history = signal<Message[]>([]);
   const live = signal<ChatItem[]>([]);
@@ -481,6 +486,8 @@ export const ChatModel = createModel((deps: ChatDeps) => {
     open,
     phase,
     site,
+    lookOverride,
+    look,
     conversationId,
     items,
     streaming,
