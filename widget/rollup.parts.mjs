@@ -1,9 +1,12 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import resolve from '@rollup/plugin-node-resolve';
+import replace from '@rollup/plugin-replace';
 import esbuild from 'rollup-plugin-esbuild';
 import ts from 'typescript';
 
 const plugins = () => [
+  // query-core reads process.env.NODE_ENV for its dev-only checks; browsers have no `process` (a ReferenceError there).
+  replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': JSON.stringify('production') } }),
   resolve({ extensions: ['.ts', '.tsx', '.mjs', '.js'] }),
   esbuild({ target: 'es2022', minify: true, jsx: 'automatic', jsxImportSource: 'preact', tsconfig: 'widget/tsconfig.json' }),
 ];
