@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Express } from 'express';
 
 export interface WebServer {
@@ -11,8 +12,30 @@ export interface WebServer {
   stop(graceMs?: number): Promise<void>;
 }
 
+/**
+ * Requests the HTTP parser refuses (headers too large, malformed request lines) never reach Express;
+ * Node would answer them with an empty body. Answer them in the documented error shape instead.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Duplex) {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const [status, code, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? ['431 Request Header Fields Too Large', 'headers_too_large', 'The request headers or URL are too large']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? ['408 Request Timeout', 'request_timeout', 'The request took too long to arrive']
+        : ['400 Bad Request', 'bad_request', 'The request could not be parsed'];
+  const body = JSON.stringify({ error: { code, message } });
+  socket.end(
+    `HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
 export async function startWebServer(app: Express, port: number, host = '127.0.0.1'): Promise<WebServer> {
   const server = app.listen(port, host);
+  server.on('clientError', answerClientError);
   await once(server, 'listening');
   server.keepAliveTimeout = 65_000;
   const actual = (server.address() as AddressInfo).port;
