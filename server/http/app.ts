@@ -8,7 +8,7 @@ import { errorHandler, notFoundHandler } from './errorHandler.js';
 import type { AdminAuth } from './middleware/adminAuth.js';
 import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './middleware/rateLimits.js';
 import { adminRoutes } from './routes/adminRoutes.js';
-import { openApiDocument } from './routes/openapi.js';
+import { apiRoutes, openApiDocument } from './routes/openapi.js';
 import { widgetRoutes } from './routes/widgetRoutes.js';
 import { type StaticDirs, staticRoutes } from './static.js';
 
@@ -28,15 +28,18 @@ export interface AppDeps {
   demoSiteKey?: () => Promise<string | undefined>;
 }
 
-/** JSON bodies: small, strict, and only as `application/json` (415 otherwise). */
+/** JSON bodies: small, strict, and only as `application/json` (415 otherwise; multipart only on upload routes). */
 function jsonBodies() {
   const parser = express.json({ limit: '64kb', strict: true });
+  // Mounted at /v1, so paths are relative to it.
+  const multipartPaths = new Set(apiRoutes.filter((route) => route.multipart).map((route) => route.path.replace(/^\/v1/, '')));
   return (req: Request, res: Response, next: NextFunction) => {
     const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
     const isMultipart = req.is('multipart/form-data');
-    if (hasBody && !isMultipart && !req.is('application/json') && req.method !== 'GET')
+    const multipartAllowed = isMultipart && multipartPaths.has(req.path);
+    if (hasBody && !multipartAllowed && !req.is('application/json') && req.method !== 'GET')
       return next(new AppError(415, 'unsupported_media_type', 'Send JSON with Content-Type: application/json'));
-    if (isMultipart) return next();
+    if (multipartAllowed) return next();
     return parser(req, res, next);
   };
 }
