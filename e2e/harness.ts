@@ -1,0 +1,100 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ChatModel } from '../server/ai/ChatModel.js';
+import { createOfflineModel } from '../server/ai/offlineModel.js';
+import { loadConfig } from '../server/config.js';
+import { pingDatabase } from '../server/db/database.js';
+import { createModels } from '../server/db/models/index.js';
+import { createServices } from '../server/domain/createServices.js';
+import { randomToken } from '../server/domain/secrets.js';
+import { buildApp } from '../server/http/app.js';
+import { localAdminAuth } from '../server/http/middleware/adminAuth.js';
+import { startWebServer } from '../server/http/server.js';
+import { localImageRoutes } from '../server/images/localImageRoutes.js';
+import { LocalImageStorage } from '../server/images/localImageStorage.js';
+import { toModelImage } from '../server/images/normalizeImage.js';
+import { createLogger } from '../server/lib/logger.js';
+import { openTestDatabase } from '../server/test/database.js';
+// Declares the `mongoBaseUri` that the vitest project's globalSetup provides.
+import type {} from '../server/test/globalSetup.js';
+import { GENEROUS_LIMITS } from '../server/test/testApp.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface E2eServerOptions {
+  /** The AI provider; the offline FAQ provider (streaming in small steps) by default. */
+  model?: ChatModel;
+}
+
+/**
+ * The product as `npm start` composes it (server/main.ts): local admin mode, the demo site, local image storage with
+ * absolute URLs, and the built widget, dashboard and example pages served from the same origin, on this test file's
+ * own database and a free loopback port. `dist/` must be built first (`npm test` runs `build:web` before vitest).
+ */
+export async function startE2eServer(fileUrl: string, options: E2eServerOptions = {}) {
+  if (!existsSync(join(root, 'dist', 'widget', 'widget.js')) || !existsSync(join(root, 'dist', 'dashboard', 'index.html')))
+    throw new Error('dist/ is not built: run `npx rollup -c rollup.config.mjs` (npm test does) before the e2e project');
+  const dataDir = mkdtempSync(join(tmpdir(), 'chatwidget-e2e-'));
+  const connection = await openTestDatabase(fileUrl);
+  const models = await createModels(connection);
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+  const storage = new LocalImageStorage({ dir: join(dataDir, 'images') });
+  const services = createServices({
+    models,
+    model: options.model ?? createOfflineModel({ chunkDelayMs: 15 }),
+    visitorTokenSecret: randomToken(32),
+    storage,
+    readImage: (stored) => storage.read(stored),
+    toModelImage,
+  });
+  const adminToken = randomToken(24);
+  const demoSite = await services.sites.ensureDemoSite('local');
+  const app = buildApp({
+    config,
+    log: createLogger('silent'),
+    pingDatabase: () => pingDatabase(connection),
+    services,
+    adminAuth: localAdminAuth(adminToken),
+    rateLimits: GENEROUS_LIMITS,
+    extraRoutes: [localImageRoutes(storage)],
+    staticDirs: {
+      widget: join(root, 'dist', 'widget'),
+      widgetEsm: join(root, 'dist', 'widget-esm'),
+      dashboard: join(root, 'dist', 'dashboard'),
+      examples: join(root, 'examples'),
+    },
+    demoSiteKey: async () => demoSite.publicKey,
+  });
+  const web = await startWebServer(app, 0);
+  // Image URLs must be absolute, as in main.ts.
+  storage.baseUrl = web.url;
+
+  return {
+    url: web.url,
+    adminToken,
+    demoSite,
+    services,
+    models,
+    /** An admin API call with the local token. */
+    async admin<T>(path: string, init: { method?: string; json?: unknown } = {}): Promise<T> {
+      const res = await fetch(web.url + path, {
+        method: init.method ?? 'GET',
+        headers: {
+          authorization: `Bearer ${adminToken}`,
+          ...(init.json !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        body: init.json !== undefined ? JSON.stringify(init.json) : undefined,
+      });
+      if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${res.status} ${await res.text()}`);
+      return (res.status === 204 ? undefined : await res.json()) as T;
+    },
+    async close() {
+      await web.stop(1000);
+      await connection.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+export type E2eServer = Awaited<ReturnType<typeof startE2eServer>>;
