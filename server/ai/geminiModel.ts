@@ -146,6 +146,9 @@ export function createGeminiModel(options: GeminiModelOptions): ChatModel {
       const finishReason = finish ? (FINISH_REASONS[finish] ?? 'other') : 'other';
       if (!answered && (blockReason || finishReason === 'safety'))
         throw new ModelError('model_blocked', 'The AI model declined to answer this message.');
+      // A stream that carried no text at all (empty candidates, garbled events) is a failure the visitor
+      // can retry, never a silent empty "complete" answer.
+      if (!answered) throw new ModelError('model_error', 'The AI model sent no answer.');
       const usage = last?.usageMetadata;
       return {
         finishReason,
