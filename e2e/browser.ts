@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import sharp from 'sharp';
 
 /** Debian's Chromium (`apt-get install chromium`), with the flags DEVELOPERS.md lists for CI containers. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -16,6 +17,7 @@ export const CHROMIUM_ARGS = [
 ];
 
 export const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
+const DOCS_SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'screenshots');
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
@@ -38,4 +40,18 @@ export function watchErrors(page: Page): string[] {
 export async function keepScreenshot(target: Page | Locator, name: string): Promise<Buffer> {
   mkdirSync(ARTIFACTS, { recursive: true });
   return target.screenshot({ path: join(ARTIFACTS, `${name}.png`), animations: 'disabled' });
+}
+
+/**
+ * With `E2E_UPDATE_DOCS=1`, also refreshes the README's committed screenshot `docs/screenshots/<name>.png`:
+ * at most 1000 px wide and palette-quantised, so each stays well under 150 KB.
+ */
+export async function keepDocScreenshot(png: Buffer, name: string): Promise<void> {
+  if (process.env.E2E_UPDATE_DOCS !== '1') return;
+  mkdirSync(DOCS_SCREENSHOTS, { recursive: true });
+  const { width = 0 } = await sharp(png).metadata();
+  await sharp(png)
+    .resize({ width: Math.min(width, 1000) })
+    .png({ palette: true, colours: 128, compressionLevel: 9, effort: 10 })
+    .toFile(join(DOCS_SCREENSHOTS, `${name}.png`));
 }
