@@ -31,9 +31,19 @@ const garbage = createServer((req, res) => {
 garbage.listen(0, '127.0.0.1');
 await once(garbage, 'listening');
 const garbageUrl = `http://127.0.0.1:${(garbage.address() as AddressInfo).port}`;
+/** Writes these lines on a 200 event stream and leaves it open. */
 const sse = (res: ServerResponse, ...lines: string[]) => {
   res.writeHead(200, { 'content-type': 'text/event-stream' });
   for (const line of lines) res.write(line);
+};
+/** The same, then ends the response. */
+const sseThenEnd = (res: ServerResponse, ...lines: string[]) => {
+  sse(res, ...lines);
+  res.end();
+};
+const page = (res: ServerResponse, status: number, html: string) => {
+  res.writeHead(status, { 'content-type': 'text/html' });
+  res.end(html);
 };
 
 const timeouts = { firstTokenTimeoutMs: 400, idleTimeoutMs: 400 };
@@ -122,14 +132,11 @@ describe('model failures through the real SDK', () => {
 
   const garbageCases: [string, Garbage][] = [
     ['data that is not JSON', (res) => sse(res, 'data: {not json at all\n\n', 'data: ]]]\n\n')],
-    ['a truncated event then close', (res) => (sse(res, 'data: {"candidates":[{"content":{"parts":[{"text":"Hi'), res.end())],
-    ['binary noise', (res) => (sse(res, '\u0000\u0001\uffff\n\n', `data: ${'\u0000'.repeat(50)}\n\n`), res.end())],
-    ['wrong shapes', (res) => (sse(res, 'data: {"candidates":5}\n\n', 'data: {"candidates":[{"content":"x"}]}\n\n'), res.end())],
-    [
-      'HTML instead of events',
-      (res) => (res.writeHead(200, { 'content-type': 'text/html' }), res.end('<html>proxy error</html>')),
-    ],
-    ['a 502 HTML page', (res) => (res.writeHead(502, { 'content-type': 'text/html' }), res.end('<h1>Bad gateway</h1>'))],
+    ['a truncated event then close', (res) => sseThenEnd(res, 'data: {"candidates":[{"content":{"parts":[{"text":"Hi')],
+    ['binary noise', (res) => sseThenEnd(res, '\u0000\u0001\uffff\n\n', `data: ${'\u0000'.repeat(50)}\n\n`)],
+    ['wrong shapes', (res) => sseThenEnd(res, 'data: {"candidates":5}\n\n', 'data: {"candidates":[{"content":"x"}]}\n\n')],
+    ['HTML instead of events', (res) => page(res, 200, '<html>proxy error</html>')],
+    ['a 502 HTML page', (res) => page(res, 502, '<h1>Bad gateway</h1>')],
     ['headers, then silence', (res) => sse(res)],
     ['socket destroyed at once', (res) => res.socket?.destroy()],
   ];
