@@ -127,7 +127,7 @@ describe('model failures through the real SDK', () => {
     expect(outcome.question?.text).toBe('Tell me something');
     expect(outcome.answer).toMatchObject({ status: 'error', errorCode: code });
     // The error event carries the stored answer, so the widget can offer its retry.
-    expect((outcome.last?.data as { message?: Message }).message?.id).toBe(outcome.answer?.id);
+    expect((outcome.last?.data as { message?: Message } | undefined)?.message?.id).toBe(outcome.answer?.id);
   });
 
   const garbageCases: [string, Garbage][] = [
