@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -89,6 +90,41 @@ export async function startE2eServer(fileUrl: string, options: E2eServerOptions 
       });
       if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${res.status} ${await res.text()}`);
       return (res.status === 204 ? undefined : await res.json()) as T;
+    },
+    /**
+     * A visitor's turn through the widget API, without a browser (for pages that only need data): a new session and
+     * conversation, an optional PNG, one question and its whole answer. Returns the conversation's id.
+     */
+    async visitorAsks(text: string, image?: Buffer): Promise<string> {
+      const call = async <T>(path: string, init: RequestInit & { token?: string } = {}): Promise<T> => {
+        const headers = new Headers(init.headers);
+        headers.set('origin', web.url);
+        if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+        if (typeof init.body === 'string') headers.set('content-type', 'application/json');
+        const res = await fetch(`${web.url}/v1/widget/${path}`, { ...init, headers });
+        if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+        return (res.headers.get('content-type')?.includes('json') ? res.json() : res.text()) as Promise<T>;
+      };
+      const body = (value: unknown) => JSON.stringify(value);
+      const { visitorToken: token } = await call<{ visitorToken: string }>('sessions', {
+        method: 'POST',
+        body: body({ siteKey: demoSite.publicKey }),
+      });
+      const conversation = await call<{ id: string }>('conversations', { method: 'POST', token, body: body({}) });
+      const imageIds: string[] = [];
+      if (image) {
+        const form = new FormData();
+        form.append('conversationId', conversation.id);
+        form.append('file', new Blob([new Uint8Array(image)], { type: 'image/png' }), 'photo.png');
+        imageIds.push((await call<{ id: string }>('images', { method: 'POST', token, body: form })).id);
+      }
+      const stream = await call<string>(`conversations/${conversation.id}/messages`, {
+        method: 'POST',
+        token,
+        body: body({ text, imageIds, clientMessageId: randomUUID() }),
+      });
+      if (!stream.includes('event: done')) throw new Error(`visitorAsks: the answer did not complete:\n${stream}`);
+      return conversation.id;
     },
     async close() {
       await web.stop(1000);
