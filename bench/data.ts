@@ -1,0 +1,266 @@
+// The embedded database's cost curve (issue 9): seeds 10k, 100k and 1M messages with bulk inserts and times, at each
+// size, the send path's database work and every read the widget and the dashboard make, through the real domain
+// services. Prints tables and writes bench/results/data.json. Set MONGODB_URI to run the same against MongoDB.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ChatModel } from '../server/ai/ChatModel.js';
+import { ConversationListQuery, ImageListQuery } from '../server/contract/admin.js';
+import type { SiteRecord } from '../server/data/siteRepository.js';
+import { createServices } from '../server/domain/createServices.js';
+import type { VisitorIdentity } from '../server/domain/visitorTokens.js';
+import { LocalImageStorage } from '../server/images/localImageStorage.js';
+import { toModelImage } from '../server/images/normalizeImage.js';
+import { openBenchDatabase } from './lib/benchDatabase.js';
+import { type TimedCommand, timeCommands } from './lib/commandTimer.js';
+import { assertShapes, type SeedCounts, type SeededConversation, seedConversations } from './lib/seedConversations.js';
+import { machine, ms, percentile, table } from './lib/stats.js';
+
+const STARTED = Date.now();
+/** The whole command must end within 15 minutes; seeding stops here so the last size can still be measured. */
+const SEED_DEADLINE = STARTED + 10.5 * 60_000;
+// Conversations of 10 messages each → 10k, 100k, 1M messages (BENCH_DATA_CONVERSATIONS=1000,10000 for a shorter run).
+const SIZES = (process.env.BENCH_DATA_CONVERSATIONS ?? '1000,10000,100000').split(',').map(Number);
+const TENANTS = 10;
+const RUNS = 5;
+const SEND_RUNS = 10;
+const SKIP_AFTER_MS = 10_000;
+const SEND_GOAL_MS = 100;
+const FIRST_PAGE_GOAL_MS = 1000;
+
+/** A model that answers one token at once: what remains of a send is the server's own (database) work. */
+const instantModel: ChatModel = {
+  name: 'instant',
+  async *stream() {
+    yield 'ok';
+    return { finishReason: 'stop', usage: { inputTokens: 1, outputTokens: 1 }, model: 'instant' };
+  },
+};
+
+interface QueryResult {
+  name: string;
+  runs: number[];
+  p50: number | null;
+  p99: number | null;
+  note?: string;
+}
+interface SizeResult {
+  targetMessages: number;
+  counts: SeedCounts;
+  seedMs: number;
+  partial: boolean;
+  queries: QueryResult[];
+  skippedAfter: string | null;
+  /** One more send, with each database command it issued and its duration. */
+  sendCommands: TimedCommand[];
+}
+
+const db = await openBenchDatabase('data');
+const storage = new LocalImageStorage({ dir: join(db.dataDir, 'images') });
+const servicesOn = (models: typeof db.models) =>
+  createServices({
+    models,
+    model: instantModel,
+    visitorTokenSecret: 'bench-visitor-token-secret-0123456789abcdef',
+    storage,
+    readImage: (stored) => storage.read(stored),
+    toModelImage,
+  });
+const services = servicesOn(db.models);
+// The same domain over a monitored connection: one extra send per size, broken down command by command.
+const monitored = await db.connectMonitored();
+const monitoredServices = servicesOn(monitored.models);
+const sites: SiteRecord[] = [];
+for (let t = 0; t < TENANTS; t++)
+  sites.push(await services.sites.create(`tenant-${t}`, { name: `Shop ${t}`, allowedOrigins: ['https://shop.example.com'] }));
+await assertShapes(db.models, sites[0] as SiteRecord);
+
+const site = sites[0] as SiteRecord;
+const tenantId = site.tenantId;
+const all: SeededConversation[] = [];
+const total: SeedCounts = { conversations: 0, messages: 0, images: 0, visitors: 0 };
+const results: SizeResult[] = [];
+const day = (offsetDays: number) => new Date(Date.now() - offsetDays * 86_400_000).toISOString().slice(0, 10);
+let sendCounter = 0;
+
+const visitorOf = (c: SeededConversation): VisitorIdentity => ({
+  visitorId: c.visitorId,
+  siteId: c.siteId,
+  tenantId: c.tenantId,
+  userId: null,
+});
+/** A conversation of tenant 0 picked evenly across the seeded ones (never the 200-message one). */
+const pick = (run: number) => {
+  const own = all.filter((c, i) => i > 0 && c.tenantId === tenantId);
+  return own[Math.floor(((run + 0.5) * own.length) / SEND_RUNS) % own.length] as SeededConversation;
+};
+const adminList = (query: Record<string, string>) => () =>
+  services.conversations.listForAdmin(tenantId, ConversationListQuery.parse({ limit: '25', ...query }));
+
+const sendOnce = async (i: number, through = services) => {
+  const conversation = pick(i);
+  const events = through.chat.send(
+    visitorOf(conversation),
+    conversation.id,
+    { text: 'Is there any news about my order?', imageIds: [], clientMessageId: `bench-${++sendCounter}` },
+    new AbortController().signal,
+  );
+  for await (const event of events) if (event.event === 'error') throw new Error(JSON.stringify(event.data));
+};
+
+// Cheapest first (conversations and images are 10× and 100× smaller than messages), so the 10 s rule skips as
+// little as possible; the two goals (send path, dashboard first page) come first.
+const queries: { name: string; runs: number; run: (i: number) => Promise<unknown> }[] = [
+  { name: 'send path DB work (whole send, instant model)', runs: SEND_RUNS, run: sendOnce },
+  { name: 'dashboard first page (25)', runs: RUNS, run: adminList({}) },
+  { name: 'filter siteId', runs: RUNS, run: adminList({ siteId: site.id }) },
+  { name: 'filter date range (7 days)', runs: RUNS, run: adminList({ from: day(7), to: day(0) }) },
+  { name: 'filter hasImages', runs: RUNS, run: adminList({ hasImages: 'true' }) },
+  { name: 'filter rating up', runs: RUNS, run: adminList({ rating: 'up' }) },
+  { name: 'search q "warranty"', runs: RUNS, run: adminList({ q: 'warranty' }) },
+  {
+    name: 'images list (40)',
+    runs: RUNS,
+    run: () => services.images.listForAdmin(tenantId, ImageListQuery.parse({ limit: '40' })),
+  },
+  {
+    name: 'widget: latest conversation (list, limit 1)',
+    runs: RUNS,
+    run: (i) => services.conversations.listForVisitor(visitorOf(pick(i)), { limit: 1 }),
+  },
+  {
+    name: 'widget: history (latest 50 messages)',
+    runs: RUNS,
+    run: (i) => services.conversations.messagesForVisitor(visitorOf(pick(i)), pick(i).id, { limit: 50 }),
+  },
+  {
+    name: 'one conversation, 200 messages',
+    runs: RUNS,
+    run: () => services.conversations.getForAdmin(tenantId, (all[0] as SeededConversation).id),
+  },
+  { name: 'stats (30 days)', runs: RUNS, run: () => services.stats.get(tenantId, { days: 30 }) },
+];
+
+async function measure(target: number): Promise<SizeResult> {
+  const before = total.messages;
+  const seedStart = performance.now();
+  const { counts, seeded, stopped } = await seedConversations(
+    db.models,
+    sites,
+    total.conversations,
+    target - total.conversations,
+    () => Date.now() > SEED_DEADLINE,
+  );
+  const seedMs = performance.now() - seedStart;
+  all.push(...seeded);
+  for (const key of Object.keys(total) as (keyof SeedCounts)[]) total[key] += counts[key];
+  console.log(
+    `\nseeded ${(total.messages - before).toLocaleString('en')} messages in ${ms(seedMs)} → ${total.messages.toLocaleString('en')} messages, ` +
+      `${total.conversations.toLocaleString('en')} conversations, ${total.images.toLocaleString('en')} images` +
+      (stopped ? ' (stopped by the time budget)' : ''),
+  );
+  const result: SizeResult = {
+    targetMessages: target * 10,
+    counts: { ...total },
+    seedMs,
+    partial: stopped,
+    queries: [],
+    skippedAfter: null,
+    sendCommands: [],
+  };
+  for (const query of queries) {
+    if (result.skippedAfter) {
+      result.queries.push({ name: query.name, runs: [], p50: null, p99: null, note: 'skipped' });
+      continue;
+    }
+    const runs: number[] = [];
+    for (let i = 0; i < query.runs; i++) {
+      const t = performance.now();
+      await query.run(i);
+      runs.push(performance.now() - t);
+      if ((runs[runs.length - 1] as number) > SKIP_AFTER_MS) {
+        result.skippedAfter = query.name;
+        break;
+      }
+    }
+    const entry = { name: query.name, runs, p50: percentile(runs, 50), p99: percentile(runs, 99) };
+    result.queries.push(entry);
+    console.log(
+      `  ${query.name.padEnd(46)} p50 ${ms(entry.p50).padStart(8)}  p99 ${ms(entry.p99).padStart(8)}  (${runs.length} runs)`,
+    );
+    if (query === queries[0] && !result.skippedAfter) {
+      result.sendCommands = await timeCommands(monitored.connection, () => sendOnce(SEND_RUNS + 1, monitoredServices));
+      const line = result.sendCommands.map((c) => `${c.command} ${c.collection} ${ms(c.ms)}`).join(', ');
+      console.log(`    one send, command by command: ${line}`);
+    }
+  }
+  if (result.skippedAfter) console.log(`  "${result.skippedAfter}" passed 10 s: the remaining queries of this size were skipped`);
+  return result;
+}
+
+/** Where a cost crosses `limit`, interpolated linearly in the number of messages between two measured sizes. */
+function crossing(name: string, limit: number) {
+  const points = results
+    .map((r) => ({ n: r.counts.messages, v: r.queries.find((q) => q.name === name)?.p50 ?? null }))
+    .filter((p): p is { n: number; v: number } => p.v !== null && Number.isFinite(p.v));
+  const over = points.findIndex((p) => p.v > limit);
+  if (over === 0) return { measured: `already at ${points[0]?.n.toLocaleString('en')} messages`, estimate: null };
+  const [a, b] = over > 0 ? [points[over - 1], points[over]] : points.slice(-2);
+  if (!a || !b || b.v <= a.v)
+    return { measured: `not crossed up to ${points.at(-1)?.n.toLocaleString('en')} messages`, estimate: null };
+  const estimate = Math.round(a.n + ((limit - a.v) * (b.n - a.n)) / (b.v - a.v));
+  return over > 0
+    ? { measured: `between ${a.n.toLocaleString('en')} and ${b.n.toLocaleString('en')} messages`, estimate }
+    : { measured: `not crossed up to ${b.n.toLocaleString('en')} messages`, estimate };
+}
+
+try {
+  for (const size of SIZES) {
+    results.push(await measure(size));
+    if (results.at(-1)?.partial) break;
+  }
+} finally {
+  await db.stop();
+}
+
+const header = [
+  'query (tenant 0 of 10; p50 / p99)',
+  ...results.map((r) => `${r.counts.messages.toLocaleString('en')} msgs${r.partial ? '*' : ''}`),
+];
+const rows = queries.map((q) => [
+  q.name,
+  ...results.map((r) => {
+    const found = r.queries.find((x) => x.name === q.name);
+    return !found || found.p50 === null ? 'skipped' : `${ms(found.p50)} / ${ms(found.p99 ?? Number.NaN)}`;
+  }),
+]);
+rows.unshift(['seeding (bulk inserts, this step)', ...results.map((r) => ms(r.seedMs))]);
+console.log(`\n${table([header, ...rows])}`);
+if (results.some((r) => r.partial))
+  console.log('* seeding stopped by the 15-minute budget before 1,000,000 messages; figures beyond it are extrapolated below');
+const send = crossing(queries[0]?.name ?? '', SEND_GOAL_MS);
+const firstPage = crossing(queries[1]?.name ?? '', FIRST_PAGE_GOAL_MS);
+const estimate = (e: number | null) =>
+  e === null ? '' : ` (linear estimate from the two nearest sizes: ~${e.toLocaleString('en')} messages)`;
+console.log(`\nsend path DB work crosses ${SEND_GOAL_MS} ms (p50): ${send.measured}${estimate(send.estimate)}`);
+console.log(
+  `dashboard first page crosses ${FIRST_PAGE_GOAL_MS / 1000} s (p50): ${firstPage.measured}${estimate(firstPage.estimate)}`,
+);
+console.log(`total time ${ms(Date.now() - STARTED)}`);
+
+mkdirSync('bench/results', { recursive: true });
+writeFileSync(
+  'bench/results/data.json',
+  `${JSON.stringify(
+    {
+      measuredAt: new Date().toISOString(),
+      machine: await machine(),
+      database: process.env.MONGODB_URI ? 'MongoDB (MONGODB_URI)' : 'embedded FerretDB v1.24.2 (SQLite)',
+      runs: { perQuery: RUNS, send: SEND_RUNS },
+      sizes: results,
+      crossings: { sendPath100ms: send, dashboardFirstPage1s: firstPage },
+    },
+    null,
+    2,
+  )}\n`,
+);
+console.log('wrote bench/results/data.json');

@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mongoose, { type Connection } from 'mongoose';
+import { connectMongo } from '../../server/db/database.js';
+import { type EmbeddedDatabase, startEmbeddedDatabase } from '../../server/db/embedded.js';
+import { ensureFerretdbBinary } from '../../server/db/ferretdbBinary.js';
+import { createModels, type Models } from '../../server/db/models/index.js';
+
+export interface BenchDatabase {
+  dataDir: string;
+  /** Present when the benchmark started its own FerretDB (no `MONGODB_URI`). */
+  embedded: EmbeddedDatabase | null;
+  connection: Connection;
+  models: Models;
+  /** A second connection to the same database with the driver's command monitoring on (for `timeCommands`). */
+  connectMonitored(): Promise<{ connection: Connection; models: Models }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The server's database setup for a benchmark: the embedded FerretDB (SQLite) in a fresh temporary folder, as
+ * `npm start` runs it without `MONGODB_URI`; or, with `MONGODB_URI` set, a fresh database on that server.
+ */
+export async function openBenchDatabase(name: string): Promise<BenchDatabase> {
+  const dataDir = mkdtempSync(join(tmpdir(), `chatwidget-bench-${name}-`));
+  let embedded: EmbeddedDatabase | null = null;
+  let uri: string;
+  if (process.env.MONGODB_URI) {
+    const url = new URL(process.env.MONGODB_URI);
+    url.pathname = `/bench_${name}`;
+    uri = url.toString();
+  } else {
+    embedded = await startEmbeddedDatabase({ binary: ensureFerretdbBinary(), dataDir });
+    uri = embedded.uri(`bench_${name}`);
+  }
+  const connection = await connectMongo(uri);
+  await connection.dropDatabase();
+  const models = await createModels(connection);
+  const extra: Connection[] = [];
+  return {
+    dataDir,
+    embedded,
+    connection,
+    models,
+    async connectMonitored() {
+      const monitored = mongoose.createConnection(uri, { monitorCommands: true, maxPoolSize: 10 });
+      await monitored.asPromise();
+      extra.push(monitored);
+      return { connection: monitored, models: await createModels(monitored) };
+    },
+    async stop() {
+      for (const other of extra) await other.close().catch(() => {});
+      await connection.close().catch(() => {});
+      await embedded?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
