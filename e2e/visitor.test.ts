@@ -117,3 +117,49 @@ describe('journey 1: a visitor chats', () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe('journey 8: the host page’s own errors', () => {
+  it('the widget adds no console error, uncaught exception or global beyond ChatWidget through a whole visit', async () => {
+    // The host page has an error of its own, and watches for everything thrown or rejected.
+    await page.addInitScript(() => {
+      const w = window as unknown as { hostSeen: string[]; globalsBefore: string[] };
+      w.globalsBefore = Object.getOwnPropertyNames(window);
+      w.hostSeen = [];
+      window.addEventListener('error', (e) => w.hostSeen.push(`error: ${e.message}`));
+      window.addEventListener('unhandledrejection', (e) => w.hostSeen.push(`rejection: ${String(e.reason)}`));
+      window.addEventListener('load', () => {
+        setTimeout(() => {
+          throw new Error('the host page’s own bug');
+        });
+      });
+    });
+    const ui = widgetUi(page);
+    await page.goto(`${server.url}/`);
+    await eventually(() => errors.length).toBe(1);
+    await ui.open();
+    gemini.enqueue({ chunks: words(40, 'w'), delayMs: 60 });
+    await ui.box.fill('Hello');
+    await ui.box.press('Enter');
+    await eventually(() => ui.answers.last().textContent()).toContain('w2');
+    await ui.stop.click();
+    await eventually(() => ui.answers.last().textContent()).toContain('Stopped.');
+    await ui.box.fill('And again');
+    await ui.box.press('Enter');
+    await eventually(() => ui.answers.last().getByRole('button', { name: 'Helpful', exact: true }).count()).toBe(1);
+    await page.getByRole('button', { name: 'New conversation' }).click();
+    await eventually(() => ui.questions.count()).toBe(0);
+    await page.getByRole('button', { name: 'Close chat' }).click();
+    await page.evaluate(() => (window as unknown as { ChatWidget: { destroy(): void } }).ChatWidget.destroy());
+    expect(await page.locator('[data-chat-widget]').count()).toBe(0);
+
+    const seen = await page.evaluate(() => {
+      const w = window as unknown as { hostSeen: string[]; globalsBefore: string[] };
+      const before = new Set(w.globalsBefore);
+      return { hostSeen: w.hostSeen, added: Object.getOwnPropertyNames(window).filter((name) => !before.has(name)) };
+    });
+    // Only the host's own bug, reported once, and only the one namespace.
+    expect(seen.hostSeen).toEqual(['error: Uncaught Error: the host page’s own bug']);
+    expect(errors).toEqual(['uncaught: the host page’s own bug']);
+    expect(seen.added.filter((name) => !['hostSeen', 'globalsBefore'].includes(name))).toEqual(['ChatWidget']);
+  });
+});
