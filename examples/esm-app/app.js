@@ -15,8 +15,12 @@ for (const event of ['open', 'close', 'message:sent', 'message:received', 'error
 init({ siteKey, position: 'bottom-right' });
 
 document.getElementById('ask').addEventListener('click', () => open());
-// A real site computes userHash on its server: HMAC-SHA256(identity secret, user id). The demo site has
-// identity verification off, so the id alone is accepted.
+// identify() is accepted only on a site with identity verification on, with userHash = HMAC-SHA256(identity secret,
+// user id) computed by the site's own server (the secret never reaches the page). The demo site has it off, so the
+// server refuses the identity (an `error` event, code identity_not_enabled) and this page goes on anonymously.
+on('error', ({ code }) => {
+  if (code === 'identity_not_enabled' || code === 'identity_invalid') identify(null);
+});
 document
   .getElementById('sign-in')
   .addEventListener('click', () => identify({ id: 'demo-ada', name: 'Ada', email: 'ada@example.com' }));
