@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { Strings } from '../i18n/locales.js';
 import { IMAGE_TYPES } from '../state/checkImage.js';
 import type { ChatModel } from '../state/createChatModel.js';
+import { Icon } from './Icon.js';
 
 /** Textbox, image picker and Send (Stop while an answer streams). Enter sends, Shift+Enter adds a line. */
 export function Composer({ model, t, autoFocus }: { model: ChatModel; t: Strings; autoFocus: boolean }) {
@@ -38,7 +39,7 @@ export function Composer({ model, t, autoFocus }: { model: ChatModel; t: Strings
       )}
       <div class="row">
         <button type="button" class="icon attach" aria-label={t.attach} title={t.attach} onClick={() => picker.current?.click()}>
-          📎
+          <Icon name="attach" />
         </button>
         <input
           ref={picker}

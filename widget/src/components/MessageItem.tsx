@@ -2,6 +2,7 @@ import type { Strings } from '../i18n/locales.js';
 import { Markdown } from '../markdown/Markdown.js';
 import type { ChatItem } from '../state/ChatItem.js';
 import { type ChatModel, noticeFor } from '../state/createChatModel.js';
+import { Icon } from './Icon.js';
 
 /** One bubble: the visitor's text as plain text, answers as markdown, with the actions its status allows. */
 export function MessageItem({ item, model, t }: { item: ChatItem; model: ChatModel; t: Strings }) {
@@ -53,7 +54,7 @@ export function MessageItem({ item, model, t }: { item: ChatItem; model: ChatMod
               aria-pressed={item.feedback === rating}
               onClick={() => model.rate(item.id!, item.feedback === rating ? null : rating)}
             >
-              {rating === 'up' ? '👍' : '👎'}
+              <Icon name="thumb" flip={rating === 'down'} />
             </button>
           ))}
         </div>

@@ -81,6 +81,11 @@ describe('the widget in its shadow root', () => {
     await until(() => ui.$('.msg strong')?.textContent === 'there');
     expect([...ui.shadow.querySelectorAll('.msg.user')].map((m) => m.textContent)).toEqual(['You: Hi']);
     expect(box.value).toBe('');
+    // Icons are inline SVG, not emoji that need an emoji font to show.
+    for (const label of ['Helpful', 'Not helpful', 'Attach image']) {
+      expect(ui.byLabel(label)!.querySelector('svg[aria-hidden=true] path')).not.toBeNull();
+      expect(ui.byLabel(label)!.textContent).toBe('');
+    }
     ui.byLabel('Helpful')!.click();
     await until(() => ui.byLabel('Helpful')!.getAttribute('aria-pressed') === 'true');
     expect(server.messages.at(-1)!.feedback).toBe('up');

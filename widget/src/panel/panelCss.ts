@@ -23,7 +23,7 @@ header :focus-visible{outline-color:currentColor}
 .user .status{color:inherit}
 .link{background:none;border:0;padding:0;color:#1d4ed8;text-decoration:underline;font-size:12px}
 .user .link{color:inherit}
-.rate{background:none;border:1px solid #d0d4d9;border-radius:6px;padding:1px 6px;font-size:13px;color:#333}
+.rate{background:none;border:1px solid #d0d4d9;border-radius:6px;padding:3px 6px;font-size:13px;color:#333}
 .rate[aria-pressed=true]{background:#e7efff;border-color:#1d4ed8}
 .thumbs{display:flex;gap:6px;flex-wrap:wrap;margin-bottom:4px}
 .thumbs img{width:64px;height:64px;object-fit:cover;border-radius:8px;display:block;background:#ddd}
@@ -36,6 +36,8 @@ textarea{flex:1;resize:none;border:1px solid #c9cdd2;border-radius:10px;padding:
 .send{border:0;border-radius:10px;height:40px;padding:0 14px;background:var(--cw-accent,#2563eb);color:var(--cw-on-accent,#fff);font-weight:600}
 .send:disabled{opacity:.5;cursor:default}
 .attach{color:#333}
+.ico{width:20px;height:20px;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round;stroke-linejoin:round}
+.rate .ico{width:15px;height:15px;display:block}.flip{transform:rotate(180deg)}
 .att{position:relative}
 .att img{width:56px;height:56px;object-fit:cover;border-radius:8px;display:block}
 .att progress{position:absolute;left:4px;right:4px;bottom:4px;width:48px;height:4px}
