@@ -3,18 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { isAlive } from './db/embedded.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'chatwidget-main-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('server process', () => {
   it('starts on the embedded database, serves /readyz and leaves no database process after SIGTERM', async () => {
@@ -34,10 +26,10 @@ describe('server process', () => {
     });
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
     const ferretPid = Number(readFileSync(join(dataDir, 'ferretdb.pid'), 'utf8'));
-    expect(alive(ferretPid)).toBe(true);
+    expect(isAlive(ferretPid)).toBe(true);
 
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(alive(ferretPid)).toBe(false);
+    expect(isAlive(ferretPid)).toBe(false);
   });
 });

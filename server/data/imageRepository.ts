@@ -1,5 +1,6 @@
 import type { ImageDoc } from '../db/models/image.js';
 import type { Models } from '../db/models/index.js';
+import type { StoredImage } from './messageRepository.js';
 import { countPerDay } from './countPerDay.js';
 import { afterDescending, type CursorPosition, oid, toPage, utcDay } from './cursor.js';
 
@@ -41,6 +42,17 @@ const toImage = (doc: ImageDoc): ImageRecord => ({
   sha256: doc.sha256,
   originalName: doc.originalName ?? null,
   createdAt: doc.createdAt,
+});
+
+/** What a message keeps of an attached image. */
+export const toStoredImage = ({ id, storage, key, url, mimeType, width, height }: ImageRecord): StoredImage => ({
+  id,
+  storage,
+  key,
+  url,
+  mimeType,
+  width,
+  height,
 });
 
 export interface ImageFilter {

@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startEmbeddedDatabase } from './embedded.js';
+import { isAlive, startEmbeddedDatabase } from './embedded.js';
 import { EmbeddedDatabaseUnavailable, ensureFerretdbBinary } from './ferretdbBinary.js';
 
 const dirs: string[] = [];
@@ -16,15 +16,6 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 describe('embedded database launcher', () => {
   const binary = ensureFerretdbBinary();
 
@@ -32,10 +23,10 @@ describe('embedded database launcher', () => {
     const dataDir = tempDir();
     const db = await startEmbeddedDatabase({ binary, dataDir });
     expect(db.uri('chatwidget')).toBe(`mongodb://127.0.0.1:${db.port}/chatwidget?directConnection=true`);
-    expect(alive(db.pid)).toBe(true);
+    expect(isAlive(db.pid)).toBe(true);
     expect(readFileSync(join(dataDir, 'ferretdb.pid'), 'utf8')).toBe(String(db.pid));
     await db.stop();
-    expect(alive(db.pid)).toBe(false);
+    expect(isAlive(db.pid)).toBe(false);
     await db.stop(); // idempotent
   });
 
@@ -44,8 +35,8 @@ describe('embedded database launcher', () => {
     const first = await startEmbeddedDatabase({ binary, dataDir });
     // Simulate a crash: the parent forgets the child, whose pid file stays behind.
     const second = await startEmbeddedDatabase({ binary, dataDir });
-    expect(alive(first.pid)).toBe(false);
-    expect(alive(second.pid)).toBe(true);
+    expect(isAlive(first.pid)).toBe(false);
+    expect(isAlive(second.pid)).toBe(true);
     await second.stop();
   });
 

@@ -43,7 +43,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-function isAlive(pid: number): boolean {
+/** Is a process with this pid running (signal 0 checks without sending)? */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

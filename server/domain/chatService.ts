@@ -2,7 +2,7 @@ import type { ChatModel, ModelImage, ModelTurn } from '../ai/ChatModel.js';
 import { ModelError } from '../ai/ChatModel.js';
 import type { Message, SendStreamEvents } from '../contract/messages.js';
 import type { ConversationRecord, ConversationRepository } from '../data/conversationRepository.js';
-import type { ImageRecord, ImageRepository } from '../data/imageRepository.js';
+import { type ImageRecord, type ImageRepository, toStoredImage } from '../data/imageRepository.js';
 import { type MessageRecord, type MessageRepository, messageIdFor, type StoredImage } from '../data/messageRepository.js';
 import { AppError, badRequest, conflict, notFound } from '../lib/AppError.js';
 import type { ConversationService } from './conversationService.js';
@@ -239,15 +239,7 @@ export function chatService(deps: ChatServiceDeps) {
         conversationId: conversation.id,
         role: 'user',
         text: body.text.trim(),
-        images: attached.map((image) => ({
-          id: image.id,
-          storage: image.storage,
-          key: image.key,
-          url: image.url,
-          mimeType: image.mimeType,
-          width: image.width,
-          height: image.height,
-        })),
+        images: attached.map(toStoredImage),
         status: 'complete',
         errorCode: null,
         clientMessageId: body.clientMessageId,
