@@ -94,6 +94,30 @@ describe('ChatModel', () => {
     ]);
   });
 
+  it('keeps a stopped answer in its place when the next question is sent before the stopped one is read back', async () => {
+    const { model } = makeModel();
+    await model.start();
+    server.hold = true;
+    server.answers.push('One two three', 'Second answer');
+    const first = model.send('Go');
+    await until(() => model.items.value[1]?.text === 'One ');
+    model.stop();
+    await first;
+    // Asked at once: the next answer is still streaming when the stopped one would be read back.
+    const second = model.send('Next');
+    await until(() => model.items.value.at(-1)?.text === 'Second ');
+    await new Promise((r) => setTimeout(r, 400));
+    server.release();
+    await second;
+    await until(() => model.items.value.every((i) => i.id));
+    expect(model.items.value.map((i) => [i.role, i.text, i.status])).toEqual([
+      ['user', 'Go', 'complete'],
+      ['assistant', 'One ', 'stopped'],
+      ['user', 'Next', 'complete'],
+      ['assistant', 'Second answer', 'complete'],
+    ]);
+  });
+
   it('keeps the text of a message that failed before streaming, resends it, and recovers from a dropped stream', async () => {
     const { model, events } = makeModel();
     await model.start();

@@ -300,7 +300,10 @@ export const ChatModel = createModel((deps: ChatDeps) => {
 
   async function readBack(answerKey: string, clientMessageId: string | null | undefined, retriedId: string | undefined) {
     const id = conversationId.value;
-    if (!id || streaming.value || !(await fetchMessages(id).catch(() => null)) || id !== conversationId.value) return;
+    // The next answer is already streaming: read back once it is over, or this local item would stay behind, below
+    // the turns that follow it.
+    if (streaming.value) return void setTimeout(() => readBack(answerKey, clientMessageId, retriedId), 300);
+    if (!id || !(await fetchMessages(id).catch(() => null)) || id !== conversationId.value) return;
     const stored = client.getQueryData<Message[]>(messagesKey(id)) ?? [];
     const at = stored.findIndex((m) => (clientMessageId && m.clientMessageId === clientMessageId) || m.id === retriedId);
     if (at >= 0 && stored[retriedId ? at : at + 1]?.role === 'assistant')
