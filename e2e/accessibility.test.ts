@@ -2,9 +2,9 @@
 // no serious or critical violation anywhere.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from './axe.js';
-import { keepScreenshot, launchBrowser, watchErrors } from './browser.js';
+import { keepFailureScreenshots, keepScreenshot, launchBrowser, watchErrors } from './browser.js';
 import { type E2eServer, startE2eServer } from './harness.js';
 import { eventually, widgetUi } from './widgetUi.js';
 
@@ -23,6 +23,7 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
+afterEach((ctx) => keepFailureScreenshots(ctx, browser));
 
 /** The accessible name of whatever has focus, looking through the widget's shadow root. */
 const focused = (page: Page) =>

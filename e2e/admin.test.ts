@@ -2,8 +2,8 @@
 // image, edits the site's greeting (seeing it in the live preview first), and the visitor's widget shows it.
 import type { Browser, BrowserContext } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keepDocScreenshot, keepScreenshot, launchBrowser, watchErrors } from './browser.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { keepDocScreenshot, keepFailureScreenshots, keepScreenshot, launchBrowser, watchErrors } from './browser.js';
 import { type E2eServer, startE2eServer } from './harness.js';
 import { eventually, widgetUi } from './widgetUi.js';
 
@@ -24,6 +24,7 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
+afterEach((ctx) => keepFailureScreenshots(ctx, browser));
 
 const GREETING = 'Welcome to Acme Plants! Ask us about ferns, deliveries or plant care.';
 

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import sharp from 'sharp';
+import type { TestContext } from 'vitest';
 
 /** Debian's Chromium (`apt-get install chromium`), with the flags DEVELOPERS.md lists for CI containers. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -54,4 +55,12 @@ export async function keepDocScreenshot(png: Buffer, name: string): Promise<void
     .resize({ width: Math.min(width, 1000) })
     .png({ palette: true, colours: 128, compressionLevel: 9, effort: 10 })
     .toFile(join(DOCS_SCREENSHOTS, `${name}.png`));
+}
+
+/** In an `afterEach`, before pages close: a failed test leaves a screenshot of every open page as an artifact. */
+export async function keepFailureScreenshots(ctx: TestContext, browser: Browser | undefined): Promise<void> {
+  if (ctx.task.result?.state !== 'fail' || !browser) return;
+  const slug = ctx.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
+  const pages = browser.contexts().flatMap((context) => context.pages());
+  await Promise.all(pages.map((page, i) => keepScreenshot(page, `failed-${slug}-${i}`).catch(() => undefined)));
 }

@@ -1,9 +1,9 @@
 // The ESM embed example (examples/esm-app/): the page imports the widget's module build and drives it through the
 // page API: its own button opens the chat, a demo user is identified, and the widget's events reach the page.
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminConversation, Page as ListPage } from '../server/contract/index.js';
-import { keepScreenshot, launchBrowser, watchErrors } from './browser.js';
+import { keepFailureScreenshots, keepScreenshot, launchBrowser, watchErrors } from './browser.js';
 import { type E2eServer, startE2eServer } from './harness.js';
 import { eventually, widgetUi } from './widgetUi.js';
 
@@ -18,6 +18,7 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
+afterEach((ctx) => keepFailureScreenshots(ctx, browser));
 
 describe('the ESM embed example', () => {
   it('opens from the page’s own button, lists the widget’s events, and goes on anonymously when identify is refused', async () => {

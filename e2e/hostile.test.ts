@@ -2,8 +2,8 @@
 // styles, the widget looks the same as on the plain page (screenshot diff) and works (session, answer, image).
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keepScreenshot, launchBrowser, watchErrors } from './browser.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { keepFailureScreenshots, keepScreenshot, launchBrowser, watchErrors } from './browser.js';
 import { type E2eServer, startE2eServer } from './harness.js';
 import { inCircle, inRoundedBox, pixelDiff } from './pixelDiff.js';
 import { eventually, widgetUi } from './widgetUi.js';
@@ -19,6 +19,7 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
+afterEach((ctx) => keepFailureScreenshots(ctx, browser));
 
 /** A fresh visitor on `path` with the panel open; CSP violations are collected in `window.cspViolations`. */
 async function openOn(path: string) {

@@ -4,7 +4,7 @@
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { keepScreenshot, launchBrowser, watchErrors } from './browser.js';
+import { keepFailureScreenshots, keepScreenshot, launchBrowser, watchErrors } from './browser.js';
 import { type E2eServer, startE2eServer } from './harness.js';
 import { eventually, widgetUi } from './widgetUi.js';
 
@@ -35,7 +35,8 @@ beforeEach(async () => {
   requests = [];
   page.on('request', (request) => requests.push(request));
 });
-afterEach(async () => {
+afterEach(async (ctx) => {
+  await keepFailureScreenshots(ctx, browser);
   await context.close();
 });
 

@@ -1,8 +1,8 @@
 // Journey 5: on a phone (390×844, touch) the panel fills the screen, the composer stays in view, and the page
 // behind does not scroll while it is open.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keepScreenshot, launchBrowser, watchErrors } from './browser.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { keepFailureScreenshots, keepScreenshot, launchBrowser, watchErrors } from './browser.js';
 import { type E2eServer, startE2eServer } from './harness.js';
 import { eventually, widgetUi } from './widgetUi.js';
 
@@ -22,6 +22,7 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
+afterEach((ctx) => keepFailureScreenshots(ctx, browser));
 
 /** A finger dragged upwards from (x, y) as raw touch events (the content moves up, the page would scroll down). */
 async function swipeUp(page: Page, x: number, y: number) {

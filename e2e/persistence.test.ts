@@ -1,8 +1,8 @@
 // Journey 3: the conversation survives a reload, and a second tab of the same browser shows (and follows) it.
 import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminConversation, Page as ListPage } from '../server/contract/index.js';
-import { keepDocScreenshot, keepScreenshot, launchBrowser, watchErrors } from './browser.js';
+import { keepDocScreenshot, keepFailureScreenshots, keepScreenshot, launchBrowser, watchErrors } from './browser.js';
 import { type E2eServer, startE2eServer } from './harness.js';
 import { eventually, widgetUi } from './widgetUi.js';
 
@@ -20,6 +20,7 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
+afterEach((ctx) => keepFailureScreenshots(ctx, browser));
 
 describe('journey 3: persistence', () => {
   it('shows the history after a reload, and the same conversation in a second tab, which both follow', async () => {

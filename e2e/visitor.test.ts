@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createGeminiModel } from '../server/ai/geminiModel.js';
 import type { AdminConversation, AdminConversationDetail, Page as ListPage } from '../server/contract/index.js';
 import { type FakeGemini, startFakeGemini } from '../server/test/fakeGemini.js';
-import { keepScreenshot, launchBrowser, watchErrors } from './browser.js';
+import { keepFailureScreenshots, keepScreenshot, launchBrowser, watchErrors } from './browser.js';
 import { type E2eServer, startE2eServer } from './harness.js';
 import { eventually, widgetUi } from './widgetUi.js';
 
@@ -33,7 +33,8 @@ beforeEach(async () => {
   page = await context.newPage();
   errors = watchErrors(page);
 });
-afterEach(async () => {
+afterEach(async (ctx) => {
+  await keepFailureScreenshots(ctx, browser);
   await context.close();
 });
 
@@ -95,6 +96,8 @@ describe('journey 1: a visitor chats', () => {
     const helpful = answers.last().getByRole('button', { name: 'Helpful', exact: true });
     await helpful.click();
     await eventually(() => helpful.getAttribute('aria-pressed')).toBe('true');
+    // The button turns pressed at once (optimistic); the server has it a moment later.
+    await eventually(async () => (await visitorConversation()).messages.at(-1)?.feedback).toBe('up');
     const stored = await visitorConversation();
     const finalAnswer = stored.messages.at(-1)!;
     expect(finalAnswer).toMatchObject({
