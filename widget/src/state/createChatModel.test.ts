@@ -245,4 +245,14 @@ describe('ChatModel', () => {
     await other.model.start();
     expect(other.model.items.value.map((i) => i.text)).toEqual(['as Ada', 'You said: as Ada']);
   });
+
+  it('identify while the session is still connecting reconnects as that user without reporting an error', async () => {
+    const { model, events } = makeModel();
+    const starting = model.start();
+    await model.identify({ id: 'u-7', userHash: 'cd'.repeat(32) });
+    await starting;
+    await until(() => model.phase.value === 'ready');
+    expect(server.sessionBodies.at(-1)).toMatchObject({ user: { id: 'u-7' } });
+    expect(events.filter((e) => e.event === 'error')).toEqual([]);
+  });
 });

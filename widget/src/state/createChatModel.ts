@@ -1,5 +1,5 @@
 import { computed, createModel, effect, signal } from '@preact/signals';
-import { hashKey, QueryClient } from '@tanstack/query-core';
+import { hashKey, isCancelledError, QueryClient } from '@tanstack/query-core';
 import type { Message, PublicSiteConfig, Rating, SessionResponse, SiteLook } from '../../../server/contract/index.js';
 import type { ApiContext } from '../api/ApiContext.js';
 import { ApiError, isAbort } from '../api/ApiError.js';
@@ -105,7 +105,8 @@ export const ChatModel = createModel((deps: ChatDeps) => {
 
   const messagesKey = (id: string) => ['messages', id];
   const report = (error: unknown) => {
-    if (isAbort(error)) return;
+    // Aborted requests and queries cancelled by `identify` (which clears the cache) are not failures.
+    if (isAbort(error) || isCancelledError(error)) return;
     const e = error instanceof ApiError ? error : new ApiError(0, 'error', String((error as Error)?.message ?? error));
     deps.emit('error', { code: e.code, message: e.message });
   };
@@ -188,6 +189,8 @@ export const ChatModel = createModel((deps: ChatDeps) => {
       save({ conversationId: id });
       phase.value = 'ready';
     } catch (error) {
+      // Cancelled by `identify`, which has already started over.
+      if (isCancelledError(error)) return;
       phase.value = 'failed';
       report(error);
     }
