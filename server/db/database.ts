@@ -32,7 +32,9 @@ export function redactUri(uri: string): string {
 
 export function pingDatabase(connection: Connection, timeoutMs = 2000): Promise<void> {
   const db = connection.db;
-  if (!db || connection.readyState !== 1) return Promise.reject(new Error('database not connected'));
+  // A real ping even while Mongoose reports `disconnected`: it makes the driver select the server again,
+  // so a database that is back is noticed now, not at the next heartbeat (model calls only buffer meanwhile).
+  if (!db) return Promise.reject(new Error('database not connected'));
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     db.command({ ping: 1 }).then(() => undefined),
