@@ -11,6 +11,8 @@ export interface RateLimitSettings {
   sessionsPerIpPerMinute: number;
   /** Images a visitor may upload per minute. */
   uploadsPerVisitorPerMinute: number;
+  /** The window the limits count in; a minute unless set (tests use a short one to see recovery). */
+  windowMs?: number;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
@@ -23,9 +25,9 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
 const ipKey = (req: Request) => ipKeyGenerator(req.ip ?? 'unknown');
 
 /** A fixed-window limiter whose 429 carries `Retry-After` and the documented error shape. */
-export function limiter(limit: number, key: (req: Request, res: Response) => string, what: string) {
+export function limiter(limit: number, key: (req: Request, res: Response) => string, what: string, windowMs = 60_000) {
   return rateLimit({
-    windowMs: 60_000,
+    windowMs,
     limit,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
@@ -43,10 +45,11 @@ export function limiter(limit: number, key: (req: Request, res: Response) => str
 
 export function widgetLimiters(settings: RateLimitSettings) {
   const visitorKey = (_req: Request, res: Response) => `v:${(res.locals.visitor as { visitorId: string }).visitorId}`;
+  const windowMs = settings.windowMs;
   return {
-    sessionsPerIp: limiter(settings.sessionsPerIpPerMinute, ipKey, 'sessions'),
-    sendsPerIp: limiter(settings.sendsPerIpPerMinute, ipKey, 'messages'),
-    sendsPerVisitor: limiter(settings.sendsPerVisitorPerMinute, visitorKey, 'messages'),
-    uploadsPerVisitor: limiter(settings.uploadsPerVisitorPerMinute, visitorKey, 'uploads'),
+    sessionsPerIp: limiter(settings.sessionsPerIpPerMinute, ipKey, 'sessions', windowMs),
+    sendsPerIp: limiter(settings.sendsPerIpPerMinute, ipKey, 'messages', windowMs),
+    sendsPerVisitor: limiter(settings.sendsPerVisitorPerMinute, visitorKey, 'messages', windowMs),
+    uploadsPerVisitor: limiter(settings.uploadsPerVisitorPerMinute, visitorKey, 'uploads', windowMs),
   };
 }
