@@ -1,0 +1,291 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config.js';
+import { ErrorBody } from '../contract/common.js';
+import { buildApp } from '../http/app.js';
+import { DEFAULT_RATE_LIMITS } from '../http/middleware/rateLimits.js';
+import { startWebServer } from '../http/server.js';
+import { createLogger } from '../lib/logger.js';
+import { clerkTestKit } from '../test/clerkTokens.js';
+import { json } from '../test/json.js';
+import { startTestApp } from '../test/testApp.js';
+import { reportFigures } from './figures.js';
+import { PAGE_ORIGIN, uploadImage } from './seedTenant.js';
+
+/**
+ * Abuse: the default rate limits answer 429 with Retry-After and the error shape, then let the visitor
+ * back in; foreign pages cannot use a site; the built widget holds no secret; security headers are set.
+ */
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const WINDOW_MS = 10_000;
+// The default limits, counted in a short window so recovery is seen within the test.
+const app = await startTestApp(import.meta.url, { rateLimits: { ...DEFAULT_RATE_LIMITS, windowMs: WINDOW_MS } });
+const clerk = await clerkTestKit();
+const hosted = await startTestApp(new URL('./abuse.clerk.test.ts', import.meta.url).href, { adminAuth: clerk.auth });
+afterAll(async () => {
+  await app.close();
+  await hosted.close();
+});
+
+const figures = { rateLimited429: 0, foreignOriginsRefused: 0, bundleFilesScanned: 0, secretsFound: 0, headerChecks: 0 };
+
+async function expectLimited(res: Response, what: RegExp) {
+  expect(res.status).toBe(429);
+  figures.rateLimited429++;
+  const retryAfter = Number(res.headers.get('retry-after'));
+  expect(retryAfter).toBeGreaterThanOrEqual(1);
+  expect(retryAfter).toBeLessThanOrEqual(Math.ceil(WINDOW_MS / 1000));
+  const body = ErrorBody.parse(await res.json());
+  expect(body.error.code).toBe('rate_limited');
+  expect(body.error.message).toMatch(what);
+  return retryAfter;
+}
+
+describe('rate limits (defaults, short window)', () => {
+  it('sends per visitor, per IP, sessions per IP and uploads per visitor answer 429, then recover', async () => {
+    const site = await app.createSite({
+      name: 'Limits',
+      allowedOrigins: [PAGE_ORIGIN],
+      faq: [{ question: 'Hi?', answer: 'Hello.' }],
+    });
+    // Visitors first (each a session), then the rest of the session budget.
+    const visitors = [];
+    for (let i = 0; i < 8; i++) visitors.push(await app.startVisitor(site.publicKey));
+    const [first, ...others] = visitors;
+    if (!first) throw new Error('no visitor');
+    const conversation = await first.newConversation();
+    let retryAfter = 0;
+
+    // Requests count before their body is read: invalid sends cost the limiter as much as real ones.
+    const sendInvalid = (v: typeof first) =>
+      v.request(`/v1/widget/conversations/${conversation.id}/messages`, { method: 'POST', json: {} });
+    for (let i = 0; i < DEFAULT_RATE_LIMITS.sendsPerVisitorPerMinute; i++) expect((await sendInvalid(first)).status).toBe(400);
+    retryAfter = Math.max(retryAfter, await expectLimited(await sendInvalid(first), /messages/));
+
+    // The IP's budget is shared by every visitor behind it (the 429 above counted too).
+    let ipCount = DEFAULT_RATE_LIMITS.sendsPerVisitorPerMinute + 1;
+    let ipLimited: Response | undefined;
+    for (let i = 0; !ipLimited && i < 200; i++) {
+      const v = others[i % others.length] as typeof first;
+      const res = await sendInvalid(v);
+      ipCount++;
+      if (res.status === 429) ipLimited = res;
+    }
+    expect(ipCount).toBe(DEFAULT_RATE_LIMITS.sendsPerIpPerMinute + 1);
+    retryAfter = Math.max(retryAfter, await expectLimited(ipLimited as Response, /messages/));
+
+    const startSession = () => app.request('/v1/widget/sessions', { method: 'POST', json: { siteKey: site.publicKey } });
+    let sessions = visitors.length;
+    let sessionLimited: Response | undefined;
+    for (; !sessionLimited && sessions < 200; sessions++) {
+      const res = await startSession();
+      if (res.status === 429) sessionLimited = res;
+      else expect(res.status).toBe(200);
+    }
+    expect(sessions).toBe(DEFAULT_RATE_LIMITS.sessionsPerIpPerMinute + 1);
+    retryAfter = Math.max(retryAfter, await expectLimited(sessionLimited as Response, /sessions/));
+
+    const emptyUpload = (token: string) =>
+      app.request('/v1/widget/images', { method: 'POST', token, headers: { origin: PAGE_ORIGIN }, body: new FormData() });
+    const uploader = others[0] as typeof first;
+    for (let i = 0; i < DEFAULT_RATE_LIMITS.uploadsPerVisitorPerMinute; i++)
+      expect((await emptyUpload(uploader.token)).status).toBe(400);
+    retryAfter = Math.max(retryAfter, await expectLimited(await emptyUpload(uploader.token), /uploads/));
+
+    // After Retry-After, the same visitor sends, uploads and a new session starts.
+    await new Promise((r) => setTimeout(r, retryAfter * 1000 + 100));
+    const { res, events } = await first.send(conversation.id, 'Hi?', 'after-limit');
+    expect(res.status).toBe(200);
+    expect(events.at(-1)?.event).toBe('done');
+    expect((await uploadImage(app, uploader.token)).status).toBe(201);
+    expect((await startSession()).status).toBe(200);
+  }, 60_000);
+});
+
+describe('origin allowlist (hosted mode)', () => {
+  it('foreign pages cannot start sessions or use a token; allowed ones can', async () => {
+    const adminToken = await clerk.token({ userId: 'user_o', orgId: 'org_o', role: 'admin' });
+    const site = await hosted.createSite(
+      { name: 'Shop', allowedOrigins: ['https://shop.example', 'https://*.brand.example'] },
+      adminToken,
+    );
+    const session = (origin?: string) =>
+      hosted.request('/v1/widget/sessions', {
+        method: 'POST',
+        headers: origin ? { origin } : {},
+        json: { siteKey: site.publicKey },
+      });
+    for (const allowed of ['https://shop.example', 'https://a.brand.example', 'https://x.y.brand.example'])
+      expect((await session(allowed)).status, allowed).toBe(200);
+    const foreign = [
+      undefined,
+      'https://evil.example',
+      'http://shop.example',
+      'https://shop.example:8443',
+      'https://shop.example.evil.com',
+      'https://evilshop.example',
+      'https://brand.example',
+      'https://a.brand.example.evil.com',
+      'https://abrand.example',
+      'null',
+      'http://localhost:5173',
+      'http://127.0.0.1:3000',
+      'https://shop.example/',
+      'file://',
+    ];
+    for (const origin of foreign) {
+      const res = await session(origin);
+      expect(res.status, String(origin)).toBe(403);
+      expect(ErrorBody.safeParse(await res.json()).success).toBe(true);
+      figures.foreignOriginsRefused++;
+    }
+    // A token obtained on an allowed page is refused from a foreign one.
+    const { visitorToken } = await json(await session('https://shop.example'));
+    for (const origin of ['https://evil.example', 'https://shop.example.evil.com']) {
+      for (const [method, path] of [
+        ['GET', '/v1/widget/conversations'],
+        ['POST', '/v1/widget/conversations'],
+      ] as const) {
+        const res = await hosted.request(path, {
+          method,
+          token: visitorToken,
+          headers: { origin },
+          ...(method === 'POST' ? { json: {} } : {}),
+        });
+        expect(res.status, `${method} ${path} from ${origin}`).toBe(403);
+        figures.foreignOriginsRefused++;
+      }
+    }
+    const fromShop = await hosted.request('/v1/widget/conversations', {
+      token: visitorToken,
+      headers: { origin: 'https://shop.example' },
+    });
+    expect(fromShop.status).toBe(200);
+  });
+});
+
+/** Every file of a built folder. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+/** Key-shaped strings: provider prefixes, PEM blocks, and long hex/base64 runs next to key-ish words. */
+const SECRET_PATTERNS: [string, RegExp][] = [
+  ['Clerk/Stripe-style secret key', /\bsk_(?:test|live)_[A-Za-z0-9]{10,}/],
+  ['secret key prefix', /\bsk_[A-Za-z0-9]{16,}/],
+  ['Google API key', /AIza[0-9A-Za-z_-]{35}/],
+  ['ImageKit private key', /\bprivate_[A-Za-z0-9+/=]{10,}/],
+  ['PEM block', /-----BEGIN [A-Z ]*(?:PRIVATE|PUBLIC) KEY-----/],
+  [
+    'server environment name',
+    /\b(?:CLERK_SECRET_KEY|GEMINI_API_KEY|IMAGEKIT_PRIVATE_KEY|ADMIN_TOKEN|VISITOR_TOKEN_SECRET|MONGODB_URI)\b/,
+  ],
+  ['credentials in a URL', /mongodb(?:\+srv)?:\/\/[^/\s'"]+:[^@\s'"]+@/],
+  ['hex run near a key word', /(?:key|secret|token|password)["'\s:=]{1,6}["'][0-9a-f]{32,}["']/i],
+  ['base64 run near a key word', /(?:key|secret|token|password)["'\s:=]{1,6}["'][A-Za-z0-9+/_-]{40,}={0,2}["']/i],
+];
+
+describe('the built widget holds no secret', () => {
+  it('scans dist/widget and dist/widget-esm for key-shaped strings', () => {
+    const dirs = ['widget', 'widget-esm'].map((name) => join(root, 'dist', name));
+    for (const dir of dirs) expect(existsSync(dir), `${dir} is built first (npm test runs the Rollup build)`).toBe(true);
+    const found: string[] = [];
+    for (const file of dirs.flatMap(filesUnder)) {
+      figures.bundleFilesScanned++;
+      const text = readFileSync(file, 'utf8');
+      for (const [what, pattern] of SECRET_PATTERNS) {
+        const match = pattern.exec(text);
+        if (match) found.push(`${file.slice(root.length + 1)}: ${what}: ${match[0].slice(0, 60)}`);
+      }
+      // The widget is a browser bundle: no server code, no environment.
+      if (/process\.env\.(?!NODE_ENV)/.test(text)) found.push(`${file}: reads process.env`);
+      if (/from ['"](?:mongoose|express|jose|sharp|@clerk\/express|@google\/genai)['"]/.test(text))
+        found.push(`${file}: server import`);
+    }
+    figures.secretsFound = found.length;
+    expect(figures.bundleFilesScanned).toBeGreaterThan(2);
+    expect(found).toEqual([]);
+  });
+
+  it('the scanner itself catches planted secrets', () => {
+    const planted = [
+      'const k="sk_test_abcdefghijklmnop1234"',
+      'x="AIzaSyA1234567890abcdefghijklmnopqrstuv"',
+      'y="private_abcdefghijklmn="',
+      '-----BEGIN RSA PRIVATE KEY-----',
+      'apiKey:"0123456789abcdef0123456789abcdef"',
+      'token = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlq"',
+    ];
+    for (const text of planted)
+      expect(
+        SECRET_PATTERNS.some(([, p]) => p.test(text)),
+        text,
+      ).toBe(true);
+  });
+});
+
+describe('security headers', () => {
+  it('the API and the dashboard send nosniff, frame options and the dashboard a strict CSP', async () => {
+    const staticApp = buildApp({
+      config: loadConfig({ DATA_DIR: app.dataDir, LOG_LEVEL: 'silent' }),
+      log: createLogger('silent'),
+      pingDatabase: async () => {},
+      staticDirs: {
+        widget: join(root, 'dist', 'widget'),
+        widgetEsm: join(root, 'dist', 'widget-esm'),
+        dashboard: join(root, 'dist', 'dashboard'),
+        examples: join(root, 'examples'),
+      },
+    });
+    const web = await startWebServer(staticApp, 0);
+    try {
+      const dashboard = await fetch(`${web.url}/dashboard/`);
+      expect(dashboard.status).toBe(200);
+      const csp = dashboard.headers.get('content-security-policy') ?? '';
+      const directives = new Map(
+        csp
+          .split(';')
+          .map((d) => d.trim().split(/\s+/) as [string, ...string[]])
+          .map(([k, ...v]) => [k, v]),
+      );
+      expect(directives.get('default-src')).toEqual(["'self'"]);
+      expect(directives.get('script-src')).toContain("'self'");
+      expect(directives.get('script-src')).not.toContain("'unsafe-inline'");
+      expect(directives.get('script-src')).not.toContain("'unsafe-eval'");
+      expect(directives.get('object-src')).toEqual(["'none'"]);
+      expect(directives.get('frame-ancestors')).toBeDefined();
+      expect(directives.get('base-uri')).toBeDefined();
+
+      const responses = [
+        dashboard,
+        await fetch(`${web.url}/widget.js`),
+        await fetch(`${web.url}/healthz`),
+        await app.request('/v1/admin/sites'),
+        await app.request('/v1/widget/conversations', { headers: { origin: PAGE_ORIGIN } }),
+        await app.request('/no/such/route'),
+      ];
+      for (const res of responses) {
+        expect(res.headers.get('x-content-type-options'), res.url).toBe('nosniff');
+        expect(res.headers.get('x-frame-options'), res.url).toMatch(/^(SAMEORIGIN|DENY)$/);
+        expect(res.headers.get('x-powered-by'), res.url).toBeNull();
+        expect(res.headers.get('referrer-policy'), res.url).toBeTruthy();
+        figures.headerChecks += 4;
+      }
+      // Admin answers are never cached.
+      const admin = await app.admin('/v1/admin/sites');
+      expect(admin.headers.get('cache-control')).toBe('no-store');
+    } finally {
+      await web.stop(500);
+    }
+  });
+});
+
+afterAll(() => {
+  reportFigures('abuse', figures);
+});

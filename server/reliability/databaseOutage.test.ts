@@ -1,0 +1,225 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createOfflineModel } from '../ai/offlineModel.js';
+import { loadConfig } from '../config.js';
+import type { Message } from '../contract/messages.js';
+import { connectMongo, pingDatabase } from '../db/database.js';
+import { type EmbeddedDatabase, startEmbeddedDatabase } from '../db/embedded.js';
+import { ensureFerretdbBinary } from '../db/ferretdbBinary.js';
+import { createModels } from '../db/models/index.js';
+import { createServices } from '../domain/createServices.js';
+import { randomToken } from '../domain/secrets.js';
+import { buildApp } from '../http/app.js';
+import { localAdminAuth } from '../http/middleware/adminAuth.js';
+import { startWebServer } from '../http/server.js';
+import { LocalImageStorage } from '../images/localImageStorage.js';
+import { toModelImage } from '../images/normalizeImage.js';
+import { createLogger } from '../lib/logger.js';
+import { parseSse } from '../test/testApp.js';
+import { reportFigures } from './figures.js';
+import { PAGE_ORIGIN } from './seedTenant.js';
+
+/**
+ * The database goes away while visitors send, and comes back on the same port. Its own FerretDB (so the
+ * rest of the run is untouched), the app composed like main.ts. Sends answer 503 (JSON, Retry-After)
+ * while it is down, /readyz follows, the server recovers without help, and every message that got a
+ * `message` event is in the database afterwards.
+ */
+
+const binary = ensureFerretdbBinary();
+const dataDir = mkdtempSync(join(tmpdir(), 'chatwidget-outage-'));
+let db: EmbeddedDatabase = await startEmbeddedDatabase({ binary, dataDir });
+const connection = await connectMongo(db.uri('outage'));
+await connection.dropDatabase();
+const models = await createModels(connection);
+const storage = new LocalImageStorage({ dir: join(dataDir, 'images') });
+const services = createServices({
+  models,
+  model: createOfflineModel({ chunkDelayMs: 5 }),
+  visitorTokenSecret: randomToken(32),
+  storage,
+  readImage: (stored) => storage.read(stored),
+  toModelImage,
+});
+const adminToken = randomToken(24);
+const app = buildApp({
+  config: loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' }),
+  log: createLogger('silent'),
+  pingDatabase: () => pingDatabase(connection),
+  services,
+  adminAuth: localAdminAuth(adminToken),
+  rateLimits: {
+    sendsPerVisitorPerMinute: 1e6,
+    sendsPerIpPerMinute: 1e6,
+    sessionsPerIpPerMinute: 1e6,
+    uploadsPerVisitorPerMinute: 1e6,
+  },
+});
+const web = await startWebServer(app, 0);
+afterAll(async () => {
+  await web.stop(1000);
+  await connection.close();
+  await db.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const call = (path: string, init: RequestInit & { token?: string; json?: unknown } = {}) =>
+  fetch(web.url + path, {
+    ...init,
+    headers: {
+      origin: PAGE_ORIGIN,
+      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+      ...(init.json !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
+    signal: AbortSignal.timeout(30_000),
+  });
+
+const created = await call('/v1/admin/sites', {
+  method: 'POST',
+  token: adminToken,
+  json: { name: 'Outage', allowedOrigins: [PAGE_ORIGIN], faq: [{ question: 'Opening hours?', answer: 'Nine to five.' }] },
+});
+const site = (await created.json()) as { publicKey: string };
+
+interface Visitor {
+  token: string;
+  conversationId: string;
+}
+async function newVisitor(): Promise<Visitor> {
+  const session = (await (await call('/v1/widget/sessions', { method: 'POST', json: { siteKey: site.publicKey } })).json()) as {
+    visitorToken: string;
+  };
+  const conversation = (await (
+    await call('/v1/widget/conversations', { method: 'POST', token: session.visitorToken, json: {} })
+  ).json()) as { id: string };
+  return { token: session.visitorToken, conversationId: conversation.id };
+}
+const visitors = await Promise.all(Array.from({ length: 4 }, newVisitor));
+
+type Phase = 'before' | 'down' | 'after';
+const outcomes: { phase: Phase; status: number; acked?: Message; final?: string; retryAfter?: string | null; code?: string }[] =
+  [];
+let phase: Phase = 'before';
+let n = 0;
+
+async function sendOnce(visitor: Visitor) {
+  const at = phase;
+  const clientMessageId = `o${n++}`;
+  try {
+    const res = await call(`/v1/widget/conversations/${visitor.conversationId}/messages`, {
+      method: 'POST',
+      token: visitor.token,
+      json: { text: 'Opening hours?', clientMessageId },
+    });
+    const text = await res.text();
+    if (res.headers.get('content-type')?.startsWith('text/event-stream')) {
+      const events = parseSse(text);
+      const acked = events.find((e) => e.event === 'message')?.data as Message | undefined;
+      outcomes.push({ phase: at, status: res.status, acked, final: events.at(-1)?.event });
+    } else {
+      const body = JSON.parse(text) as { error?: { code?: string } };
+      outcomes.push({ phase: at, status: res.status, retryAfter: res.headers.get('retry-after'), code: body.error?.code });
+    }
+  } catch {
+    // The connection itself broke: nothing was acknowledged.
+    outcomes.push({ phase: at, status: 0 });
+  }
+}
+
+/** Each visitor sends one message after another until `stop` resolves. */
+function sendLoop(stop: Promise<void>) {
+  let stopped = false;
+  void stop.then(() => {
+    stopped = true;
+  });
+  return Promise.all(
+    visitors.map(async (visitor) => {
+      while (!stopped) {
+        await sendOnce(visitor);
+        await new Promise((r) => setTimeout(r, 30));
+      }
+    }),
+  );
+}
+
+const readyStatus = async () => (await call('/readyz')).status;
+async function waitFor(check: () => Promise<boolean>, ms: number): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < ms) {
+    if (await check().catch(() => false)) return Date.now() - started;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`not within ${ms} ms`);
+}
+
+describe('the database stops during sends and starts again', () => {
+  it('503 while down, /readyz follows, recovers by itself, nothing acknowledged is lost', async () => {
+    expect(await readyStatus()).toBe(200);
+    let endLoop = () => {};
+    const loop = sendLoop(
+      new Promise<void>((r) => {
+        endLoop = r;
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 800));
+
+    phase = 'down';
+    await db.stop();
+    const readyDownAfter = await waitFor(async () => (await readyStatus()) === 503, 10_000);
+    const readyz = await call('/readyz');
+    expect(readyz.status).toBe(503);
+    expect(readyz.headers.get('retry-after')).toBeTruthy();
+    expect(((await readyz.json()) as { error: { code: string } }).error.code).toBe('database_unavailable');
+    // Long enough for sends to meet the outage (server selection gives up after 5 s).
+    await new Promise((r) => setTimeout(r, 7000));
+
+    db = await startEmbeddedDatabase({ binary, dataDir, port: db.port });
+    // Bounded by the driver's socket timeout (60 s): a monitor check caught on a dying socket waits that long.
+    const recoveredAfter = await waitFor(async () => (await readyStatus()) === 200, 75_000);
+    phase = 'after';
+    await new Promise((r) => setTimeout(r, 1500));
+    endLoop();
+    await loop;
+
+    const down = outcomes.filter((o) => o.phase === 'down');
+    const after = outcomes.filter((o) => o.phase === 'after');
+    // While down: refusals are 503 JSON with Retry-After, never a 500; a stream already open ends in an error event.
+    const refusals = down.filter((o) => !o.acked);
+    expect(refusals.length).toBeGreaterThan(0);
+    for (const o of refusals) expect(o).toMatchObject({ status: 503, code: 'database_unavailable', retryAfter: '5' });
+    expect(outcomes.filter((o) => o.status >= 500 && o.status !== 503)).toEqual([]);
+    expect(outcomes.filter((o) => o.status === 0)).toEqual([]);
+    // After: every send completes again.
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.every((o) => o.status === 200 && o.final === 'done')).toBe(true);
+
+    // Nothing that got a `message` event is missing.
+    const acked = outcomes.flatMap((o) => (o.acked ? [o.acked] : []));
+    const stored = new Set((await models.Message.find({ role: 'user' }, { _id: 1 }).lean()).map((m) => String(m._id)));
+    const lost = acked.filter((m) => !stored.has(m.id));
+    expect(lost).toEqual([]);
+    // Answers whose final write met the outage stay unstored until the next start's recovery
+    // (`recoverInterrupted`); counted, so the figure shows how many visitors saw that error.
+    const answered = new Set(
+      (await models.Message.find({ role: 'assistant' }, { conversationId: 1, clientMessageId: 1 }).lean()).map(
+        (m) => `${m.conversationId}:${m.clientMessageId}`,
+      ),
+    );
+    const interrupted = acked.filter((m) => !answered.has(`${m.conversationId}:${m.clientMessageId}`)).length;
+
+    reportFigures('databaseOutage', {
+      sends: outcomes.length,
+      acknowledged: acked.length,
+      messagesLost: lost.length,
+      refused503: refusals.length,
+      streamsEndedWithError: down.filter((o) => o.acked && o.final === 'error').length,
+      answersInterruptedUnstored: interrupted,
+      readyzDownAfterMs: readyDownAfter,
+      recoveredAfterRestartMs: recoveredAfter,
+      serverErrors: outcomes.filter((o) => o.status >= 500 && o.status !== 503).length,
+    });
+  }, 150_000);
+});
