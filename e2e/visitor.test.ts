@@ -2,7 +2,8 @@
 // widget adds no console error or uncaught exception to the host page.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createGeminiModel } from '../server/ai/geminiModel.js';
+import { createChatModel } from '../server/ai/createChatModel.js';
+import { loadConfig } from '../server/config.js';
 import type { AdminConversation, AdminConversationDetail, Page as ListPage } from '../server/contract/index.js';
 import { type FakeGemini, startFakeGemini } from '../server/test/fakeGemini.js';
 import { keepFailureScreenshots, keepScreenshot, launchBrowser, watchErrors } from './browser.js';
@@ -19,7 +20,8 @@ let errors: string[];
 beforeAll(async () => {
   gemini = await startFakeGemini({ defaultBehaviour: { delayMs: 10 } });
   server = await startE2eServer(import.meta.url, {
-    model: createGeminiModel({ apiKey: gemini.apiKey, model: 'gemini-2.5-flash', baseUrl: gemini.url }),
+    // Chosen from the environment as main.ts does: GEMINI_API_KEY and GEMINI_BASE_URL pointing at the fake.
+    model: createChatModel(loadConfig({ GEMINI_API_KEY: gemini.apiKey, GEMINI_BASE_URL: gemini.url })),
   });
   browser = await launchBrowser();
 });
