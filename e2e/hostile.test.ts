@@ -22,8 +22,13 @@ afterAll(async () => {
 afterEach((ctx) => keepFailureScreenshots(ctx, browser));
 
 /** A fresh visitor on `path` with the panel open; CSP violations are collected in `window.cspViolations`. */
-async function openOn(path: string) {
+async function openOn(path: string, { noConstructableSheets = false } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  // A browser without constructable stylesheets: the widget falls back to <style nonce> elements.
+  if (noConstructableSheets)
+    await context.addInitScript(() => {
+      Object.defineProperty(CSSStyleSheet.prototype, 'replaceSync', { value: undefined });
+    });
   await context.addInitScript(() => {
     const seen: string[] = [];
     (window as unknown as { cspViolations: string[] }).cspViolations = seen;
@@ -108,6 +113,31 @@ describe('journey 6: hostile host page', () => {
     ).toBe(true);
     await keepScreenshot(page, 'journey-6-hostile-answer');
 
+    expect(await cspViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await hostile.close();
+  });
+
+  it('falls back to <style> elements carrying the page nonce where constructable stylesheets are missing', async () => {
+    const plain = await openOn('/');
+    const calm = await pictures(plain.page);
+    await plain.close();
+
+    const hostile = await openOn('/examples/hostile/', { noConstructableSheets: true });
+    const { page, ui, errors } = hostile;
+    const styles = await page.evaluate(() =>
+      Array.from(document.querySelector('[data-chat-widget]')?.shadowRoot?.querySelectorAll('style') ?? [], (s) => s.nonce),
+    );
+    // The launcher's and the panel's styles, each allowed by the page's nonce (handed over as data-nonce).
+    expect(styles).toEqual(['hostile-example-nonce', 'hostile-example-nonce']);
+    const rough = await pictures(page);
+    expect(rough.panel).toEqual(calm.panel);
+    expect(await pixelDiff(calm.panelPng, rough.panelPng, { inside: inRoundedBox(16) })).toBeLessThan(0.005);
+    expect(await pixelDiff(calm.launcherPng, rough.launcherPng, { inside: inCircle() })).toBeLessThan(0.005);
+    await ui.box.fill('Can visitors send images?');
+    await ui.box.press('Enter');
+    await eventually(() => ui.answers.last().textContent()).toContain('JPEG, PNG, WebP or GIF');
+    await keepScreenshot(page, 'journey-6-hostile-style-fallback');
     expect(await cspViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
     await hostile.close();
