@@ -87,10 +87,18 @@ describe('journey 7: admin', () => {
     // The site editor: a new greeting shows in the live preview before it is saved, then is saved.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sites' }).click();
     await page.getByRole('link', { name: 'Demo site' }).click();
+    const sessions: string[] = [];
+    page.on('request', (r) => r.url().endsWith('/v1/widget/sessions') && sessions.push(r.url()));
     const greeting = page.getByLabel('Greeting');
     await greeting.fill(GREETING);
     const preview = page.frameLocator('iframe[title="Widget preview with unsaved changes"]');
     await eventually(() => preview.getByRole('log').textContent()).toContain(GREETING);
+    // Further edits reach the running preview widget (ChatWidget.preview), without a new session.
+    await page.getByLabel('Title').fill('Acme plant help');
+    await eventually(() => preview.getByRole('dialog').getAttribute('aria-label')).toBe('Acme plant help');
+    expect(sessions).toHaveLength(1);
+    await page.getByLabel('Title').fill('Chat with us');
+    await eventually(() => preview.getByRole('dialog').getAttribute('aria-label')).toBe('Chat with us');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await eventually(() => page.getByText('Saved.').count()).toBe(1);
     await page.evaluate(() => window.scrollTo(0, 0));
