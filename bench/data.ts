@@ -236,7 +236,9 @@ const rows = queries.map((q) => [
 rows.unshift(['seeding (bulk inserts, this step)', ...results.map((r) => ms(r.seedMs))]);
 console.log(`\n${table([header, ...rows])}`);
 if (results.some((r) => r.partial))
-  console.log('* seeding stopped by the 15-minute budget before 1,000,000 messages; figures beyond it are extrapolated below');
+  console.log(
+    `* seeding stopped by the 15-minute budget at ${results.at(-1)?.counts.messages.toLocaleString('en')} messages, short of 1,000,000; the crossings below are interpolated between measured sizes`,
+  );
 const send = crossing(queries[0]?.name ?? '', SEND_GOAL_MS);
 const firstPage = crossing(queries[1]?.name ?? '', FIRST_PAGE_GOAL_MS);
 const estimate = (e: number | null) =>
