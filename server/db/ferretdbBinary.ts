@@ -1,10 +1,22 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const FERRETDB_VERSION = 'v1.24.2';
+/** Our build of it: `p1` carries the `_id` lookup fix below; a new suffix rebuilds cached binaries. */
+const BUILD = `${FERRETDB_VERSION}-p1`;
+
+/**
+ * FerretDB v1.24.2's SQLite backend looks documents up by `_ferretdb_sjson->'$._id'`, while its
+ * unique `_id` index is built on `_ferretdb_sjson->"_id"`; SQLite only uses an expression index for
+ * the identical expression, so every `_id` lookup, update and delete scanned the whole table. Both
+ * expressions yield the same value, so the lookup is rewritten to the indexed one.
+ */
+const ID_LOOKUP_FILE = join('internal', 'backends', 'sqlite', 'metadata', 'metadata.go');
+const ID_LOOKUP_SLOW = `IDColumn = DefaultColumn + "->'$._id'"`;
+const ID_LOOKUP_INDEXED = 'IDColumn = DefaultColumn + "->\\"_id\\""';
 const MODULE = 'github.com/FerretDB/FerretDB';
 
 /** A failure the user can act on, told in one sentence (never a stack trace). */
@@ -16,7 +28,7 @@ export class EmbeddedDatabaseUnavailable extends Error {
 export function ferretdbBinaryPath(env: NodeJS.ProcessEnv = process.env): string {
   if (env.FERRETDB_BIN) return env.FERRETDB_BIN;
   const cacheRoot = env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(cacheRoot, 'chatwidget', `ferretdb-${FERRETDB_VERSION}`, 'ferretdb');
+  return join(cacheRoot, 'chatwidget', `ferretdb-${BUILD}`, 'ferretdb');
 }
 
 function run(cmd: string, args: string[], cwd?: string, extraEnv: NodeJS.ProcessEnv = {}) {
@@ -65,6 +77,10 @@ export function ensureFerretdbBinary(env: NodeJS.ProcessEnv = process.env, log: 
     cpSync(info.Dir, work, { recursive: true });
     run('chmod', ['-R', 'u+w', work]);
     writeFileSync(join(work, 'build', 'version', 'version.txt'), FERRETDB_VERSION);
+    const metadata = readFileSync(join(work, ID_LOOKUP_FILE), 'utf8');
+    if (!metadata.includes(ID_LOOKUP_SLOW))
+      throw new EmbeddedDatabaseUnavailable(`FerretDB's ${ID_LOOKUP_FILE} is not as expected.`);
+    writeFileSync(join(work, ID_LOOKUP_FILE), metadata.replace(ID_LOOKUP_SLOW, ID_LOOKUP_INDEXED));
     const dir = join(target, '..');
     mkdirSync(dir, { recursive: true });
     const partial = `${target}.${process.pid}.partial`;

@@ -59,9 +59,13 @@ export const conversationSchema = new Schema<ConversationDoc>(
   },
   { timestamps: true, versionKey: false },
 );
-// Admin list (all filters narrow this prefix), per-site list, the visitor's own list, stats.
-conversationSchema.index({ tenantId: 1, lastMessageAt: -1, _id: -1 });
-conversationSchema.index({ tenantId: 1, siteId: 1, lastMessageAt: -1, _id: -1 });
-conversationSchema.index({ visitorId: 1, lastMessageAt: -1, _id: -1 });
+// Admin list by tenant, site and the has-images filter (equality, then the keyset sort, then the
+// rating ranges), the visitor's own list, stats. `indexCoverage.test.ts` checks every query shape.
+conversationSchema.index({ tenantId: 1, lastMessageAt: -1, _id: -1, ratingUp: 1, ratingDown: 1 });
+conversationSchema.index({ tenantId: 1, siteId: 1, lastMessageAt: -1, _id: -1, ratingUp: 1, ratingDown: 1 });
+conversationSchema.index({ tenantId: 1, hasImages: 1, lastMessageAt: -1, _id: -1, ratingUp: 1, ratingDown: 1 });
+conversationSchema.index({ tenantId: 1, siteId: 1, hasImages: 1, lastMessageAt: -1, _id: -1, ratingUp: 1, ratingDown: 1 });
+conversationSchema.index({ tenantId: 1, visitorId: 1, lastMessageAt: -1, _id: -1 });
 conversationSchema.index({ tenantId: 1, day: 1 });
+conversationSchema.index({ tenantId: 1, siteId: 1, day: 1 });
 conversationSchema.index({ siteId: 1 });

@@ -48,3 +48,4 @@ imageSchema.index({ tenantId: 1, siteId: 1, createdAt: -1, _id: -1 });
 imageSchema.index({ tenantId: 1, conversationId: 1 });
 imageSchema.index({ messageId: 1, createdAt: 1 });
 imageSchema.index({ tenantId: 1, day: 1 });
+imageSchema.index({ tenantId: 1, siteId: 1, day: 1 });

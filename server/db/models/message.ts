@@ -57,3 +57,6 @@ export const messageSchema = new Schema<MessageDoc>(
 messageSchema.index({ tenantId: 1, conversationId: 1, createdAt: -1, _id: -1 });
 messageSchema.index({ conversationId: 1, clientMessageId: 1, role: 1 }, { unique: true });
 messageSchema.index({ tenantId: 1, day: 1 });
+messageSchema.index({ tenantId: 1, siteId: 1, day: 1 });
+messageSchema.index({ tenantId: 1, feedback: 1, siteId: 1 });
+messageSchema.index({ tenantId: 1, conversationId: 1, feedback: 1 });

@@ -1,0 +1,151 @@
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOfflineModel } from '../ai/offlineModel.js';
+import { userHashFor } from '../domain/sessionService.js';
+import { type QueryShape, shapesOf, unservedShapes } from '../test/queryShapes.js';
+import { parseSse, startTestApp, type TestApp } from '../test/testApp.js';
+
+/**
+ * On MongoDB every query the repositories issue must be index-backed. This drives every route of the real app
+ * (and the domain's background jobs) against the test database, records each operation the repositories send
+ * (find / count / update / delete filters with their sort, aggregate `$match`), and checks each shape against the
+ * indexes the models declare (`schema.indexes()` plus `_id`).
+ */
+
+let app: TestApp;
+const operations: { collection: string; method: string; params: unknown[] }[] = [];
+
+beforeAll(async () => {
+  // A slow offline model, so a client disconnect can stop an answer mid-stream (and that answer be retried).
+  app = await startTestApp(import.meta.url, { model: createOfflineModel({ chunkDelayMs: 30 }) });
+  app.connection.on('operation-start', (op: { collectionName: string; method: string; params: unknown[] }) => {
+    operations.push({ collection: op.collectionName, method: op.method, params: op.params });
+  });
+  await driveEveryRoute(app);
+}, 60_000);
+
+afterAll(async () => {
+  await app?.close();
+});
+
+async function driveEveryRoute(app: TestApp) {
+  const ok = async (res: Response | Promise<Response>, status = 200) => {
+    const response = await res;
+    if (response.status !== status) throw new Error(`${response.url}: ${response.status} ${await response.text()}`);
+    return response.status === 204
+      ? null
+      : response.headers.get('content-type')?.includes('json')
+        ? response.json()
+        : response.text();
+  };
+  const site = await app.createSite({ name: 'Coverage', allowedOrigins: ['http://localhost:5173'], identityVerification: true });
+  const other = await app.createSite({ name: 'Other' });
+  await ok(app.admin('/v1/admin/sites'));
+  await ok(app.admin(`/v1/admin/sites/${site.id}`));
+  const patched = (await ok(
+    app.admin(`/v1/admin/sites/${site.id}`, { method: 'PATCH', json: { persona: 'Brief.', identityVerification: true } }),
+  )) as { identitySecret: string | null };
+
+  // Anonymous visitor, then an identified one (found again by user id on a second session).
+  const visitor = await app.startVisitor(site.publicKey);
+  await app.startVisitor(site.publicKey, { visitorToken: visitor.token });
+  const user = { id: 'user-1', name: 'Ada', userHash: userHashFor(patched.identitySecret ?? '', 'user-1') };
+  const identified = await app.startVisitor(site.publicKey, { user });
+  await app.startVisitor(site.publicKey, { user: { ...user, name: 'Ada L.' } });
+
+  const conversation = await visitor.newConversation();
+  await identified.newConversation();
+  await ok(visitor.request('/v1/widget/conversations?limit=1'));
+
+  // An image upload, attached to a send.
+  const png = await sharp({ create: { width: 32, height: 24, channels: 3, background: { r: 9, g: 99, b: 199 } } })
+    .png()
+    .toBuffer();
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'a.png');
+  form.append('conversationId', conversation.id);
+  const image = (await ok(visitor.request('/v1/widget/images', { method: 'POST', body: form }), 201)) as { id: string };
+
+  const first = await visitor.send(conversation.id, 'How do I install it?', 'c-1', [image.id]);
+  const answer = first.events.find((e) => e.event === 'done')?.data as { id: string };
+  await visitor.send(conversation.id, 'How do I install it?', 'c-1', [image.id]); // replay
+  await visitor.send(conversation.id, 'And then?', 'c-2');
+  await ok(visitor.request(`/v1/widget/conversations/${conversation.id}/messages?limit=1`));
+  const page = (await ok(visitor.request(`/v1/widget/conversations/${conversation.id}/messages?limit=1`))) as {
+    nextCursor: string;
+  };
+  await ok(visitor.request(`/v1/widget/conversations/${conversation.id}/messages?limit=1&cursor=${page.nextCursor}`));
+  await ok(visitor.request(`/v1/widget/messages/${answer.id}/feedback`, { method: 'POST', json: { rating: 'up' } }));
+
+  // An answer stopped by the client going away, then retried.
+  const controller = new AbortController();
+  const stopped = await visitor.request(`/v1/widget/conversations/${conversation.id}/messages`, {
+    method: 'POST',
+    json: { text: 'Tell me everything about images, in detail please.', clientMessageId: 'c-3', imageIds: [] },
+    signal: controller.signal,
+  });
+  const reader = stopped.body?.getReader();
+  await reader?.read();
+  controller.abort();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const list = (await ok(visitor.request(`/v1/widget/conversations/${conversation.id}/messages?limit=50`))) as {
+    items: { id: string; role: string; status: string }[];
+  };
+  const failed = list.items.find((m) => m.role === 'assistant' && m.status !== 'complete');
+  if (!failed) throw new Error('no stopped answer to retry');
+  const retried = parseSse((await ok(visitor.request(`/v1/widget/messages/${failed.id}/retry`, { method: 'POST' }))) as string);
+  if (!retried.some((e) => e.event === 'done')) throw new Error('retry did not complete');
+
+  // Every admin read with every filter, and the cursor.
+  const filters = [
+    '',
+    `siteId=${site.id}`,
+    'q=install',
+    'from=2020-01-01&to=2099-12-31',
+    `siteId=${site.id}&from=2020-01-01`,
+    'hasImages=true',
+    'hasImages=false',
+    'rating=up',
+    'rating=down',
+    `siteId=${site.id}&q=install&hasImages=true&rating=up&from=2020-01-01&to=2099-12-31`,
+  ];
+  for (const filter of filters) await ok(app.admin(`/v1/admin/conversations?limit=1&${filter}`));
+  const conversations = (await ok(app.admin('/v1/admin/conversations?limit=1'))) as { nextCursor: string };
+  await ok(app.admin(`/v1/admin/conversations?limit=1&cursor=${conversations.nextCursor}`));
+  await ok(app.admin(`/v1/admin/conversations/${conversation.id}`));
+  for (const filter of ['', `siteId=${site.id}`, 'from=2020-01-01&to=2099-12-31'])
+    await ok(app.admin(`/v1/admin/images?limit=1&${filter}`));
+  await ok(app.admin('/v1/admin/stats'));
+  await ok(app.admin(`/v1/admin/stats?siteId=${site.id}&days=7`));
+
+  // Background jobs: orphan sweep and crash recovery at start.
+  await app.services.images.sweepOrphans(0);
+  await app.services.chat.recoverInterrupted();
+
+  // Deletes last: a conversation (messages and images with it), then a site.
+  await ok(app.admin(`/v1/admin/conversations/${conversation.id}`, { method: 'DELETE' }), 204);
+  await ok(app.admin(`/v1/admin/sites/${other.id}`, { method: 'DELETE' }), 204);
+}
+
+describe('index coverage of every query shape', () => {
+  let shapes: QueryShape[];
+  beforeAll(() => {
+    shapes = shapesOf(operations);
+  });
+
+  it('records the reads and writes of every repository', () => {
+    const collections = new Set(shapes.map((s) => s.collection));
+    for (const name of ['sites', 'visitors', 'conversations', 'messages', 'streams', 'images'])
+      expect(collections).toContain(name);
+    expect(shapes.some((s) => s.method === 'aggregate')).toBe(true);
+    expect(shapes.some((s) => s.sort.length > 0)).toBe(true);
+  });
+
+  it('finds a declared index whose prefix serves each filter and sort', () => {
+    const problems = unservedShapes(shapes, app.models).map(
+      (s) =>
+        `${s.collection}.${s.method} equality {${s.equality.join(', ')}} range {${s.range.join(', ')}} sort {${s.sort.join(', ')}}`,
+    );
+    expect(problems).toEqual([]);
+  });
+});
