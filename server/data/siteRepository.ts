@@ -62,7 +62,7 @@ export function siteRepository({ Site }: Models) {
       return Site.countDocuments({ tenantId });
     },
     async update(tenantId: string, id: string, changes: SiteChanges): Promise<SiteRecord | null> {
-      const doc = await Site.findOneAndUpdate({ _id: oid(id), tenantId }, { $set: changes }, { new: true }).lean<SiteDoc>();
+      const doc = await Site.findOneAndUpdate({ _id: oid(id), tenantId }, { $set: changes }, { returnDocument: 'after' }).lean<SiteDoc>();
       return doc ? toSite(doc) : null;
     },
     async delete(tenantId: string, id: string): Promise<boolean> {

@@ -114,6 +114,21 @@ describe('conversations and messages', () => {
     expect(list.items[0]).toMatchObject({ id: conversation.id, messageCount: 2, title: 'When are you open?' });
   });
 
+  it('records the page, browser and first accepted language of a new conversation', async () => {
+    const visitor = await app.startVisitor(site.publicKey);
+    const create = (language: string) =>
+      visitor.request('/v1/widget/conversations', {
+        method: 'POST',
+        json: { pageUrl: 'https://plants.example/pricing' },
+        headers: { 'accept-language': language, 'user-agent': 'TestBrowser/1.0' },
+      });
+    const french = await json(await create('fr-CH, fr;q=0.9, en;q=0.8'));
+    const anything = await json(await create('*'));
+    const detail = await json(await app.admin(`/v1/admin/conversations/${french.id}`));
+    expect(detail).toMatchObject({ pageUrl: 'https://plants.example/pricing', userAgent: 'TestBrowser/1.0', locale: 'fr-CH' });
+    expect((await json(await app.admin(`/v1/admin/conversations/${anything.id}`))).locale).toBeNull();
+  });
+
   it('says plainly when nothing matches offline', async () => {
     const visitor = await app.startVisitor(site.publicKey);
     const conversation = await visitor.newConversation();

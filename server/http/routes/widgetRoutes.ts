@@ -79,7 +79,9 @@ export function widgetRoutes(deps: WidgetRouteDeps): Router {
 
   router.post('/conversations', async (req, res) => {
     const body = parse(CreateConversation, req.body ?? {}, 'body');
-    const locale = req.headers['accept-language']?.split(',')[0]?.trim() ?? null;
+    // The first language range, without its weight; `*` says nothing.
+    const first = req.headers['accept-language']?.split(',')[0]?.split(';')[0]?.trim();
+    const locale = first && first !== '*' ? first : null;
     const conversation = await deps.conversations.createForVisitor(visitorOf(res), body, {
       userAgent: req.headers['user-agent'] ?? null,
       locale,
