@@ -1,8 +1,36 @@
 import type { Types } from 'mongoose';
-import type { ConversationDoc, RecentTurn } from '../db/models/conversation.js';
+import type { ConversationDoc, ConversationWindowDoc, WindowMessage } from '../db/models/conversation.js';
 import type { Models } from '../db/models/index.js';
 import { countPerDay } from './countPerDay.js';
-import { afterDescending, type CursorPosition, oid, toPage, utcDay } from './cursor.js';
+import { afterDescending, type CursorPosition, encodeCursor, oid, toPage, utcDay } from './cursor.js';
+import { type MessageRecord, toMessage } from './messageRepository.js';
+
+/** The largest first page of history served from the conversation's window. */
+export const RECENT_PAGE = 50;
+/** The window holds one message more than a page, so a page from it knows whether older messages exist. */
+export const RECENT_CAPACITY = RECENT_PAGE + 1;
+
+/** Stored order of a conversation's messages (the history query's, reversed): by time, then by id. */
+const before = (a: MessageRecord, b: MessageRecord) =>
+  a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * The window after `message` was inserted or changed in the messages collection: it replaces the message with the
+ * same id (a retried answer moves to its new time, as in the collection), otherwise joins in stored order; the
+ * window keeps the latest `RECENT_CAPACITY`.
+ */
+export function windowWith(window: MessageRecord[], message: MessageRecord): MessageRecord[] {
+  const next = window.filter((m) => m.id !== message.id);
+  next.push(message);
+  return next.sort(before).slice(-RECENT_CAPACITY);
+}
+
+/** The latest `limit` (≤ `RECENT_PAGE`) messages, oldest first, with the cursor the history query would return. */
+export function pageFromWindow(window: MessageRecord[], limit: number): { items: MessageRecord[]; nextCursor: string | null } {
+  const items = window.slice(-limit);
+  const oldest = items[0];
+  return { items, nextCursor: window.length > limit && oldest ? encodeCursor(oldest.createdAt, oldest.id) : null };
+}
 
 export interface ConversationRecord {
   id: string;
@@ -20,7 +48,6 @@ export interface ConversationRecord {
   userAgent: string | null;
   locale: string | null;
   user: { id: string; name: string | null; email: string | null } | null;
-  recent: { role: 'user' | 'assistant'; text: string; imageIds: string[] }[];
   lastMessageAt: Date;
   createdAt: Date;
 }
@@ -44,7 +71,6 @@ export interface ConversationActivity {
   messageCount: number;
   hasImages: boolean;
   thumbnailImageId: string | null;
-  recent: ConversationRecord['recent'];
   searchText: string;
   lastMessageAt: Date;
 }
@@ -65,10 +91,27 @@ const toConversation = (doc: ConversationDoc): ConversationRecord => ({
   userAgent: doc.userAgent ?? null,
   locale: doc.locale ?? null,
   user: doc.user ? { id: doc.user.id, name: doc.user.name ?? null, email: doc.user.email ?? null } : null,
-  recent: (doc.recent ?? []).map((turn: RecentTurn) => ({ role: turn.role, text: turn.text, imageIds: turn.imageIds.map(String) })),
   lastMessageAt: doc.lastMessageAt,
   createdAt: doc.createdAt,
 });
+
+const toWindowMessage = (m: MessageRecord): WindowMessage => ({
+  _id: oid(m.id),
+  role: m.role,
+  text: m.text,
+  images: m.images.map(({ id, ...rest }) => ({ _id: oid(id), ...rest })),
+  status: m.status,
+  errorCode: m.errorCode,
+  clientMessageId: m.clientMessageId,
+  model: m.model,
+  usage: m.usage,
+  feedback: m.feedback,
+  createdAt: m.createdAt,
+  updatedAt: m.updatedAt,
+});
+
+/** Lists never need the conversation's text (nor the turn window of older conversations). */
+const LIST_PROJECTION = { searchText: 0, recent: 0 };
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -88,7 +131,7 @@ function listFilter(filter: ConversationFilter): Record<string, unknown> {
   return query;
 }
 
-export function conversationRepository({ Conversation }: Models) {
+export function conversationRepository({ Conversation, ConversationWindow }: Models) {
   return {
     async create(input: {
       tenantId: string;
@@ -109,6 +152,8 @@ export function conversationRepository({ Conversation }: Models) {
         lastMessageAt: input.now,
         createdAt: input.now,
       });
+      // An empty window says that this conversation's window is kept (one without is from before windows).
+      await ConversationWindow.collection.insertOne({ _id: doc._id, messages: [] });
       return toConversation(doc.toObject());
     },
     /** By `_id` only, the send path's read; callers check tenant and visitor. */
@@ -118,13 +163,15 @@ export function conversationRepository({ Conversation }: Models) {
     },
     async findByIds(tenantId: string, ids: string[]): Promise<ConversationRecord[]> {
       if (!ids.length) return [];
-      const docs = await Conversation.find({ tenantId, _id: { $in: ids.map(oid) } }).lean<ConversationDoc[]>();
+      const docs = await Conversation.find({ tenantId, _id: { $in: ids.map(oid) } })
+        .select(LIST_PROJECTION)
+        .lean<ConversationDoc[]>();
       return docs.map(toConversation);
     },
     async list(filter: ConversationFilter, limit: number, after?: CursorPosition) {
       const query = { ...listFilter(filter), ...afterDescending('lastMessageAt', after) };
       const docs = await Conversation.find(query)
-        .select({ searchText: 0, recent: 0 })
+        .select(LIST_PROJECTION)
         .sort({ lastMessageAt: -1, _id: -1 })
         .limit(limit + 1)
         .lean<ConversationDoc[]>();
@@ -137,9 +184,25 @@ export function conversationRepository({ Conversation }: Models) {
           $set: {
             ...activity,
             thumbnailImageId: activity.thumbnailImageId ? oid(activity.thumbnailImageId) : null,
-            recent: activity.recent.map((turn) => ({ ...turn, imageIds: turn.imageIds.map(oid) })),
           },
+          $unset: { recent: 1 },
         },
+        // `recent` (the window of older conversations) is no longer in the schema: strict mode would drop its `$unset`.
+        { strict: false },
+      );
+    },
+    /** The conversation's window (`ConversationWindowDoc`), by `_id`; `null` for a conversation from before windows. */
+    async recentMessages(conversation: ConversationRecord): Promise<MessageRecord[] | null> {
+      const doc = await ConversationWindow.findById(oid(conversation.id)).lean<ConversationWindowDoc>();
+      if (!doc) return null;
+      const owner = { tenantId: conversation.tenantId, siteId: oid(conversation.siteId), conversationId: doc._id };
+      return doc.messages.map((m) => toMessage({ ...m, ...owner }));
+    },
+    async setRecentMessages(id: string, messages: MessageRecord[]): Promise<void> {
+      await ConversationWindow.updateOne(
+        { _id: oid(id) },
+        { $set: { messages: messages.map(toWindowMessage) } },
+        { upsert: true },
       );
     },
     async setRatings(id: string, ratingUp: number, ratingDown: number): Promise<void> {
@@ -151,6 +214,7 @@ export function conversationRepository({ Conversation }: Models) {
     },
     async delete(tenantId: string, id: string): Promise<boolean> {
       const result = await Conversation.deleteOne({ _id: oid(id), tenantId });
+      if (result.deletedCount === 1) await ConversationWindow.deleteOne({ _id: oid(id) });
       return result.deletedCount === 1;
     },
     async idsForSite(tenantId: string, siteId: string): Promise<string[]> {

@@ -56,7 +56,7 @@ const toImage = (image: MessageImage): StoredImage => ({
   height: image.height,
 });
 
-const toMessage = (doc: MessageDoc): MessageRecord => ({
+export const toMessage = (doc: Omit<MessageDoc, 'day'>): MessageRecord => ({
   id: String(doc._id),
   tenantId: doc.tenantId,
   siteId: String(doc.siteId),

@@ -12,8 +12,7 @@ import type { VisitorIdentity } from './visitorTokens.js';
 
 export type ChatEvent = { [K in keyof SendStreamEvents]: { event: K; data: SendStreamEvents[K] } }[keyof SendStreamEvents];
 
-/** How many turns the conversation keeps for the model, and how many the model gets. */
-const RECENT_TURNS = 20;
+/** How many messages of the conversation's window the model gets (question/answer pairs). */
 const CONTEXT_TURNS = 12;
 const TURN_TEXT_LIMIT = 4000;
 const SEARCH_TEXT_LIMIT = 20_000;
@@ -42,6 +41,33 @@ export interface ChatServiceDeps {
 
 const isAbort = (error: unknown) => (error as Error)?.name === 'AbortError';
 
+const storedBefore = (a: MessageRecord, b: MessageRecord) =>
+  a.createdAt.getTime() < b.createdAt.getTime() || (a.createdAt.getTime() === b.createdAt.getTime() && a.id < b.id);
+
+/**
+ * The model's context, from the conversation's window: the questions stored before `question` that have an answer,
+ * each followed by its answer (an answer is matched by its question's clientMessageId, so a retried answer, stored
+ * later, stays beside its question). `without` is an answer being retried, left out.
+ */
+export function contextFor(window: MessageRecord[], question: MessageRecord, without?: string): ModelTurn[] {
+  const answers = new Map<string, MessageRecord>();
+  for (const m of window)
+    if (m.role === 'assistant' && m.clientMessageId !== null && m.id !== without) answers.set(m.clientMessageId, m);
+  const turns: ModelTurn[] = [];
+  for (const m of window) {
+    const answered = m.role === 'user' && m.clientMessageId !== null ? answers.get(m.clientMessageId) : undefined;
+    if (!answered || !storedBefore(m, question)) continue;
+    turns.push(
+      { role: 'user', text: m.text.slice(0, TURN_TEXT_LIMIT) },
+      { role: 'assistant', text: answered.text.slice(0, TURN_TEXT_LIMIT) },
+    );
+  }
+  return turns.slice(-CONTEXT_TURNS);
+}
+
+/** What the messages collection holds for a message inserted (or replaced) with this record. */
+const asStored = (m: MessageRecord): MessageRecord => ({ ...m, feedback: null, updatedAt: m.createdAt });
+
 function systemInstruction(site: { name: string; persona: string; faq: { question: string; answer: string }[] }) {
   const parts = [
     `You are the assistant of the website "${site.name}", chatting with a visitor in a small chat widget.`,
@@ -57,23 +83,17 @@ function systemInstruction(site: { name: string; persona: string; faq: { questio
 
 export function chatService(deps: ChatServiceDeps) {
   const { conversations, messages, images, model, imageUrls } = deps;
+  const { serialized, windowAfter, rebuiltWindow, trustedWindow } = deps.conversationService;
   const now = deps.now ?? (() => new Date());
   const view = (m: MessageRecord): Message => toMessageView(m, imageUrls);
 
-  // Sends in one conversation run one after another in this process, so the conversation's
-  // window and counters (rewritten with $set: no reliable concurrent $inc on the embedded
-  // database) never lose an update.
-  const queues = new Map<string, Promise<unknown>>();
-  function serialized<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = queues.get(key) ?? Promise.resolve();
-    const run = previous.then(task, task);
-    const settled = run.catch(() => {});
-    queues.set(key, settled);
-    void settled.then(() => {
-      if (queues.get(key) === settled) queues.delete(key);
+  /** Puts a message just stored in the collection into the conversation's window. */
+  const addToWindow = (conversation: ConversationRecord, message: MessageRecord) =>
+    serialized(conversation.id, async () => {
+      const window = await windowAfter(conversation, message);
+      await conversations.setRecentMessages(conversation.id, window);
+      return window;
     });
-    return run;
-  }
 
   async function checkImages(visitor: VisitorIdentity, imageIds: string[]): Promise<ImageRecord[]> {
     const unique = [...new Set(imageIds)];
@@ -94,14 +114,13 @@ export function chatService(deps: ChatServiceDeps) {
   /** Streams the model's answer and stores its final state; never throws for model failures. */
   async function* answer(input: {
     site: NonNullable<Awaited<ReturnType<SiteService['byId']>>>;
-    conversation: ConversationRecord;
+    history: ModelTurn[];
     question: MessageRecord;
     answerId: string;
     signal: AbortSignal;
   }): AsyncGenerator<ChatEvent, MessageRecord> {
-    const { site, conversation, question, answerId, signal } = input;
+    const { site, history, question, answerId, signal } = input;
     const modelImages = await Promise.all(question.images.map((image) => deps.loadModelImage(image)));
-    const history: ModelTurn[] = conversation.recent.slice(-CONTEXT_TURNS).map((turn) => ({ role: turn.role, text: turn.text }));
     let text = '';
     let status: MessageRecord['status'] = 'complete';
     let errorCode: string | null = null;
@@ -171,18 +190,17 @@ export function chatService(deps: ChatServiceDeps) {
     return { event: 'error', data: { error: { code, message: message as string }, message: view(answerMessage) } };
   }
 
-  /** The conversation after a turn: counters, the model's window, search text, thumbnail. */
+  /**
+   * The conversation after an answer was stored (inserted, or replaced by a retry): counters, the window of recent
+   * messages, search text, thumbnail. Runs inside `serialized`, with the conversation read there.
+   */
   async function recordTurn(
     conversation: ConversationRecord,
     question: MessageRecord,
     answerMessage: MessageRecord,
     retry: boolean,
   ): Promise<void> {
-    // A retry replaces the failed answer, the window's last turn.
-    const recent = retry ? conversation.recent.slice(0, -1) : [...conversation.recent];
-    if (!retry)
-      recent.push({ role: 'user', text: question.text.slice(0, TURN_TEXT_LIMIT), imageIds: question.images.map((i) => i.id) });
-    recent.push({ role: 'assistant', text: answerMessage.text.slice(0, TURN_TEXT_LIMIT), imageIds: [] });
+    const window = await windowAfter(conversation, asStored(answerMessage));
     const searchText = (await conversations.searchTextOf(conversation.id)).concat(
       '\n',
       retry ? '' : question.text.toLowerCase(),
@@ -190,13 +208,13 @@ export function chatService(deps: ChatServiceDeps) {
       answerMessage.text.toLowerCase(),
     );
     const firstImage = question.images[0]?.id ?? null;
+    await conversations.setRecentMessages(conversation.id, window);
     await conversations.recordActivity(conversation.id, {
       title: conversation.title || question.text.slice(0, 80) || 'Image',
       firstQuestion: conversation.firstQuestion || question.text.slice(0, 300),
       messageCount: conversation.messageCount + (retry ? 0 : 2),
       hasImages: conversation.hasImages || question.images.length > 0,
       thumbnailImageId: conversation.thumbnailImageId ?? firstImage,
-      recent: recent.slice(-RECENT_TURNS),
       searchText: searchText.slice(-SEARCH_TEXT_LIMIT),
       lastMessageAt: answerMessage.createdAt,
     });
@@ -253,8 +271,8 @@ export function chatService(deps: ChatServiceDeps) {
         return yield* replay(stored, answerId);
       }
       await Promise.all(attached.map((image) => images.attach(image.id, conversation.id, question.id)));
-      yield { event: 'message', data: view(question) };
-
+      // The in-flight entry comes before the window write: a process that dies between the two leaves the entry,
+      // and the next start rebuilds this conversation's window (`recoverInterrupted`).
       await messages.startStream({
         id: answerId,
         tenantId: visitor.tenantId,
@@ -264,12 +282,24 @@ export function chatService(deps: ChatServiceDeps) {
         model: site.model,
         startedAt: now(),
       });
-      const answerMessage = yield* answer({ site, conversation, question, answerId, signal });
+      // The question joins the window now, as it joined the collection: a reload while it is answered shows it.
+      const window = await addToWindow(conversation, question).catch(async (error: unknown) => {
+        // No answer follows: the question stays, as when a send fails before its echo.
+        await messages.endStream(answerId).catch(() => {});
+        throw error;
+      });
+      yield { event: 'message', data: view(question) };
+
+      const history = contextFor(window, question);
+      const answerMessage = yield* answer({ site, history, question, answerId, signal });
       await serialized(conversation.id, async () => {
         await messages.insert(answerMessage);
-        await messages.endStream(answerId);
-        const fresh = (await conversations.findById(conversation.id)) ?? conversation;
-        await recordTurn(fresh, question, answerMessage, false);
+        try {
+          const fresh = (await conversations.findById(conversation.id)) ?? conversation;
+          await recordTurn(fresh, question, answerMessage, false);
+        } finally {
+          await messages.endStream(answerId);
+        }
       });
       yield finalEvent(answerMessage);
     },
@@ -299,40 +329,61 @@ export function chatService(deps: ChatServiceDeps) {
       if (!started) throw conflict('This answer is already being retried');
       yield { event: 'message', data: view(question) };
 
-      // The window without the failed answer (and its question, which `answer` sends as the new turn).
-      const window = { ...conversation, recent: conversation.recent.slice(0, -2) };
-      const answerMessage = yield* answer({ site, conversation: window, question, answerId: previous.id, signal });
+      // The context before the question, without the failed answer (the question is sent as the new turn).
+      const window = (await trustedWindow(conversation)) ?? (await rebuiltWindow(conversation));
+      const history = contextFor(window, question, previous.id);
+      const answerMessage = yield* answer({ site, history, question, answerId: previous.id, signal });
       await serialized(conversation.id, async () => {
         await messages.replaceAnswer(answerMessage);
-        await messages.endStream(previous.id);
-        const fresh = (await conversations.findById(conversation.id)) ?? conversation;
-        await recordTurn(fresh, question, answerMessage, true);
+        try {
+          const fresh = (await conversations.findById(conversation.id)) ?? conversation;
+          await recordTurn(fresh, question, answerMessage, true);
+        } finally {
+          await messages.endStream(previous.id);
+        }
       });
       yield finalEvent(answerMessage);
     },
 
-    /** At start: answers whose process died mid-stream are stored as interrupted, never lost. */
+    /**
+     * At start: answers whose process died mid-stream are stored as interrupted, never lost, and join their
+     * conversation's window. A window the process may have left behind the collection (it died between storing a
+     * message and writing the window) is rebuilt from the collection.
+     */
     async recoverInterrupted(): Promise<number> {
       const abandoned = await messages.abandonedStreams();
       for (const stream of abandoned) {
         const id = String(stream._id);
-        if (!(await messages.findById(id))) {
-          await messages.insert({
-            id,
-            tenantId: stream.tenantId,
-            siteId: String(stream.siteId),
-            conversationId: String(stream.conversationId),
-            role: 'assistant',
-            text: '',
-            images: [],
-            status: 'error',
-            errorCode: 'interrupted',
-            clientMessageId: stream.clientMessageId,
-            model: stream.model,
-            usage: null,
-            createdAt: now(),
-          });
-        }
+        const conversationId = String(stream.conversationId);
+        const existing = await messages.findById(id);
+        const inserted = existing
+          ? null
+          : await messages.insert({
+              id,
+              tenantId: stream.tenantId,
+              siteId: String(stream.siteId),
+              conversationId: String(stream.conversationId),
+              role: 'assistant',
+              text: '',
+              images: [],
+              status: 'error',
+              errorCode: 'interrupted',
+              clientMessageId: stream.clientMessageId,
+              model: stream.model,
+              usage: null,
+              createdAt: now(),
+            });
+        await serialized(conversationId, async () => {
+          const conversation = await conversations.findById(conversationId);
+          if (!conversation) return;
+          const questionId = messageIdFor(conversationId, stream.clientMessageId, 'user');
+          const current = await trustedWindow(conversation);
+          const window =
+            inserted && current?.some((m) => m.id === questionId)
+              ? await windowAfter(conversation, inserted)
+              : await rebuiltWindow(conversation);
+          await conversations.setRecentMessages(conversationId, window);
+        });
         await messages.endStream(id);
       }
       return abandoned.length;

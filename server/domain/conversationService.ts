@@ -3,10 +3,17 @@ import type { AdminConversation, AdminConversationDetail, ConversationListQuery 
 import type { Page } from '../contract/common.js';
 import type { Message } from '../contract/messages.js';
 import type { Conversation, CreateConversation } from '../contract/widget.js';
-import type { ConversationRecord, ConversationRepository } from '../data/conversationRepository.js';
+import {
+  type ConversationRecord,
+  type ConversationRepository,
+  pageFromWindow,
+  RECENT_CAPACITY,
+  RECENT_PAGE,
+  windowWith,
+} from '../data/conversationRepository.js';
 import { decodeCursor } from '../data/cursor.js';
 import type { ImageRecord, ImageRepository } from '../data/imageRepository.js';
-import type { MessageRepository } from '../data/messageRepository.js';
+import type { MessageRecord, MessageRepository } from '../data/messageRepository.js';
 import type { VisitorRepository } from '../data/visitorRepository.js';
 import { AppError, notFound } from '../lib/AppError.js';
 import { type ImageUrls, toAdminConversationView, toConversationView, toMessageView } from './views.js';
@@ -44,6 +51,42 @@ export function conversationService(deps: ConversationServiceDeps) {
     return conversation;
   }
 
+  // Writes of a conversation's window and counters run one after another in this process (read, then `$set`: the
+  // embedded database has no positional updates and can lose concurrent `$inc`s). A write that failed leaves the
+  // window possibly behind the messages collection: until a later write rebuilds it, reads skip it.
+  const queues = new Map<string, Promise<unknown>>();
+  const staleWindows = new Set<string>();
+  function serialized<T>(conversationId: string, task: () => Promise<T>): Promise<T> {
+    const previous = queues.get(conversationId) ?? Promise.resolve();
+    const run = previous.then(task, task);
+    const settled = run.then(
+      () => void staleWindows.delete(conversationId),
+      () => void staleWindows.add(conversationId),
+    );
+    queues.set(conversationId, settled);
+    void settled.then(() => {
+      if (queues.get(conversationId) === settled) queues.delete(conversationId);
+    });
+    return run;
+  }
+
+  /** The stored window (one `_id` read), when it can be trusted to equal the latest messages of the collection. */
+  const trustedWindow = async (conversation: ConversationRecord) =>
+    staleWindows.has(conversation.id) ? null : conversations.recentMessages(conversation);
+
+  /** The latest messages read from the collection (a scan on the embedded database): the window rebuilt. */
+  const rebuiltWindow = async (conversation: ConversationRecord) =>
+    (await messages.listForConversation(conversation.tenantId, conversation.id, RECENT_CAPACITY)).items;
+
+  /**
+   * The window after `message` was inserted or changed in the messages collection; call inside `serialized`.
+   * Conversations from before windows, or whose last window write failed, get it rebuilt from the collection.
+   */
+  async function windowAfter(conversation: ConversationRecord, message: MessageRecord): Promise<MessageRecord[]> {
+    const window = await trustedWindow(conversation);
+    return window ? windowWith(window, message) : rebuiltWindow(conversation);
+  }
+
   const thumbnailFor = async (c: ConversationRecord) => {
     if (!c.thumbnailImageId) return null;
     const image = await images.findById(c.thumbnailImageId);
@@ -52,6 +95,10 @@ export function conversationService(deps: ConversationServiceDeps) {
 
   return {
     ownConversation,
+    serialized,
+    windowAfter,
+    rebuiltWindow,
+    trustedWindow,
 
     async createForVisitor(
       visitor: VisitorIdentity,
@@ -87,20 +134,29 @@ export function conversationService(deps: ConversationServiceDeps) {
       conversationId: string,
       query: { limit: number; cursor?: string },
     ): Promise<Page<Message>> {
-      await ownConversation(visitor, conversationId);
-      const page = await messages.listForConversation(visitor.tenantId, conversationId, query.limit, decodeCursor(query.cursor));
+      const conversation = await ownConversation(visitor, conversationId);
+      // The first page (every widget open) comes from the window, read by `_id`; older pages query the messages.
+      const window = !query.cursor && query.limit <= RECENT_PAGE ? await trustedWindow(conversation) : null;
+      const page = window
+        ? pageFromWindow(window, query.limit)
+        : await messages.listForConversation(visitor.tenantId, conversationId, query.limit, decodeCursor(query.cursor));
       return { items: page.items.map((m) => toMessageView(m, imageUrls)), nextCursor: page.nextCursor };
     },
 
     async feedback(visitor: VisitorIdentity, messageId: string, rating: 'up' | 'down' | null): Promise<Message> {
       const message = await messages.findById(messageId);
       if (!message || message.tenantId !== visitor.tenantId) throw notFound('Message');
-      await ownConversation(visitor, message.conversationId);
+      const conversation = await ownConversation(visitor, message.conversationId);
       if (message.role !== 'assistant') throw new AppError(409, 'not_an_answer', 'Only answers can be rated');
       const at = now();
-      await messages.setFeedback(message.id, rating, at);
-      const totals = await messages.countRatings(visitor.tenantId, message.conversationId);
-      await conversations.setRatings(message.conversationId, totals.up, totals.down);
+      await serialized(message.conversationId, async () => {
+        await messages.setFeedback(message.id, rating, at);
+        const totals = await messages.countRatings(visitor.tenantId, message.conversationId);
+        await conversations.setRatings(message.conversationId, totals.up, totals.down);
+        // The answer as stored now (a retry may have replaced it since it was read above).
+        const stored = await messages.findById(message.id);
+        if (stored) await conversations.setRecentMessages(conversation.id, await windowAfter(conversation, stored));
+      });
       return toMessageView({ ...message, feedback: rating, updatedAt: at }, imageUrls);
     },
 
@@ -124,7 +180,13 @@ export function conversationService(deps: ConversationServiceDeps) {
 
     async getForAdmin(tenantId: string, id: string): Promise<AdminConversationDetail> {
       const conversation = await tenantConversation(tenantId, id);
-      const [thumbnail, history] = await Promise.all([thumbnailFor(conversation), messages.allForConversation(tenantId, id)]);
+      // A window below its capacity holds every message of the conversation.
+      const window = await trustedWindow(conversation);
+      const whole = window && window.length < RECENT_CAPACITY ? window : null;
+      const [thumbnail, history] = await Promise.all([
+        thumbnailFor(conversation),
+        whole ?? messages.allForConversation(tenantId, id),
+      ]);
       return {
         ...toAdminConversationView(conversation, thumbnail),
         messages: history.map((m) => toMessageView(m, imageUrls)),

@@ -1,5 +1,10 @@
 import type { Connection, Model } from 'mongoose';
-import { type ConversationDoc, conversationSchema } from './conversation.js';
+import {
+  type ConversationDoc,
+  type ConversationWindowDoc,
+  conversationSchema,
+  conversationWindowSchema,
+} from './conversation.js';
 import { type ImageDoc, imageSchema } from './image.js';
 import { type MessageDoc, messageSchema } from './message.js';
 import { type SiteDoc, siteSchema } from './site.js';
@@ -10,6 +15,7 @@ export interface Models {
   Site: Model<SiteDoc>;
   Visitor: Model<VisitorDoc>;
   Conversation: Model<ConversationDoc>;
+  ConversationWindow: Model<ConversationWindowDoc>;
   Message: Model<MessageDoc>;
   Stream: Model<StreamDoc>;
   Image: Model<ImageDoc>;
@@ -21,6 +27,7 @@ export async function createModels(connection: Connection): Promise<Models> {
     Site: connection.model<SiteDoc>('Site', siteSchema),
     Visitor: connection.model<VisitorDoc>('Visitor', visitorSchema),
     Conversation: connection.model<ConversationDoc>('Conversation', conversationSchema),
+    ConversationWindow: connection.model<ConversationWindowDoc>('ConversationWindow', conversationWindowSchema),
     Message: connection.model<MessageDoc>('Message', messageSchema),
     Stream: connection.model<StreamDoc>('Stream', streamSchema),
     Image: connection.model<ImageDoc>('Image', imageSchema),
