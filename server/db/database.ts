@@ -18,7 +18,12 @@ export async function connectMongo(uri: string): Promise<Connection> {
   const connection = mongoose.createConnection(uri, {
     serverSelectionTimeoutMS: 5000,
     connectTimeoutMS: 5000,
-    socketTimeoutMS: 60_000,
+    // Queries are short; a connection that stops answering (a database restarted under it) is
+    // dropped after 20 s, and the server's state is checked every 5 s.
+    socketTimeoutMS: 20_000,
+    heartbeatFrequencyMS: 5000,
+    // Poll the server state; the streaming monitor could stay stuck after the database restarted.
+    serverMonitoringMode: 'poll',
     maxPoolSize: 50,
     autoIndex: true,
   });
@@ -44,6 +49,40 @@ export function pingDatabase(connection: Connection, timeoutMs = 2000): Promise<
   ]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * Pings the database; when it has failed for `resetAfterMs` in a row, the driver's client is closed
+ * and reconnected (models stay bound). Seen in the outage suite: after a database restart, a fresh
+ * client connected at once while the old one kept failing server selection.
+ */
+export function databaseProbe(connection: Connection, resetAfterMs = 15_000) {
+  let failingSince: number | undefined;
+  let resetting: Promise<void> | undefined;
+  return async function ping(timeoutMs = 2000): Promise<void> {
+    try {
+      await pingDatabase(connection, timeoutMs);
+      failingSince = undefined;
+    } catch (error) {
+      failingSince ??= Date.now();
+      if (Date.now() - failingSince >= resetAfterMs && !resetting) {
+        failingSince = Date.now();
+        const client = connection.getClient();
+        resetting = client
+          .close()
+          .catch(() => {})
+          .then(() => client.connect())
+          .then(
+            () => undefined,
+            () => undefined,
+          )
+          .finally(() => {
+            resetting = undefined;
+          });
+      }
+      throw error;
+    }
+  };
+}
+
 /** `MONGODB_URI` when set; otherwise the embedded FerretDB with its data in `DATA_DIR`. */
 export async function openDatabase(config: Config, log: Logger): Promise<Database> {
   let embedded: EmbeddedDatabase | undefined;
@@ -63,12 +102,17 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
     await embedded?.stop();
     throw error;
   }
+  const probe = databaseProbe(connection);
+  // Checked in the background too, so the connection heals without anyone polling /readyz.
+  const watchdog = setInterval(() => void probe().catch(() => {}), 5000);
+  watchdog.unref();
   log.info({ database: redactUri(uri), embedded: Boolean(embedded) }, embedded ? 'Using the embedded database' : 'Using MongoDB');
   return {
     connection,
     embedded,
-    ping: (timeoutMs) => pingDatabase(connection, timeoutMs),
+    ping: (timeoutMs) => probe(timeoutMs),
     async close() {
+      clearInterval(watchdog);
       await connection.close().catch(() => {});
       await embedded?.stop();
     },

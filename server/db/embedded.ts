@@ -101,7 +101,11 @@ export async function startEmbeddedDatabase(options: StartOptions): Promise<Embe
   const port = options.port ?? (await freePort());
   const args = [
     '--handler=sqlite',
-    `--sqlite-url=file:${sqliteDir}/`,
+    // BEGIN IMMEDIATE: FerretDB's updates read then write inside a deferred transaction, and in WAL
+    // mode SQLite fails such an upgrade with SQLITE_BUSY at once (no busy wait) when another write
+    // committed meanwhile, which surfaced as errors under concurrent sends. Writers then queue on
+    // the busy timeout (FerretDB's default 10 s, raised for bursts on a loaded machine).
+    `--sqlite-url=file:${sqliteDir}/?_txlock=immediate&_pragma=busy_timeout(30000)`,
     `--listen-addr=127.0.0.1:${port}`,
     '--state-dir=-',
     '--debug-addr=-',

@@ -77,6 +77,7 @@ export function buildApp(deps: AppDeps): Express {
     app.use(
       '/v1/widget',
       widgetRoutes({
+        log: deps.log,
         localMode: deps.adminAuth.mode === 'local',
         selfOrigin: deps.config.PUBLIC_URL ? new URL(deps.config.PUBLIC_URL).origin : undefined,
         sites: services.sites,

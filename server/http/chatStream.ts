@@ -1,5 +1,6 @@
 import type { Response } from 'express';
 import type { ChatEvent } from '../domain/chatService.js';
+import type { Logger } from '../lib/logger.js';
 import { errorBody, toAppError } from './errorHandler.js';
 import { openEventStream } from './sse.js';
 
@@ -8,7 +9,11 @@ import { openEventStream } from './sse.js';
  * (thrown to Express); afterwards they become an `error` event. When the client goes away the
  * model call is aborted, and the generator still runs to its end so the answer is stored `stopped`.
  */
-export async function streamChat(res: Response, start: (signal: AbortSignal) => AsyncGenerator<ChatEvent>): Promise<void> {
+export async function streamChat(
+  res: Response,
+  log: Logger,
+  start: (signal: AbortSignal) => AsyncGenerator<ChatEvent>,
+): Promise<void> {
   const controller = new AbortController();
   res.on('close', () => {
     if (!res.writableFinished) controller.abort();
@@ -20,7 +25,10 @@ export async function streamChat(res: Response, start: (signal: AbortSignal) => 
     if (!first.done) stream.send(first.value.event, first.value.data);
     for await (const event of events) stream.send(event.event, event.data);
   } catch (error) {
-    stream.send('error', errorBody(toAppError(error)));
+    // The answer's own failures are events, not exceptions: this is the database or a bug.
+    const appError = toAppError(error);
+    log.error({ err: error, code: appError.code, url: res.req.originalUrl }, 'Chat stream failed after it started');
+    stream.send('error', errorBody(appError));
   } finally {
     stream.end();
   }

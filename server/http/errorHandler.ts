@@ -6,6 +6,10 @@ export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
 }
 
+/** Driver-side errors that mean "the database cannot be reached right now", not a bad request or a bug. */
+const DRIVER_UNAVAILABLE =
+  /^Mongo(Network|NetworkTimeout|ServerSelection|NotConnected|TopologyClosed|ClientClosed|ServerClosed|PoolCleared|PoolClosed|OperationTimeout)Error$|^MongooseServerSelectionError$/;
+
 /** Maps anything thrown to the documented error shape; unknown errors never leak their text. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
@@ -20,13 +24,17 @@ export function toAppError(error: unknown): AppError {
     return new AppError(status, 'bad_request', 'The request could not be processed');
   const name = e?.name ?? '';
   if (
-    /^Mongo(Server)?(Selection|Network|NotConnected|Timeout)|MongoPoolClearedError|MongooseServerSelectionError/.test(name) ||
-    (name === 'MongooseError' && /buffering timed out|not connected/i.test(String((error as Error).message)))
+    DRIVER_UNAVAILABLE.test(name) ||
+    (name === 'MongooseError' &&
+      /buffering timed out|not connected|force closed|must be connected/i.test(String((error as Error).message)))
   )
     return new AppError(503, 'database_unavailable', 'The database is unavailable; try again shortly', {
       cause: error,
       retryAfterSeconds: 5,
     });
+  // The embedded database's SQLite was busy past its wait: the request may simply be tried again.
+  if (/SQLITE_BUSY|database is locked/.test(String((error as Error)?.message)))
+    return new AppError(503, 'database_busy', 'The database is busy; try again shortly', { cause: error, retryAfterSeconds: 1 });
   return new AppError(500, 'internal', 'Something went wrong on our side', { cause: error });
 }
 

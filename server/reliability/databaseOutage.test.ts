@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createOfflineModel } from '../ai/offlineModel.js';
 import { loadConfig } from '../config.js';
 import type { Message } from '../contract/messages.js';
-import { connectMongo, pingDatabase } from '../db/database.js';
+import { connectMongo, databaseProbe } from '../db/database.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from '../db/embedded.js';
 import { ensureFerretdbBinary } from '../db/ferretdbBinary.js';
 import { createModels } from '../db/models/index.js';
@@ -47,7 +47,7 @@ const adminToken = randomToken(24);
 const app = buildApp({
   config: loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' }),
   log: createLogger('silent'),
-  pingDatabase: () => pingDatabase(connection),
+  pingDatabase: databaseProbe(connection),
   services,
   adminAuth: localAdminAuth(adminToken),
   rateLimits: {
@@ -177,7 +177,7 @@ describe('the database stops during sends and starts again', () => {
     await new Promise((r) => setTimeout(r, 7000));
 
     db = await startEmbeddedDatabase({ binary, dataDir, port: db.port });
-    // Bounded by the driver's socket timeout (60 s): a monitor check caught on a dying socket waits that long.
+    // The probe reopens the driver's client after 15 s of failed pings, should its monitor stay stuck.
     const recoveredAfter = await waitFor(async () => (await readyStatus()) === 200, 75_000);
     phase = 'after';
     await new Promise((r) => setTimeout(r, 1500));

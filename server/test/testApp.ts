@@ -86,7 +86,7 @@ export async function startTestApp(fileUrl: string, options: TestAppOptions = {}
   const adminAuth = options.adminAuth ?? localAdminAuth(adminToken);
   const app = buildApp({
     config,
-    log: createLogger('silent'),
+    log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     pingDatabase: () => pingDatabase(connection),
     services,
     adminAuth,

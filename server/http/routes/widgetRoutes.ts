@@ -9,12 +9,14 @@ import type { SessionService } from '../../domain/sessionService.js';
 import type { SiteService } from '../../domain/siteService.js';
 import type { VisitorTokens } from '../../domain/visitorTokens.js';
 import { notFound } from '../../lib/AppError.js';
+import type { Logger } from '../../lib/logger.js';
 import { streamChat } from '../chatStream.js';
 import { type RateLimitSettings, widgetLimiters } from '../middleware/rateLimits.js';
 import { requireVisitor, visitorOf } from '../middleware/visitorAuth.js';
 import { parse } from '../validate.js';
 
 export interface WidgetRouteDeps {
+  log: Logger;
   localMode: boolean;
   /** The server's public origin (dashboard preview). */
   selfOrigin?: string;
@@ -98,12 +100,12 @@ export function widgetRoutes(deps: WidgetRouteDeps): Router {
   router.post('/conversations/:id/messages', limits.sendsPerIp, limits.sendsPerVisitor, async (req, res) => {
     const { id } = parse(IdParams, req.params, 'params');
     const body = parse(SendMessage, req.body, 'body');
-    await streamChat(res, (signal) => deps.chat.send(visitorOf(res), id, body, signal));
+    await streamChat(res, deps.log, (signal) => deps.chat.send(visitorOf(res), id, body, signal));
   });
 
   router.post('/messages/:id/retry', limits.sendsPerIp, limits.sendsPerVisitor, async (req, res) => {
     const { id } = parse(IdParams, req.params, 'params');
-    await streamChat(res, (signal) => deps.chat.retry(visitorOf(res), id, signal));
+    await streamChat(res, deps.log, (signal) => deps.chat.retry(visitorOf(res), id, signal));
   });
 
   router.post('/messages/:id/feedback', async (req, res) => {
