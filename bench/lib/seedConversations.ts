@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
+import { RECENT_CAPACITY } from '../../server/data/conversationRepository.js';
 import { utcDay } from '../../server/data/cursor.js';
 import { messageIdFor } from '../../server/data/messageRepository.js';
 import type { SiteRecord } from '../../server/data/siteRepository.js';
-import type { ConversationDoc, RecentTurn } from '../../server/db/models/conversation.js';
+import type { ConversationDoc, ConversationWindowDoc } from '../../server/db/models/conversation.js';
 import type { ImageDoc } from '../../server/db/models/image.js';
 import type { Models } from '../../server/db/models/index.js';
 import type { MessageDoc } from '../../server/db/models/message.js';
@@ -48,7 +49,6 @@ function conversationDocs(index: number, site: SiteRecord, turns: number, now: n
   const rating: 'up' | 'down' | null = index % 7 === 0 ? (index % 14 === 0 ? 'up' : 'down') : null;
   const messages: MessageDoc[] = [];
   const images: ImageDoc[] = [];
-  const recent: RecentTurn[] = [];
   let searchText = '';
   for (let turn = 0; turn < turns; turn++) {
     const asked = new Date(start + turn * 60_000);
@@ -122,10 +122,6 @@ function conversationDocs(index: number, site: SiteRecord, turns: number, now: n
       createdAt: answered,
       updatedAt: answered,
     });
-    recent.push(
-      { role: 'user', text: question, imageIds: image ? [image._id] : [] },
-      { role: 'assistant', text: answer, imageIds: [] },
-    );
     searchText += `\n${question.toLowerCase()}\n${answer.toLowerCase()}`;
   }
   const created = new Date(start);
@@ -147,7 +143,6 @@ function conversationDocs(index: number, site: SiteRecord, turns: number, now: n
     locale: 'en-US',
     user: null,
     searchText: searchText.slice(-20_000),
-    recent: recent.slice(-20),
     day: utcDay(created),
     lastMessageAt: last,
     createdAt: created,
@@ -162,7 +157,11 @@ function conversationDocs(index: number, site: SiteRecord, turns: number, now: n
     email: null,
     createdAt: created,
   };
-  return { conversation, messages, images, visitor };
+  const window: ConversationWindowDoc = {
+    _id,
+    messages: messages.slice(-RECENT_CAPACITY).map(({ tenantId: _t, siteId: _s, conversationId: _c, day: _d, ...m }) => m),
+  };
+  return { conversation, window, messages, images, visitor };
 }
 
 /** Checks one conversation's documents against the Mongoose schemas, so the bulk-inserted shapes are the real ones. */
@@ -170,6 +169,7 @@ export async function assertShapes(models: Models, site: SiteRecord): Promise<vo
   const docs = conversationDocs(3, site, 2, Date.now());
   const checks = [
     new models.Conversation(docs.conversation),
+    new models.ConversationWindow(docs.window),
     new models.Visitor(docs.visitor),
     ...docs.messages.map((m) => new models.Message(m)),
     ...docs.images.map((i) => new models.Image(i)),
@@ -205,6 +205,10 @@ export async function seedConversations(
       await models.Message.collection.insertMany(messages.slice(i, i + BATCH), { ordered: false });
     await models.Conversation.collection.insertMany(
       batch.map((b) => b.conversation),
+      { ordered: false },
+    );
+    await models.ConversationWindow.collection.insertMany(
+      batch.map((b) => b.window),
       { ordered: false },
     );
     await models.Visitor.collection.insertMany(

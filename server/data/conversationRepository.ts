@@ -111,7 +111,7 @@ const toWindowMessage = (m: MessageRecord): WindowMessage => ({
 });
 
 /** Lists never need the conversation's text (nor the turn window of older conversations). */
-const LIST_PROJECTION = { searchText: 0, recent: 0 };
+const LIST_PROJECTION = { searchText: 0 };
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -185,10 +185,7 @@ export function conversationRepository({ Conversation, ConversationWindow }: Mod
             ...activity,
             thumbnailImageId: activity.thumbnailImageId ? oid(activity.thumbnailImageId) : null,
           },
-          $unset: { recent: 1 },
         },
-        // `recent` (the window of older conversations) is no longer in the schema: strict mode would drop its `$unset`.
-        { strict: false },
       );
     },
     /** The conversation's window (`ConversationWindowDoc`), by `_id`; `null` for a conversation from before windows. */
@@ -218,7 +215,9 @@ export function conversationRepository({ Conversation, ConversationWindow }: Mod
       return result.deletedCount === 1;
     },
     async idsForSite(tenantId: string, siteId: string): Promise<string[]> {
-      const docs = await Conversation.find({ tenantId, siteId: oid(siteId) }).select({ _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
+      const docs = await Conversation.find({ tenantId, siteId: oid(siteId) })
+        .select({ _id: 1 })
+        .lean<{ _id: Types.ObjectId }[]>();
       return docs.map((d) => String(d._id));
     },
     async countPerDay(tenantId: string, days: string[], siteId?: string) {
@@ -227,4 +226,3 @@ export function conversationRepository({ Conversation, ConversationWindow }: Mod
   };
 }
 export type ConversationRepository = ReturnType<typeof conversationRepository>;
-

@@ -21,13 +21,6 @@ export interface WindowMessage {
   updatedAt: Date;
 }
 
-/** The turn window conversations kept before `ConversationWindow`; no longer read, removed at the next answer. */
-export interface RecentTurn {
-  role: 'user' | 'assistant';
-  text: string;
-  imageIds: Types.ObjectId[];
-}
-
 export interface ConversationDoc {
   _id: Types.ObjectId;
   tenantId: string;
@@ -46,8 +39,6 @@ export interface ConversationDoc {
   user: { id: string; name: string | null; email: string | null } | null;
   /** Lower-cased text of the conversation, bounded, for the admin search (no `$text` on FerretDB). */
   searchText: string;
-  /** Legacy (see `RecentTurn`). */
-  recent?: RecentTurn[];
   /** UTC day of creation (`YYYY-MM-DD`), for per-day stats without `$dateToString`. */
   day: string;
   lastMessageAt: Date;
