@@ -179,6 +179,9 @@ export function messageRepository({ Message, Stream }: Models) {
     async isStreaming(id: string): Promise<boolean> {
       return (await Stream.findById(oid(id)).select({ _id: 1 }).lean()) !== null;
     },
+    async findStream(id: string): Promise<StreamDoc | null> {
+      return Stream.findById(oid(id)).lean<StreamDoc>();
+    },
     async endStream(id: string): Promise<void> {
       await Stream.deleteOne({ _id: oid(id) });
     },

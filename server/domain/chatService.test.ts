@@ -137,6 +137,53 @@ describe('send path with Gemini', () => {
     expect(gemini.requests.filter((r) => r.body.contents.at(-1)?.parts[0]?.text === 'Once')).toHaveLength(1);
   });
 
+  it('recovers an in-flight entry no live stream owns (its answer was never stored) instead of a permanent 409', async () => {
+    const conversation = await visitor.newConversation();
+    gemini.enqueue({ chunks: ['First'] });
+    await visitor.send(conversation.id, 'Before', 'ok1');
+    const repos = app.services.repos;
+    // What a database outage between the echo and the stored answer leaves: the question, and the entry.
+    const questionId = messageIdFor(conversation.id, 'lost', 'user');
+    const answerId = messageIdFor(conversation.id, 'lost', 'assistant');
+    await repos.messages.insert({
+      id: questionId,
+      tenantId: 'local',
+      siteId: site.id,
+      conversationId: conversation.id,
+      role: 'user',
+      text: 'Lost answer?',
+      images: [],
+      status: 'complete',
+      errorCode: null,
+      clientMessageId: 'lost',
+      model: null,
+      usage: null,
+      createdAt: new Date(),
+    });
+    await repos.messages.startStream({
+      id: answerId,
+      tenantId: 'local',
+      siteId: site.id,
+      conversationId: conversation.id,
+      clientMessageId: 'lost',
+      model: null,
+      startedAt: new Date(),
+    });
+    const again = await visitor.send(conversation.id, 'Lost answer?', 'lost');
+    expect(again.res.status).toBe(200);
+    expect(again.events.map((e) => e.event)).toEqual(['message', 'error']);
+    expect((again.events[1]?.data as { message: Message }).message).toMatchObject({
+      id: answerId,
+      status: 'error',
+      errorCode: 'interrupted',
+    });
+
+    gemini.enqueue({ chunks: ['Recovered'] });
+    const retried = parseSse(await (await visitor.request(`/v1/widget/messages/${answerId}/retry`, { method: 'POST' })).text());
+    expect(retried.at(-1)).toMatchObject({ event: 'done', data: { id: answerId, status: 'complete', text: 'Recovered' } });
+    expect(await repos.messages.isStreaming(answerId)).toBe(false);
+  });
+
   it('stores an answer interrupted by a crash as an error at the next start', async () => {
     const conversation = await visitor.newConversation();
     const repos = app.services.repos;

@@ -4,6 +4,7 @@ import type { Message, SendStreamEvents } from '../contract/messages.js';
 import type { ConversationRecord, ConversationRepository } from '../data/conversationRepository.js';
 import { type ImageRecord, type ImageRepository, toStoredImage } from '../data/imageRepository.js';
 import { type MessageRecord, type MessageRepository, messageIdFor, type StoredImage } from '../data/messageRepository.js';
+import type { StreamDoc } from '../db/models/stream.js';
 import { AppError, badRequest, conflict, notFound } from '../lib/AppError.js';
 import type { ConversationService } from './conversationService.js';
 import type { SiteService } from './siteService.js';
@@ -220,10 +221,38 @@ export function chatService(deps: ChatServiceDeps) {
     });
   }
 
+  // Answers streaming in this process. An in-flight entry no live stream owns was left by a failure
+  // (the database went away before the answer was stored, or the process died): it is recovered on
+  // demand, so the visitor never meets a permanent 409. This assumes one server process, as the
+  // per-conversation queue does.
+  const active = new Set<string>();
+
+  /** The final writes of an answer outlive a short database outage: a few tries, backing off. */
+  async function persistently<T>(task: () => Promise<T>, attempts = 5): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await task();
+      } catch (error) {
+        if (attempt >= attempts) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+      }
+    }
+  }
+
+  /** Stores an abandoned in-flight answer as interrupted (see `recoverInterrupted`) and returns it. */
+  async function recoverAbandoned(answerId: string): Promise<MessageRecord | null> {
+    const stream = await messages.findStream(answerId);
+    if (stream) await recoverStream(stream);
+    return messages.findById(answerId);
+  }
+
   /** Replays what is stored for an earlier attempt with the same clientMessageId. */
   async function* replay(question: MessageRecord, answerId: string): AsyncGenerator<ChatEvent> {
-    const stored = await messages.findById(answerId);
-    if (!stored && (await messages.isStreaming(answerId))) throw conflict('This message is still being answered');
+    let stored = await messages.findById(answerId);
+    if (!stored && (await messages.isStreaming(answerId))) {
+      if (active.has(answerId)) throw conflict('This message is still being answered');
+      stored = await recoverAbandoned(answerId);
+    }
     yield { event: 'message', data: view(question) };
     if (stored) yield finalEvent(stored);
     else yield { event: 'error', data: { error: { code: 'answer_missing', message: 'The answer was interrupted; retry it.' } } };
@@ -282,26 +311,12 @@ export function chatService(deps: ChatServiceDeps) {
         model: site.model,
         startedAt: now(),
       });
-      // The question joins the window now, as it joined the collection: a reload while it is answered shows it.
-      const window = await addToWindow(conversation, question).catch(async (error: unknown) => {
-        // No answer follows: the question stays, as when a send fails before its echo.
-        await messages.endStream(answerId).catch(() => {});
-        throw error;
-      });
-      yield { event: 'message', data: view(question) };
-
-      const history = contextFor(window, question);
-      const answerMessage = yield* answer({ site, history, question, answerId, signal });
-      await serialized(conversation.id, async () => {
-        await messages.insert(answerMessage);
-        try {
-          const fresh = (await conversations.findById(conversation.id)) ?? conversation;
-          await recordTurn(fresh, question, answerMessage, false);
-        } finally {
-          await messages.endStream(answerId);
-        }
-      });
-      yield finalEvent(answerMessage);
+      active.add(answerId);
+      try {
+        yield* answerQuestion(conversation, question, answerId, site, signal);
+      } finally {
+        active.delete(answerId);
+      }
     },
 
     /** Answers again a question whose answer failed or was stopped. */
@@ -317,7 +332,7 @@ export function chatService(deps: ChatServiceDeps) {
       if (!question) throw notFound('Message');
       const site = await deps.sites.byId(visitor.siteId);
       if (!site || site.tenantId !== visitor.tenantId) throw notFound('Site');
-      const started = await messages.startStream({
+      const entry = {
         id: previous.id,
         tenantId: visitor.tenantId,
         siteId: visitor.siteId,
@@ -325,24 +340,19 @@ export function chatService(deps: ChatServiceDeps) {
         clientMessageId: question.clientMessageId ?? '',
         model: site.model,
         startedAt: now(),
-      });
+      };
+      let started = await messages.startStream(entry);
+      if (!started && !active.has(previous.id)) {
+        await messages.endStream(previous.id);
+        started = await messages.startStream(entry);
+      }
       if (!started) throw conflict('This answer is already being retried');
-      yield { event: 'message', data: view(question) };
-
-      // The context before the question, without the failed answer (the question is sent as the new turn).
-      const window = (await trustedWindow(conversation)) ?? (await rebuiltWindow(conversation));
-      const history = contextFor(window, question, previous.id);
-      const answerMessage = yield* answer({ site, history, question, answerId: previous.id, signal });
-      await serialized(conversation.id, async () => {
-        await messages.replaceAnswer(answerMessage);
-        try {
-          const fresh = (await conversations.findById(conversation.id)) ?? conversation;
-          await recordTurn(fresh, question, answerMessage, true);
-        } finally {
-          await messages.endStream(previous.id);
-        }
-      });
-      yield finalEvent(answerMessage);
+      active.add(previous.id);
+      try {
+        yield* answerAgain(conversation, question, previous, site, signal);
+      } finally {
+        active.delete(previous.id);
+      }
     },
 
     /**
@@ -352,42 +362,104 @@ export function chatService(deps: ChatServiceDeps) {
      */
     async recoverInterrupted(): Promise<number> {
       const abandoned = await messages.abandonedStreams();
-      for (const stream of abandoned) {
-        const id = String(stream._id);
-        const conversationId = String(stream.conversationId);
-        const existing = await messages.findById(id);
-        const inserted = existing
-          ? null
-          : await messages.insert({
-              id,
-              tenantId: stream.tenantId,
-              siteId: String(stream.siteId),
-              conversationId: String(stream.conversationId),
-              role: 'assistant',
-              text: '',
-              images: [],
-              status: 'error',
-              errorCode: 'interrupted',
-              clientMessageId: stream.clientMessageId,
-              model: stream.model,
-              usage: null,
-              createdAt: now(),
-            });
-        await serialized(conversationId, async () => {
-          const conversation = await conversations.findById(conversationId);
-          if (!conversation) return;
-          const questionId = messageIdFor(conversationId, stream.clientMessageId, 'user');
-          const current = await trustedWindow(conversation);
-          const window =
-            inserted && current?.some((m) => m.id === questionId)
-              ? await windowAfter(conversation, inserted)
-              : await rebuiltWindow(conversation);
-          await conversations.setRecentMessages(conversationId, window);
-        });
-        await messages.endStream(id);
-      }
+      for (const stream of abandoned) await recoverStream(stream);
       return abandoned.length;
     },
   };
+
+  async function recoverStream(stream: StreamDoc): Promise<void> {
+    const id = String(stream._id);
+    const conversationId = String(stream.conversationId);
+    const existing = await messages.findById(id);
+    const inserted = existing
+      ? null
+      : await messages.insert({
+          id,
+          tenantId: stream.tenantId,
+          siteId: String(stream.siteId),
+          conversationId: String(stream.conversationId),
+          role: 'assistant',
+          text: '',
+          images: [],
+          status: 'error',
+          errorCode: 'interrupted',
+          clientMessageId: stream.clientMessageId,
+          model: stream.model,
+          usage: null,
+          createdAt: now(),
+        });
+    await serialized(conversationId, async () => {
+      const conversation = await conversations.findById(conversationId);
+      if (!conversation) return;
+      const questionId = messageIdFor(conversationId, stream.clientMessageId, 'user');
+      const current = await trustedWindow(conversation);
+      const window =
+        inserted && current?.some((m) => m.id === questionId)
+          ? await windowAfter(conversation, inserted)
+          : await rebuiltWindow(conversation);
+      await conversations.setRecentMessages(conversationId, window);
+    });
+    await messages.endStream(id);
+  }
+
+  /** The rest of a send, once the question is stored and its in-flight entry exists. */
+  async function* answerQuestion(
+    conversation: ConversationRecord,
+    question: MessageRecord,
+    answerId: string,
+    site: NonNullable<Awaited<ReturnType<SiteService['byId']>>>,
+    signal: AbortSignal,
+  ): AsyncGenerator<ChatEvent> {
+    // The question joins the window now, as it joined the collection: a reload while it is answered shows it.
+    const window = await addToWindow(conversation, question).catch(async (error: unknown) => {
+      // No answer follows: the question stays, as when a send fails before its echo.
+      await messages.endStream(answerId).catch(() => {});
+      throw error;
+    });
+    yield { event: 'message', data: view(question) };
+
+    const history = contextFor(window, question);
+    const answerMessage = yield* answer({ site, history, question, answerId, signal });
+    await serialized(conversation.id, async () => {
+      await persistently(() => messages.insert(answerMessage));
+      try {
+        await persistently(async () => {
+          const fresh = (await conversations.findById(conversation.id)) ?? conversation;
+          await recordTurn(fresh, question, answerMessage, false);
+        });
+      } finally {
+        await persistently(() => messages.endStream(answerId));
+      }
+    });
+    yield finalEvent(answerMessage);
+  }
+
+  /** The rest of a retry, once its in-flight entry exists. */
+  async function* answerAgain(
+    conversation: ConversationRecord,
+    question: MessageRecord,
+    previous: MessageRecord,
+    site: NonNullable<Awaited<ReturnType<SiteService['byId']>>>,
+    signal: AbortSignal,
+  ): AsyncGenerator<ChatEvent> {
+    yield { event: 'message', data: view(question) };
+
+    // The context before the question, without the failed answer (the question is sent as the new turn).
+    const window = (await trustedWindow(conversation)) ?? (await rebuiltWindow(conversation));
+    const history = contextFor(window, question, previous.id);
+    const answerMessage = yield* answer({ site, history, question, answerId: previous.id, signal });
+    await serialized(conversation.id, async () => {
+      await persistently(() => messages.replaceAnswer(answerMessage));
+      try {
+        await persistently(async () => {
+          const fresh = (await conversations.findById(conversation.id)) ?? conversation;
+          await recordTurn(fresh, question, answerMessage, true);
+        });
+      } finally {
+        await persistently(() => messages.endStream(previous.id));
+      }
+    });
+    yield finalEvent(answerMessage);
+  }
 }
 export type ChatService = ReturnType<typeof chatService>;
