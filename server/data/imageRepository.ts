@@ -1,8 +1,8 @@
 import type { ImageDoc } from '../db/models/image.js';
 import type { Models } from '../db/models/index.js';
-import type { StoredImage } from './messageRepository.js';
 import { countPerDay } from './countPerDay.js';
 import { afterDescending, type CursorPosition, oid, toPage, utcDay } from './cursor.js';
+import type { StoredImage } from './messageRepository.js';
 
 export interface ImageRecord {
   id: string;

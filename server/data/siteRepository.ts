@@ -1,6 +1,6 @@
+import type { Site } from '../contract/sites.js';
 import type { Models } from '../db/models/index.js';
 import type { SiteDoc } from '../db/models/site.js';
-import type { Site } from '../contract/sites.js';
 import { oid } from './cursor.js';
 
 export interface SiteRecord extends Site {
@@ -62,7 +62,11 @@ export function siteRepository({ Site }: Models) {
       return Site.countDocuments({ tenantId });
     },
     async update(tenantId: string, id: string, changes: SiteChanges): Promise<SiteRecord | null> {
-      const doc = await Site.findOneAndUpdate({ _id: oid(id), tenantId }, { $set: changes }, { returnDocument: 'after' }).lean<SiteDoc>();
+      const doc = await Site.findOneAndUpdate(
+        { _id: oid(id), tenantId },
+        { $set: changes },
+        { returnDocument: 'after' },
+      ).lean<SiteDoc>();
       return doc ? toSite(doc) : null;
     },
     async delete(tenantId: string, id: string): Promise<boolean> {

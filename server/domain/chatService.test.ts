@@ -172,7 +172,7 @@ describe('send path with Gemini', () => {
     const again = await visitor.send(conversation.id, 'Lost answer?', 'lost');
     expect(again.res.status).toBe(200);
     expect(again.events.map((e) => e.event)).toEqual(['message', 'error']);
-    expect((again.events[1]?.data as { message: Message }).message).toMatchObject({
+    expect((again.events[1]?.data as { message: Message } | undefined)?.message).toMatchObject({
       id: answerId,
       status: 'error',
       errorCode: 'interrupted',
