@@ -1,6 +1,7 @@
 import { Schema, type Types } from 'mongoose';
 import type { MessageStatus } from '../../contract/common.js';
 import type { MessageImage } from './message.js';
+import { messageContentFields } from './message.js';
 
 /**
  * A message as the conversation's window keeps it: the stored message without the fields the conversation already
@@ -49,18 +50,7 @@ export interface ConversationDoc {
 const windowMessageSchema = new Schema<WindowMessage>(
   {
     _id: { type: Schema.Types.ObjectId, required: true },
-    role: { type: String, enum: ['user', 'assistant'], required: true },
-    text: { type: String, default: '' },
-    images: {
-      type: [new Schema({ storage: String, key: String, url: String, mimeType: String, width: Number, height: Number })],
-      default: [],
-    },
-    status: { type: String, enum: ['pending', 'streaming', 'complete', 'stopped', 'error'], required: true },
-    errorCode: { type: String, default: null },
-    clientMessageId: { type: String, default: null },
-    model: { type: String, default: null },
-    usage: { type: new Schema({ inputTokens: Number, outputTokens: Number }, { _id: false }), default: null },
-    feedback: { type: String, enum: ['up', 'down', null], default: null },
+    ...messageContentFields,
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },

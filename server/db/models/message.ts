@@ -32,23 +32,28 @@ export interface MessageDoc {
   updatedAt: Date;
 }
 
+/** What a message says and how it ended; shared with the copies kept in conversation windows. */
+export const messageContentFields = {
+  role: { type: String, enum: ['user', 'assistant'], required: true },
+  text: { type: String, default: '' },
+  images: {
+    type: [new Schema({ storage: String, key: String, url: String, mimeType: String, width: Number, height: Number })],
+    default: [],
+  },
+  status: { type: String, enum: ['pending', 'streaming', 'complete', 'stopped', 'error'], required: true },
+  errorCode: { type: String, default: null },
+  clientMessageId: { type: String, default: null },
+  model: { type: String, default: null },
+  usage: { type: new Schema({ inputTokens: Number, outputTokens: Number }, { _id: false }), default: null },
+  feedback: { type: String, enum: ['up', 'down', null], default: null },
+};
+
 export const messageSchema = new Schema<MessageDoc>(
   {
     tenantId: { type: String, required: true },
     siteId: { type: Schema.Types.ObjectId, required: true },
     conversationId: { type: Schema.Types.ObjectId, required: true },
-    role: { type: String, enum: ['user', 'assistant'], required: true },
-    text: { type: String, default: '' },
-    images: {
-      type: [new Schema({ storage: String, key: String, url: String, mimeType: String, width: Number, height: Number })],
-      default: [],
-    },
-    status: { type: String, enum: ['pending', 'streaming', 'complete', 'stopped', 'error'], required: true },
-    errorCode: { type: String, default: null },
-    clientMessageId: { type: String, default: null },
-    model: { type: String, default: null },
-    usage: { type: new Schema({ inputTokens: Number, outputTokens: Number }, { _id: false }), default: null },
-    feedback: { type: String, enum: ['up', 'down', null], default: null },
+    ...messageContentFields,
     day: { type: String, required: true },
   },
   { timestamps: true, versionKey: false },
