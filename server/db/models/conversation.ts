@@ -1,26 +1,11 @@
 import { Schema, type Types } from 'mongoose';
-import type { MessageStatus } from '../../contract/common.js';
-import type { MessageImage } from './message.js';
-import { messageContentFields } from './message.js';
+import { type MessageDoc, messageContentFields } from './message.js';
 
 /**
  * A message as the conversation's window keeps it: the stored message without the fields the conversation already
  * has (tenant, site, conversation, day).
  */
-export interface WindowMessage {
-  _id: Types.ObjectId;
-  role: 'user' | 'assistant';
-  text: string;
-  images: MessageImage[];
-  status: MessageStatus;
-  errorCode: string | null;
-  clientMessageId: string | null;
-  model: string | null;
-  usage: { inputTokens: number; outputTokens: number } | null;
-  feedback: 'up' | 'down' | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
+export type WindowMessage = Omit<MessageDoc, 'tenantId' | 'siteId' | 'conversationId' | 'day'>;
 
 export interface ConversationDoc {
   _id: Types.ObjectId;
