@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { DateRangeFields } from '../../../components/DateRangeFields.js';
 import { type SiteOption, SiteSelect } from '../../../components/SiteSelect.js';
 import { useDebouncedValue } from '../../../lib/useDebouncedValue.js';
 import type { ConversationFilters } from '../api/conversationFilters.js';
@@ -48,26 +49,7 @@ export function ConversationFiltersBar({
           onChange={(siteId) => onChange({ ...filters, siteId })}
         />
       </div>
-      <div className="field">
-        <label htmlFor="filter-from">From</label>
-        <input
-          id="filter-from"
-          type="date"
-          value={filters.from ?? ''}
-          max={filters.to}
-          onChange={(e) => onChange({ ...filters, from: e.target.value || undefined })}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor="filter-to">To</label>
-        <input
-          id="filter-to"
-          type="date"
-          value={filters.to ?? ''}
-          min={filters.from}
-          onChange={(e) => onChange({ ...filters, to: e.target.value || undefined })}
-        />
-      </div>
+      <DateRangeFields idPrefix="filter" value={filters} onChange={(range) => onChange({ ...filters, ...range })} />
       <div className="field">
         <label htmlFor="filter-images">Images</label>
         <select

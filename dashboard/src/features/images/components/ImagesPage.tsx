@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { AdminImage } from '../../../../../server/contract/index.js';
+import { DateRangeFields } from '../../../components/DateRangeFields.js';
 import { Lightbox } from '../../../components/Lightbox.js';
 import { LoadMore } from '../../../components/LoadMore.js';
 import { type SiteOption, SiteSelect } from '../../../components/SiteSelect.js';
@@ -34,24 +35,7 @@ export function ImagesPage({ sites }: { sites: SiteOption[] }) {
             onChange={(siteId) => setFilters({ ...filters, siteId })}
           />
         </div>
-        <div className="field">
-          <label htmlFor="images-from">From</label>
-          <input
-            id="images-from"
-            type="date"
-            value={filters.from ?? ''}
-            onChange={(e) => setFilters({ ...filters, from: e.target.value || undefined })}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="images-to">To</label>
-          <input
-            id="images-to"
-            type="date"
-            value={filters.to ?? ''}
-            onChange={(e) => setFilters({ ...filters, to: e.target.value || undefined })}
-          />
-        </div>
+        <DateRangeFields idPrefix="images" value={filters} onChange={(range) => setFilters({ ...filters, ...range })} />
       </form>
       {query.isPending ? (
         <Loading label="Loading images…" />
