@@ -10,19 +10,11 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { createInterface } from 'node:readline';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
+// The same Chromium and flags as the e2e journeys (run with tsx, which loads the TypeScript module).
+import { launchBrowser } from '../e2e/browser.ts';
 
 const RUNS = Number(process.env.BENCH_WIDGET_RUNS ?? 10);
 const SETTLE_MS = 2000;
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 // 1. Sizes: the existing size benchmark, unchanged.
 await import('./widget-size.mjs');
@@ -147,7 +139,7 @@ const median = (values) => {
   return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
 };
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+const browser = await launchBrowser();
 const results = [];
 try {
   for (const [index, widget] of WIDGETS.entries()) {
