@@ -3,8 +3,8 @@
 // services. Prints tables and writes bench/results/data.json. Set MONGODB_URI to run the same against MongoDB.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConversationListQuery, ImageListQuery } from '../contract/admin.js';
 import type { ChatModel } from '../server/ai/ChatModel.js';
-import { ConversationListQuery, ImageListQuery } from '../server/contract/admin.js';
 import type { SiteRecord } from '../server/data/siteRepository.js';
 import { createServices } from '../server/domain/createServices.js';
 import type { VisitorIdentity } from '../server/domain/visitorTokens.js';

@@ -2,7 +2,7 @@
 // page API: its own button opens the chat, a demo user is identified, and the widget's events reach the page.
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AdminConversation, Page as ListPage } from '../server/contract/index.js';
+import type { AdminConversation, Page as ListPage } from '../contract/index.js';
 import { keepFailureScreenshots, keepScreenshot, launchBrowser, watchErrors } from './browser.js';
 import { type E2eServer, startE2eServer } from './harness.js';
 import { eventually, widgetUi } from './widgetUi.js';

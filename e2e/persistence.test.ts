@@ -1,7 +1,7 @@
 // Journey 3: the conversation survives a reload, and a second tab of the same browser shows (and follows) it.
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AdminConversation, Page as ListPage } from '../server/contract/index.js';
+import type { AdminConversation, Page as ListPage } from '../contract/index.js';
 import { keepDocScreenshot, keepFailureScreenshots, keepScreenshot, launchBrowser, watchErrors } from './browser.js';
 import { type E2eServer, startE2eServer } from './harness.js';
 import { eventually, widgetUi } from './widgetUi.js';

@@ -2,9 +2,9 @@
 // widget adds no console error or uncaught exception to the host page.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { AdminConversation, AdminConversationDetail, Page as ListPage } from '../contract/index.js';
 import { createChatModel } from '../server/ai/createChatModel.js';
 import { loadConfig } from '../server/config.js';
-import type { AdminConversation, AdminConversationDetail, Page as ListPage } from '../server/contract/index.js';
 import { type FakeGemini, startFakeGemini } from '../server/test/fakeGemini.js';
 import { keepFailureScreenshots, keepScreenshot, launchBrowser, watchErrors } from './browser.js';
 import { type E2eServer, startE2eServer } from './harness.js';

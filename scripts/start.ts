@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { EmbeddedDatabaseUnavailable, ensureFerretdbBinary } from '../server/db/ferretdbBinary.js';
 
 const root = join(import.meta.dirname, '..');
-const sources = ['widget', 'dashboard', 'server/contract', 'rollup.config.mjs', 'package-lock.json'];
+const sources = ['widget', 'dashboard', 'contract', 'rollup.config.mjs', 'package-lock.json'];
 const outputs = ['dist/widget/widget.js', 'dist/dashboard/index.html', 'dist/widget-esm/index.js'];
 
 function newestMtime(path: string): number {

@@ -1,4 +1,4 @@
-import type { FaqEntry } from '../contract/sites.js';
+import type { FaqEntry } from '../../contract/sites.js';
 
 /** One turn of the conversation as the model sees it. */
 export interface ModelTurn {

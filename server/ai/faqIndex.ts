@@ -1,5 +1,5 @@
 import MiniSearch from 'minisearch';
-import type { FaqEntry } from '../contract/sites.js';
+import type { FaqEntry } from '../../contract/sites.js';
 
 /** Words too common to tell FAQ entries apart; dropped from entries and questions alike. */
 const STOP_WORDS = new Set(

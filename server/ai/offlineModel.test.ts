@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FaqEntry } from '../contract/sites.js';
+import type { FaqEntry } from '../../contract/sites.js';
 import type { ChatModel, ChatRequest, ChatResult } from './ChatModel.js';
 import { createOfflineModel, NO_MATCH } from './offlineModel.js';
 

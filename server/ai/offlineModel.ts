@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { FaqEntry } from '../contract/sites.js';
+import type { FaqEntry } from '../../contract/sites.js';
 import { abortError } from './abortError.js';
 import type { ChatModel, ChatRequest, ChatResult, ModelImage } from './ChatModel.js';
 import { FaqIndex } from './faqIndex.js';

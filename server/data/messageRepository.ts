@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
-import type { MessageStatus, Rating } from '../contract/common.js';
+import type { MessageStatus, Rating } from '../../contract/common.js';
 import type { Models } from '../db/models/index.js';
 import type { MessageDoc, MessageImage } from '../db/models/message.js';
 import type { StreamDoc } from '../db/models/stream.js';

@@ -1,4 +1,4 @@
-import type { Site } from '../contract/sites.js';
+import type { Site } from '../../contract/sites.js';
 import type { Models } from '../db/models/index.js';
 import type { SiteDoc } from '../db/models/site.js';
 import { oid } from './cursor.js';

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Message } from '../../contract/messages.js';
 import { createGeminiModel } from '../ai/geminiModel.js';
-import type { Message } from '../contract/messages.js';
 import { messageIdFor } from '../data/messageRepository.js';
 import { startFakeGemini } from '../test/fakeGemini.js';
 import { json } from '../test/json.js';

@@ -1,6 +1,6 @@
+import type { Message, SendStreamEvents } from '../../contract/messages.js';
 import type { ChatModel, ModelImage, ModelTurn } from '../ai/ChatModel.js';
 import { ModelError } from '../ai/ChatModel.js';
-import type { Message, SendStreamEvents } from '../contract/messages.js';
 import type { ConversationRecord, ConversationRepository } from '../data/conversationRepository.js';
 import { type ImageRecord, type ImageRepository, toStoredImage } from '../data/imageRepository.js';
 import { type MessageRecord, type MessageRepository, messageIdFor, type StoredImage } from '../data/messageRepository.js';

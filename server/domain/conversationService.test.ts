@@ -1,8 +1,8 @@
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Message } from '../../contract/messages.js';
 import type { ChatModel, ChatRequest } from '../ai/ChatModel.js';
 import { ModelError } from '../ai/ChatModel.js';
-import type { Message } from '../contract/messages.js';
 import { RECENT_CAPACITY, RECENT_PAGE, windowWith } from '../data/conversationRepository.js';
 import { messageIdFor } from '../data/messageRepository.js';
 import { json } from '../test/json.js';

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import type { AdminConversation, AdminConversationDetail, ConversationListQuery } from '../contract/admin.js';
-import type { Page } from '../contract/common.js';
-import type { Message } from '../contract/messages.js';
-import type { Conversation, CreateConversation } from '../contract/widget.js';
+import type { AdminConversation, AdminConversationDetail, ConversationListQuery } from '../../contract/admin.js';
+import type { Page } from '../../contract/common.js';
+import type { Message } from '../../contract/messages.js';
+import type { Conversation, CreateConversation } from '../../contract/widget.js';
 import {
   type ConversationRecord,
   type ConversationRepository,

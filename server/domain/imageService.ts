@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { z } from 'zod';
+import type { AdminImage, ImageListQuery } from '../../contract/admin.js';
+import type { Page } from '../../contract/common.js';
+import type { ImageRef } from '../../contract/messages.js';
 import type { ModelImage } from '../ai/ChatModel.js';
-import type { AdminImage, ImageListQuery } from '../contract/admin.js';
-import type { Page } from '../contract/common.js';
-import type { ImageRef } from '../contract/messages.js';
 import { decodeCursor } from '../data/cursor.js';
 import type { ImageRecord, ImageRepository } from '../data/imageRepository.js';
 import type { ImageStorage, StoredImage } from '../images/ImageStorage.js';

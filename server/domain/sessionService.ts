@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { SessionRequest, SessionResponse } from '../contract/widget.js';
+import type { SessionRequest, SessionResponse } from '../../contract/widget.js';
 import type { VisitorRecord, VisitorRepository } from '../data/visitorRepository.js';
 import { AppError, forbidden, notFound } from '../lib/AppError.js';
 import { originAllowed } from './origins.js';

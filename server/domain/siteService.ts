@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { PublicSiteConfig, Site, SiteCreate, SiteLook, SiteUpdate } from '../contract/sites.js';
+import type { PublicSiteConfig, Site, SiteCreate, SiteLook, SiteUpdate } from '../../contract/sites.js';
 import type { SiteChanges, SiteRecord, SiteRepository } from '../data/siteRepository.js';
 import { notFound } from '../lib/AppError.js';
 

@@ -1,4 +1,4 @@
-import type { Stats } from '../contract/admin.js';
+import type { Stats } from '../../contract/admin.js';
 import type { ConversationRepository } from '../data/conversationRepository.js';
 import type { ImageRepository } from '../data/imageRepository.js';
 import type { MessageRepository } from '../data/messageRepository.js';

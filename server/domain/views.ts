@@ -1,6 +1,6 @@
-import type { AdminConversation } from '../contract/admin.js';
-import type { ImageRef, Message } from '../contract/messages.js';
-import type { Conversation } from '../contract/widget.js';
+import type { AdminConversation } from '../../contract/admin.js';
+import type { ImageRef, Message } from '../../contract/messages.js';
+import type { Conversation } from '../../contract/widget.js';
 import type { ConversationRecord } from '../data/conversationRepository.js';
 import type { MessageRecord, StoredImage } from '../data/messageRepository.js';
 

@@ -3,7 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { SignJWT } from 'jose';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { ErrorBody } from '../contract/common.js';
+import { ErrorBody } from '../../contract/common.js';
 import { apiRoutes } from '../http/routes/openapi.js';
 import { json } from '../test/json.js';
 import { startTestApp } from '../test/testApp.js';

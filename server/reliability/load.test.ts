@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Message } from '../contract/messages.js';
+import type { Message } from '../../contract/messages.js';
 import { GENEROUS_LIMITS, startTestApp } from '../test/testApp.js';
 import { reportFigures } from './figures.js';
 import { PAGE_ORIGIN } from './seedTenant.js';

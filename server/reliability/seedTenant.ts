@@ -1,7 +1,7 @@
 import sharp from 'sharp';
-import type { ImageRef, Message } from '../contract/messages.js';
-import type { Site } from '../contract/sites.js';
-import type { Conversation } from '../contract/widget.js';
+import type { ImageRef, Message } from '../../contract/messages.js';
+import type { Site } from '../../contract/sites.js';
+import type { Conversation } from '../../contract/widget.js';
 import type { TestApp } from '../test/testApp.js';
 
 export const PAGE_ORIGIN = 'http://localhost:5173';

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { SiteCreate } from '../../contract/sites.js';
 import type { ChatModel } from '../ai/ChatModel.js';
 import { createOfflineModel } from '../ai/offlineModel.js';
 import { loadConfig } from '../config.js';
-import type { SiteCreate } from '../contract/sites.js';
 import { pingDatabase } from '../db/database.js';
 import { createModels } from '../db/models/index.js';
 import { createServices, type ServiceDeps } from '../domain/createServices.js';
@@ -121,7 +121,7 @@ export async function startTestApp(fileUrl: string, options: TestAppOptions = {}
     async createSite(input: Partial<SiteCreate> = {}, token = adminToken) {
       const res = await request('/v1/admin/sites', { method: 'POST', token, json: { name: 'Test site', ...input } });
       if (res.status !== 201) throw new Error(`createSite: ${res.status} ${await res.text()}`);
-      return (await res.json()) as import('../contract/sites.js').Site;
+      return (await res.json()) as import('../../contract/sites.js').Site;
     },
     async startVisitor(siteKey: string, extraBody: Record<string, unknown> = {}) {
       const res = await request('/v1/widget/sessions', {
@@ -130,7 +130,7 @@ export async function startTestApp(fileUrl: string, options: TestAppOptions = {}
         json: { siteKey, ...extraBody },
       });
       if (res.status !== 200) throw new Error(`startVisitor: ${res.status} ${await res.text()}`);
-      const session = (await res.json()) as import('../contract/widget.js').SessionResponse;
+      const session = (await res.json()) as import('../../contract/widget.js').SessionResponse;
       const token = session.visitorToken;
       const visitorRequest = (path: string, init: RequestInit & { json?: unknown } = {}) =>
         request(path, { ...init, token, headers: { origin: 'http://localhost:5173', ...(init.headers as object) } });
@@ -140,7 +140,7 @@ export async function startTestApp(fileUrl: string, options: TestAppOptions = {}
         request: visitorRequest,
         async newConversation() {
           const created = await visitorRequest('/v1/widget/conversations', { method: 'POST', json: {} });
-          return (await created.json()) as import('../contract/widget.js').Conversation;
+          return (await created.json()) as import('../../contract/widget.js').Conversation;
         },
         async send(conversationId: string, text: string, clientMessageId: string, imageIds: string[] = []) {
           const res = await visitorRequest(`/v1/widget/conversations/${conversationId}/messages`, {

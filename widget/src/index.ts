@@ -3,7 +3,7 @@ import { createPageApi } from './loader/createPageApi.js';
 import { createWidget } from './loader/createWidget.js';
 import type { ChatWidgetApi } from './types.js';
 
-export type { Message } from '../../server/contract/index.js';
+export type { Message } from '../../contract/index.js';
 export type {
   ChatWidgetApi,
   WidgetEvent,

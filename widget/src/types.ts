@@ -1,4 +1,4 @@
-import type { Message, SiteLook } from '../../server/contract/index.js';
+import type { Message, SiteLook } from '../../contract/index.js';
 
 /** Look settings that win over the site's configured ones (the dashboard previews unsaved settings with them). */
 export type WidgetLook = Partial<SiteLook>;

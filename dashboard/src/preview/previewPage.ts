@@ -1,6 +1,6 @@
 // The widget preview page (preview.html, in an iframe of the site editor): loads the real /widget.js
 // and re-initialises it with the unsaved look each time the editor posts one.
-import type { SiteLook } from '../../../server/contract/index.js';
+import type { SiteLook } from '../../../contract/index.js';
 import { isPreviewMessage } from '../features/sites/previewMessage.js';
 
 interface WidgetApi {

@@ -1,4 +1,4 @@
-import type { AdminConversation, Site, Stats } from '../../../server/contract/index.js';
+import type { AdminConversation, Site, Stats } from '../../../contract/index.js';
 
 const hex = (n: number) => n.toString(16).padStart(24, '0');
 

@@ -1,5 +1,5 @@
 import { Schema, type Types } from 'mongoose';
-import type { MessageStatus } from '../../contract/common.js';
+import type { MessageStatus } from '../../../contract/common.js';
 
 /** What a message keeps of its images, so history renders without reading the images collection. */
 export interface MessageImage {

@@ -1,7 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
-import { ConversationListQuery, ImageListQuery, StatsQuery } from '../../contract/admin.js';
-import { IdParams } from '../../contract/common.js';
-import { type Site, SiteCreate, SiteUpdate } from '../../contract/sites.js';
+import { ConversationListQuery, ImageListQuery, StatsQuery } from '../../../contract/admin.js';
+import { IdParams } from '../../../contract/common.js';
+import { type Site, SiteCreate, SiteUpdate } from '../../../contract/sites.js';
 import type { ConversationService } from '../../domain/conversationService.js';
 import type { ImageService } from '../../domain/imageService.js';
 import { type SiteService, toSiteView } from '../../domain/siteService.js';

@@ -1,6 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import * as c from '../../contract/index.js';
+import * as c from '../../../contract/index.js';
 
 type Method = RouteConfig['method'];
 

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Message } from '../../../contract/messages.js';
 import { NO_MATCH } from '../../ai/offlineModel.js';
-import type { Message } from '../../contract/messages.js';
 import { userHashFor } from '../../domain/sessionService.js';
 import { json } from '../../test/json.js';
 import { startTestApp } from '../../test/testApp.js';

@@ -1,7 +1,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { IdParams } from '../../contract/common.js';
-import { Feedback, SendMessage } from '../../contract/messages.js';
-import { CreateConversation, ListQuery, SessionRequest } from '../../contract/widget.js';
+import { IdParams } from '../../../contract/common.js';
+import { Feedback, SendMessage } from '../../../contract/messages.js';
+import { CreateConversation, ListQuery, SessionRequest } from '../../../contract/widget.js';
 import type { ChatService } from '../../domain/chatService.js';
 import type { ConversationService } from '../../domain/conversationService.js';
 import type { ImageService } from '../../domain/imageService.js';

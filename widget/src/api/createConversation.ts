@@ -1,4 +1,4 @@
-import type { Conversation, CreateConversation } from '../../../server/contract/index.js';
+import type { Conversation, CreateConversation } from '../../../contract/index.js';
 import type { ApiContext } from './ApiContext.js';
 import { requestJson } from './requestJson.js';
 

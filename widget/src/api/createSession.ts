@@ -1,4 +1,4 @@
-import type { SessionRequest, SessionResponse } from '../../../server/contract/index.js';
+import type { SessionRequest, SessionResponse } from '../../../contract/index.js';
 import type { ApiContext } from './ApiContext.js';
 import { requestJson } from './requestJson.js';
 

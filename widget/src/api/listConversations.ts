@@ -1,4 +1,4 @@
-import type { Conversation, Page } from '../../../server/contract/index.js';
+import type { Conversation, Page } from '../../../contract/index.js';
 import type { ApiContext } from './ApiContext.js';
 import { requestJson } from './requestJson.js';
 

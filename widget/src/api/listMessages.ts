@@ -1,4 +1,4 @@
-import type { Message, Page } from '../../../server/contract/index.js';
+import type { Message, Page } from '../../../contract/index.js';
 import type { ApiContext } from './ApiContext.js';
 import { requestJson } from './requestJson.js';
 

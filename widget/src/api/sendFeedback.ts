@@ -1,4 +1,4 @@
-import type { Message, Rating } from '../../../server/contract/index.js';
+import type { Message, Rating } from '../../../contract/index.js';
 import type { ApiContext } from './ApiContext.js';
 import { requestJson } from './requestJson.js';
 

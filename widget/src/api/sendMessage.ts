@@ -1,4 +1,4 @@
-import type { SendMessage } from '../../../server/contract/index.js';
+import type { SendMessage } from '../../../contract/index.js';
 import type { ApiContext } from './ApiContext.js';
 import { type StreamEvent, streamAnswer } from './streamAnswer.js';
 

@@ -1,4 +1,4 @@
-import type { SendStreamEvents } from '../../../server/contract/index.js';
+import type { SendStreamEvents } from '../../../contract/index.js';
 import { type ApiContext, authHeaders, endpoint } from './ApiContext.js';
 import { ApiError, isAbort, networkError, toApiError } from './ApiError.js';
 import { readEventStream } from './readEventStream.js';

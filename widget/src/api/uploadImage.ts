@@ -1,4 +1,4 @@
-import type { ImageRef } from '../../../server/contract/index.js';
+import type { ImageRef } from '../../../contract/index.js';
 import { type ApiContext, authHeaders, endpoint } from './ApiContext.js';
 import { ApiError } from './ApiError.js';
 

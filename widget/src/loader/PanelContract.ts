@@ -1,4 +1,4 @@
-import type { SiteLook } from '../../../server/contract/index.js';
+import type { SiteLook } from '../../../contract/index.js';
 import type { Locale } from '../i18n/locales.js';
 import type { Emit, WidgetLook, WidgetUser } from '../types.js';
 

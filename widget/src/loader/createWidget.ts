@@ -1,4 +1,4 @@
-import type { SiteLook } from '../../../server/contract/index.js';
+import type { SiteLook } from '../../../contract/index.js';
 import { pickLocale } from '../i18n/locales.js';
 import type { Emit, WidgetLook, WidgetOptions, WidgetUser } from '../types.js';
 import { adoptStyles } from './adoptStyles.js';

@@ -1,4 +1,4 @@
-import type { SiteLook } from '../../../server/contract/index.js';
+import type { SiteLook } from '../../../contract/index.js';
 
 /**
  * The site's look saved by the panel on an earlier visit (same record as `state/persisted.ts`, read here on its own

@@ -1,4 +1,4 @@
-import type { ImageRef, Message, MessageStatus, Rating } from '../../../server/contract/index.js';
+import type { ImageRef, Message, MessageStatus, Rating } from '../../../contract/index.js';
 
 /** One bubble in the list: a stored message, or a local one still on its way (no `id` yet). */
 export interface ChatItem {

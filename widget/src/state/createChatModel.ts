@@ -1,6 +1,6 @@
 import { computed, createModel, effect, signal } from '@preact/signals';
 import { hashKey, isCancelledError, QueryClient } from '@tanstack/query-core';
-import type { Message, PublicSiteConfig, Rating, SessionResponse, SiteLook } from '../../../server/contract/index.js';
+import type { Message, PublicSiteConfig, Rating, SessionResponse, SiteLook } from '../../../contract/index.js';
 import type { ApiContext } from '../api/ApiContext.js';
 import { ApiError, isAbort } from '../api/ApiError.js';
 import { createConversation } from '../api/createConversation.js';

@@ -1,4 +1,4 @@
-import type { SiteLook } from '../../../server/contract/index.js';
+import type { SiteLook } from '../../../contract/index.js';
 
 /** What survives a reload, per site key: the visitor token (and whose it is), the open conversation, the look. */
 export interface Persisted {

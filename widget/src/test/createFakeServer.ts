@@ -1,4 +1,4 @@
-import type { Conversation, ImageRef, Message, PublicSiteConfig } from '../../../server/contract/index.js';
+import type { Conversation, ImageRef, Message, PublicSiteConfig } from '../../../contract/index.js';
 
 /**
  * A scripted stand-in for the widget API at the network edge (an injected `fetch` and XMLHttpRequest), speaking the

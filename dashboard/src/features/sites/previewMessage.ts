@@ -1,4 +1,4 @@
-import type { SiteLook } from '../../../../server/contract/index.js';
+import type { SiteLook } from '../../../../contract/index.js';
 
 export const PREVIEW_MESSAGE_TYPE = 'chatwidget:preview';
 

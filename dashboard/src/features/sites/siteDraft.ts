@@ -1,4 +1,4 @@
-import { type FaqEntry, type Site, type SiteLook, SiteUpdate } from '../../../../server/contract/index.js';
+import { type FaqEntry, type Site, type SiteLook, SiteUpdate } from '../../../../contract/index.js';
 
 /** The editor's working copy of a site: list fields as text lines where that is easier to edit. */
 export interface SiteDraft {

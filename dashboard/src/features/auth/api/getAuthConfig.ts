@@ -1,5 +1,5 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import type { AuthConfig } from '../../../../../server/contract/index.js';
+import type { AuthConfig } from '../../../../../contract/index.js';
 import type { ApiClient } from '../../../lib/apiClient.js';
 
 export const getAuthConfig = (client: ApiClient, signal?: AbortSignal): Promise<AuthConfig> =>

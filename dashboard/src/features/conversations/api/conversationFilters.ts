@@ -1,4 +1,4 @@
-import type { Rating } from '../../../../../server/contract/index.js';
+import type { Rating } from '../../../../../contract/index.js';
 
 /** What the Conversations page filters by; lives in the URL query so a view can be shared. */
 export interface ConversationFilters {

@@ -1,6 +1,6 @@
 import { InfiniteQueryObserver, QueryClient } from '@tanstack/react-query';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdminConversation, page } from '../../../../../server/contract/index.js';
+import { AdminConversation, page } from '../../../../../contract/index.js';
 import { createApiClient } from '../../../lib/apiClient.js';
 import { conversation } from '../../../test/contractFixtures.js';
 import { startFakeAdminApi } from '../../../test/fakeAdminApi.js';

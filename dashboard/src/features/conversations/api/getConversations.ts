@@ -1,5 +1,5 @@
 import { infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
-import type { AdminConversation, Page } from '../../../../../server/contract/index.js';
+import type { AdminConversation, Page } from '../../../../../contract/index.js';
 import { useApiClient } from '../../../lib/ApiClientContext.js';
 import type { ApiClient } from '../../../lib/apiClient.js';
 import { type ConversationFilters, normalizeConversationFilters } from './conversationFilters.js';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { ImageRef } from '../../../../../server/contract/index.js';
+import type { ImageRef } from '../../../../../contract/index.js';
 import { Confirm } from '../../../components/Confirm.js';
 import { Lightbox } from '../../../components/Lightbox.js';
 import { ErrorState, Loading } from '../../../components/States.js';

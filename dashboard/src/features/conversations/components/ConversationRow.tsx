@@ -1,4 +1,4 @@
-import type { AdminConversation } from '../../../../../server/contract/index.js';
+import type { AdminConversation } from '../../../../../contract/index.js';
 import { Thumbnail } from '../../../components/Thumbnail.js';
 import { formatDateTime } from '../../../lib/format.js';
 import { Link } from '../../../lib/router/Link.js';

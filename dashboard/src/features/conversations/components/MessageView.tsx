@@ -1,4 +1,4 @@
-import type { ImageRef, Message } from '../../../../../server/contract/index.js';
+import type { ImageRef, Message } from '../../../../../contract/index.js';
 import { Thumbnail } from '../../../components/Thumbnail.js';
 import { formatDateTime } from '../../../lib/format.js';
 import { Markdown } from '../../../lib/markdown/Markdown.js';

@@ -1,4 +1,4 @@
-import type { AdminConversation } from '../../../../../server/contract/index.js';
+import type { AdminConversation } from '../../../../../contract/index.js';
 import { formatDateTime } from '../../../lib/format.js';
 import { safeUrl } from '../../../lib/safeUrl.js';
 

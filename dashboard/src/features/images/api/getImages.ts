@@ -1,5 +1,5 @@
 import { infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
-import type { AdminImage, Page } from '../../../../../server/contract/index.js';
+import type { AdminImage, Page } from '../../../../../contract/index.js';
 import { useApiClient } from '../../../lib/ApiClientContext.js';
 import type { ApiClient } from '../../../lib/apiClient.js';
 import { type ImageFilters, parseImageFilters, serializeImageFilters } from './imageFilters.js';

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import type { AdminImage } from '../../../../../server/contract/index.js';
+import type { AdminImage } from '../../../../../contract/index.js';
 import { DateRangeFields } from '../../../components/DateRangeFields.js';
 import { Lightbox } from '../../../components/Lightbox.js';
 import { LoadMore } from '../../../components/LoadMore.js';

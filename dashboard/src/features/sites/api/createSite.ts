@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { Site, SiteCreate } from '../../../../../server/contract/index.js';
+import type { Site, SiteCreate } from '../../../../../contract/index.js';
 import { useApiClient } from '../../../lib/ApiClientContext.js';
 import type { ApiClient } from '../../../lib/apiClient.js';
 import { siteQueryKey } from './getSite.js';

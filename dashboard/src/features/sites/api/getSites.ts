@@ -1,5 +1,5 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import type { Page, Site } from '../../../../../server/contract/index.js';
+import type { Page, Site } from '../../../../../contract/index.js';
 import { useApiClient } from '../../../lib/ApiClientContext.js';
 import type { ApiClient } from '../../../lib/apiClient.js';
 

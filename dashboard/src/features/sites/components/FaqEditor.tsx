@@ -1,4 +1,4 @@
-import type { FaqEntry } from '../../../../../server/contract/index.js';
+import type { FaqEntry } from '../../../../../contract/index.js';
 
 /** Question/answer pairs the offline assistant answers from (and Gemini gets as knowledge). */
 export function FaqEditor({ entries, onChange }: { entries: FaqEntry[]; onChange: (entries: FaqEntry[]) => void }) {

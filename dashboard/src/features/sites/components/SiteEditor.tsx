@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { Site } from '../../../../../server/contract/index.js';
+import type { Site } from '../../../../../contract/index.js';
 import { Confirm } from '../../../components/Confirm.js';
 import { ErrorState, Loading } from '../../../components/States.js';
 import { isApiError } from '../../../lib/ApiError.js';

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { SiteLook } from '../../../../../server/contract/index.js';
+import type { SiteLook } from '../../../../../contract/index.js';
 import { hrefFor } from '../../../lib/router/history.js';
 import { PREVIEW_MESSAGE_TYPE, type PreviewMessage } from '../previewMessage.js';
 
