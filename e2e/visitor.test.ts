@@ -3,7 +3,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AdminConversation, AdminConversationDetail, Page as ListPage } from '../contract/index.js';
-import { createChatModel } from '../server/ai/createChatModel.js';
+import { selectChatModel } from '../server/ai/selectChatModel.js';
 import { loadConfig } from '../server/config.js';
 import { type FakeGemini, startFakeGemini } from '../server/test/fakeGemini.js';
 import { keepFailureScreenshots, keepScreenshot, launchBrowser, watchErrors } from './browser.js';
@@ -21,7 +21,7 @@ beforeAll(async () => {
   gemini = await startFakeGemini({ defaultBehaviour: { delayMs: 10 } });
   server = await startE2eServer(import.meta.url, {
     // Chosen from the environment as main.ts does: GEMINI_API_KEY and GEMINI_BASE_URL pointing at the fake.
-    model: createChatModel(loadConfig({ GEMINI_API_KEY: gemini.apiKey, GEMINI_BASE_URL: gemini.url })),
+    model: selectChatModel(loadConfig({ GEMINI_API_KEY: gemini.apiKey, GEMINI_BASE_URL: gemini.url })),
   });
   browser = await launchBrowser();
 });

@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createChatModel } from './ai/createChatModel.js';
+import { selectChatModel } from './ai/selectChatModel.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { type Database, openDatabase } from './db/database.js';
 import { EmbeddedDatabaseUnavailable } from './db/ferretdbBinary.js';
@@ -47,7 +47,7 @@ async function main() {
   }
 
   const models = await createModels(database.connection);
-  const model = createChatModel(config);
+  const model = selectChatModel(config);
   const storage = createImageStorage(config);
   const services = createServices({
     models,

@@ -9,7 +9,7 @@ export interface ChatModelConfig {
 }
 
 /** Gemini when an API key is configured, otherwise the offline FAQ provider. */
-export function createChatModel(config: ChatModelConfig): ChatModel {
+export function selectChatModel(config: ChatModelConfig): ChatModel {
   if (!config.GEMINI_API_KEY) return createOfflineModel();
   return createGeminiModel({
     apiKey: config.GEMINI_API_KEY,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { type FakeGemini, startFakeGemini } from '../test/fakeGemini.js';
 import type { ChatModel, ChatRequest } from './ChatModel.js';
-import { createChatModel } from './createChatModel.js';
+import { selectChatModel } from './selectChatModel.js';
 
 let fake: FakeGemini;
 beforeAll(async () => {
@@ -30,9 +30,9 @@ async function answer(model: ChatModel) {
   return { text, result: next.value };
 }
 
-describe('createChatModel', () => {
+describe('selectChatModel', () => {
   it('uses the offline provider when no Gemini key is configured', async () => {
-    const model = createChatModel(loadConfig({ GEMINI_API_KEY: '' }));
+    const model = selectChatModel(loadConfig({ GEMINI_API_KEY: '' }));
     expect(model.name).toBe('offline');
     const { text, result } = await answer(model);
     expect(text).toBe('Nine to five, from the FAQ.');
@@ -41,7 +41,7 @@ describe('createChatModel', () => {
   });
 
   it('uses Gemini with the configured key, model and base URL when a key is set', async () => {
-    const model = createChatModel(
+    const model = selectChatModel(
       loadConfig({ GEMINI_API_KEY: fake.apiKey, GEMINI_MODEL: 'gemini-configured', GEMINI_BASE_URL: fake.url }),
     );
     expect(model.name).toBe('gemini');
