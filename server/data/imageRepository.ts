@@ -1,8 +1,9 @@
 import type { ImageDoc } from '../db/models/image.js';
 import type { Models } from '../db/models/index.js';
+import type { ImageStorageName } from '../images/ImageStorage.js';
 import { countPerDay } from './countPerDay.js';
 import { afterDescending, type CursorPosition, oid, toPage, utcDay } from './cursor.js';
-import type { StoredImage } from './messageRepository.js';
+import type { AttachedImage } from './messageRepository.js';
 
 export interface ImageRecord {
   id: string;
@@ -11,7 +12,7 @@ export interface ImageRecord {
   visitorId: string;
   conversationId: string | null;
   messageId: string | null;
-  storage: 'local' | 'imagekit';
+  storage: ImageStorageName;
   key: string;
   providerFileId: string | null;
   url: string;
@@ -45,7 +46,7 @@ const toImage = (doc: ImageDoc): ImageRecord => ({
 });
 
 /** What a message keeps of an attached image. */
-export const toStoredImage = ({ id, storage, key, url, mimeType, width, height }: ImageRecord): StoredImage => ({
+export const toAttachedImage = ({ id, storage, key, url, mimeType, width, height }: ImageRecord): AttachedImage => ({
   id,
   storage,
   key,

@@ -4,14 +4,13 @@ import type { MessageStatus, Rating } from '../../contract/common.js';
 import type { Models } from '../db/models/index.js';
 import type { MessageDoc, MessageImage } from '../db/models/message.js';
 import type { StreamDoc } from '../db/models/stream.js';
+import type { StoredImage } from '../images/ImageStorage.js';
 import { countPerDay } from './countPerDay.js';
 import { afterDescending, type CursorPosition, oid, toPage, utcDay } from './cursor.js';
 
-export interface StoredImage {
+/** What a message keeps of an attached image: where its bytes are, and what its views show. */
+export interface AttachedImage extends Pick<StoredImage, 'storage' | 'key' | 'url'> {
   id: string;
-  storage: 'local' | 'imagekit';
-  key: string;
-  url: string;
   mimeType: string;
   width: number;
   height: number;
@@ -24,7 +23,7 @@ export interface MessageRecord {
   conversationId: string;
   role: 'user' | 'assistant';
   text: string;
-  images: StoredImage[];
+  images: AttachedImage[];
   status: MessageStatus;
   errorCode: string | null;
   clientMessageId: string | null;
@@ -46,7 +45,7 @@ export function messageIdFor(conversationId: string, clientMessageId: string, ro
   return createHash('sha256').update(`${conversationId}\0${clientMessageId}\0${role}`).digest('hex').slice(0, 24);
 }
 
-const toImage = (image: MessageImage): StoredImage => ({
+const toImage = (image: MessageImage): AttachedImage => ({
   id: String(image._id),
   storage: image.storage,
   key: image.key,

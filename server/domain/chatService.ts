@@ -2,13 +2,13 @@ import type { Message, SendStreamEvents } from '../../contract/messages.js';
 import type { ChatModel, ModelImage, ModelTurn } from '../ai/ChatModel.js';
 import { ModelError } from '../ai/ChatModel.js';
 import type { ConversationRecord, ConversationRepository } from '../data/conversationRepository.js';
-import { type ImageRecord, type ImageRepository, toStoredImage } from '../data/imageRepository.js';
-import { type MessageRecord, type MessageRepository, messageIdFor, type StoredImage } from '../data/messageRepository.js';
+import { type ImageRecord, type ImageRepository, toAttachedImage } from '../data/imageRepository.js';
+import { type AttachedImage, type MessageRecord, type MessageRepository, messageIdFor } from '../data/messageRepository.js';
 import type { StreamDoc } from '../db/models/stream.js';
 import { AppError, badRequest, conflict, notFound } from '../lib/AppError.js';
 import type { ConversationService } from './conversationService.js';
 import type { SiteService } from './siteService.js';
-import { type ImageUrls, toMessageView } from './views.js';
+import { type ImageUrlsOf, toMessageView } from './views.js';
 import type { VisitorIdentity } from './visitorTokens.js';
 
 export type ChatEvent = { [K in keyof SendStreamEvents]: { event: K; data: SendStreamEvents[K] } }[keyof SendStreamEvents];
@@ -34,9 +34,9 @@ export interface ChatServiceDeps {
   messages: MessageRepository;
   images: ImageRepository;
   model: ChatModel;
-  imageUrls: ImageUrls;
+  imageUrls: ImageUrlsOf;
   /** Reads a stored image and downsizes it for the model. */
-  loadModelImage: (image: StoredImage) => Promise<ModelImage>;
+  loadModelImage: (image: AttachedImage) => Promise<ModelImage>;
   now?: () => Date;
 }
 
@@ -286,7 +286,7 @@ export function chatService(deps: ChatServiceDeps) {
         conversationId: conversation.id,
         role: 'user',
         text: body.text.trim(),
-        images: attached.map(toStoredImage),
+        images: attached.map(toAttachedImage),
         status: 'complete',
         errorCode: null,
         clientMessageId: body.clientMessageId,

@@ -16,7 +16,7 @@ import type { ImageRecord, ImageRepository } from '../data/imageRepository.js';
 import type { MessageRecord, MessageRepository } from '../data/messageRepository.js';
 import type { VisitorRepository } from '../data/visitorRepository.js';
 import { AppError, notFound } from '../lib/AppError.js';
-import { type ImageUrls, toAdminConversationView, toConversationView, toMessageView } from './views.js';
+import { type ImageUrlsOf, toAdminConversationView, toConversationView, toMessageView } from './views.js';
 import type { VisitorIdentity } from './visitorTokens.js';
 
 const startOfDay = (value: string) => new Date(value.length === 10 ? `${value}T00:00:00.000Z` : value);
@@ -27,7 +27,7 @@ export interface ConversationServiceDeps {
   messages: MessageRepository;
   images: ImageRepository;
   visitors: VisitorRepository;
-  imageUrls: ImageUrls;
+  imageUrls: ImageUrlsOf;
   now?: () => Date;
   /** Removes stored image files (storage provider); database records are removed here. */
   deleteImageFile?: (image: ImageRecord) => Promise<void>;

@@ -2,12 +2,13 @@ import type { AdminConversation } from '../../contract/admin.js';
 import type { ImageRef, Message } from '../../contract/messages.js';
 import type { Conversation } from '../../contract/widget.js';
 import type { ConversationRecord } from '../data/conversationRepository.js';
-import type { MessageRecord, StoredImage } from '../data/messageRepository.js';
+import type { AttachedImage, MessageRecord } from '../data/messageRepository.js';
+import type { ImageUrls, StoredImage } from '../images/ImageStorage.js';
 
 /** Turns a stored image into its public URLs (local files or ImageKit), chosen in `main`. */
-export type ImageUrls = (image: Pick<StoredImage, 'storage' | 'key' | 'url'>) => { url: string; thumbnailUrl: string };
+export type ImageUrlsOf = (image: Pick<StoredImage, 'storage' | 'key' | 'url'>) => ImageUrls;
 
-export const toImageRef = (image: StoredImage, urls: ImageUrls): ImageRef => ({
+export const toImageRef = (image: AttachedImage, urls: ImageUrlsOf): ImageRef => ({
   id: image.id,
   ...urls(image),
   width: image.width,
@@ -15,7 +16,7 @@ export const toImageRef = (image: StoredImage, urls: ImageUrls): ImageRef => ({
   mimeType: image.mimeType,
 });
 
-export const toMessageView = (message: MessageRecord, urls: ImageUrls): Message => ({
+export const toMessageView = (message: MessageRecord, urls: ImageUrlsOf): Message => ({
   id: message.id,
   conversationId: message.conversationId,
   role: message.role,
