@@ -1,5 +1,43 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+
+/** Express's named address sets for `trust proxy`. */
+const PROXY_SETS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** `false` (trust nothing), a hop count, or addresses / subnets / named sets, as Express's `trust proxy` takes them. */
+export type TrustProxy = false | number | string[];
+
+const isProxyAddress = (entry: string) => {
+  if (PROXY_SETS.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (!family || rest.length) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+};
+
+/**
+ * Whom to believe for the client address (`X-Forwarded-For`). `true` is refused: it would believe
+ * whatever a client writes, so every request could pick its own rate-limit bucket.
+ */
+const trustProxy = z
+  .string()
+  .optional()
+  .transform((value, ctx): TrustProxy => {
+    const text = value?.trim() ?? '';
+    if (text === '' || text === 'false') return false;
+    if (/^\d+$/.test(text)) return Number(text) === 0 ? false : Number(text);
+    const entries = text.split(',').map((entry) => entry.trim());
+    const wrong = entries.filter((entry) => !isProxyAddress(entry));
+    if (wrong.length) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a hop count, or addresses, subnets (a.b.c.d/n) or ${[...PROXY_SETS].join('/')}; got ${wrong.join(', ')}`,
+      });
+      return z.NEVER;
+    }
+    return entries;
+  });
 
 /**
  * Every setting the server reads, parsed and validated once at start.
@@ -13,6 +51,8 @@ const schema = z.object({
   PUBLIC_URL: z.url().optional(),
   DATA_DIR: z.string().default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The proxies in front of the server: a hop count, or their addresses / subnets; unset: trust nothing. */
+  TRUST_PROXY: trustProxy,
 
   MONGODB_URI: z.string().startsWith('mongodb').optional(),
   FERRETDB_BIN: z.string().optional(),

@@ -48,7 +48,8 @@ function jsonBodies() {
 export function buildApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Whom to believe for the client address (rate limits count per address); nobody unless configured.
+  app.set('trust proxy', deps.config.TRUST_PROXY);
   app.set('query parser', 'simple');
   app.set('json escape', true);
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: false, crossOriginEmbedderPolicy: false }));

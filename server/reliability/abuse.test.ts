@@ -25,12 +25,29 @@ const WINDOW_MS = 10_000;
 const app = await startTestApp(import.meta.url, { rateLimits: { ...DEFAULT_RATE_LIMITS, windowMs: WINDOW_MS } });
 const clerk = await clerkTestKit();
 const hosted = await startTestApp(new URL('./abuse.clerk.test.ts', import.meta.url).href, { adminAuth: clerk.auth });
+// Behind one proxy (here on loopback): the client is the address that proxy appended.
+const proxied = await startTestApp(new URL('./abuse.proxied.test.ts', import.meta.url).href, {
+  rateLimits: { ...DEFAULT_RATE_LIMITS, windowMs: WINDOW_MS },
+  env: { TRUST_PROXY: '1' },
+});
 afterAll(async () => {
   await app.close();
   await hosted.close();
+  await proxied.close();
 });
 
-const figures = { rateLimited429: 0, foreignOriginsRefused: 0, bundleFilesScanned: 0, secretsFound: 0, headerChecks: 0 };
+const figures = {
+  rateLimited429: 0,
+  spoofedAddressesIgnored: 0,
+  foreignOriginsRefused: 0,
+  bundleFilesScanned: 0,
+  secretsFound: 0,
+  headerChecks: 0,
+};
+
+/** A documentation-range address (TEST-NET-1), different on every call. */
+let addressCount = 0;
+const randomAddress = () => `192.0.2.${(addressCount++ % 254) + 1}`;
 
 async function expectLimited(res: Response, what: RegExp) {
   expect(res.status).toBe(429);
@@ -77,7 +94,13 @@ describe('rate limits (defaults, short window)', () => {
     expect(ipCount).toBe(DEFAULT_RATE_LIMITS.sendsPerIpPerMinute + 1);
     retryAfter = Math.max(retryAfter, await expectLimited(ipLimited as Response, /messages/));
 
-    const startSession = () => app.request('/v1/widget/sessions', { method: 'POST', json: { siteKey: site.publicKey } });
+    // A client naming a fresh address in every request still spends one budget: no proxy is trusted by default.
+    const startSession = () =>
+      app.request('/v1/widget/sessions', {
+        method: 'POST',
+        headers: { 'x-forwarded-for': randomAddress() },
+        json: { siteKey: site.publicKey },
+      });
     let sessions = visitors.length;
     let sessionLimited: Response | undefined;
     for (; !sessionLimited && sessions < 200; sessions++) {
@@ -86,6 +109,7 @@ describe('rate limits (defaults, short window)', () => {
       else expect(res.status).toBe(200);
     }
     expect(sessions).toBe(DEFAULT_RATE_LIMITS.sessionsPerIpPerMinute + 1);
+    figures.spoofedAddressesIgnored += sessions - visitors.length;
     retryAfter = Math.max(retryAfter, await expectLimited(sessionLimited as Response, /sessions/));
 
     const emptyUpload = (token: string) =>
@@ -103,6 +127,25 @@ describe('rate limits (defaults, short window)', () => {
     expect((await uploadImage(app, uploader.token)).status).toBe(201);
     expect((await startSession()).status).toBe(200);
   }, 60_000);
+});
+
+describe('client addresses behind a trusted proxy (TRUST_PROXY=1)', () => {
+  it('each visitor behind the proxy has its own budget, and what the client prepends is ignored', async () => {
+    const site = await proxied.createSite({ name: 'Proxied', allowedOrigins: [PAGE_ORIGIN] });
+    const session = (forwardedFor: string) =>
+      proxied.request('/v1/widget/sessions', {
+        method: 'POST',
+        headers: { 'x-forwarded-for': forwardedFor },
+        json: { siteKey: site.publicKey },
+      });
+    const limit = DEFAULT_RATE_LIMITS.sessionsPerIpPerMinute;
+    // The client writes its own X-Forwarded-For; the proxy appends the address it saw.
+    for (let i = 0; i < limit; i++) expect((await session(`${randomAddress()}, 203.0.113.7`)).status).toBe(200);
+    figures.spoofedAddressesIgnored += limit;
+    await expectLimited(await session(`${randomAddress()}, 203.0.113.7`), /sessions/);
+    // Another visitor behind the same proxy is not limited by the first one.
+    expect((await session('203.0.113.8')).status).toBe(200);
+  });
 });
 
 describe('origin allowlist (hosted mode)', () => {
