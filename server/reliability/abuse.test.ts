@@ -1,12 +1,15 @@
+import { once } from 'node:events';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import express from 'express';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ErrorBody } from '../../contract/common.js';
 import { loadConfig } from '../config.js';
 import { buildApp } from '../http/app.js';
 import { DEFAULT_RATE_LIMITS } from '../http/middleware/rateLimits.js';
-import { startWebServer } from '../http/server.js';
+import { HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS, startWebServer } from '../http/server.js';
 import { createLogger } from '../lib/logger.js';
 import { clerkTestKit } from '../test/clerkTokens.js';
 import { json } from '../test/json.js';
@@ -39,6 +42,7 @@ afterAll(async () => {
 const figures = {
   rateLimited429: 0,
   spoofedAddressesIgnored: 0,
+  slowBodiesCut: 0,
   foreignOriginsRefused: 0,
   bundleFilesScanned: 0,
   secretsFound: 0,
@@ -145,6 +149,74 @@ describe('client addresses behind a trusted proxy (TRUST_PROXY=1)', () => {
     await expectLimited(await session(`${randomAddress()}, 203.0.113.7`), /sessions/);
     // Another visitor behind the same proxy is not limited by the first one.
     expect((await session('203.0.113.8')).status).toBe(200);
+  });
+});
+
+describe('slow request bodies', () => {
+  it('a body trickled byte by byte is cut at the request timeout with 408; a long answer stream is not', async () => {
+    const slowApp = express();
+    slowApp.post('/upload', express.raw({ type: '*/*', limit: '1mb' }), (req, res) => {
+      res.json({ bytes: (req.body as Buffer).length });
+    });
+    // A response that lasts longer than the request timeout, like an answer's event stream.
+    slowApp.get('/stream', (_req, res) => {
+      res.setHeader('content-type', 'text/event-stream');
+      res.flushHeaders();
+      let n = 0;
+      const timer = setInterval(() => {
+        res.write(`data: ${n}\n\n`);
+        if (++n === 6) {
+          clearInterval(timer);
+          res.end();
+        }
+      }, 300);
+    });
+    const web = await startWebServer(slowApp, 0, '127.0.0.1', {
+      requestTimeoutMs: 1000,
+      headersTimeoutMs: 500,
+      checkEveryMs: 100,
+    });
+    try {
+      const started = Date.now();
+      const socket = connect(web.port, '127.0.0.1');
+      await once(socket, 'connect');
+      socket.write(
+        'POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: 100000\r\n\r\n',
+      );
+      const trickle = setInterval(() => {
+        if (socket.writable) socket.write('x');
+      }, 50);
+      let answer = '';
+      socket.on('data', (chunk) => {
+        answer += chunk;
+      });
+      await Promise.race([once(socket, 'close'), new Promise((r) => setTimeout(r, 8000))]);
+      clearInterval(trickle);
+      socket.destroy();
+      const heldMs = Date.now() - started;
+      expect(answer).toMatch(/^HTTP\/1\.1 408/);
+      expect(ErrorBody.parse(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).error.code).toBe('request_timeout');
+      expect(heldMs).toBeLessThan(3000);
+      figures.slowBodiesCut++;
+
+      const stream = await fetch(`${web.url}/stream`);
+      expect((await stream.text()).match(/data:/g)).toHaveLength(6);
+    } finally {
+      await web.stop(500);
+    }
+  });
+
+  it('the deployed server sets its timeouts deliberately', async () => {
+    const web = await startWebServer(express(), 0);
+    try {
+      expect(web.server.requestTimeout).toBe(REQUEST_TIMEOUT_MS);
+      expect(web.server.headersTimeout).toBe(HEADERS_TIMEOUT_MS);
+      // 10 MB uploads must fit: at least ~1 Mbit/s over the whole request.
+      expect(REQUEST_TIMEOUT_MS).toBeGreaterThanOrEqual(80_000);
+      expect(REQUEST_TIMEOUT_MS).toBeLessThan(300_000);
+    } finally {
+      await web.stop(500);
+    }
   });
 });
 
