@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, MessageStatus, Rating, Timestamp } from './common.js';
+import { MAX_IMAGES_PER_MESSAGE } from './limits.js';
 
 export const ImageRef = z.object({
   id: Id,
@@ -32,7 +33,7 @@ export type Message = z.infer<typeof Message>;
 export const SendMessage = z
   .strictObject({
     text: z.string().max(8000).default(''),
-    imageIds: z.array(Id).max(4).default([]),
+    imageIds: z.array(Id).max(MAX_IMAGES_PER_MESSAGE).default([]),
     clientMessageId: z
       .string()
       .min(1)

@@ -13,13 +13,11 @@ export { ImageKitImageStorage, type ImageKitImageStorageOptions } from './imagek
 export { localImageRoutes } from './localImageRoutes.js';
 export { LocalImageStorage, type LocalImageStorageOptions, VARIANT_WIDTHS } from './localImageStorage.js';
 export {
-  ACCEPTED_IMAGE_TYPES,
-  DEFAULT_MAX_PIXELS,
   DEFAULT_MAX_SIDE,
   type NormalizedImage,
   type NormalizeImageOptions,
   normalizeImage,
   toModelImage,
 } from './normalizeImage.js';
-export { DEFAULT_MAX_UPLOAD_BYTES, type ReadUploadOptions, readUpload, type UploadedFile } from './readUpload.js';
+export { type ReadUploadOptions, readUpload, type UploadedFile } from './readUpload.js';
 export { type ReceivedImage, type ReceiveImageOptions, receiveImage } from './receiveImage.js';

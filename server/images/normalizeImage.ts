@@ -1,24 +1,21 @@
 import { createHash } from 'node:crypto';
 import { fileTypeFromBuffer } from 'file-type';
 import sharp, { type Metadata } from 'sharp';
+import { type ImageType, MAX_IMAGE_PIXELS } from '../../contract/limits.js';
 import type { ModelImage } from '../ai/ChatModel.js';
 import { AppError } from '../lib/AppError.js';
 
-/** Sniffed MIME type → the libvips loader that must agree with it. HEIC only works where libvips has an HEVC decoder. */
-const ACCEPTED: Record<string, string> = {
+/** Each accepted type (sniffed from the bytes) → the libvips loader that must agree with it. */
+const LOADERS: Record<ImageType, string> = {
   'image/jpeg': 'jpeg',
   'image/png': 'png',
   'image/webp': 'webp',
   'image/gif': 'gif',
   'image/avif': 'heif',
-  'image/heic': 'heif',
-  'image/heif': 'heif',
 };
 
-export const ACCEPTED_IMAGE_TYPES = Object.keys(ACCEPTED);
-
 export interface NormalizeImageOptions {
-  /** Largest accepted width × height of the source (checked from the header before decoding). Default 40 MP. */
+  /** Largest accepted width × height of the source (checked from the header before decoding). Default `MAX_IMAGE_PIXELS`. */
   maxPixels?: number;
   /** The stored image's long side is scaled down to this. Default 2048. */
   maxSide?: number;
@@ -36,7 +33,6 @@ export interface NormalizedImage {
   sha256: string;
 }
 
-export const DEFAULT_MAX_PIXELS = 40_000_000;
 export const DEFAULT_MAX_SIDE = 2048;
 
 const unsupported = (message = 'Only JPEG, PNG, WebP, GIF and AVIF images are accepted') =>
@@ -52,11 +48,11 @@ const tooLarge = (maxPixels: number) =>
  * (EXIF/GPS, XMP, IPTC, ICC). Re-encoding also drops whatever a polyglot carried after the image data.
  */
 export async function normalizeImage(input: Buffer, options: NormalizeImageOptions = {}): Promise<NormalizedImage> {
-  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const maxPixels = options.maxPixels ?? MAX_IMAGE_PIXELS;
   const maxSide = options.maxSide ?? DEFAULT_MAX_SIDE;
 
   const sniffed = await fileTypeFromBuffer(input);
-  const loader = sniffed && ACCEPTED[sniffed.mime];
+  const loader = sniffed && (LOADERS as Record<string, string>)[sniffed.mime];
   if (!loader) throw unsupported();
 
   let metadata: Metadata;

@@ -1,8 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
+import { MAX_IMAGE_BYTES } from '../../contract/limits.js';
 import { AppError } from '../lib/AppError.js';
-
-export const DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
 export interface UploadedFile {
   /** The whole file, at most `maxBytes` long and never empty. */
@@ -16,7 +15,7 @@ export interface UploadedFile {
 }
 
 export interface ReadUploadOptions {
-  /** Hard limit on the file's bytes, enforced while streaming. Default 10 MB. */
+  /** Hard limit on the file's bytes, enforced while streaming. Default `MAX_IMAGE_BYTES`. */
   maxBytes?: number;
   /** The multipart field the file must come in. Default `file`. */
   fieldName?: string;
@@ -30,7 +29,7 @@ const MAX_FIELD_BYTES = 1024;
  * the first violation rejects at once and the rest of the body is discarded unread.
  */
 export function readUpload(req: IncomingMessage, options: ReadUploadOptions = {}): Promise<UploadedFile> {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
+  const maxBytes = options.maxBytes ?? MAX_IMAGE_BYTES;
   const fieldName = options.fieldName ?? 'file';
 
   const contentType = req.headers['content-type'] ?? '';

@@ -5,7 +5,7 @@ import { readUpload } from './readUpload.js';
 
 export interface ReceiveImageOptions {
   storage: ImageStorage;
-  /** Default 10 MB. */
+  /** Default `MAX_IMAGE_BYTES`. */
   maxBytes?: number;
   normalize?: NormalizeImageOptions;
   /** Labels for the stored file (ImageKit tags), e.g. `[siteId]`. */

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
+import { IMAGE_TYPES } from '../../../contract/limits.js';
 import type { Strings } from '../i18n/locales.js';
-import { IMAGE_TYPES } from '../state/checkImage.js';
 import type { ChatModel } from '../state/createChatModel.js';
 import { Icon } from './Icon.js';
 
