@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Cursor, Id, Limit, Rating, Timestamp } from './common.js';
+import { RangeFrom, RangeTo } from './dateRange.js';
 import { ImageRef, Message } from './messages.js';
 
 const BoolString = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -7,8 +8,8 @@ const BoolString = z.enum(['true', 'false']).transform((v) => v === 'true');
 export const ConversationListQuery = z.strictObject({
   siteId: Id.optional(),
   q: z.string().trim().min(1).max(200).optional(),
-  from: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
-  to: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+  from: RangeFrom.optional(),
+  to: RangeTo.optional(),
   hasImages: BoolString.optional(),
   rating: Rating.optional(),
   limit: Limit,
@@ -43,8 +44,8 @@ export type AdminConversationDetail = z.infer<typeof AdminConversationDetail>;
 
 export const ImageListQuery = z.strictObject({
   siteId: Id.optional(),
-  from: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
-  to: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+  from: RangeFrom.optional(),
+  to: RangeTo.optional(),
   limit: Limit,
   cursor: Cursor.optional(),
 });

@@ -19,9 +19,6 @@ import { AppError, notFound } from '../lib/AppError.js';
 import { type ImageUrlsOf, toAdminConversationView, toConversationView, toMessageView } from './views.js';
 import type { VisitorIdentity } from './visitorTokens.js';
 
-const startOfDay = (value: string) => new Date(value.length === 10 ? `${value}T00:00:00.000Z` : value);
-const endOfDay = (value: string) => new Date(value.length === 10 ? `${value}T23:59:59.999Z` : value);
-
 export interface ConversationServiceDeps {
   conversations: ConversationRepository;
   messages: MessageRepository;
@@ -166,8 +163,8 @@ export function conversationService(deps: ConversationServiceDeps) {
           tenantId,
           siteId: query.siteId,
           search: query.q,
-          from: query.from ? startOfDay(query.from) : undefined,
-          to: query.to ? endOfDay(query.to) : undefined,
+          from: query.from,
+          to: query.to,
           hasImages: query.hasImages,
           rating: query.rating,
         },

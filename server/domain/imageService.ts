@@ -81,8 +81,8 @@ export function imageService(deps: ImageServiceDeps) {
         {
           tenantId,
           siteId: query.siteId,
-          from: query.from ? new Date(query.from.length === 10 ? `${query.from}T00:00:00.000Z` : query.from) : undefined,
-          to: query.to ? new Date(query.to.length === 10 ? `${query.to}T23:59:59.999Z` : query.to) : undefined,
+          from: query.from,
+          to: query.to,
         },
         query.limit,
         decodeCursor(query.cursor),

@@ -1,4 +1,5 @@
-import type { Rating } from '../../../../../contract/index.js';
+import { isDay } from '../../../../../contract/dateRange.js';
+import { Id, type Rating } from '../../../../../contract/index.js';
 
 /** What the Conversations page filters by; lives in the URL query so a view can be shared. */
 export interface ConversationFilters {
@@ -11,21 +12,18 @@ export interface ConversationFilters {
   rating?: Rating;
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const ID = /^[a-f0-9]{24}$/;
-
 /** Reads filters from a query string, ignoring anything malformed (a hand-edited URL must not break the page). */
 export function parseConversationFilters(search: string): ConversationFilters {
   const params = new URLSearchParams(search);
   const filters: ConversationFilters = {};
   const siteId = params.get('site');
-  if (siteId && ID.test(siteId)) filters.siteId = siteId;
+  if (siteId && Id.safeParse(siteId).success) filters.siteId = siteId;
   const q = params.get('q')?.trim();
   if (q) filters.q = q.slice(0, 200);
   const from = params.get('from');
-  if (from && DATE.test(from)) filters.from = from;
+  if (from && isDay(from)) filters.from = from;
   const to = params.get('to');
-  if (to && DATE.test(to)) filters.to = to;
+  if (to && isDay(to)) filters.to = to;
   const images = params.get('images');
   if (images === 'yes') filters.hasImages = true;
   if (images === 'no') filters.hasImages = false;

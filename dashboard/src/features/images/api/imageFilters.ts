@@ -1,3 +1,6 @@
+import { Id } from '../../../../../contract/common.js';
+import { isDay } from '../../../../../contract/dateRange.js';
+
 /** Gallery filters, kept in the URL query like the conversation filters. */
 export interface ImageFilters {
   siteId?: string;
@@ -5,18 +8,15 @@ export interface ImageFilters {
   to?: string;
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const ID = /^[a-f0-9]{24}$/;
-
 export function parseImageFilters(search: string): ImageFilters {
   const params = new URLSearchParams(search);
   const filters: ImageFilters = {};
   const siteId = params.get('site');
-  if (siteId && ID.test(siteId)) filters.siteId = siteId;
+  if (siteId && Id.safeParse(siteId).success) filters.siteId = siteId;
   const from = params.get('from');
-  if (from && DATE.test(from)) filters.from = from;
+  if (from && isDay(from)) filters.from = from;
   const to = params.get('to');
-  if (to && DATE.test(to)) filters.to = to;
+  if (to && isDay(to)) filters.to = to;
   return filters;
 }
 
