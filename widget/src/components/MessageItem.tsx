@@ -1,7 +1,8 @@
 import type { Strings } from '../i18n/locales.js';
 import { Markdown } from '../markdown/Markdown.js';
 import type { ChatItem } from '../state/ChatItem.js';
-import { type ChatModel, noticeFor } from '../state/createChatModel.js';
+import type { ChatModel } from '../state/createChatModel.js';
+import { noticeFor } from '../state/notice.js';
 import { Icon } from './Icon.js';
 
 /** One bubble: the visitor's text as plain text, answers as markdown, with the actions its status allows. */

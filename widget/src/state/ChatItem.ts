@@ -17,18 +17,8 @@ export interface ChatItem {
   replaces?: string;
 }
 
-export const fromMessage = (message: Message): ChatItem => ({
-  key: message.id,
-  id: message.id,
-  role: message.role,
-  text: message.text,
-  status: message.status,
-  images: message.images,
-  feedback: message.feedback,
-  errorCode: message.errorCode,
-  clientMessageId: message.clientMessageId,
-  message,
-});
+/** A stored message as a bubble (it keeps the message's other fields, unused by the list). */
+export const fromMessage = (message: Message): ChatItem => ({ ...message, key: message.id, message });
 
 /** Stored history with the in-flight turn laid over it: a live item replaces its stored twin in place. */
 export function mergeItems(history: Message[], live: ChatItem[]): ChatItem[] {

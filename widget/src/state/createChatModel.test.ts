@@ -94,6 +94,31 @@ describe('ChatModel', () => {
     ]);
   });
 
+  it('reads a stopped answer back once, by replaying its clientMessageId, not by fetching the page', async () => {
+    const { model } = makeModel();
+    await model.start();
+    server.hold = true;
+    // The server is still storing the stopped answer when it is first asked: it answers 409 and is asked again.
+    server.storeStoppedAfterMs = 150;
+    server.answers.push('One two three');
+    const sending = model.send('Go');
+    await until(() => model.items.value[1]?.text === 'One ');
+    const before = server.requests.length;
+    model.stop();
+    await sending;
+    await until(() => model.items.value[1]?.id);
+    expect(model.items.value[1]).toMatchObject({ text: 'One ', status: 'stopped', errorCode: 'client_disconnected' });
+    const after = server.requests.slice(before);
+    expect(after.every((r) => r.method === 'POST' && r.path.endsWith('/messages'))).toBe(true);
+    expect(after.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(after.map((r) => (r.body as { clientMessageId: string }).clientMessageId)).size).toBe(1);
+    // Only the one answer exists on the server: the replays answered nothing anew.
+    expect(server.messages.map((m) => [m.role, m.status])).toEqual([
+      ['user', 'complete'],
+      ['assistant', 'stopped'],
+    ]);
+  });
+
   it('keeps a stopped answer in its place when the next question is sent before the stopped one is read back', async () => {
     const { model } = makeModel();
     await model.start();

@@ -44,6 +44,8 @@ export function createFakeServer(options: { siteKey?: string; look?: Partial<Pub
     /** The next send/retry fails this way: an HTTP error before streaming, or a connection dropped mid-stream. */
     failNext: null as null | { status: number; code: string } | 'drop' | 'model_error',
     offline: false,
+    /** How long after the visitor stops an answer the server takes to store it (a replay meanwhile gets 409). */
+    storeStoppedAfterMs: 0,
     release: () => {},
     /** Forget every visitor token (as if they expired). */
     expireTokens: () => tokens.clear(),
@@ -92,12 +94,27 @@ export function createFakeServer(options: { siteKey?: string; look?: Partial<Pub
     });
   }
 
+  /** Answers being streamed, by question clientMessageId: a replay meanwhile is refused (409), as the server does. */
+  const inFlight = new Set<string>();
+
   function answer(conversationId: string, userMessage: Message, signal: AbortSignal | undefined, replacing?: Message) {
     const fail = state.failNext;
     state.failNext = null;
     if (fail && fail !== 'drop' && fail !== 'model_error') return error(fail.status, fail.code);
     const text = state.answers.shift() ?? `You said: ${userMessage.text}`;
     const event = (name: string, data: unknown) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
+    const cmid = userMessage.clientMessageId ?? '';
+    // The answer carries its question's clientMessageId; a retried one is stored in the place (and id) of the old.
+    const store = (partial: Pick<Message, 'text'> & Partial<Message>): Message => {
+      inFlight.delete(cmid);
+      const stored = message({ conversationId, role: 'assistant', clientMessageId: userMessage.clientMessageId, ...partial });
+      if (!replacing) return stored;
+      messages.splice(messages.indexOf(stored), 1);
+      const replaced = { ...stored, id: replacing.id, createdAt: replacing.createdAt };
+      messages.splice(messages.indexOf(replacing), 1, replaced);
+      return replaced;
+    };
+    inFlight.add(cmid);
     const body = chunked('ping', signal, async (push) => {
       push(event('message', userMessage));
       const words = text.split(/(?<= )/);
@@ -109,26 +126,39 @@ export function createFakeServer(options: { siteKey?: string; look?: Partial<Pub
         });
       }
       if (signal?.aborted) {
-        message({ conversationId, role: 'assistant', text: words[0]!, status: 'stopped' });
+        if (state.storeStoppedAfterMs) await new Promise((resolve) => setTimeout(resolve, state.storeStoppedAfterMs));
+        store({ text: words[0]!, status: 'stopped', errorCode: 'client_disconnected' });
         return;
       }
       if (fail === 'drop') {
         // What was sent arrives; then the connection dies and the server keeps the broken answer.
         await new Promise((resolve) => setTimeout(resolve, 20));
-        message({ conversationId, role: 'assistant', text: words[0]!, status: 'error', errorCode: 'client_disconnected' });
+        store({ text: words[0]!, status: 'error', errorCode: 'client_disconnected' });
         throw new TypeError('network error');
       }
       for (const word of words.slice(1)) push(event('delta', { text: word }));
       push(': ping\n\n');
       if (fail === 'model_error') {
-        const stored = message({ conversationId, role: 'assistant', text: '', status: 'error', errorCode: 'model_unavailable' });
+        const stored = store({ text: '', status: 'error', errorCode: 'model_unavailable' });
         push(event('error', { error: { code: 'model_unavailable', message: 'The model is unavailable' }, message: stored }));
         return;
       }
-      if (replacing) messages.splice(messages.indexOf(replacing), 1);
-      push(event('done', message({ conversationId, role: 'assistant', text })));
+      push(event('done', store({ text })));
     });
     return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } });
+  }
+
+  /** The same clientMessageId again: the stored question and what was stored of its answer, as the server replays. */
+  function replay(question: Message) {
+    const stored = messages.find((x) => x.role === 'assistant' && x.clientMessageId === question.clientMessageId);
+    if (!stored && inFlight.has(question.clientMessageId ?? '')) return error(409, 'conflict');
+    const event = (name: string, data: unknown) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
+    const final = !stored
+      ? event('error', { error: { code: 'answer_missing', message: 'The answer was interrupted; retry it.' } })
+      : stored.status === 'complete'
+        ? event('done', stored)
+        : event('error', { error: { code: stored.errorCode, message: 'The answer was stopped.' }, message: stored });
+    return new Response(event('message', question) + final, { headers: { 'content-type': 'text/event-stream' } });
   }
 
   const fetch = async (input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> => {
@@ -180,12 +210,10 @@ export function createFakeServer(options: { siteKey?: string; look?: Partial<Pub
       const c = mine(thread[1]!);
       if (!c) return error(404, 'not_found');
       if (method === 'GET') return json(200, { items: messages.filter((x) => x.conversationId === c.id), nextCursor: null });
-      const replay = messages.find((x) => x.clientMessageId === body.clientMessageId && x.conversationId === c.id);
-      if (replay) {
-        const answerOf = messages[messages.indexOf(replay) + 1];
-        const text = `event: message\ndata: ${JSON.stringify(replay)}\n\nevent: done\ndata: ${JSON.stringify(answerOf)}\n\n`;
-        return new Response(text, { headers: { 'content-type': 'text/event-stream' } });
-      }
+      const earlier = messages.find(
+        (x) => x.role === 'user' && x.clientMessageId === body.clientMessageId && x.conversationId === c.id,
+      );
+      if (earlier) return replay(earlier);
       if (state.failNext && state.failNext !== 'drop' && state.failNext !== 'model_error')
         return answer(c.id, messages[0]!, undefined);
       const imgs = (body.imageIds as string[]).map((i) => images.find((x) => x.id === i)!);

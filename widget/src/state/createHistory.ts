@@ -1,0 +1,107 @@
+import { effect, signal } from '@preact/signals';
+import { hashKey, type QueryClient } from '@tanstack/query-core';
+import type { Message, Rating } from '../../../contract/index.js';
+import { ApiError } from '../api/ApiError.js';
+import { createConversation } from '../api/createConversation.js';
+import { listConversations } from '../api/listConversations.js';
+import { listMessages } from '../api/listMessages.js';
+import { sendFeedback } from '../api/sendFeedback.js';
+import type { SessionState } from './createSessionState.js';
+
+const messagesKey = (id: string) => ['messages', id];
+
+/**
+ * The open conversation and its stored messages, which live in the query cache (`history` mirrors that entry).
+ * Stored messages enter it from a fetch, from a settled turn (`store`) or from feedback.
+ */
+export function createHistory(client: QueryClient, session: SessionState, pageUrl: string | undefined) {
+  const conversationId = signal<string | null>(null);
+  const history = signal<Message[]>([]);
+  const { ctx, authed, save } = session;
+
+  effect(() => {
+    const id = conversationId.value;
+    if (!id) {
+      history.value = [];
+      return;
+    }
+    const hash = hashKey(messagesKey(id));
+    const sync = () => {
+      history.value = client.getQueryData<Message[]>(messagesKey(id)) ?? [];
+    };
+    sync();
+    return client.getQueryCache().subscribe((event) => event.query.queryHash === hash && sync());
+  });
+
+  const fetchMessages = (id: string) =>
+    authed(() =>
+      client.fetchQuery({ queryKey: messagesKey(id), queryFn: async () => (await listMessages(ctx, id)).items, staleTime: 0 }),
+    );
+
+  /** Opens the conversation this visitor had (the stored one, else their latest) with its messages; null if none. */
+  async function resume(): Promise<string | null> {
+    let id = session.saved().conversationId ?? null;
+    if (id) {
+      await fetchMessages(id).catch((error) => {
+        // The stored conversation is gone or belongs to someone else: fall back to the visitor's latest.
+        if (!(error instanceof ApiError) || (error.status !== 404 && error.status !== 403)) throw error;
+        id = null;
+      });
+    }
+    if (!id) {
+      id = (await authed(() => listConversations(ctx, 1))).items[0]?.id ?? null;
+      if (id) await fetchMessages(id);
+    }
+    conversationId.value = id;
+    save({ conversationId: id });
+    return id;
+  }
+
+  async function ensure(): Promise<string> {
+    if (conversationId.value) return conversationId.value;
+    const conversation = await authed(() => createConversation(ctx, pageUrl ? { pageUrl } : {}));
+    client.setQueryData(messagesKey(conversation.id), []);
+    conversationId.value = conversation.id;
+    save({ conversationId: conversation.id, rev: Date.now() });
+    return conversation.id;
+  }
+
+  /** Writes settled messages into the cache in order: one that replaces another (by id) takes its place. */
+  function store(settled: { message: Message; replaces?: string | undefined }[]): void {
+    const id = conversationId.value;
+    if (!id || !settled.length) return;
+    client.setQueryData<Message[]>(messagesKey(id), (old = []) => {
+      const next = [...old];
+      for (const { message, replaces } of settled) {
+        const at = next.findIndex((m) => m.id === (replaces ?? message.id));
+        if (at >= 0) next[at] = message;
+        else next.push(message);
+      }
+      return next;
+    });
+    save({ rev: Date.now() });
+  }
+
+  /** Feedback shows at once; it is undone if the server refuses it. */
+  async function rate(messageId: string, rating: Rating | null): Promise<void> {
+    const id = conversationId.value;
+    if (!id) return;
+    const key = messagesKey(id);
+    const before = client.getQueryData<Message[]>(key);
+    const put = (change: (m: Message) => Message) =>
+      client.setQueryData<Message[]>(key, (old = []) => old.map((m) => (m.id === messageId ? change(m) : m)));
+    put((m) => ({ ...m, feedback: rating }));
+    try {
+      const stored = await authed(() => sendFeedback(ctx, messageId, rating));
+      put(() => stored);
+      save({ rev: Date.now() });
+    } catch (error) {
+      client.setQueryData(key, before);
+      throw error;
+    }
+  }
+
+  return { conversationId, history, fetchMessages, resume, ensure, store, rate };
+}
+
+export type History = ReturnType<typeof createHistory>;
