@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Cursor, Id, Limit, Rating, Timestamp } from './common.js';
+import { Cursor, Id, Limit, queryInt, Rating, Timestamp, trimmedText } from './common.js';
 import { RangeFrom, RangeTo } from './dateRange.js';
 import { ImageRef, Message } from './messages.js';
 
@@ -7,7 +7,7 @@ const BoolString = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 export const ConversationListQuery = z.strictObject({
   siteId: Id.optional(),
-  q: z.string().trim().min(1).max(200).optional(),
+  q: trimmedText(200, { nonBlank: true }).optional(),
   from: RangeFrom.optional(),
   to: RangeTo.optional(),
   hasImages: BoolString.optional(),
@@ -61,7 +61,7 @@ export type AdminImage = z.infer<typeof AdminImage>;
 
 export const StatsQuery = z.strictObject({
   siteId: Id.optional(),
-  days: z.coerce.number().int().min(1).max(365).default(30),
+  days: queryInt(1, 365, 30),
 });
 export type StatsQuery = z.input<typeof StatsQuery>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { withGrammar } from './common.js';
 
 /** A calendar day, `YYYY-MM-DD` (what a date field gives). */
 export const Day = z.iso.date();
@@ -7,8 +8,7 @@ export const isDay = (value: string): boolean => Day.safeParse(value).success;
 
 // A bare day means the whole UTC day, so a range from day A to day B includes both days.
 const bound = (timeOfDay: string) =>
-  z.iso
-    .datetime({ offset: true })
+  withGrammar(z.iso.datetime({ offset: true }))
     .or(Day)
     .transform((value) => new Date(value.length === 10 ? `${value}T${timeOfDay}Z` : value));
 

@@ -43,6 +43,14 @@ export const SendMessage = z
   .refine((body) => body.text.trim().length > 0 || body.imageIds.length > 0, {
     message: 'a message needs text or at least one image',
     path: ['text'],
+  })
+  // The refinement above, said in JSON Schema so that the document refuses what the server refuses.
+  .meta({
+    description: 'Needs text that is not blank or at least one image. The stored text is trimmed.',
+    anyOf: [
+      { required: ['text'], properties: { text: { pattern: '\\S' } } },
+      { required: ['imageIds'], properties: { imageIds: { minItems: 1 } } },
+    ],
   });
 export type SendMessage = z.input<typeof SendMessage>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Timestamp } from './common.js';
+import { Id, Timestamp, trimmedText } from './common.js';
 
 const Origin = z
   .string()
@@ -13,18 +13,18 @@ const Origin = z
 export const HexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #2563eb');
 
 export const SiteLook = z.strictObject({
-  title: z.string().trim().min(1).max(60),
+  title: trimmedText(60, { nonBlank: true }),
   accentColor: HexColor,
   position: z.enum(['bottom-right', 'bottom-left']),
   greeting: z.string().max(500),
-  starterPrompts: z.array(z.string().trim().min(1).max(120)).max(4),
+  starterPrompts: z.array(trimmedText(120, { nonBlank: true })).max(4),
   zIndex: z.number().int().min(0).max(2147483647),
 });
 export type SiteLook = z.infer<typeof SiteLook>;
 
 export const FaqEntry = z.strictObject({
-  question: z.string().trim().min(1).max(500),
-  answer: z.string().trim().min(1).max(4000),
+  question: trimmedText(500, { nonBlank: true }),
+  answer: trimmedText(4000, { nonBlank: true }),
 });
 export type FaqEntry = z.infer<typeof FaqEntry>;
 
@@ -47,7 +47,7 @@ export const Site = z.object({
 export type Site = z.infer<typeof Site>;
 
 export const SiteCreate = z.strictObject({
-  name: z.string().trim().min(1).max(100),
+  name: trimmedText(100, { nonBlank: true }),
   allowedOrigins: z.array(Origin).max(50).default([]),
   look: SiteLook.partial().optional(),
   persona: z.string().max(8000).optional(),

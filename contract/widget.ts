@@ -1,15 +1,16 @@
 import { z } from 'zod';
-import { Cursor, Id, Limit, Timestamp } from './common.js';
+import { Cursor, Id, Limit, Timestamp, trimmedText, withGrammar } from './common.js';
 import { PublicSiteConfig } from './sites.js';
 
 export const IdentifiedUser = z.strictObject({
   id: z.string().min(1).max(200),
   name: z.string().max(200).optional(),
-  email: z.email().max(320).optional(),
+  email: withGrammar(z.email().max(320)).optional(),
   /** HMAC-SHA256(identitySecret, id) in hex, computed by the site's backend. */
+  // No regex flags here or anywhere in the contract: a published `pattern` cannot carry them.
   userHash: z
     .string()
-    .regex(/^[a-f0-9]{64}$/i)
+    .regex(/^[a-fA-F0-9]{64}$/)
     .optional(),
 });
 export type IdentifiedUser = z.infer<typeof IdentifiedUser>;
@@ -45,8 +46,10 @@ export const Conversation = z.object({
 export type Conversation = z.infer<typeof Conversation>;
 
 export const CreateConversation = z.strictObject({
-  pageUrl: z.url().max(2000).optional(),
-  title: z.string().trim().max(200).optional(),
+  // What the URL parser accepts, without whitespace (which it would drop or encode); `.regex` hides
+  // the format from the document, so it is stated again.
+  pageUrl: z.url().max(2000).regex(/^\S+$/, 'must not contain spaces').meta({ format: 'uri' }).optional(),
+  title: trimmedText(200).optional(),
 });
 export type CreateConversation = z.input<typeof CreateConversation>;
 

@@ -1,5 +1,6 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
+import { JSON_BODY_LIMIT_KB } from '../../contract/common.js';
 import type { Config } from '../config.js';
 import type { Services } from '../domain/createServices.js';
 import { AppError } from '../lib/AppError.js';
@@ -30,7 +31,7 @@ export interface AppDeps {
 
 /** JSON bodies: small, strict, and only as `application/json` (415 otherwise; multipart only on upload routes). */
 function jsonBodies() {
-  const parser = express.json({ limit: '64kb', strict: true });
+  const parser = express.json({ limit: `${JSON_BODY_LIMIT_KB}kb`, strict: true });
   // Mounted at /v1, so paths are relative to it.
   const multipartPaths = new Set(apiRoutes.filter((route) => route.multipart).map((route) => route.path.replace(/^\/v1/, '')));
   return (req: Request, res: Response, next: NextFunction) => {

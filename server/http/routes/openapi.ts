@@ -210,7 +210,11 @@ export function openApiDocument() {
     info: {
       title: 'chatwidget API',
       version: '1.0.0',
-      description: 'Widget API (visitor tokens) and admin API (Clerk or local token).',
+      description: [
+        'Widget API (visitor tokens) and admin API (Clerk or local token).',
+        `JSON request bodies are limited to ${c.JSON_BODY_LIMIT_KB} KB (413 beyond), whatever their schema allows.`,
+        'Query parameters not listed for an operation are refused (400), like unknown body properties.',
+      ].join(' '),
     },
   });
 }
