@@ -1,0 +1,143 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { ErrorBody } from '../../contract/common.js';
+import { userHashFor } from '../domain/sessionService.js';
+import {
+  type ApiOperation,
+  documentVerdict,
+  type GeneratedRequest,
+  generateRequests,
+  listOperations,
+  type OpenApiDocument,
+  urlOf,
+} from '../test/openapi/requests.js';
+import { example } from '../test/openapi/samples.js';
+import { startTestApp } from '../test/testApp.js';
+import { reportFigures, Tally } from './figures.js';
+import { PAGE_ORIGIN, seedVisitor, uploadImage } from './seedTenant.js';
+
+/**
+ * Schemathesis' check, in the suite: requests generated from the served OpenAPI document itself,
+ * one schema keyword broken at a time (plus values sitting exactly on each edge), sent with valid
+ * auth and real ids. The document is the oracle (`documentVerdict`): what it calls invalid must be
+ * refused with 400 in the error shape, what it calls valid must not be, and nothing may answer 5xx.
+ */
+
+const app = await startTestApp(import.meta.url);
+afterAll(() => app.close());
+
+const document = (await (await app.request('/v1/openapi.json')).json()) as OpenApiDocument;
+const site = await app.createSite({
+  name: 'Conformance',
+  allowedOrigins: [PAGE_ORIGIN],
+  identityVerification: true,
+  faq: [{ question: 'Hi?', answer: 'Hello.' }],
+});
+const patchTarget = await app.createSite({ name: 'Patch target' });
+const visitor = await seedVisitor(app, site, 'conformance');
+const visitorRequest = (path: string, init: RequestInit & { json?: unknown } = {}) =>
+  app.request(path, { ...init, token: visitor.token, headers: { origin: PAGE_ORIGIN } });
+// Second items, so that every list has a real `nextCursor` to page with.
+await visitorRequest('/v1/widget/conversations', { method: 'POST', json: {} });
+await uploadImage(app, visitor.token, { conversationId: visitor.conversation.id });
+const absentId = 'f'.repeat(24);
+
+/** The real id a route's `{id}` gets, from the collection it names. Deletions get one that does not exist. */
+function idFor(method: string, path: string): string {
+  if (method === 'delete') return absentId;
+  const collection = /\/([a-z]+)\/\{id\}/.exec(path)?.[1];
+  if (collection === 'sites') return path.startsWith('/v1/admin') ? patchTarget.id : site.id;
+  if (collection === 'conversations') return visitor.conversation.id;
+  if (collection === 'messages') return visitor.answer.id;
+  if (collection === 'images') return visitor.image.id;
+  return absentId;
+}
+
+let sequence = 0;
+/** Values the document cannot invent: keys, tokens, ids and hashes that must exist. Functions run per request. */
+const REAL_VALUES: Record<string, Record<string, unknown>> = {
+  'POST /v1/widget/sessions': {
+    siteKey: site.publicKey,
+    visitorToken: visitor.token,
+    user: { id: 'user-1', name: 'Ada', email: 'ada@example.com', userHash: userHashFor(site.identitySecret ?? '', 'user-1') },
+  },
+  'POST /v1/widget/conversations/{id}/messages': { text: 'hello', clientMessageId: () => `conformance-${sequence++}` },
+  'GET /v1/admin/conversations': { siteId: site.id },
+  'GET /v1/admin/images': { siteId: site.id },
+  'GET /v1/admin/stats': { siteId: site.id },
+};
+/** Names whose valid-looking values the server may still refuse as bad input: they must be ones it issued. */
+const ISSUED = new Set(['cursor']);
+
+const tally = new Tally();
+const figures = { operations: 0, requests: 0, invalidRefused: 0, validAccepted: 0, disagreements: 0 };
+const disagreements: string[] = [];
+
+async function realCursor(path: string, token: string | undefined): Promise<string | undefined> {
+  const res = await app.request(`${path}?limit=1`, { token, headers: { origin: PAGE_ORIGIN } });
+  return ((await res.json()) as { nextCursor?: string | null }).nextCursor ?? undefined;
+}
+
+/** Valid values for every parameter and the body: generated from the document, real where they must exist. */
+async function baseRequest(operation: ApiOperation, token: string | undefined) {
+  const real = REAL_VALUES[operation.key] ?? {};
+  const params: Record<string, unknown> = {};
+  for (const p of operation.parameters)
+    params[p.name] = p.in === 'path' ? idFor(operation.method, operation.path) : (real[p.name] ?? example(p.schema, document));
+  if ('cursor' in params)
+    params.cursor = await realCursor(urlOf(operation, { params: { id: String(params.id) }, body: null, what: '' }), token);
+  const realBody = Object.fromEntries(
+    Object.entries(real).map(([name, value]) => [name, typeof value === 'function' ? value() : value]),
+  );
+  const body = operation.body ? { ...(example(operation.body, document) as object), ...realBody } : undefined;
+  return { params, body };
+}
+
+/** The body to send: per-request values (a fresh clientMessageId) renewed unless the request is about them. */
+function freshBody(operation: ApiOperation, request: GeneratedRequest): unknown {
+  if (request.body === null || typeof request.body !== 'object' || Array.isArray(request.body)) return request.body;
+  const body = { ...(request.body as Record<string, unknown>) };
+  for (const [name, value] of Object.entries(REAL_VALUES[operation.key] ?? {}))
+    if (typeof value === 'function' && name in body && request.about !== name) body[name] = value();
+  return body;
+}
+
+describe('requests generated from /v1/openapi.json', () => {
+  const operations = listOperations(document);
+
+  it('the document lists every route, each with its security', () => {
+    expect(operations.length).toBeGreaterThanOrEqual(20);
+    for (const path of Object.values(document.paths))
+      for (const operation of Object.values(path)) expect(operation.security).toBeDefined();
+  });
+
+  it.each(operations)('$key: invalid requests are refused with 400, valid ones are not', async (operation) => {
+    const token =
+      operation.scheme === 'visitorToken' ? visitor.token : operation.scheme === 'adminToken' ? app.adminToken : undefined;
+    if (operation.parameters.length > 0 || operation.body) figures.operations++;
+    const requests = generateRequests(operation, await baseRequest(operation, token), document);
+    for (const generated of requests) {
+      const request = { ...generated, body: freshBody(operation, generated) };
+      const reasons = documentVerdict(operation, request, document);
+      const init = { method: operation.method.toUpperCase(), token, headers: { origin: PAGE_ORIGIN } };
+      const res = await app.request(urlOf(operation, request), operation.body ? { ...init, json: request.body } : init);
+      const text = await res.text();
+      tally.count(res.status);
+      figures.requests++;
+      const shaped = res.status < 400 || ErrorBody.safeParse(JSON.parse(text || 'null')).success;
+      const issued = ISSUED.has(request.about ?? '');
+      if (reasons.length > 0 && res.status === 400 && shaped) figures.invalidRefused++;
+      else if (reasons.length === 0 && res.status < 500 && shaped && (res.status !== 400 || issued)) figures.validAccepted++;
+      else
+        disagreements.push(
+          `${operation.key} ${request.what}: the document says ${reasons.length > 0 ? `invalid (${reasons[0]})` : 'valid'}, the server answered ${res.status} ${text.slice(0, 160)}`,
+        );
+    }
+  });
+
+  it('agrees with the document on every request', () => {
+    figures.disagreements = disagreements.length;
+    reportFigures('conformance', { ...figures, serverErrors: tally.serverErrors });
+    expect(disagreements).toEqual([]);
+    expect(tally.serverErrors).toBe(0);
+  });
+});
