@@ -20,20 +20,18 @@ export interface ChatItem {
 /** A stored message as a bubble (it keeps the message's other fields, unused by the list). */
 export const fromMessage = (message: Message): ChatItem => ({ ...message, key: message.id, message });
 
-/** Stored history with the in-flight turn laid over it: a live item replaces its stored twin in place. */
+/**
+ * Stored history with the turns in flight laid over it: a live bubble takes its stored twin's place (by id, or the id
+ * it replaces); a question the server has stored under its clientMessageId shows as stored.
+ */
 export function mergeItems(history: Message[], live: ChatItem[]): ChatItem[] {
-  const byId = new Map<string, ChatItem>();
+  const items = history.map(fromMessage);
   for (const item of live) {
-    const twin = item.replaces ?? item.id;
-    if (twin) byId.set(twin, item);
-  }
-  const storedIds = new Set(history.map((m) => m.id));
-  const storedClientIds = new Set(history.map((m) => m.clientMessageId));
-  const items = history.map((m) => byId.get(m.id) ?? fromMessage(m));
-  for (const item of live) {
-    if (storedIds.has(item.replaces ?? item.id ?? '') || (item.id && storedIds.has(item.id))) continue;
-    if (item.role === 'user' && !item.id && storedClientIds.has(item.clientMessageId)) continue;
-    items.push(item);
+    // Only stored messages are twins (their ids are strings; a bubble not stored yet has none).
+    const at = history.findIndex((m) => m.id === (item.replaces ?? item.id) || m.id === item.id);
+    const echoed = item.role === 'user' && !item.id && history.some((m) => m.clientMessageId === item.clientMessageId);
+    if (at >= 0) items[at] = item;
+    else if (!echoed) items.push(item);
   }
   return items;
 }

@@ -2,19 +2,21 @@ import { effect, type Signal } from '@preact/signals';
 import type { ChatDeps } from './ChatDeps.js';
 import { readPersisted, storageKey } from './persisted.js';
 
+/** Listens to the browser's `type` events for the model's lifetime. */
+function listen(deps: ChatDeps, types: string[], listener: (event: Event) => void): void {
+  effect(() => {
+    for (const type of types) deps.events.addEventListener(type, listener);
+    return () => {
+      for (const type of types) deps.events.removeEventListener(type, listener);
+    };
+  });
+}
+
 /** Offline is shown, and when the connection is back a failed start runs again and queued messages go out. */
 export function followConnection(deps: ChatDeps, online: Signal<boolean>, reconnected: () => void): void {
-  effect(() => {
-    const update = () => {
-      online.value = deps.isOnline();
-      if (online.value) reconnected();
-    };
-    deps.events.addEventListener('online', update);
-    deps.events.addEventListener('offline', update);
-    return () => {
-      deps.events.removeEventListener('online', update);
-      deps.events.removeEventListener('offline', update);
-    };
+  listen(deps, ['online', 'offline'], () => {
+    online.value = deps.isOnline();
+    if (online.value) reconnected();
   });
 }
 
@@ -28,14 +30,9 @@ export function followOtherTabs(
   userId: () => string | null,
   follow: (token: string | null, conversationId: string | null) => void,
 ): void {
-  effect(() => {
-    const onStorage = (event: StorageEvent) => {
-      if (event.key !== storageKey(deps.siteKey) || !isFree()) return;
-      const next = readPersisted(deps.storage, deps.siteKey);
-      if ((next.userId ?? null) !== userId()) return;
-      follow(next.token ?? null, next.conversationId ?? null);
-    };
-    deps.events.addEventListener('storage', onStorage as EventListener);
-    return () => deps.events.removeEventListener('storage', onStorage as EventListener);
+  listen(deps, ['storage'], (event) => {
+    if ((event as StorageEvent).key !== storageKey(deps.siteKey) || !isFree()) return;
+    const next = readPersisted(deps.storage, deps.siteKey);
+    if ((next.userId ?? null) === userId()) follow(next.token ?? null, next.conversationId ?? null);
   });
 }

@@ -1,5 +1,5 @@
 import { effect, signal } from '@preact/signals';
-import { hashKey, type QueryClient } from '@tanstack/query-core';
+import type { QueryClient } from '@tanstack/query-core';
 import type { Message, Rating } from '../../../contract/index.js';
 import { ApiError } from '../api/ApiError.js';
 import { createConversation } from '../api/createConversation.js';
@@ -25,12 +25,12 @@ export function createHistory(client: QueryClient, session: SessionState, pageUr
       history.value = [];
       return;
     }
-    const hash = hashKey(messagesKey(id));
+    // Any change in the cache: an unchanged entry gives the same array, which notifies no one.
     const sync = () => {
       history.value = client.getQueryData<Message[]>(messagesKey(id)) ?? [];
     };
     sync();
-    return client.getQueryCache().subscribe((event) => event.query.queryHash === hash && sync());
+    return client.getQueryCache().subscribe(sync);
   });
 
   const fetchMessages = (id: string) =>
