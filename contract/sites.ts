@@ -28,7 +28,7 @@ export const FaqEntry = z.strictObject({
 });
 export type FaqEntry = z.infer<typeof FaqEntry>;
 
-/** A site as admins see it. */
+/** A site as admins (and members) see it: whether identities are verified, never the secret itself. */
 export const Site = z.object({
   id: Id,
   name: z.string(),
@@ -39,31 +39,46 @@ export const Site = z.object({
   model: z.string().nullable(),
   temperature: z.number(),
   faq: z.array(FaqEntry),
-  /** HMAC-SHA256 key for `identify({ userHash })`; `null` when identity verification is off. */
-  identitySecret: z.string().nullable(),
+  /** Whether `identify({ userHash })` is verified (with a secret only org:admin sees). */
+  identityVerification: z.boolean(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
 export type Site = z.infer<typeof Site>;
 
-export const SiteCreate = z.strictObject({
+/**
+ * What an admin's create or update answers: the site, plus the HMAC-SHA256 key for
+ * `identify({ userHash })` when that very request made a new one (the only time it is sent, besides
+ * an explicit reveal).
+ */
+export const SiteWithSecret = Site.extend({ identitySecret: z.string().optional() });
+export type SiteWithSecret = z.infer<typeof SiteWithSecret>;
+
+/** `POST /v1/admin/sites/:id/identity-secret` (org:admin): the current secret. */
+export const IdentitySecret = z.object({ identitySecret: z.string() });
+export type IdentitySecret = z.infer<typeof IdentitySecret>;
+
+/** What an admin sets on a site. No field has a default, so a partial update changes only what it names. */
+const SiteSettings = z.strictObject({
   name: trimmedText(100, { nonBlank: true }),
-  allowedOrigins: z.array(Origin).max(50).default([]),
-  look: SiteLook.partial().optional(),
-  persona: z.string().max(8000).optional(),
+  allowedOrigins: z.array(Origin).max(50),
+  look: SiteLook.partial(),
+  persona: z.string().max(8000),
   model: z
     .string()
     .max(100)
     .regex(/^[a-zA-Z0-9._-]+$/)
-    .nullable()
-    .optional(),
-  temperature: z.number().min(0).max(2).optional(),
-  faq: z.array(FaqEntry).max(500).optional(),
-  identityVerification: z.boolean().optional(),
+    .nullable(),
+  temperature: z.number().min(0).max(2),
+  faq: z.array(FaqEntry).max(500),
+  identityVerification: z.boolean(),
 });
+
+/** Only the name is required; the server fills in the rest (no origins, the default look, …). */
+export const SiteCreate = SiteSettings.partial().required({ name: true });
 export type SiteCreate = z.input<typeof SiteCreate>;
 
-export const SiteUpdate = SiteCreate.partial().extend({
+export const SiteUpdate = SiteSettings.partial().extend({
   /** `true` generates a new identity secret (turning verification on). */
   rotateIdentitySecret: z.boolean().optional(),
 });

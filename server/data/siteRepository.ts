@@ -3,8 +3,10 @@ import type { Models } from '../db/models/index.js';
 import type { SiteDoc } from '../db/models/site.js';
 import { oid } from './cursor.js';
 
-export interface SiteRecord extends Site {
+/** A stored site: its view's fields, its tenant and the identity secret (`null`: verification off). */
+export interface SiteRecord extends Omit<Site, 'identityVerification'> {
   tenantId: string;
+  identitySecret: string | null;
 }
 
 export type NewSite = Omit<SiteRecord, 'id' | 'createdAt' | 'updatedAt'>;

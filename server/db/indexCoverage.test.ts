@@ -42,14 +42,15 @@ async function driveEveryRoute(app: TestApp) {
   const other = await app.createSite({ name: 'Other' });
   await ok(app.admin('/v1/admin/sites'));
   await ok(app.admin(`/v1/admin/sites/${site.id}`));
-  const patched = (await ok(
-    app.admin(`/v1/admin/sites/${site.id}`, { method: 'PATCH', json: { persona: 'Brief.', identityVerification: true } }),
-  )) as { identitySecret: string | null };
+  await ok(app.admin(`/v1/admin/sites/${site.id}`, { method: 'PATCH', json: { persona: 'Brief.', identityVerification: true } }));
+  const revealed = (await ok(app.admin(`/v1/admin/sites/${site.id}/identity-secret`, { method: 'POST' }))) as {
+    identitySecret: string;
+  };
 
   // Anonymous visitor, then an identified one (found again by user id on a second session).
   const visitor = await app.startVisitor(site.publicKey);
   await app.startVisitor(site.publicKey, { visitorToken: visitor.token });
-  const user = { id: 'user-1', name: 'Ada', userHash: userHashFor(patched.identitySecret ?? '', 'user-1') };
+  const user = { id: 'user-1', name: 'Ada', userHash: userHashFor(revealed.identitySecret, 'user-1') };
   const identified = await app.startVisitor(site.publicKey, { user });
   await app.startVisitor(site.publicKey, { user: { ...user, name: 'Ada L.' } });
 

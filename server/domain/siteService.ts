@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { PublicSiteConfig, Site, SiteCreate, SiteLook, SiteUpdate } from '../../contract/sites.js';
+import type { PublicSiteConfig, Site, SiteCreate, SiteLook, SiteUpdate, SiteWithSecret } from '../../contract/sites.js';
 import type { SiteChanges, SiteRecord, SiteRepository } from '../data/siteRepository.js';
-import { notFound } from '../lib/AppError.js';
+import { AppError, notFound } from '../lib/AppError.js';
 
 export const DEFAULT_LOOK: Omit<SiteLook, 'title'> = {
   accentColor: '#2563eb',
@@ -14,7 +14,15 @@ export const DEFAULT_LOOK: Omit<SiteLook, 'title'> = {
 const newPublicKey = () => `pk_${randomBytes(18).toString('base64url')}`;
 const newIdentitySecret = () => randomBytes(32).toString('hex');
 
-export const toSiteView = ({ tenantId: _tenant, ...site }: SiteRecord): Site => site;
+/** The site as every member of its organization sees it: the secret stays out. */
+export const toSiteView = ({ tenantId: _tenant, identitySecret, ...site }: SiteRecord): Site => ({
+  ...site,
+  identityVerification: identitySecret !== null,
+});
+
+/** A create or update's answer to an admin: the view, plus the secret when that request made a new one. */
+export const toSiteAnswer = (site: SiteRecord, made: boolean): SiteWithSecret =>
+  made && site.identitySecret ? { ...toSiteView(site), identitySecret: site.identitySecret } : toSiteView(site);
 
 export const toPublicSiteConfig = (site: SiteRecord): PublicSiteConfig => ({
   id: site.id,
@@ -41,27 +49,27 @@ export function siteService(sites: SiteRepository, cacheMs = 30_000) {
   };
 
   return {
-    async create(tenantId: string, input: SiteCreate & { allowedOrigins: string[] }): Promise<SiteRecord> {
-      return sites.create({
+    create: (tenantId: string, input: SiteCreate): Promise<SiteRecord> =>
+      sites.create({
         tenantId,
         name: input.name,
         publicKey: newPublicKey(),
-        allowedOrigins: input.allowedOrigins,
+        allowedOrigins: input.allowedOrigins ?? [],
         look: { title: input.look?.title ?? input.name, ...DEFAULT_LOOK, ...input.look },
         persona: input.persona ?? '',
         model: input.model ?? null,
         temperature: input.temperature ?? 0.4,
         faq: input.faq ?? [],
         identitySecret: input.identityVerification ? newIdentitySecret() : null,
-      });
-    },
+      }),
     list: (tenantId: string) => sites.listForTenant(tenantId),
     async get(tenantId: string, id: string): Promise<SiteRecord> {
       const site = await sites.findForTenant(tenantId, id);
       if (!site) throw notFound('Site');
       return site;
     },
-    async update(tenantId: string, id: string, input: SiteUpdate): Promise<SiteRecord> {
+    /** Applies only the fields `input` names; says whether it made a new identity secret. */
+    async update(tenantId: string, id: string, input: SiteUpdate): Promise<{ site: SiteRecord; secretMade: boolean }> {
       const current = await this.get(tenantId, id);
       const { look, identityVerification, rotateIdentitySecret, ...rest } = input;
       const changes: SiteChanges = { ...rest } as SiteChanges;
@@ -71,7 +79,14 @@ export function siteService(sites: SiteRepository, cacheMs = 30_000) {
       const updated = await sites.update(tenantId, id, changes);
       if (!updated) throw notFound('Site');
       forget(current);
-      return updated;
+      return { site: updated, secretMade: changes.identitySecret !== undefined };
+    },
+    /** The current identity secret, for an admin's explicit reveal; 409 when verification is off. */
+    async identitySecret(tenantId: string, id: string): Promise<string> {
+      const site = await this.get(tenantId, id);
+      if (!site.identitySecret)
+        throw new AppError(409, 'identity_not_enabled', 'Identity verification is off for this site, so it has no secret');
+      return site.identitySecret;
     },
     async delete(tenantId: string, id: string): Promise<SiteRecord> {
       const site = await this.get(tenantId, id);
@@ -93,7 +108,7 @@ export function siteService(sites: SiteRepository, cacheMs = 30_000) {
 }
 export type SiteService = ReturnType<typeof siteService>;
 
-export const DEMO_SITE: SiteCreate & { allowedOrigins: string[] } = {
+export const DEMO_SITE: SiteCreate = {
   name: 'Demo site',
   allowedOrigins: [],
   look: {

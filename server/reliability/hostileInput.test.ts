@@ -56,6 +56,7 @@ const OWN_ID: Record<string, () => string> = {
   'POST /v1/widget/messages/{id}/feedback': () => visitor.answer.id,
   'GET /v1/admin/sites/{id}': () => patchTarget.id,
   'PATCH /v1/admin/sites/{id}': () => patchTarget.id,
+  'POST /v1/admin/sites/{id}/identity-secret': () => patchTarget.id,
   // Deletions get an id that does not exist, so the walk never removes what it needs.
   'DELETE /v1/admin/sites/{id}': () => absentId,
   'GET /v1/admin/conversations/{id}': () => visitor.conversation.id,
@@ -78,6 +79,7 @@ const VALID: Record<string, (() => Record<string, unknown>) | null> = {
   'POST /v1/admin/sites': () => ({ name: 'created by the walk' }),
   'GET /v1/admin/sites/{id}': null,
   'PATCH /v1/admin/sites/{id}': () => ({ name: 'patched by the walk' }),
+  'POST /v1/admin/sites/{id}/identity-secret': null,
   'DELETE /v1/admin/sites/{id}': null,
   'GET /v1/admin/conversations': null,
   'GET /v1/admin/conversations/{id}': null,

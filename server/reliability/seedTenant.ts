@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import type { ImageRef, Message } from '../../contract/messages.js';
-import type { Site } from '../../contract/sites.js';
+import type { Site, SiteWithSecret } from '../../contract/sites.js';
 import type { Conversation } from '../../contract/widget.js';
 import type { TestApp } from '../test/testApp.js';
 
@@ -34,7 +34,8 @@ export interface SeededTenant {
   label: string;
   /** Text only this tenant's data contains (site name, FAQ, messages). */
   marker: string;
-  site: Site;
+  /** As created, so with its identity secret. */
+  site: SiteWithSecret;
   visitor: SeededVisitor;
   /** Every id the tenant owns (site, visitor, conversation, messages, image). */
   ids: string[];

@@ -46,6 +46,7 @@ const ADMIN_BODIES: Record<string, unknown> = {
   'POST /v1/admin/sites': { name: 'Intruder site', allowedOrigins: ['https://evil.example'] },
   'GET /v1/admin/sites/{id}': undefined,
   'PATCH /v1/admin/sites/{id}': { name: 'pwned', allowedOrigins: ['https://evil.example'], rotateIdentitySecret: true },
+  'POST /v1/admin/sites/{id}/identity-secret': undefined,
   'DELETE /v1/admin/sites/{id}': undefined,
   'GET /v1/admin/conversations': undefined,
   'GET /v1/admin/conversations/{id}': undefined,
@@ -58,6 +59,7 @@ const ADMIN_BODIES: Record<string, unknown> = {
 const OWN_ID: Record<string, ((t: SeededTenant) => string) | null> = {
   'GET /v1/admin/sites/{id}': (t) => t.site.id,
   'PATCH /v1/admin/sites/{id}': (t) => t.site.id,
+  'POST /v1/admin/sites/{id}/identity-secret': (t) => t.site.id,
   'DELETE /v1/admin/sites/{id}': (t) => t.site.id,
   'GET /v1/admin/conversations/{id}': (t) => t.visitor.conversation.id,
   'DELETE /v1/admin/conversations/{id}': (t) => t.visitor.conversation.id,
@@ -139,15 +141,18 @@ describe('admin routes, Clerk organizations and a personal workspace', () => {
     expect(leaks).toEqual([]);
   });
 
-  it('members read but every write answers 403', async () => {
+  it('members read but every write (and the identity secret) answers 403; no answer shows them the secret', async () => {
     for (const tenant of tenants.filter((t) => t.member)) {
+      const secret = { secrets: [tenant.site.identitySecret ?? 'no secret seeded'] };
       for (const route of adminApiRoutes()) {
         const own = hasIdParam(route) ? perRoute(OWN_ID, route)?.(tenant) : undefined;
         const path = fillPath(route.path, own);
-        const { status } = await call(app, route, path, tenant.member, perRoute(ADMIN_BODIES, route));
+        const { status, text } = await call(app, route, path, tenant.member, perRoute(ADMIN_BODIES, route));
         expect(`${routeKey(route)} → ${status}`).toBe(`${routeKey(route)} → ${route.method === 'get' ? 200 : 403}`);
+        noteLeak(`${tenant.label} member ${routeKey(route)}`, status, text, secret);
       }
     }
+    expect(leaks).toEqual([]);
   });
 
   it('after every attempt each tenant still has its data, unchanged, and reaches it with its own token', async () => {
@@ -159,11 +164,14 @@ describe('admin routes, Clerk organizations and a personal workspace', () => {
         if (own) expect(text).toContain(own);
       }
       const site = await json(await app.admin(`/v1/admin/sites/${tenant.site.id}`, { token: tenant.admin }));
-      expect(site).toMatchObject({
-        name: tenant.site.name,
-        allowedOrigins: [PAGE_ORIGIN],
-        identitySecret: tenant.site.identitySecret,
+      expect(site).toMatchObject({ name: tenant.site.name, allowedOrigins: [PAGE_ORIGIN], identityVerification: true });
+      expect(site).not.toHaveProperty('identitySecret');
+      // No attacker rotated it: the owner's reveal shows the secret the site was created with.
+      const revealed = await app.admin(`/v1/admin/sites/${tenant.site.id}/identity-secret`, {
+        token: tenant.admin,
+        method: 'POST',
       });
+      expect(await json(revealed)).toEqual({ identitySecret: tenant.site.identitySecret });
       const detail = await json(
         await app.admin(`/v1/admin/conversations/${tenant.visitor.conversation.id}`, { token: tenant.admin }),
       );

@@ -121,7 +121,7 @@ export async function startTestApp(fileUrl: string, options: TestAppOptions = {}
     async createSite(input: Partial<SiteCreate> = {}, token = adminToken) {
       const res = await request('/v1/admin/sites', { method: 'POST', token, json: { name: 'Test site', ...input } });
       if (res.status !== 201) throw new Error(`createSite: ${res.status} ${await res.text()}`);
-      return (await res.json()) as import('../../contract/sites.js').Site;
+      return (await res.json()) as import('../../contract/sites.js').SiteWithSecret;
     },
     async startVisitor(siteKey: string, extraBody: Record<string, unknown> = {}) {
       const res = await request('/v1/widget/sessions', {

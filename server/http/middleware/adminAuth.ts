@@ -81,8 +81,8 @@ export function requireAdmin(auth: AdminAuth) {
 
 export const adminOf = (res: Response): AdminIdentity => res.locals.admin as AdminIdentity;
 
-/** Writes (site changes) need the organization's admin role. */
+/** Writes (and revealing a site's identity secret) need the organization's admin role. */
 export function requireAdminRole(_req: Request, res: Response, next: NextFunction) {
-  if (adminOf(res).role !== 'admin') throw forbidden('Only organization admins can change sites');
+  if (adminOf(res).role !== 'admin') throw forbidden('Only organization admins can do this');
   next();
 }

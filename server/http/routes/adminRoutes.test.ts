@@ -118,7 +118,7 @@ describe('sites', () => {
       publicKey: expect.stringMatching(/^pk_[A-Za-z0-9_-]{24}$/),
       allowedOrigins: ['https://shop.example'],
       look: { title: 'Shop', accentColor: '#2563eb', position: 'bottom-right', starterPrompts: [] },
-      identitySecret: null,
+      identityVerification: false,
     });
     const patched = await json(
       await app.admin(`/v1/admin/sites/${created.id}`, {

@@ -1,10 +1,10 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { ConversationListQuery, ImageListQuery, StatsQuery } from '../../../contract/admin.js';
 import { IdParams } from '../../../contract/common.js';
-import { type Site, SiteCreate, SiteUpdate } from '../../../contract/sites.js';
+import { type IdentitySecret, type Site, SiteCreate, SiteUpdate } from '../../../contract/sites.js';
 import type { ConversationService } from '../../domain/conversationService.js';
 import type { ImageService } from '../../domain/imageService.js';
-import { type SiteService, toSiteView } from '../../domain/siteService.js';
+import { type SiteService, toSiteAnswer, toSiteView } from '../../domain/siteService.js';
 import type { StatsService } from '../../domain/statsService.js';
 import { type AdminAuth, adminOf, requireAdmin, requireAdminRole } from '../middleware/adminAuth.js';
 import { parse } from '../validate.js';
@@ -43,7 +43,7 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
   });
   router.post('/sites', requireAdminRole, async (req, res) => {
     const body = parse(SiteCreate, req.body, 'body');
-    res.status(201).json(toSiteView(await deps.sites.create(tenant(res), body)));
+    res.status(201).json(toSiteAnswer(await deps.sites.create(tenant(res), body), true));
   });
   router.get('/sites/:id', async (req, res) => {
     const { id } = parse(IdParams, req.params, 'params');
@@ -52,7 +52,14 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
   router.patch('/sites/:id', requireAdminRole, async (req, res) => {
     const { id } = parse(IdParams, req.params, 'params');
     const body = parse(SiteUpdate, req.body, 'body');
-    res.json(toSiteView(await deps.sites.update(tenant(res), id, body)));
+    const { site, secretMade } = await deps.sites.update(tenant(res), id, body);
+    res.json(toSiteAnswer(site, secretMade));
+  });
+  // A POST, not a GET: showing the secret is an admin's deliberate act, never a read a member can make.
+  router.post('/sites/:id/identity-secret', requireAdminRole, async (req, res) => {
+    const { id } = parse(IdParams, req.params, 'params');
+    const answer: IdentitySecret = { identitySecret: await deps.sites.identitySecret(tenant(res), id) };
+    res.json(answer);
   });
   router.delete('/sites/:id', requireAdminRole, async (req, res) => {
     const { id } = parse(IdParams, req.params, 'params');

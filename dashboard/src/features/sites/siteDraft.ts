@@ -31,7 +31,7 @@ export function draftFromSite(site: Site): SiteDraft {
     model: site.model ?? '',
     temperature: site.temperature,
     faq: site.faq,
-    identityVerification: site.identitySecret !== null,
+    identityVerification: site.identityVerification,
   };
 }
 

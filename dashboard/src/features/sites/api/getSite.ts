@@ -1,5 +1,5 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import type { Site } from '../../../../../contract/index.js';
+import type { Site, SiteWithSecret } from '../../../../../contract/index.js';
 import { useApiClient } from '../../../lib/ApiClientContext.js';
 import type { ApiClient } from '../../../lib/apiClient.js';
 
@@ -12,3 +12,6 @@ export const siteQueryOptions = (client: ApiClient, id: string) =>
   queryOptions({ queryKey: siteQueryKey(id), queryFn: ({ signal }) => getSite(client, id, signal) });
 
 export const useSite = (id: string) => useQuery(siteQueryOptions(useApiClient(), id));
+
+/** What the query cache keeps of a create/update answer: never the identity secret (shown once, then gone). */
+export const withoutSecret = ({ identitySecret: _secret, ...site }: SiteWithSecret): Site => site;

@@ -40,6 +40,8 @@ function SiteEditor({ site, canEdit, origin }: { site: Site; canEdit: boolean; o
   const [draft, setDraft] = useState<SiteDraft>(() => draftFromSite(site));
   const [problems, setProblems] = useState<string[]>([]);
   const [saved, setSaved] = useState(false);
+  // The identity secret a save made (verification turned on): shown once by IdentitySecret.
+  const [madeSecret, setMadeSecret] = useState<string | null>(null);
   const update = useUpdateSite(site.id);
   const remove = useDeleteSite();
   const [confirmDelete, setConfirmDelete] = useState(false);
@@ -69,6 +71,7 @@ function SiteEditor({ site, canEdit, origin }: { site: Site; canEdit: boolean; o
       onSuccess: (next) => {
         setDraft(draftFromSite(next));
         setSaved(true);
+        if (next.identitySecret) setMadeSecret(next.identitySecret);
       },
     });
   };
@@ -220,8 +223,10 @@ function SiteEditor({ site, canEdit, origin }: { site: Site; canEdit: boolean; o
 
             <h2>Identity verification</h2>
             <IdentitySecret
+              key={madeSecret ?? 'none'}
               siteId={site.id}
-              secret={site.identitySecret}
+              verified={site.identityVerification}
+              made={madeSecret}
               enabled={draft.identityVerification}
               onToggle={(on) => set('identityVerification', on)}
               canEdit={canEdit}

@@ -1,0 +1,82 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { TOKEN_STORAGE_KEY } from '../../../app/auth/localToken.js';
+import { SITE_ID, site } from '../../../test/contractFixtures.js';
+import { errorBody, startFakeAdminApi } from '../../../test/fakeAdminApi.js';
+import { renderApp } from '../../../test/renderApp.js';
+import { waitFor } from '../../../test/waitFor.js';
+
+const OLD_SECRET = 'a'.repeat(64);
+const NEW_SECRET = 'b'.repeat(64);
+let role: 'admin' | 'member' = 'admin';
+const verified = site({ identityVerification: true, persona: 'Be brief.' });
+
+let api: Awaited<ReturnType<typeof startFakeAdminApi>>;
+beforeAll(async () => {
+  api = await startFakeAdminApi(({ method, path, body }) => {
+    if (path === '/v1/admin/auth/config') return { status: 200, body: { mode: 'local', clerkPublishableKey: null } };
+    if (path === '/v1/admin/me') return { status: 200, body: { tenantId: 'local', role, userId: null } };
+    if (path === '/v1/admin/sites') return { status: 200, body: { items: [verified], nextCursor: null } };
+    if (path === `/v1/admin/sites/${SITE_ID}` && method === 'GET') return { status: 200, body: verified };
+    if (path === `/v1/admin/sites/${SITE_ID}` && method === 'PATCH') {
+      const rotated = (body as { rotateIdentitySecret?: boolean }).rotateIdentitySecret;
+      return { status: 200, body: rotated ? { ...verified, identitySecret: NEW_SECRET } : verified };
+    }
+    if (path === `/v1/admin/sites/${SITE_ID}/identity-secret` && method === 'POST')
+      return { status: 200, body: { identitySecret: OLD_SECRET } };
+    return { status: 404, body: errorBody('not_found', 'Not found') };
+  });
+});
+afterAll(() => api.close());
+let app: ReturnType<typeof renderApp> | undefined;
+afterEach(() => {
+  app?.unmount();
+  api.requests.length = 0;
+});
+
+const text = () => app?.container.textContent ?? '';
+const button = (label: string) =>
+  [...(app?.container.querySelectorAll('button') ?? [])].find((b) => b.textContent === label) ?? null;
+const open = async () => {
+  sessionStorage.setItem(TOKEN_STORAGE_KEY, 'admin');
+  history.replaceState(null, '', `/dashboard/sites/${SITE_ID}`);
+  app = renderApp(api.baseUrl);
+  await waitFor(() => text().includes('Identity verification'));
+};
+
+describe('Site editor: the identity secret', () => {
+  it('an admin sees it masked, reveals it on request, and sees a rotated one once (never kept in the cache)', async () => {
+    role = 'admin';
+    await open();
+    await waitFor(() => button('Reveal'));
+    expect(text()).not.toContain(OLD_SECRET);
+
+    button('Reveal')?.click();
+    await waitFor(() => text().includes(OLD_SECRET));
+    expect(api.requests.some((r) => r.method === 'POST' && r.path.endsWith('/identity-secret'))).toBe(true);
+    expect(button('Copy secret')).not.toBeNull();
+    button('Hide')?.click();
+    await waitFor(() => !text().includes(OLD_SECRET));
+
+    button('Rotate secret…')?.click();
+    (await waitFor(() => button('Rotate now')))?.click();
+    await waitFor(() => text().includes(NEW_SECRET));
+    expect(api.requests.find((r) => r.method === 'PATCH')?.body).toEqual({ rotateIdentitySecret: true });
+    expect(text()).toContain('New secret: copy it into your backend now.');
+    expect(
+      JSON.stringify(
+        app?.queryClient
+          .getQueryCache()
+          .getAll()
+          .map((q) => q.state.data),
+      ),
+    ).not.toContain(NEW_SECRET);
+  });
+
+  it('a member sees only that verification is on: no secret, no Reveal', async () => {
+    role = 'member';
+    await open();
+    await waitFor(() => text().includes('Only organization admins can see the secret.'));
+    expect(button('Reveal')).toBeNull();
+    expect(api.requests.some((r) => r.path.endsWith('/identity-secret'))).toBe(false);
+  });
+});
