@@ -1,12 +1,13 @@
-import type { IncomingMessage } from 'node:http';
 import type { z } from 'zod';
 import type { AdminImage, ImageListQuery } from '../../contract/admin.js';
 import type { Page } from '../../contract/common.js';
+import { MAX_IMAGE_BYTES } from '../../contract/limits.js';
 import type { ImageRef } from '../../contract/messages.js';
 import type { ModelImage } from '../ai/ChatModel.js';
 import { decodeCursor } from '../data/cursor.js';
 import type { ImageRecord, ImageRepository } from '../data/imageRepository.js';
 import type { ImageStorage, StoredImage } from '../images/ImageStorage.js';
+import type { UploadedFile } from '../images/readUpload.js';
 import { receiveImage } from '../images/receiveImage.js';
 import { AppError, notFound } from '../lib/AppError.js';
 import type { ConversationService } from './conversationService.js';
@@ -38,13 +39,16 @@ export function imageService(deps: ImageServiceDeps) {
   const quota = deps.tenantQuotaBytes ?? 5 * 1024 ** 3;
 
   return {
+    /** The largest upload accepted: the route reads the multipart body with this limit. */
+    maxUploadBytes: deps.maxUploadBytes ?? MAX_IMAGE_BYTES,
+
     urls: (image: Pick<ImageRecord, 'storage' | 'key' | 'url'>) => deps.storage.urls(stored({ ...image, providerFileId: null })),
 
-    async upload(visitor: VisitorIdentity, req: IncomingMessage, originalName?: string): Promise<ImageRef> {
+    /** Stores a visitor's upload, already read from the request (`readUpload`), once it is a valid image in quota. */
+    async upload(visitor: VisitorIdentity, upload: UploadedFile): Promise<ImageRef> {
       let conversationId: string | null = null;
-      const received = await receiveImage(req, {
+      const received = await receiveImage(upload, {
         storage: deps.storage,
-        maxBytes: deps.maxUploadBytes,
         tags: [visitor.siteId],
         accept: async (image, fields) => {
           if (fields.conversationId) {
@@ -70,7 +74,8 @@ export function imageService(deps: ImageServiceDeps) {
         height: received.height,
         bytes: received.bytes,
         sha256: received.sha256,
-        originalName: originalName?.slice(0, 200) ?? null,
+        // Never kept so far (the route passed none); storing `upload.filename` would be a change of its own.
+        originalName: null,
         createdAt: now(),
       });
       return { id: record.id, ...received.urls, width: record.width, height: record.height, mimeType: record.mimeType };

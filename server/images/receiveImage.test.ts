@@ -15,6 +15,7 @@ import type { ImageStorage } from './ImageStorage.js';
 import { ImageKitImageStorage } from './imagekitImageStorage.js';
 import { localImageRoutes } from './localImageRoutes.js';
 import { LocalImageStorage } from './localImageStorage.js';
+import { readUpload } from './readUpload.js';
 import { receiveImage } from './receiveImage.js';
 
 const root = mkdtempSync(join(tmpdir(), 'chatwidget-receive-image-'));
@@ -27,12 +28,13 @@ const imagekit = new ImageKitImageStorage({
   maxRetries: 0,
 });
 
-// A stand-in for the real route: the same call the lead's POST /v1/widget/images makes, with a quota-like check.
+// A stand-in for the real route: the same calls POST /v1/widget/images makes (read the body, then receive), with a
+// quota-like check.
 const app = express();
 app.use(localImageRoutes(local));
 for (const storage of [local, imagekit] as ImageStorage[])
   app.post(`/upload/${storage.name}`, async (req, res) => {
-    const received = await receiveImage(req, {
+    const received = await receiveImage(await readUpload(req), {
       storage,
       tags: ['site_1'],
       accept: (image, fields) => {

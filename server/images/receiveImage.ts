@@ -1,12 +1,9 @@
-import type { IncomingMessage } from 'node:http';
 import { type ImageStorage, type ImageUrls, newImageKey, type StoredImage } from './ImageStorage.js';
 import { type NormalizedImage, type NormalizeImageOptions, normalizeImage } from './normalizeImage.js';
-import { readUpload } from './readUpload.js';
+import type { UploadedFile } from './readUpload.js';
 
 export interface ReceiveImageOptions {
   storage: ImageStorage;
-  /** Default `MAX_IMAGE_BYTES`. */
-  maxBytes?: number;
   normalize?: NormalizeImageOptions;
   /** Labels for the stored file (ImageKit tags), e.g. `[siteId]`. */
   tags?: string[];
@@ -29,9 +26,8 @@ export interface ReceivedImage {
   fields: Record<string, string>;
 }
 
-/** The upload path in one call: stream the multipart body with a limit, normalise the image, check, store. */
-export async function receiveImage(req: IncomingMessage, options: ReceiveImageOptions): Promise<ReceivedImage> {
-  const upload = await readUpload(req, { maxBytes: options.maxBytes });
+/** The upload path after the body was read (`readUpload`, with its size limit): normalise the image, check, store. */
+export async function receiveImage(upload: UploadedFile, options: ReceiveImageOptions): Promise<ReceivedImage> {
   const image = await normalizeImage(upload.buffer, options.normalize);
   await options.accept?.(image, upload.fields);
   const stored = await options.storage.put({

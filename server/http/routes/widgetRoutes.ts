@@ -8,6 +8,7 @@ import type { ImageService } from '../../domain/imageService.js';
 import type { SessionService } from '../../domain/sessionService.js';
 import type { SiteService } from '../../domain/siteService.js';
 import type { VisitorTokens } from '../../domain/visitorTokens.js';
+import { readUpload } from '../../images/readUpload.js';
 import { notFound } from '../../lib/AppError.js';
 import type { Logger } from '../../lib/logger.js';
 import { streamChat } from '../chatStream.js';
@@ -115,7 +116,8 @@ export function widgetRoutes(deps: WidgetRouteDeps): Router {
   });
 
   router.post('/images', limits.uploadsPerVisitor, async (req, res) => {
-    res.status(201).json(await deps.images.upload(visitorOf(res), req));
+    const upload = await readUpload(req, { maxBytes: deps.images.maxUploadBytes });
+    res.status(201).json(await deps.images.upload(visitorOf(res), upload));
   });
 
   return router;
