@@ -100,6 +100,7 @@ const sendOnce = async (i: number, through = services) => {
   const conversation = pick(i);
   const events = through.chat.send(
     visitorOf(conversation),
+    sites.find((s) => s.id === conversation.siteId) as SiteRecord,
     conversation.id,
     { text: 'Is there any news about my order?', imageIds: [], clientMessageId: `bench-${++sendCounter}` },
     new AbortController().signal,

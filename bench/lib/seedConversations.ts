@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
-import { RECENT_CAPACITY } from '../../server/data/conversationRepository.js';
 import { utcDay } from '../../server/data/cursor.js';
 import { messageIdFor } from '../../server/data/messageRepository.js';
 import type { SiteRecord } from '../../server/data/siteRepository.js';
@@ -9,6 +8,7 @@ import type { ImageDoc } from '../../server/db/models/image.js';
 import type { Models } from '../../server/db/models/index.js';
 import type { MessageDoc } from '../../server/db/models/message.js';
 import type { VisitorDoc } from '../../server/db/models/visitor.js';
+import { RECENT_CAPACITY } from '../../server/domain/conversationWindow.js';
 
 const TOPICS = ['refund', 'shipping', 'password', 'invoice', 'delivery', 'account', 'pricing', 'warranty', 'login', 'order'];
 const DAY_MS = 86_400_000;

@@ -2,35 +2,8 @@ import type { Types } from 'mongoose';
 import type { ConversationDoc, ConversationWindowDoc, WindowMessage } from '../db/models/conversation.js';
 import type { Models } from '../db/models/index.js';
 import { countPerDay } from './countPerDay.js';
-import { afterDescending, type CursorPosition, encodeCursor, oid, toPage, utcDay } from './cursor.js';
+import { afterDescending, type CursorPosition, oid, toPage, utcDay } from './cursor.js';
 import { type MessageRecord, toMessage } from './messageRepository.js';
-
-/** The largest first page of history served from the conversation's window. */
-export const RECENT_PAGE = 50;
-/** The window holds one message more than a page, so a page from it knows whether older messages exist. */
-export const RECENT_CAPACITY = RECENT_PAGE + 1;
-
-/** Stored order of a conversation's messages (the history query's, reversed): by time, then by id. */
-const before = (a: MessageRecord, b: MessageRecord) =>
-  a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-
-/**
- * The window after `message` was inserted or changed in the messages collection: it replaces the message with the
- * same id (a retried answer moves to its new time, as in the collection), otherwise joins in stored order; the
- * window keeps the latest `RECENT_CAPACITY`.
- */
-export function windowWith(window: MessageRecord[], message: MessageRecord): MessageRecord[] {
-  const next = window.filter((m) => m.id !== message.id);
-  next.push(message);
-  return next.sort(before).slice(-RECENT_CAPACITY);
-}
-
-/** The latest `limit` (≤ `RECENT_PAGE`) messages, oldest first, with the cursor the history query would return. */
-export function pageFromWindow(window: MessageRecord[], limit: number): { items: MessageRecord[]; nextCursor: string | null } {
-  const items = window.slice(-limit);
-  const oldest = items[0];
-  return { items, nextCursor: window.length > limit && oldest ? encodeCursor(oldest.createdAt, oldest.id) : null };
-}
 
 export interface ConversationRecord {
   id: string;
@@ -188,7 +161,10 @@ export function conversationRepository({ Conversation, ConversationWindow }: Mod
         },
       );
     },
-    /** The conversation's window (`ConversationWindowDoc`), by `_id`; `null` for a conversation from before windows. */
+    /**
+     * The conversation's window of recent messages (`ConversationWindowDoc`, rules in `domain/conversationWindow`), by
+     * `_id`; `null` for a conversation from before windows.
+     */
     async recentMessages(conversation: ConversationRecord): Promise<MessageRecord[] | null> {
       const doc = await ConversationWindow.findById(oid(conversation.id)).lean<ConversationWindowDoc>();
       if (!doc) return null;

@@ -36,6 +36,17 @@ export interface MessageRecord {
 
 export type NewMessage = Omit<MessageRecord, 'feedback' | 'updatedAt'>;
 
+/** An answer being streamed right now (see the Stream model); its id is the answer's message id. */
+export interface StreamRecord {
+  id: string;
+  tenantId: string;
+  siteId: string;
+  conversationId: string;
+  clientMessageId: string;
+  model: string | null;
+  startedAt: Date;
+}
+
 /**
  * Message ids are derived from (conversation, clientMessageId, role), so the send path finds an
  * earlier attempt with a bare `_id` lookup (the only indexed read on the embedded database) and a
@@ -81,6 +92,16 @@ const toDoc = (message: NewMessage) => ({
   images: message.images.map(({ id, ...rest }) => ({ _id: oid(id), ...rest })),
   day: utcDay(message.createdAt),
   updatedAt: message.createdAt,
+});
+
+const toStream = (doc: StreamDoc): StreamRecord => ({
+  id: String(doc._id),
+  tenantId: doc.tenantId,
+  siteId: String(doc.siteId),
+  conversationId: String(doc.conversationId),
+  clientMessageId: doc.clientMessageId,
+  model: doc.model ?? null,
+  startedAt: doc.startedAt,
 });
 
 export const isDuplicateKey = (error: unknown) => (error as { code?: number })?.code === 11000;
@@ -153,15 +174,7 @@ export function messageRepository({ Message, Stream }: Models) {
     },
 
     // In-flight answers (see the Stream model): inserted when an answer starts, removed when it ends.
-    async startStream(stream: {
-      id: string;
-      tenantId: string;
-      siteId: string;
-      conversationId: string;
-      clientMessageId: string;
-      model: string | null;
-      startedAt: Date;
-    }): Promise<boolean> {
+    async startStream(stream: StreamRecord): Promise<boolean> {
       try {
         await Stream.collection.insertOne({
           ...stream,
@@ -178,18 +191,19 @@ export function messageRepository({ Message, Stream }: Models) {
     async isStreaming(id: string): Promise<boolean> {
       return (await Stream.findById(oid(id)).select({ _id: 1 }).lean()) !== null;
     },
-    async findStream(id: string): Promise<StreamDoc | null> {
-      return Stream.findById(oid(id)).lean<StreamDoc>();
+    async findStream(id: string): Promise<StreamRecord | null> {
+      const doc = await Stream.findById(oid(id)).lean<StreamDoc>();
+      return doc ? toStream(doc) : null;
     },
     async endStream(id: string): Promise<void> {
       await Stream.deleteOne({ _id: oid(id) });
     },
-    async streamingForConversation(tenantId: string, conversationId: string) {
-      return Stream.find({ tenantId, conversationId: oid(conversationId) }).lean<StreamDoc[]>();
+    async streamingForConversation(tenantId: string, conversationId: string): Promise<StreamRecord[]> {
+      return (await Stream.find({ tenantId, conversationId: oid(conversationId) }).lean<StreamDoc[]>()).map(toStream);
     },
     /** Every in-flight entry: at start all of them were left by a process that died. */
-    async abandonedStreams(): Promise<StreamDoc[]> {
-      return Stream.find({}).lean<StreamDoc[]>();
+    async abandonedStreams(): Promise<StreamRecord[]> {
+      return (await Stream.find({}).lean<StreamDoc[]>()).map(toStream);
     },
   };
 }

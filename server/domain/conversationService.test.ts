@@ -3,10 +3,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Message } from '../../contract/messages.js';
 import type { ChatModel, ChatRequest } from '../ai/ChatModel.js';
 import { ModelError } from '../ai/ChatModel.js';
-import { RECENT_CAPACITY, RECENT_PAGE, windowWith } from '../data/conversationRepository.js';
 import { messageIdFor } from '../data/messageRepository.js';
 import { json } from '../test/json.js';
 import { startTestApp } from '../test/testApp.js';
+import { RECENT_CAPACITY, RECENT_PAGE, windowWith } from './conversationWindow.js';
 
 // A provider the test steers: it can fail the next answers, hold an answer until released, and it records the
 // context it was given.

@@ -3,19 +3,14 @@ import type { AdminConversation, AdminConversationDetail, ConversationListQuery 
 import type { Page } from '../../contract/common.js';
 import type { Message } from '../../contract/messages.js';
 import type { Conversation, CreateConversation } from '../../contract/widget.js';
-import {
-  type ConversationRecord,
-  type ConversationRepository,
-  pageFromWindow,
-  RECENT_CAPACITY,
-  RECENT_PAGE,
-  windowWith,
-} from '../data/conversationRepository.js';
+import type { ConversationRecord, ConversationRepository } from '../data/conversationRepository.js';
 import { decodeCursor } from '../data/cursor.js';
 import type { ImageRecord, ImageRepository } from '../data/imageRepository.js';
-import type { MessageRecord, MessageRepository } from '../data/messageRepository.js';
+import type { MessageRepository } from '../data/messageRepository.js';
 import type { VisitorRepository } from '../data/visitorRepository.js';
 import { AppError, notFound } from '../lib/AppError.js';
+import { ownConversation, tenantConversation } from './conversationAccess.js';
+import { type ConversationWindow, pageFromWindow, RECENT_CAPACITY, RECENT_PAGE } from './conversationWindow.js';
 import { type ImageUrlsOf, toAdminConversationView, toConversationView, toMessageView } from './views.js';
 import type { VisitorIdentity } from './visitorTokens.js';
 
@@ -24,6 +19,7 @@ export interface ConversationServiceDeps {
   messages: MessageRepository;
   images: ImageRepository;
   visitors: VisitorRepository;
+  window: ConversationWindow;
   imageUrls: ImageUrlsOf;
   now?: () => Date;
   /** Removes stored image files (storage provider); database records are removed here. */
@@ -31,58 +27,8 @@ export interface ConversationServiceDeps {
 }
 
 export function conversationService(deps: ConversationServiceDeps) {
-  const { conversations, messages, images, visitors, imageUrls } = deps;
+  const { conversations, messages, images, visitors, window, imageUrls } = deps;
   const now = deps.now ?? (() => new Date());
-
-  /** A conversation of this visitor, or 404 (never 403: ids of others are not confirmed). */
-  async function ownConversation(visitor: VisitorIdentity, id: string): Promise<ConversationRecord> {
-    const conversation = await conversations.findById(id);
-    if (!conversation || conversation.tenantId !== visitor.tenantId || conversation.visitorId !== visitor.visitorId)
-      throw notFound('Conversation');
-    return conversation;
-  }
-
-  async function tenantConversation(tenantId: string, id: string): Promise<ConversationRecord> {
-    const conversation = await conversations.findById(id);
-    if (!conversation || conversation.tenantId !== tenantId) throw notFound('Conversation');
-    return conversation;
-  }
-
-  // Writes of a conversation's window and counters run one after another in this process (read, then `$set`: the
-  // embedded database has no positional updates and can lose concurrent `$inc`s). A write that failed leaves the
-  // window possibly behind the messages collection: until a later write rebuilds it, reads skip it.
-  const queues = new Map<string, Promise<unknown>>();
-  const staleWindows = new Set<string>();
-  function serialized<T>(conversationId: string, task: () => Promise<T>): Promise<T> {
-    const previous = queues.get(conversationId) ?? Promise.resolve();
-    const run = previous.then(task, task);
-    const settled = run.then(
-      () => void staleWindows.delete(conversationId),
-      () => void staleWindows.add(conversationId),
-    );
-    queues.set(conversationId, settled);
-    void settled.then(() => {
-      if (queues.get(conversationId) === settled) queues.delete(conversationId);
-    });
-    return run;
-  }
-
-  /** The stored window (one `_id` read), when it can be trusted to equal the latest messages of the collection. */
-  const trustedWindow = async (conversation: ConversationRecord) =>
-    staleWindows.has(conversation.id) ? null : conversations.recentMessages(conversation);
-
-  /** The latest messages read from the collection (a scan on the embedded database): the window rebuilt. */
-  const rebuiltWindow = async (conversation: ConversationRecord) =>
-    (await messages.listForConversation(conversation.tenantId, conversation.id, RECENT_CAPACITY)).items;
-
-  /**
-   * The window after `message` was inserted or changed in the messages collection; call inside `serialized`.
-   * Conversations from before windows, or whose last window write failed, get it rebuilt from the collection.
-   */
-  async function windowAfter(conversation: ConversationRecord, message: MessageRecord): Promise<MessageRecord[]> {
-    const window = await trustedWindow(conversation);
-    return window ? windowWith(window, message) : rebuiltWindow(conversation);
-  }
 
   const thumbnailFor = async (c: ConversationRecord) => {
     if (!c.thumbnailImageId) return null;
@@ -91,12 +37,6 @@ export function conversationService(deps: ConversationServiceDeps) {
   };
 
   return {
-    ownConversation,
-    serialized,
-    windowAfter,
-    rebuiltWindow,
-    trustedWindow,
-
     async createForVisitor(
       visitor: VisitorIdentity,
       input: CreateConversation,
@@ -131,11 +71,11 @@ export function conversationService(deps: ConversationServiceDeps) {
       conversationId: string,
       query: { limit: number; cursor?: string },
     ): Promise<Page<Message>> {
-      const conversation = await ownConversation(visitor, conversationId);
+      const conversation = await ownConversation(conversations, visitor, conversationId);
       // The first page (every widget open) comes from the window, read by `_id`; older pages query the messages.
-      const window = !query.cursor && query.limit <= RECENT_PAGE ? await trustedWindow(conversation) : null;
-      const page = window
-        ? pageFromWindow(window, query.limit)
+      const recent = !query.cursor && query.limit <= RECENT_PAGE ? await window.read(conversation) : null;
+      const page = recent
+        ? pageFromWindow(recent, query.limit)
         : await messages.listForConversation(visitor.tenantId, conversationId, query.limit, decodeCursor(query.cursor));
       return { items: page.items.map((m) => toMessageView(m, imageUrls)), nextCursor: page.nextCursor };
     },
@@ -143,16 +83,16 @@ export function conversationService(deps: ConversationServiceDeps) {
     async feedback(visitor: VisitorIdentity, messageId: string, rating: 'up' | 'down' | null): Promise<Message> {
       const message = await messages.findById(messageId);
       if (!message || message.tenantId !== visitor.tenantId) throw notFound('Message');
-      const conversation = await ownConversation(visitor, message.conversationId);
+      const conversation = await ownConversation(conversations, visitor, message.conversationId);
       if (message.role !== 'assistant') throw new AppError(409, 'not_an_answer', 'Only answers can be rated');
       const at = now();
-      await serialized(message.conversationId, async () => {
+      await window.serialized(message.conversationId, async () => {
         await messages.setFeedback(message.id, rating, at);
         const totals = await messages.countRatings(visitor.tenantId, message.conversationId);
         await conversations.setRatings(message.conversationId, totals.up, totals.down);
         // The answer as stored now (a retry may have replaced it since it was read above).
         const stored = await messages.findById(message.id);
-        if (stored) await conversations.setRecentMessages(conversation.id, await windowAfter(conversation, stored));
+        if (stored) await window.write(conversation.id, await window.after(conversation, stored));
       });
       return toMessageView({ ...message, feedback: rating, updatedAt: at }, imageUrls);
     },
@@ -176,10 +116,10 @@ export function conversationService(deps: ConversationServiceDeps) {
     },
 
     async getForAdmin(tenantId: string, id: string): Promise<AdminConversationDetail> {
-      const conversation = await tenantConversation(tenantId, id);
+      const conversation = await tenantConversation(conversations, tenantId, id);
       // A window below its capacity holds every message of the conversation.
-      const window = await trustedWindow(conversation);
-      const whole = window && window.length < RECENT_CAPACITY ? window : null;
+      const recent = await window.read(conversation);
+      const whole = recent && recent.length < RECENT_CAPACITY ? recent : null;
       const [thumbnail, history] = await Promise.all([
         thumbnailFor(conversation),
         whole ?? messages.allForConversation(tenantId, id),
@@ -192,7 +132,7 @@ export function conversationService(deps: ConversationServiceDeps) {
 
     /** Deletes a conversation with its messages and images (files first, then records). */
     async deleteForAdmin(tenantId: string, id: string): Promise<void> {
-      await tenantConversation(tenantId, id);
+      await tenantConversation(conversations, tenantId, id);
       const owned = await images.forConversation(tenantId, id);
       for (const image of owned) {
         await deps.deleteImageFile?.(image);

@@ -8,7 +8,8 @@ import type { Models } from '../db/models/index.js';
 import type { ImageStorage, StoredImage } from '../images/ImageStorage.js';
 import { chatService } from './chatService.js';
 import { conversationService } from './conversationService.js';
-import { type ImageService, imageService } from './imageService.js';
+import { conversationWindow } from './conversationWindow.js';
+import { imageService } from './imageService.js';
 import { sessionService } from './sessionService.js';
 import { siteService } from './siteService.js';
 import { statsService } from './statsService.js';
@@ -41,33 +42,24 @@ export function createServices(deps: ServiceDeps) {
   const sites = siteService(repos.sites);
   const sessions = sessionService({ sites, visitors: repos.visitors, tokens });
   const imageUrls = (image: Pick<StoredImage, 'storage' | 'key' | 'url'>) => deps.storage.urls(image);
-  // Conversations delete their images' files; images check conversations on upload.
-  let images: ImageService | undefined;
-  const conversations = conversationService({
-    ...repos,
-    imageUrls,
-    deleteImageFile: (image) => (images as ImageService).deleteFile(image),
-    now: deps.now,
-  });
-  images = imageService({
+  const window = conversationWindow(repos);
+  const images = imageService({
     images: repos.images,
     storage: deps.storage,
-    conversations,
+    conversations: repos.conversations,
     read: deps.readImage,
     toModelImage: deps.toModelImage,
     maxUploadBytes: deps.maxUploadBytes,
     tenantQuotaBytes: deps.tenantQuotaBytes,
     now: deps.now,
   });
+  const conversations = conversationService({ ...repos, window, imageUrls, deleteImageFile: images.deleteFile, now: deps.now });
   const chat = chatService({
-    sites,
-    conversations: repos.conversations,
-    conversationService: conversations,
-    messages: repos.messages,
-    images: repos.images,
+    ...repos,
+    window,
     model: deps.model,
     imageUrls,
-    loadModelImage: (image) => (images as ImageService).loadModelImage(image),
+    loadModelImage: images.loadModelImage,
     now: deps.now,
   });
   const stats = statsService({ ...repos, now: deps.now });

@@ -4,19 +4,20 @@ import type { Page } from '../../contract/common.js';
 import { MAX_IMAGE_BYTES } from '../../contract/limits.js';
 import type { ImageRef } from '../../contract/messages.js';
 import type { ModelImage } from '../ai/ChatModel.js';
+import type { ConversationRepository } from '../data/conversationRepository.js';
 import { decodeCursor } from '../data/cursor.js';
 import type { ImageRecord, ImageRepository } from '../data/imageRepository.js';
 import type { ImageStorage, StoredImage } from '../images/ImageStorage.js';
 import type { UploadedFile } from '../images/readUpload.js';
 import { receiveImage } from '../images/receiveImage.js';
 import { AppError, notFound } from '../lib/AppError.js';
-import type { ConversationService } from './conversationService.js';
+import { ownConversation } from './conversationAccess.js';
 import type { VisitorIdentity } from './visitorTokens.js';
 
 export interface ImageServiceDeps {
   images: ImageRepository;
   storage: ImageStorage;
-  conversations: ConversationService;
+  conversations: ConversationRepository;
   /** Reads stored bytes back (for the model). */
   read: (stored: StoredImage) => Promise<Buffer>;
   toModelImage: (data: Buffer) => Promise<ModelImage>;
@@ -53,7 +54,7 @@ export function imageService(deps: ImageServiceDeps) {
         accept: async (image, fields) => {
           if (fields.conversationId) {
             if (!/^[a-f0-9]{24}$/.test(fields.conversationId)) throw notFound('Conversation');
-            conversationId = (await deps.conversations.ownConversation(visitor, fields.conversationId)).id;
+            conversationId = (await ownConversation(deps.conversations, visitor, fields.conversationId)).id;
           }
           if ((await deps.images.bytesForTenant(visitor.tenantId)) + image.bytes > quota)
             throw new AppError(413, 'quota_exceeded', 'This site has used all of its image storage');

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { ChatEvent } from '../domain/chatService.js';
+import type { ChatEvent } from '../domain/chat/chatEvents.js';
 import type { Logger } from '../lib/logger.js';
 import { errorBody, toAppError } from './errorHandler.js';
 import { openEventStream } from './sse.js';

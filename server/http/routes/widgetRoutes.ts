@@ -63,7 +63,7 @@ export function widgetRoutes(deps: WidgetRouteDeps): Router {
     );
   });
 
-  // Everything else: a visitor token, used from an origin the site allows.
+  // Everything else: a visitor token, used from an origin the site allows. The site is read here once per request.
   router.use(requireVisitor(deps.tokens), async (req, res, next) => {
     const site = await deps.sites.byId(visitorOf(res).siteId);
     if (!site) throw notFound('Site');
@@ -72,8 +72,10 @@ export function widgetRoutes(deps: WidgetRouteDeps): Router {
       localMode: deps.localMode,
       selfOrigin: deps.selfOrigin,
     });
+    res.locals.site = site;
     next();
   });
+  const siteOf = (res: Response) => res.locals.site as NonNullable<Awaited<ReturnType<SiteService['byId']>>>;
 
   router.get('/conversations', async (req, res) => {
     const query = parse(ListQuery, req.query, 'query');
@@ -101,12 +103,12 @@ export function widgetRoutes(deps: WidgetRouteDeps): Router {
   router.post('/conversations/:id/messages', limits.sendsPerIp, limits.sendsPerVisitor, async (req, res) => {
     const { id } = parse(IdParams, req.params, 'params');
     const body = parse(SendMessage, req.body, 'body');
-    await streamChat(res, deps.log, (signal) => deps.chat.send(visitorOf(res), id, body, signal));
+    await streamChat(res, deps.log, (signal) => deps.chat.send(visitorOf(res), siteOf(res), id, body, signal));
   });
 
   router.post('/messages/:id/retry', limits.sendsPerIp, limits.sendsPerVisitor, async (req, res) => {
     const { id } = parse(IdParams, req.params, 'params');
-    await streamChat(res, deps.log, (signal) => deps.chat.retry(visitorOf(res), id, signal));
+    await streamChat(res, deps.log, (signal) => deps.chat.retry(visitorOf(res), siteOf(res), id, signal));
   });
 
   router.post('/messages/:id/feedback', async (req, res) => {

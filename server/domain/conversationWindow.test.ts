@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { pageFromWindow, RECENT_CAPACITY, RECENT_PAGE, windowWith } from './conversationRepository.js';
-import { decodeCursor } from './cursor.js';
-import type { MessageRecord } from './messageRepository.js';
+import { decodeCursor } from '../data/cursor.js';
+import type { MessageRecord } from '../data/messageRepository.js';
+import { pageFromWindow, RECENT_CAPACITY, RECENT_PAGE, windowWith } from './conversationWindow.js';
 
 const message = (n: number, at: number, changes: Partial<MessageRecord> = {}): MessageRecord => ({
   id: n.toString(16).padStart(24, '0'),

@@ -1,0 +1,118 @@
+import type { ChatModel, ModelImage } from '../../ai/ChatModel.js';
+import type { ConversationRecord, ConversationRepository } from '../../data/conversationRepository.js';
+import type { AttachedImage, MessageRecord, MessageRepository } from '../../data/messageRepository.js';
+import type { SiteRecord } from '../../data/siteRepository.js';
+import type { ConversationWindow } from '../conversationWindow.js';
+import type { ImageUrlsOf } from '../views.js';
+import { type ChatEvent, finalEvent } from './chatEvents.js';
+import { buildContext } from './modelContext.js';
+import { streamAnswer } from './streamAnswer.js';
+
+const SEARCH_TEXT_LIMIT = 20_000;
+
+export interface AnswerTurnDeps {
+  conversations: ConversationRepository;
+  messages: MessageRepository;
+  window: ConversationWindow;
+  model: ChatModel;
+  imageUrls: ImageUrlsOf;
+  /** Reads a stored image and downsizes it for the model. */
+  loadModelImage: (image: AttachedImage) => Promise<ModelImage>;
+  now: () => Date;
+}
+
+export interface Turn {
+  site: SiteRecord;
+  conversation: ConversationRecord;
+  /** The stored question being answered. */
+  question: MessageRecord;
+  /** The answer's id; its in-flight entry exists. */
+  answerId: string;
+  /** The conversation's window the context is built from. */
+  window: MessageRecord[];
+  /** A retry replaces the failed answer `answerId` in place (and leaves it out of the context). */
+  retry: boolean;
+  signal: AbortSignal;
+}
+
+/** What the messages collection holds for a message inserted (or replaced) with this record. */
+const asStored = (m: MessageRecord): MessageRecord => ({ ...m, feedback: null, updatedAt: m.createdAt });
+
+/** The final writes of an answer outlive a short database outage: a few tries, backing off. */
+async function persistently<T>(task: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await task();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+    }
+  }
+}
+
+/**
+ * The answer step shared by a send and a retry, once the question is stored and echoed: build the context, call the
+ * model, store the answer with the conversation's counters and window, end its in-flight entry, send the final event.
+ */
+export function answerTurn(deps: AnswerTurnDeps) {
+  const { conversations, messages, window, imageUrls, now } = deps;
+
+  /**
+   * The conversation after an answer was stored (inserted, or replaced by a retry): counters, the window of recent
+   * messages, search text, thumbnail. Runs inside `window.serialized`, with the conversation read there.
+   */
+  async function recordTurn(conversation: ConversationRecord, question: MessageRecord, answer: MessageRecord, retry: boolean) {
+    const recent = await window.after(conversation, asStored(answer));
+    const searchText = (await conversations.searchTextOf(conversation.id)).concat(
+      '\n',
+      retry ? '' : question.text.toLowerCase(),
+      '\n',
+      answer.text.toLowerCase(),
+    );
+    const firstImage = question.images[0]?.id ?? null;
+    await window.write(conversation.id, recent);
+    await conversations.recordActivity(conversation.id, {
+      title: conversation.title || question.text.slice(0, 80) || 'Image',
+      firstQuestion: conversation.firstQuestion || question.text.slice(0, 300),
+      messageCount: conversation.messageCount + (retry ? 0 : 2),
+      hasImages: conversation.hasImages || question.images.length > 0,
+      thumbnailImageId: conversation.thumbnailImageId ?? firstImage,
+      searchText: searchText.slice(-SEARCH_TEXT_LIMIT),
+      lastMessageAt: answer.createdAt,
+    });
+  }
+
+  /** Stores the final answer and what follows from it; the in-flight entry ends even when recording fails. */
+  async function store(turn: Turn, answer: MessageRecord): Promise<void> {
+    const { conversation, question, retry } = turn;
+    await window.serialized(conversation.id, async () => {
+      await persistently(async () => {
+        if (retry) await messages.replaceAnswer(answer);
+        else await messages.insert(answer);
+      });
+      try {
+        await persistently(async () => {
+          const fresh = (await conversations.findById(conversation.id)) ?? conversation;
+          await recordTurn(fresh, question, answer, retry);
+        });
+      } finally {
+        await persistently(() => messages.endStream(answer.id));
+      }
+    });
+  }
+
+  return async function* answer(turn: Turn): AsyncGenerator<ChatEvent> {
+    const { site, question, answerId, signal } = turn;
+    const context = await buildContext({
+      site,
+      window: turn.window,
+      question,
+      without: turn.retry ? answerId : undefined,
+      loadModelImage: deps.loadModelImage,
+    });
+    const answer = yield* streamAnswer({ model: deps.model, context, question, answerId, signal, now });
+    await store(turn, answer);
+    yield finalEvent(answer, imageUrls);
+  };
+}
+export type AnswerTurn = ReturnType<typeof answerTurn>;

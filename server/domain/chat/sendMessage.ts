@@ -1,0 +1,132 @@
+import type { ConversationRepository } from '../../data/conversationRepository.js';
+import { type ImageRecord, type ImageRepository, toAttachedImage } from '../../data/imageRepository.js';
+import { type MessageRecord, type MessageRepository, messageIdFor } from '../../data/messageRepository.js';
+import type { SiteRecord } from '../../data/siteRepository.js';
+import { AppError, badRequest, conflict, notFound } from '../../lib/AppError.js';
+import { ownConversation } from '../conversationAccess.js';
+import type { ConversationWindow } from '../conversationWindow.js';
+import type { ImageUrlsOf } from '../views.js';
+import type { VisitorIdentity } from '../visitorTokens.js';
+import type { AnswerTurn, Turn } from './answerTurn.js';
+import { type ChatEvent, finalEvent, questionEvent } from './chatEvents.js';
+import type { InFlightAnswers } from './inFlightAnswers.js';
+import type { RecoverAnswers } from './recoverAnswers.js';
+
+export interface SendMessageDeps {
+  conversations: ConversationRepository;
+  messages: MessageRepository;
+  images: ImageRepository;
+  window: ConversationWindow;
+  imageUrls: ImageUrlsOf;
+  answer: AnswerTurn;
+  inFlight: InFlightAnswers;
+  recover: RecoverAnswers;
+  now: () => Date;
+}
+
+export interface SendInput {
+  text: string;
+  imageIds: string[];
+  clientMessageId: string;
+}
+
+/** The send use case: store the visitor's question, echo it, answer it; a repeated `clientMessageId` replays. */
+export function sendMessage(deps: SendMessageDeps) {
+  const { conversations, messages, images, window, imageUrls, inFlight, now } = deps;
+
+  /** The visitor's own uploads, not yet attached to a message. */
+  async function checkImages(visitor: VisitorIdentity, imageIds: string[]): Promise<ImageRecord[]> {
+    const unique = [...new Set(imageIds)];
+    const found = await Promise.all(unique.map((id) => images.findById(id)));
+    return found.map((image, index) => {
+      if (
+        !image ||
+        image.tenantId !== visitor.tenantId ||
+        image.visitorId !== visitor.visitorId ||
+        image.siteId !== visitor.siteId
+      )
+        throw new AppError(404, 'image_not_found', `Image ${unique[index]} not found`);
+      if (image.messageId) throw badRequest(`Image ${unique[index]} is already attached to a message`);
+      return image;
+    });
+  }
+
+  /** Replays what is stored for an earlier attempt with the same clientMessageId. */
+  async function* replay(question: MessageRecord, answerId: string): AsyncGenerator<ChatEvent> {
+    let stored = await messages.findById(answerId);
+    if (!stored && (await messages.isStreaming(answerId))) {
+      if (inFlight.isLive(answerId)) throw conflict('This message is still being answered');
+      stored = await deps.recover.one(answerId);
+    }
+    yield questionEvent(question, imageUrls);
+    if (stored) yield finalEvent(stored, imageUrls);
+    else yield { event: 'error', data: { error: { code: 'answer_missing', message: 'The answer was interrupted; retry it.' } } };
+  }
+
+  /** The rest of a send, once the question is stored and its in-flight entry exists. */
+  async function* answerQuestion(turn: Omit<Turn, 'window' | 'retry'>): AsyncGenerator<ChatEvent> {
+    // The question joins the window now, as it joined the collection: a reload while it is answered shows it.
+    const recent = await window.add(turn.conversation, turn.question).catch(async (error: unknown) => {
+      // No answer follows: the question stays, as when a send fails before its echo.
+      await messages.endStream(turn.answerId).catch(() => {});
+      throw error;
+    });
+    yield questionEvent(turn.question, imageUrls);
+    yield* deps.answer({ ...turn, window: recent, retry: false });
+  }
+
+  /**
+   * Sends a visitor's message to the site (read once, by the route). Errors thrown before the first event are request
+   * errors (JSON); after it, every outcome is an event and is stored first.
+   */
+  return async function* send(
+    visitor: VisitorIdentity,
+    site: SiteRecord,
+    conversationId: string,
+    body: SendInput,
+    signal: AbortSignal,
+  ): AsyncGenerator<ChatEvent> {
+    const conversation = await ownConversation(conversations, visitor, conversationId);
+    const questionId = messageIdFor(conversation.id, body.clientMessageId, 'user');
+    const answerId = messageIdFor(conversation.id, body.clientMessageId, 'assistant');
+
+    const earlier = await messages.findById(questionId);
+    if (earlier) return yield* replay(earlier, answerId);
+
+    if (site.id !== visitor.siteId || site.tenantId !== visitor.tenantId) throw notFound('Site');
+    const attached = await checkImages(visitor, body.imageIds);
+    const question = await messages.insert({
+      id: questionId,
+      tenantId: visitor.tenantId,
+      siteId: visitor.siteId,
+      conversationId: conversation.id,
+      role: 'user',
+      text: body.text.trim(),
+      images: attached.map(toAttachedImage),
+      status: 'complete',
+      errorCode: null,
+      clientMessageId: body.clientMessageId,
+      model: null,
+      usage: null,
+      createdAt: now(),
+    });
+    if (!question) {
+      const stored = await messages.findById(questionId);
+      if (!stored) throw conflict('This message is being sent');
+      return yield* replay(stored, answerId);
+    }
+    await Promise.all(attached.map((image) => images.attach(image.id, conversation.id, question.id)));
+    // The in-flight entry comes before the window write: a process that dies between the two leaves the entry, and
+    // the next start rebuilds this conversation's window (`recoverAnswers`).
+    await messages.startStream({
+      id: answerId,
+      tenantId: visitor.tenantId,
+      siteId: visitor.siteId,
+      conversationId: conversation.id,
+      clientMessageId: body.clientMessageId,
+      model: site.model,
+      startedAt: now(),
+    });
+    yield* inFlight.own(answerId, answerQuestion({ site, conversation, question, answerId, signal }));
+  };
+}

@@ -1,0 +1,70 @@
+import { type ChatModel, ModelError } from '../../ai/ChatModel.js';
+import type { MessageRecord } from '../../data/messageRepository.js';
+import type { ChatEvent } from './chatEvents.js';
+import type { ModelContext } from './modelContext.js';
+
+const isAbort = (error: unknown) => (error as Error)?.name === 'AbortError';
+
+/**
+ * The model step, the one place the model is called: streams its text as `delta` events and returns the answer to
+ * store, `complete`, `stopped` (the client went away) or `error` (with the provider's code). Never throws for model
+ * failures. A check that may refuse the call (a budget) belongs right before `model.stream`.
+ */
+export async function* streamAnswer(input: {
+  model: ChatModel;
+  context: ModelContext;
+  question: MessageRecord;
+  answerId: string;
+  signal: AbortSignal;
+  now: () => Date;
+}): AsyncGenerator<ChatEvent, MessageRecord> {
+  const { model, context, question, signal, now } = input;
+  let text = '';
+  let status: MessageRecord['status'] = 'complete';
+  let errorCode: string | null = null;
+  let usage: MessageRecord['usage'] = null;
+  let answeredBy: string | null = context.model ?? null;
+  try {
+    const stream = model.stream({ ...context, signal });
+    while (true) {
+      const next = await stream.next();
+      if (next.done) {
+        usage = next.value.usage;
+        answeredBy = next.value.model;
+        if (next.value.finishReason === 'safety' && !text) {
+          status = 'error';
+          errorCode = 'model_blocked';
+        }
+        break;
+      }
+      if (!next.value) continue;
+      text += next.value;
+      yield { event: 'delta', data: { text: next.value } };
+    }
+  } catch (error) {
+    if (isAbort(error) || signal.aborted) {
+      status = 'stopped';
+      errorCode = 'client_disconnected';
+    } else {
+      status = 'error';
+      errorCode = error instanceof ModelError ? error.code : 'model_error';
+    }
+  }
+  return {
+    id: input.answerId,
+    tenantId: question.tenantId,
+    siteId: question.siteId,
+    conversationId: question.conversationId,
+    role: 'assistant',
+    text,
+    images: [],
+    status,
+    errorCode,
+    clientMessageId: question.clientMessageId,
+    model: answeredBy ?? model.name,
+    usage,
+    feedback: null,
+    createdAt: now(),
+    updatedAt: now(),
+  };
+}

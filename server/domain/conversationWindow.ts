@@ -1,0 +1,101 @@
+import type { ConversationRecord, ConversationRepository } from '../data/conversationRepository.js';
+import { encodeCursor } from '../data/cursor.js';
+import type { MessageRecord, MessageRepository } from '../data/messageRepository.js';
+import { type ConversationLock, inProcessLock } from './conversationLock.js';
+
+/** The largest first page of history served from the conversation's window. */
+export const RECENT_PAGE = 50;
+/** The window holds one message more than a page, so a page from it knows whether older messages exist. */
+export const RECENT_CAPACITY = RECENT_PAGE + 1;
+
+/** Stored order of a conversation's messages (the history query's, reversed): by time, then by id. */
+const before = (a: MessageRecord, b: MessageRecord) =>
+  a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * The window after `message` was inserted or changed in the messages collection: it replaces the message with the
+ * same id (a retried answer moves to its new time, as in the collection), otherwise joins in stored order; the
+ * window keeps the latest `RECENT_CAPACITY`.
+ */
+export function windowWith(window: MessageRecord[], message: MessageRecord): MessageRecord[] {
+  const next = window.filter((m) => m.id !== message.id);
+  next.push(message);
+  return next.sort(before).slice(-RECENT_CAPACITY);
+}
+
+/** The latest `limit` (≤ `RECENT_PAGE`) messages, oldest first, with the cursor the history query would return. */
+export function pageFromWindow(window: MessageRecord[], limit: number): { items: MessageRecord[]; nextCursor: string | null } {
+  const items = window.slice(-limit);
+  const oldest = items[0];
+  return { items, nextCursor: window.length > limit && oldest ? encodeCursor(oldest.createdAt, oldest.id) : null };
+}
+
+export interface ConversationWindowDeps {
+  conversations: ConversationRepository;
+  messages: MessageRepository;
+  /** Orders a conversation's window writes; in this process unless given. */
+  lock?: ConversationLock;
+}
+
+/**
+ * Each conversation's window of its latest messages (MongoDB's subset pattern), read by `_id` for the widget's first
+ * history page, the admin detail and the model's context, and the per-conversation ordering of its writes.
+ */
+export function conversationWindow(deps: ConversationWindowDeps) {
+  const { conversations, messages } = deps;
+  const lock = deps.lock ?? inProcessLock();
+  // A write that failed leaves the window possibly behind the messages collection: until a later write of this
+  // conversation succeeds, reads skip it (this instance's knowledge; see docs/send-path.md).
+  const staleWindows = new Set<string>();
+
+  /** Runs `task` alone for this conversation; a task that fails marks the window as not to be trusted. */
+  function serialized<T>(conversationId: string, task: () => Promise<T>): Promise<T> {
+    return lock.run(conversationId, async () => {
+      try {
+        const result = await task();
+        staleWindows.delete(conversationId);
+        return result;
+      } catch (error) {
+        staleWindows.add(conversationId);
+        throw error;
+      }
+    });
+  }
+
+  /** The stored window (one `_id` read), when it can be trusted to equal the latest messages of the collection. */
+  const read = async (conversation: ConversationRecord) =>
+    staleWindows.has(conversation.id) ? null : conversations.recentMessages(conversation);
+
+  /** The latest messages read from the collection (a scan on the embedded database): the window rebuilt. */
+  const rebuild = async (conversation: ConversationRecord) =>
+    (await messages.listForConversation(conversation.tenantId, conversation.id, RECENT_CAPACITY)).items;
+
+  /**
+   * The window after `message` was inserted or changed in the messages collection; call inside `serialized`.
+   * Conversations from before windows, or whose last window write failed, get it rebuilt from the collection.
+   */
+  async function after(conversation: ConversationRecord, message: MessageRecord): Promise<MessageRecord[]> {
+    const window = await read(conversation);
+    return window ? windowWith(window, message) : rebuild(conversation);
+  }
+
+  const write = (conversationId: string, window: MessageRecord[]) => conversations.setRecentMessages(conversationId, window);
+
+  return {
+    serialized,
+    read,
+    /** The window to build on: the stored one when trusted, else rebuilt from the collection. */
+    readOrRebuild: async (conversation: ConversationRecord) => (await read(conversation)) ?? rebuild(conversation),
+    rebuild,
+    after,
+    write,
+    /** Puts a message just stored (or changed) in the collection into the window; returns the window written. */
+    add: (conversation: ConversationRecord, message: MessageRecord) =>
+      serialized(conversation.id, async () => {
+        const window = await after(conversation, message);
+        await write(conversation.id, window);
+        return window;
+      }),
+  };
+}
+export type ConversationWindow = ReturnType<typeof conversationWindow>;
