@@ -1,7 +1,7 @@
 import type { ConversationRecord, ConversationRepository } from '../data/conversationRepository.js';
 import { encodeCursor } from '../data/cursor.js';
 import type { MessageRecord, MessageRepository } from '../data/messageRepository.js';
-import { type ConversationLock, inProcessLock } from './conversationLock.js';
+import type { ConversationLock } from './conversationLock.js';
 
 /** The largest first page of history served from the conversation's window. */
 export const RECENT_PAGE = 50;
@@ -33,8 +33,8 @@ export function pageFromWindow(window: MessageRecord[], limit: number): { items:
 export interface ConversationWindowDeps {
   conversations: ConversationRepository;
   messages: MessageRepository;
-  /** Orders a conversation's window writes; in this process unless given. */
-  lock?: ConversationLock;
+  /** Orders a conversation's window writes. */
+  lock: ConversationLock;
 }
 
 /**
@@ -42,8 +42,7 @@ export interface ConversationWindowDeps {
  * history page, the admin detail and the model's context, and the per-conversation ordering of its writes.
  */
 export function conversationWindow(deps: ConversationWindowDeps) {
-  const { conversations, messages } = deps;
-  const lock = deps.lock ?? inProcessLock();
+  const { conversations, messages, lock } = deps;
   // A write that failed leaves the window possibly behind the messages collection: until a later write of this
   // conversation succeeds, reads skip it (this instance's knowledge; see docs/send-path.md).
   const staleWindows = new Set<string>();

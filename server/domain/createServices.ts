@@ -7,6 +7,7 @@ import { visitorRepository } from '../data/visitorRepository.js';
 import type { Models } from '../db/models/index.js';
 import type { ImageStorage, StoredImage } from '../images/ImageStorage.js';
 import { chatService } from './chatService.js';
+import { inProcessLock } from './conversationLock.js';
 import { conversationService } from './conversationService.js';
 import { conversationWindow } from './conversationWindow.js';
 import { imageService } from './imageService.js';
@@ -42,7 +43,8 @@ export function createServices(deps: ServiceDeps) {
   const sites = siteService(repos.sites);
   const sessions = sessionService({ sites, visitors: repos.visitors, tokens });
   const imageUrls = (image: Pick<StoredImage, 'storage' | 'key' | 'url'>) => deps.storage.urls(image);
-  const window = conversationWindow(repos);
+  // One instance orders each conversation's writes in process; many instances need a database lease here (issue 17).
+  const window = conversationWindow({ ...repos, lock: inProcessLock() });
   const images = imageService({
     images: repos.images,
     storage: deps.storage,
