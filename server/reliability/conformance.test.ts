@@ -8,6 +8,7 @@ import {
   generateRequests,
   listOperations,
   type OpenApiDocument,
+  responseVerdict,
   urlOf,
 } from '../test/openapi/requests.js';
 import { example } from '../test/openapi/samples.js';
@@ -69,7 +70,15 @@ const REAL_VALUES: Record<string, Record<string, unknown>> = {
 const ISSUED = new Set(['cursor']);
 
 const tally = new Tally();
-const figures = { operations: 0, requests: 0, invalidRefused: 0, validAccepted: 0, disagreements: 0 };
+const figures = {
+  operations: 0,
+  requests: 0,
+  invalidRefused: 0,
+  validAccepted: 0,
+  answersChecked: 0,
+  answersOffContract: 0,
+  disagreements: 0,
+};
 const disagreements: string[] = [];
 
 async function realCursor(path: string, token: string | undefined): Promise<string | undefined> {
@@ -83,8 +92,10 @@ async function baseRequest(operation: ApiOperation, token: string | undefined) {
   const params: Record<string, unknown> = {};
   for (const p of operation.parameters)
     params[p.name] = p.in === 'path' ? idFor(operation.method, operation.path) : (real[p.name] ?? example(p.schema, document));
-  if ('cursor' in params)
-    params.cursor = await realCursor(urlOf(operation, { params: { id: String(params.id) }, body: null, what: '' }), token);
+  if ('cursor' in params) {
+    params.cursor = await realCursor(operation.path.replace('{id}', String(params.id)), token);
+    expect(params.cursor, `${operation.key} has a second page to ask for`).toBeDefined();
+  }
   const realBody = Object.fromEntries(
     Object.entries(real).map(([name, value]) => [name, typeof value === 'function' ? value() : value]),
   );
@@ -123,7 +134,16 @@ describe('requests generated from /v1/openapi.json', () => {
       const text = await res.text();
       tally.count(res.status);
       figures.requests++;
-      const shaped = res.status < 400 || ErrorBody.safeParse(JSON.parse(text || 'null')).success;
+      const json = res.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(text) : undefined;
+      const promised = responseVerdict(operation, res.status, json, document);
+      if (promised) figures.answersChecked++;
+      if (promised && promised.length > 0) {
+        figures.answersOffContract++;
+        disagreements.push(
+          `${operation.key} ${request.what}: the answer ${res.status} is not what the document promises (${promised[0]})`,
+        );
+      }
+      const shaped = res.status < 400 || ErrorBody.safeParse(json ?? null).success;
       const issued = ISSUED.has(request.about ?? '');
       if (reasons.length > 0 && res.status === 400 && shaped) figures.invalidRefused++;
       else if (reasons.length === 0 && res.status < 500 && shaped && (res.status !== 400 || issued)) figures.validAccepted++;

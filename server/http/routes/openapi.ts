@@ -221,7 +221,7 @@ export function openApiDocument() {
       description: [
         'Widget API (visitor tokens) and admin API (Clerk or local token).',
         `JSON request bodies are limited to ${c.JSON_BODY_LIMIT_KB} KB (413 beyond), whatever their schema allows.`,
-        'Query parameters not listed for an operation are refused (400), like unknown body properties.',
+        'An operation that takes query parameters refuses ones it does not list (400), like unknown body properties.',
       ].join(' '),
     },
   });

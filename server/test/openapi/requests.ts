@@ -12,6 +12,7 @@ export interface Operation {
   parameters?: Parameter[];
   requestBody?: { content: Record<string, { schema: JsonSchema }> };
   security?: Record<string, string[]>[];
+  responses?: Record<string, { content?: Record<string, { schema: JsonSchema }> }>;
 }
 export interface OpenApiDocument {
   paths: Record<string, Record<string, Operation>>;
@@ -27,6 +28,8 @@ export interface ApiOperation {
   body: JsonSchema | undefined;
   /** The security scheme the operation asks for, if any. */
   scheme: string | undefined;
+  /** The JSON schema of each documented response status (`200`, `4XX`…). */
+  responses: Record<string, JsonSchema | undefined>;
 }
 
 export function listOperations(document: OpenApiDocument): ApiOperation[] {
@@ -38,6 +41,12 @@ export function listOperations(document: OpenApiDocument): ApiOperation[] {
       parameters: (operation.parameters ?? []).filter((p) => p.in === 'path' || p.in === 'query'),
       body: operation.requestBody?.content['application/json']?.schema,
       scheme: Object.keys(operation.security?.[0] ?? {})[0],
+      responses: Object.fromEntries(
+        Object.entries(operation.responses ?? {}).map(([status, response]) => [
+          status,
+          response.content?.['application/json']?.schema,
+        ]),
+      ),
     })),
   );
 }
@@ -93,6 +102,8 @@ export function generateRequests(
       out.push({ params: wire(params), body: base.body, what: `${p.in} ${p.name} ${proposal.keyword}`, about: p.name });
     }
   }
+  if (operation.parameters.some((p) => p.in === 'query'))
+    out.push({ params: wire({ ...base.params, unlisted: '1' }), body: base.body, what: 'query unlisted parameter' });
   if (operation.body)
     for (const proposal of proposals(operation.body, base.body, root))
       out.push({
@@ -107,6 +118,9 @@ export function generateRequests(
 /** Why the document calls the request invalid (nothing when it is valid). */
 export function documentVerdict(operation: ApiOperation, request: GeneratedRequest, root: unknown): string[] {
   const reasons: string[] = [];
+  // The document's own rule (its description): listed query parameters only.
+  for (const name of Object.keys(request.params))
+    if (!operation.parameters.some((p) => p.name === name)) reasons.push(`${name}: unlisted query parameter`);
   for (const p of operation.parameters) {
     const raw = request.params[p.name];
     if (raw === undefined) {
@@ -126,7 +140,17 @@ export function urlOf(operation: ApiOperation, request: GeneratedRequest): strin
   for (const p of operation.parameters) {
     const raw = request.params[p.name];
     if (p.in === 'path') path = path.replace(`{${p.name}}`, encodeURIComponent(raw ?? ''));
-    else if (raw !== undefined) query.set(p.name, raw);
   }
+  for (const [name, raw] of Object.entries(request.params))
+    if (!operation.parameters.some((p) => p.in === 'path' && p.name === name)) query.set(name, raw);
   return query.size > 0 ? `${path}?${query}` : path;
+}
+
+/**
+ * Why a JSON answer does not match what the document promises for its status (exact, else `4XX`):
+ * empty when it matches, `undefined` when the document promises no JSON for that status.
+ */
+export function responseVerdict(operation: ApiOperation, status: number, body: unknown, root: unknown): string[] | undefined {
+  const schema = operation.responses[String(status)] ?? operation.responses[`${String(status)[0]}XX`];
+  return schema ? validate(schema, body, root, `response ${status}`) : undefined;
 }
