@@ -8,6 +8,7 @@ import { pingDatabase } from '../../server/db/database.js';
 import { createServices } from '../../server/domain/createServices.js';
 import { buildApp } from '../../server/http/app.js';
 import { localAdminAuth } from '../../server/http/middleware/adminAuth.js';
+import { GENEROUS_LIMITS } from '../../server/http/middleware/rateLimits.js';
 import { startWebServer } from '../../server/http/server.js';
 import { LocalImageStorage } from '../../server/images/localImageStorage.js';
 import { toModelImage } from '../../server/images/normalizeImage.js';
@@ -33,12 +34,7 @@ const app = buildApp({
   services,
   adminAuth: localAdminAuth('bench-admin-token-0123456789'),
   // Every stream of the load comes from one address; the limits are per minute.
-  rateLimits: {
-    sendsPerVisitorPerMinute: 1_000_000,
-    sendsPerIpPerMinute: 1_000_000,
-    sessionsPerIpPerMinute: 1_000_000,
-    uploadsPerVisitorPerMinute: 1_000_000,
-  },
+  rateLimits: GENEROUS_LIMITS,
 });
 const web = await startWebServer(app, 0);
 const site = await services.sites.create('bench', { name: 'Bench', allowedOrigins: [] });

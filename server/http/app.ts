@@ -7,7 +7,7 @@ import { AppError } from '../lib/AppError.js';
 import type { Logger } from '../lib/logger.js';
 import { errorHandler, notFoundHandler } from './errorHandler.js';
 import type { AdminAuth } from './middleware/adminAuth.js';
-import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './middleware/rateLimits.js';
+import { createLimiters, DEFAULT_RATE_LIMITS, type RateLimitSettings, type RateLimitStore } from './middleware/rateLimits.js';
 import { adminRoutes } from './routes/adminRoutes.js';
 import { apiRoutes, openApiDocument } from './routes/openapi.js';
 import { widgetRoutes } from './routes/widgetRoutes.js';
@@ -22,6 +22,8 @@ export interface AppDeps {
   services?: Services;
   adminAuth?: AdminAuth;
   rateLimits?: RateLimitSettings;
+  /** Where every rate limiter counts (in memory by default). */
+  rateLimitStore?: RateLimitStore;
   /** Extra routers mounted at the root before the API (e.g. local image files). */
   extraRoutes?: express.Router[];
   /** Where the built widget, dashboard and example pages are; omitted in API-only tests. */
@@ -76,6 +78,7 @@ export function buildApp(deps: AppDeps): Express {
       res.json(document);
     });
     app.use('/v1', jsonBodies());
+    const limits = createLimiters(deps.rateLimits ?? DEFAULT_RATE_LIMITS, deps.rateLimitStore);
     app.use(
       '/v1/widget',
       widgetRoutes({
@@ -87,7 +90,7 @@ export function buildApp(deps: AppDeps): Express {
         conversations: services.conversations,
         chat: services.chat,
         tokens: services.tokens,
-        rateLimits: deps.rateLimits ?? DEFAULT_RATE_LIMITS,
+        limits,
         images: services.images,
       }),
     );
@@ -95,6 +98,7 @@ export function buildApp(deps: AppDeps): Express {
       '/v1/admin',
       adminRoutes({
         auth: deps.adminAuth,
+        limits,
         clerkPublishableKey: deps.config.CLERK_PUBLISHABLE_KEY ?? null,
         sites: services.sites,
         conversations: services.conversations,

@@ -8,13 +8,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ErrorBody } from '../../contract/common.js';
 import { loadConfig } from '../config.js';
 import { buildApp } from '../http/app.js';
-import { DEFAULT_RATE_LIMITS } from '../http/middleware/rateLimits.js';
+import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from '../http/middleware/rateLimits.js';
+import { apiRoutes } from '../http/routes/openapi.js';
 import { HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS, startWebServer } from '../http/server.js';
 import { createLogger } from '../lib/logger.js';
 import { clerkTestKit } from '../test/clerkTokens.js';
 import { json } from '../test/json.js';
 import { startTestApp } from '../test/testApp.js';
 import { reportFigures } from './figures.js';
+import { fillPath, routeKey } from './routeTable.js';
 import { PAGE_ORIGIN, uploadImage } from './seedTenant.js';
 
 /**
@@ -33,15 +35,26 @@ const proxied = await startTestApp(new URL('./abuse.proxied.test.ts', import.met
   rateLimits: { ...DEFAULT_RATE_LIMITS, windowMs: WINDOW_MS },
   env: { TRUST_PROXY: '1' },
 });
+// Every limit at 3, to walk every write route to its 429.
+const TINY_LIMIT = 3;
+const tiny = await startTestApp(new URL('./abuse.tiny.test.ts', import.meta.url).href, {
+  rateLimits: {
+    ...(Object.fromEntries(Object.keys(DEFAULT_RATE_LIMITS).map((name) => [name, TINY_LIMIT])) as unknown as RateLimitSettings),
+    windowMs: WINDOW_MS,
+  },
+});
 afterAll(async () => {
   await app.close();
   await hosted.close();
   await proxied.close();
+  await tiny.close();
 });
 
 const figures = {
   rateLimited429: 0,
   spoofedAddressesIgnored: 0,
+  writeRoutesLimited: 0,
+  failedSignInsRefused: 0,
   slowBodiesCut: 0,
   foreignOriginsRefused: 0,
   bundleFilesScanned: 0,
@@ -150,6 +163,137 @@ describe('client addresses behind a trusted proxy (TRUST_PROXY=1)', () => {
     // Another visitor behind the same proxy is not limited by the first one.
     expect((await session('203.0.113.8')).status).toBe(200);
   });
+});
+
+describe('limits on every write', () => {
+  it('a visitor cannot create conversations or rate answers without end (defaults)', async () => {
+    const site = await app.createSite({ name: 'Writes', allowedOrigins: [PAGE_ORIGIN] });
+    const visitor = await app.startVisitor(site.publicKey);
+    const create = () => visitor.request('/v1/widget/conversations', { method: 'POST', json: {} });
+    for (let i = 0; i < DEFAULT_RATE_LIMITS.conversationsPerVisitorPerMinute; i++) expect((await create()).status).toBe(201);
+    await expectLimited(await create(), /conversations/);
+    const rate = () =>
+      visitor.request(`/v1/widget/messages/${'0'.repeat(24)}/feedback`, { method: 'POST', json: { rating: 'up' } });
+    for (let i = 0; i < DEFAULT_RATE_LIMITS.feedbackPerVisitorPerMinute; i++) expect((await rate()).status).toBe(404);
+    await expectLimited(await rate(), /ratings/);
+  });
+
+  it('every write route of the route table answers 429 with Retry-After once its limit is spent', async () => {
+    const site = await tiny.createSite({ name: 'Tiny', allowedOrigins: [PAGE_ORIGIN] });
+    const visitor = await tiny.startVisitor(site.publicKey);
+    const anyId = 'f'.repeat(24);
+    const writes = apiRoutes.filter((route) => route.method !== 'get');
+    for (const route of writes) {
+      const path = fillPath(route.path, anyId);
+      const init: RequestInit & { json?: unknown } = route.multipart
+        ? { method: 'POST', body: new FormData() }
+        : { method: route.method.toUpperCase(), json: {} };
+      const send = () =>
+        route.auth === 'visitor'
+          ? visitor.request(path, init)
+          : route.auth === 'admin'
+            ? tiny.admin(path, init)
+            : tiny.request(path, { ...init, json: { siteKey: site.publicKey } });
+      let limited: Response | undefined;
+      for (let i = 0; !limited && i < 2 * TINY_LIMIT + 2; i++) {
+        const res = await send();
+        expect(res.status, `${routeKey(route)}: ${res.status}`).toBeLessThan(500);
+        if (res.status === 429) limited = res;
+        else await res.body?.cancel();
+      }
+      expect(limited, `${routeKey(route)} has no rate limit`).toBeDefined();
+      await expectLimited(limited as Response, /Too many/);
+      figures.writeRoutesLimited++;
+    }
+    expect(figures.writeRoutesLimited).toBe(writes.length);
+  });
+
+  it('failed admin sign-ins are counted per address: 429 for that address only, then recovery', async () => {
+    const attacker = '198.51.100.9';
+    const asAdmin = (token: string, address: string) =>
+      proxied.request('/v1/admin/sites', { token, headers: { 'x-forwarded-for': address } });
+    const limit = DEFAULT_RATE_LIMITS.failedAdminAuthsPerIpPerMinute;
+    for (let i = 0; i < limit; i++) expect((await asAdmin(`wrong-token-${i}`, attacker)).status).toBe(401);
+    const retryAfter = await expectLimited(await asAdmin('wrong-token-last', attacker), /failed sign-ins/);
+    // Guessing right does not help from that address; the admin elsewhere is not locked out.
+    expect((await asAdmin(proxied.adminToken, attacker)).status).toBe(429);
+    expect((await asAdmin(proxied.adminToken, '198.51.100.10')).status).toBe(200);
+    figures.failedSignInsRefused++;
+    // Successful requests do not count: many from one address stay 200.
+    for (let i = 0; i < limit + 5; i++) expect((await asAdmin(proxied.adminToken, '198.51.100.11')).status).toBe(200);
+    await new Promise((r) => setTimeout(r, retryAfter * 1000 + 100));
+    expect((await asAdmin(proxied.adminToken, attacker)).status).toBe(200);
+  }, 30_000);
+
+  it('uploads are limited per IP address (new sessions do not reset it) and per site (others still upload)', async () => {
+    const site = await proxied.createSite({ name: 'Uploads', allowedOrigins: [PAGE_ORIGIN] });
+    const other = await proxied.createSite({ name: 'Other uploads', allowedOrigins: [PAGE_ORIGIN] });
+    const visitorAt = async (siteKey: string, address: string) => {
+      const res = await proxied.request('/v1/widget/sessions', {
+        method: 'POST',
+        headers: { origin: PAGE_ORIGIN, 'x-forwarded-for': address },
+        json: { siteKey },
+      });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { visitorToken: string }).visitorToken;
+    };
+    const upload = (token: string, address: string) =>
+      proxied.request('/v1/widget/images', {
+        method: 'POST',
+        token,
+        headers: { origin: PAGE_ORIGIN, 'x-forwarded-for': address },
+        body: new FormData(),
+      });
+    // One address, a fresh session every few uploads: the address's budget still ends.
+    const address = '198.51.100.20';
+    let uploads = 0;
+    let limited: Response | undefined;
+    for (let token = ''; !limited && uploads <= DEFAULT_RATE_LIMITS.uploadsPerIpPerMinute; uploads++) {
+      if (uploads % 5 === 0) token = await visitorAt(site.publicKey, address);
+      const res = await upload(token, address);
+      if (res.status === 429) limited = res;
+      else expect(res.status).toBe(400);
+    }
+    expect(uploads).toBe(DEFAULT_RATE_LIMITS.uploadsPerIpPerMinute + 1);
+    await expectLimited(limited as Response, /uploads/);
+
+    // Many addresses, one site: the site's budget ends, another site of the tenant still uploads.
+    limited = undefined;
+    let siteUploads = uploads - 1;
+    for (let n = 0; !limited && siteUploads <= DEFAULT_RATE_LIMITS.uploadsPerSitePerMinute; n++) {
+      const from = `198.51.101.${n + 1}`;
+      const token = await visitorAt(site.publicKey, from);
+      for (let i = 0; !limited && i < 10; i++, siteUploads++) {
+        const res = await upload(token, from);
+        if (res.status === 429) limited = res;
+        else expect(res.status).toBe(400);
+      }
+    }
+    expect(siteUploads).toBe(DEFAULT_RATE_LIMITS.uploadsPerSitePerMinute + 1);
+    await expectLimited(limited as Response, /uploads to this site/);
+    const elsewhere = await visitorAt(other.publicKey, '198.51.102.1');
+    expect((await upload(elsewhere, '198.51.102.1')).status).toBe(400);
+  });
+
+  it('admin writes are limited per admin', async () => {
+    const limit = DEFAULT_RATE_LIMITS.adminWritesPerMinute;
+    const createSite = () => proxied.admin('/v1/admin/sites', { method: 'POST', json: { name: 'Many' } });
+    // The cases above spent part of this admin's budget: start in a fresh window, so none ends mid-count.
+    const first = await createSite();
+    const secondsLeft = Number(/"admin-writes"; r=\d+; t=(\d+)/.exec(first.headers.get('ratelimit') ?? '')?.[1]);
+    expect(secondsLeft).toBeGreaterThanOrEqual(0);
+    await new Promise((r) => setTimeout(r, secondsLeft * 1000 + 100));
+    let created = 0;
+    let limited: Response | undefined;
+    for (; !limited && created <= limit; created++) {
+      const res = await createSite();
+      if (res.status === 429) limited = res;
+      else expect(res.status).toBe(201);
+    }
+    expect(created).toBe(limit + 1);
+    await expectLimited(limited as Response, /changes/);
+    expect((await proxied.admin('/v1/admin/sites')).status).toBe(200);
+  }, 30_000);
 });
 
 describe('slow request bodies', () => {

@@ -17,7 +17,7 @@ import { startWebServer } from '../http/server.js';
 import { LocalImageStorage } from '../images/localImageStorage.js';
 import { toModelImage } from '../images/normalizeImage.js';
 import { createLogger } from '../lib/logger.js';
-import { parseSse } from '../test/testApp.js';
+import { GENEROUS_LIMITS, parseSse } from '../test/testApp.js';
 import { reportFigures } from './figures.js';
 import { PAGE_ORIGIN } from './seedTenant.js';
 
@@ -50,12 +50,7 @@ const app = buildApp({
   pingDatabase: databaseProbe(connection),
   services,
   adminAuth: localAdminAuth(adminToken),
-  rateLimits: {
-    sendsPerVisitorPerMinute: 1e6,
-    sendsPerIpPerMinute: 1e6,
-    sessionsPerIpPerMinute: 1e6,
-    uploadsPerVisitorPerMinute: 1e6,
-  },
+  rateLimits: GENEROUS_LIMITS,
 });
 const web = await startWebServer(app, 0);
 afterAll(async () => {

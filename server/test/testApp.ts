@@ -11,7 +11,7 @@ import { createServices, type ServiceDeps } from '../domain/createServices.js';
 import { randomToken } from '../domain/secrets.js';
 import { buildApp } from '../http/app.js';
 import { type AdminAuth, localAdminAuth } from '../http/middleware/adminAuth.js';
-import type { RateLimitSettings } from '../http/middleware/rateLimits.js';
+import { GENEROUS_LIMITS, type RateLimitSettings } from '../http/middleware/rateLimits.js';
 import { startWebServer } from '../http/server.js';
 import type { ImageStorage } from '../images/ImageStorage.js';
 import { localImageRoutes } from '../images/localImageRoutes.js';
@@ -20,12 +20,7 @@ import { toModelImage } from '../images/normalizeImage.js';
 import { createLogger } from '../lib/logger.js';
 import { openTestDatabase } from './database.js';
 
-export const GENEROUS_LIMITS: RateLimitSettings = {
-  sendsPerVisitorPerMinute: 10_000,
-  sendsPerIpPerMinute: 100_000,
-  sessionsPerIpPerMinute: 100_000,
-  uploadsPerVisitorPerMinute: 10_000,
-};
+export { GENEROUS_LIMITS } from '../http/middleware/rateLimits.js';
 
 export interface TestAppOptions {
   model?: ChatModel;

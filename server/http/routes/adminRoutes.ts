@@ -7,10 +7,12 @@ import type { ImageService } from '../../domain/imageService.js';
 import { type SiteService, toSiteAnswer, toSiteView } from '../../domain/siteService.js';
 import type { StatsService } from '../../domain/statsService.js';
 import { type AdminAuth, adminOf, requireAdmin, requireAdminRole } from '../middleware/adminAuth.js';
+import type { Limiters } from '../middleware/rateLimits.js';
 import { parse } from '../validate.js';
 
 export interface AdminRouteDeps {
   auth: AdminAuth;
+  limits: Limiters;
   clerkPublishableKey: string | null;
   sites: SiteService;
   conversations: ConversationService;
@@ -26,7 +28,8 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
     res.json({ mode: deps.auth.mode, clerkPublishableKey: deps.clerkPublishableKey });
   });
 
-  router.use(...deps.auth.middleware, requireAdmin(deps.auth));
+  // Failed sign-ins count per address before the token is checked; every write counts per admin.
+  router.use(deps.limits.failedAdminAuth, ...deps.auth.middleware, requireAdmin(deps.auth), deps.limits.adminWrites);
   // Admin data is private: never cached by browsers or proxies.
   router.use((_req: Request, res: Response, next) => {
     res.setHeader('Cache-Control', 'no-store');

@@ -12,7 +12,7 @@ import { readUpload } from '../../images/readUpload.js';
 import { notFound } from '../../lib/AppError.js';
 import type { Logger } from '../../lib/logger.js';
 import { streamChat } from '../chatStream.js';
-import { type RateLimitSettings, widgetLimiters } from '../middleware/rateLimits.js';
+import type { Limiters } from '../middleware/rateLimits.js';
 import { requireVisitor, visitorOf } from '../middleware/visitorAuth.js';
 import { parse } from '../validate.js';
 
@@ -26,7 +26,7 @@ export interface WidgetRouteDeps {
   conversations: ConversationService;
   chat: ChatService;
   tokens: VisitorTokens;
-  rateLimits: RateLimitSettings;
+  limits: Limiters;
   images: ImageService;
 }
 
@@ -53,7 +53,7 @@ function widgetCors(req: Request, res: Response, next: NextFunction) {
 
 export function widgetRoutes(deps: WidgetRouteDeps): Router {
   const router = express.Router();
-  const limits = widgetLimiters(deps.rateLimits);
+  const { limits } = deps;
   router.use(widgetCors);
 
   router.post('/sessions', limits.sessionsPerIp, async (req, res) => {
@@ -82,7 +82,7 @@ export function widgetRoutes(deps: WidgetRouteDeps): Router {
     res.json(await deps.conversations.listForVisitor(visitorOf(res), query));
   });
 
-  router.post('/conversations', async (req, res) => {
+  router.post('/conversations', limits.conversationsPerVisitor, limits.conversationsPerIp, async (req, res) => {
     const body = parse(CreateConversation, req.body ?? {}, 'body');
     // The first language range, without its weight; `*` says nothing.
     const first = req.headers['accept-language']?.split(',')[0]?.split(';')[0]?.trim();
@@ -111,13 +111,13 @@ export function widgetRoutes(deps: WidgetRouteDeps): Router {
     await streamChat(res, deps.log, (signal) => deps.chat.retry(visitorOf(res), siteOf(res), id, signal));
   });
 
-  router.post('/messages/:id/feedback', async (req, res) => {
+  router.post('/messages/:id/feedback', limits.feedbackPerVisitor, async (req, res) => {
     const { id } = parse(IdParams, req.params, 'params');
     const { rating } = parse(Feedback, req.body, 'body');
     res.json(await deps.conversations.feedback(visitorOf(res), id, rating));
   });
 
-  router.post('/images', limits.uploadsPerVisitor, async (req, res) => {
+  router.post('/images', limits.uploadsPerVisitor, limits.uploadsPerIp, limits.uploadsPerSite, async (req, res) => {
     const upload = await readUpload(req, { maxBytes: deps.images.maxUploadBytes });
     res.status(201).json(await deps.images.upload(visitorOf(res), upload));
   });
