@@ -5,18 +5,12 @@ import type { SiteCreate } from '../../contract/sites.js';
 import type { ChatModel } from '../ai/ChatModel.js';
 import { createOfflineModel } from '../ai/offlineModel.js';
 import { loadConfig } from '../config.js';
+import { createServer } from '../createServer.js';
 import { pingDatabase } from '../db/database.js';
-import { createModels } from '../db/models/index.js';
-import { createServices, type ServiceDeps } from '../domain/createServices.js';
-import { randomToken } from '../domain/secrets.js';
-import { buildApp } from '../http/app.js';
-import { type AdminAuth, localAdminAuth } from '../http/middleware/adminAuth.js';
+import type { ServiceDeps } from '../domain/createServices.js';
+import type { AdminAuth } from '../http/middleware/adminAuth.js';
 import { GENEROUS_LIMITS, type RateLimitSettings } from '../http/middleware/rateLimits.js';
-import { startWebServer } from '../http/server.js';
 import type { ImageStorage } from '../images/ImageStorage.js';
-import { localImageRoutes } from '../images/localImageRoutes.js';
-import { LocalImageStorage } from '../images/localImageStorage.js';
-import { toModelImage } from '../images/normalizeImage.js';
 import { createLogger } from '../lib/logger.js';
 import { openTestDatabase } from './database.js';
 
@@ -65,30 +59,20 @@ export function parseSse(body: string): SseEvent[] {
 export async function startTestApp(fileUrl: string, options: TestAppOptions = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'chatwidget-app-'));
   const connection = await openTestDatabase(fileUrl);
-  const models = await createModels(connection);
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...options.env });
-  const storage = options.storage ?? new LocalImageStorage({ dir: join(dataDir, 'images') });
-  const services = createServices({
-    models,
-    model: options.model ?? createOfflineModel({ chunkDelayMs: 0 }),
-    visitorTokenSecret: randomToken(32),
-    storage,
-    readImage: (stored) => storage.read(stored),
-    toModelImage,
-    ...options.services,
-  });
-  const adminToken = randomToken(24);
-  const adminAuth = options.adminAuth ?? localAdminAuth(adminToken);
-  const app = buildApp({
-    config,
+  const server = await createServer(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0', ...options.env }), {
+    database: { connection, ping: (timeoutMs) => pingDatabase(connection, timeoutMs) },
     log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
-    pingDatabase: () => pingDatabase(connection),
-    services,
-    adminAuth,
+    model: options.model ?? createOfflineModel({ chunkDelayMs: 0 }),
+    storage: options.storage,
+    adminAuth: options.adminAuth,
     rateLimits: options.rateLimits ?? GENEROUS_LIMITS,
-    extraRoutes: storage instanceof LocalImageStorage ? [localImageRoutes(storage)] : [],
+    services: options.services,
+    staticDirs: null,
+    demoSite: false,
   });
-  const web = await startWebServer(app, 0);
+  const { models, services } = server;
+  const adminToken = server.adminToken as string;
+  const web = await server.listen();
   const url = web.url;
 
   const request = (path: string, init: RequestInit & { token?: string; json?: unknown } = {}) => {
@@ -150,7 +134,7 @@ export async function startTestApp(fileUrl: string, options: TestAppOptions = {}
       };
     },
     async close() {
-      await web.stop(1000);
+      await server.stop(1000);
       await connection.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -1,0 +1,165 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Express } from 'express';
+import type { ChatModel } from './ai/ChatModel.js';
+import { selectChatModel } from './ai/selectChatModel.js';
+import type { Config } from './config.js';
+import { type Database, openDatabase } from './db/database.js';
+import { createModels, type Models } from './db/models/index.js';
+import { createServices, type ServiceDeps, type Services } from './domain/createServices.js';
+import { loadOrCreateSecret } from './domain/secrets.js';
+import { buildApp } from './http/app.js';
+import { type AdminAuth, clerkAdminAuth, localAdminAuth } from './http/middleware/adminAuth.js';
+import type { RateLimitSettings } from './http/middleware/rateLimits.js';
+import { startWebServer, type WebServer } from './http/server.js';
+import type { StaticDirs } from './http/static.js';
+import { createImageStorage } from './images/createImageStorage.js';
+import type { ImageStorage } from './images/ImageStorage.js';
+import { localImageRoutes } from './images/localImageRoutes.js';
+import { LocalImageStorage } from './images/localImageStorage.js';
+import { toModelImage } from './images/normalizeImage.js';
+import { createLogger, type Logger } from './lib/logger.js';
+import { type BackgroundWorker, periodic } from './lib/periodic.js';
+
+/** What a test, the e2e harness or a benchmark swaps; everything else comes from the config, as in production. */
+export interface ServerOverrides {
+  /** An open database (one per test file); its owner closes it. Default: `MONGODB_URI` or the embedded database. */
+  database?: Pick<Database, 'connection' | 'ping'>;
+  log?: Logger;
+  /** The AI provider. Default: Gemini with a key, else the offline FAQ provider. */
+  model?: ChatModel;
+  /** Default: ImageKit when configured, else files under `DATA_DIR/images`. */
+  storage?: ImageStorage;
+  /** Default: Clerk when configured, else the local admin token. */
+  adminAuth?: AdminAuth;
+  rateLimits?: RateLimitSettings;
+  /** The domain's own knobs (limits, clock). */
+  services?: Partial<ServiceDeps>;
+  /** The built browser parts; `null` serves the API only. Default: the repository's `dist/` and `examples/`. */
+  staticDirs?: StaticDirs | null;
+  /** Creates the demo site of local mode. Default: in local mode. */
+  demoSite?: boolean;
+}
+
+export interface Server {
+  config: Config;
+  log: Logger;
+  database: Pick<Database, 'connection' | 'ping'>;
+  models: Models;
+  model: ChatModel;
+  storage: ImageStorage;
+  services: Services;
+  app: Express;
+  /** The local admin token (local mode), else null. */
+  adminToken: string | null;
+  demoSite: Awaited<ReturnType<Services['sites']['ensureDemoSite']>> | null;
+  /** Listens on `config.PORT`/`config.HOST` and starts the background work. */
+  listen(): Promise<WebServer>;
+  /** Stops the background work, then the web server (open streams get `graceMs`), then the database it opened. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** The repository root, from the sources (server/) and from the build (dist/server/). */
+function repoRoot(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return here.endsWith(join('dist', 'server')) ? join(here, '..', '..') : join(here, '..');
+}
+
+function builtParts(): StaticDirs {
+  const root = repoRoot();
+  return {
+    widget: join(root, 'dist', 'widget'),
+    widgetEsm: join(root, 'dist', 'widget-esm'),
+    dashboard: join(root, 'dist', 'dashboard'),
+    examples: join(root, 'examples'),
+  };
+}
+
+function adminAuthFrom(config: Config, adminToken: string | null): AdminAuth {
+  if (config.authMode === 'local') return localAdminAuth(adminToken as string);
+  return clerkAdminAuth({
+    secretKey: config.CLERK_SECRET_KEY as string,
+    publishableKey: config.CLERK_PUBLISHABLE_KEY as string,
+    jwtKey: config.CLERK_JWT_KEY,
+    authorizedParties: config.CLERK_AUTHORIZED_PARTIES?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  });
+}
+
+/** The one place background work is declared: every worker here runs while the server listens. */
+function backgroundWorkers(services: Services, log: Logger): BackgroundWorker[] {
+  return [periodic('Orphan image sweep', 3600_000, () => services.images.sweepOrphans(), log)];
+}
+
+/**
+ * The composition root: config → database → providers → domain → app, plus the start-up work (answers
+ * interrupted by the last stop, the demo site). Used by `main.ts`, the test app, the e2e harness and the
+ * benchmarks, which override only what they must. Never listens by itself.
+ */
+export async function createServer(config: Config, overrides: ServerOverrides = {}): Promise<Server> {
+  const log = overrides.log ?? createLogger(config.LOG_LEVEL);
+  const owned = overrides.database ? undefined : await openDatabase(config, log);
+  const database = overrides.database ?? (owned as Database);
+  try {
+    const models = await createModels(database.connection);
+    const model = overrides.model ?? selectChatModel(config);
+    const storage = overrides.storage ?? createImageStorage(config);
+    const services = createServices({
+      models,
+      model,
+      visitorTokenSecret: loadOrCreateSecret(config.dataDir, 'visitor-token', config.VISITOR_TOKEN_SECRET),
+      storage,
+      readImage: (stored) => storage.read(stored),
+      toModelImage,
+      ...overrides.services,
+    });
+    const interrupted = await services.chat.recoverInterrupted();
+    if (interrupted) log.warn({ interrupted }, 'Stored answers interrupted by the last stop as errors');
+
+    const adminToken = config.authMode === 'local' ? loadOrCreateSecret(config.dataDir, 'admin-token', config.ADMIN_TOKEN) : null;
+    const adminAuth = overrides.adminAuth ?? adminAuthFrom(config, adminToken);
+    const demoSite = (overrides.demoSite ?? config.authMode === 'local') ? await services.sites.ensureDemoSite('local') : null;
+    const staticDirs = overrides.staticDirs === undefined ? builtParts() : overrides.staticDirs;
+    const app = buildApp({
+      config,
+      log,
+      pingDatabase: () => database.ping(),
+      services,
+      adminAuth,
+      rateLimits: overrides.rateLimits,
+      extraRoutes: storage instanceof LocalImageStorage ? [localImageRoutes(storage)] : [],
+      ...(staticDirs ? { staticDirs, demoSiteKey: async () => demoSite?.publicKey } : {}),
+    });
+
+    const workers = backgroundWorkers(services, log);
+    let web: WebServer | undefined;
+    return {
+      config,
+      log,
+      database,
+      models,
+      model,
+      storage,
+      services,
+      app,
+      adminToken,
+      demoSite,
+      async listen() {
+        web = await startWebServer(app, config.PORT, config.HOST);
+        // Image URLs must be absolute: the widget shows them on other sites' pages.
+        if (storage instanceof LocalImageStorage && !storage.baseUrl) storage.baseUrl = config.PUBLIC_URL ?? web.url;
+        for (const worker of workers) worker.start();
+        return web;
+      },
+      async stop(graceMs) {
+        await Promise.all(workers.map((worker) => worker.stop()));
+        await web?.stop(graceMs);
+        await owned?.close();
+      },
+    };
+  } catch (error) {
+    await owned?.close();
+    throw error;
+  }
+}
