@@ -6,18 +6,8 @@ import { fileURLToPath } from 'node:url';
 import type { ChatModel } from '../server/ai/ChatModel.js';
 import { createOfflineModel } from '../server/ai/offlineModel.js';
 import { loadConfig } from '../server/config.js';
-import { pingDatabase } from '../server/db/database.js';
-import { createModels } from '../server/db/models/index.js';
-import { createServices } from '../server/domain/createServices.js';
-import { randomToken } from '../server/domain/secrets.js';
-import { buildApp } from '../server/http/app.js';
-import { localAdminAuth } from '../server/http/middleware/adminAuth.js';
-import { startWebServer } from '../server/http/server.js';
-import { localImageRoutes } from '../server/images/localImageRoutes.js';
-import { LocalImageStorage } from '../server/images/localImageStorage.js';
-import { toModelImage } from '../server/images/normalizeImage.js';
-import { createLogger } from '../server/lib/logger.js';
-import { openTestDatabase } from '../server/test/database.js';
+import { createServer } from '../server/createServer.js';
+import { openTestDatabase, serverDatabase } from '../server/test/database.js';
 // Declares the `mongoBaseUri` that the vitest project's globalSetup provides.
 import type {} from '../server/test/globalSetup.js';
 import { GENEROUS_LIMITS } from '../server/test/testApp.js';
@@ -30,7 +20,7 @@ export interface E2eServerOptions {
 }
 
 /**
- * The product as `npm start` composes it (server/main.ts): local admin mode, the demo site, local image storage with
+ * The product as `npm start` composes it (`createServer`, as server/main.ts does): local admin mode, the demo site, local image storage with
  * absolute URLs, and the built widget, dashboard and example pages served from the same origin, on this test file's
  * own database and a free loopback port. `dist/` must be built first (`npm test` runs `build:web` before vitest).
  */
@@ -39,38 +29,15 @@ export async function startE2eServer(fileUrl: string, options: E2eServerOptions 
     throw new Error('dist/ is not built: run `npx rollup -c rollup.config.mjs` (npm test does) before the e2e project');
   const dataDir = mkdtempSync(join(tmpdir(), 'chatwidget-e2e-'));
   const connection = await openTestDatabase(fileUrl);
-  const models = await createModels(connection);
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
-  const storage = new LocalImageStorage({ dir: join(dataDir, 'images') });
-  const services = createServices({
-    models,
+  const server = await createServer(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0' }), {
+    database: serverDatabase(connection),
     model: options.model ?? createOfflineModel({ chunkDelayMs: 15 }),
-    visitorTokenSecret: randomToken(32),
-    storage,
-    readImage: (stored) => storage.read(stored),
-    toModelImage,
-  });
-  const adminToken = randomToken(24);
-  const demoSite = await services.sites.ensureDemoSite('local');
-  const app = buildApp({
-    config,
-    log: createLogger('silent'),
-    pingDatabase: () => pingDatabase(connection),
-    services,
-    adminAuth: localAdminAuth(adminToken),
     rateLimits: GENEROUS_LIMITS,
-    extraRoutes: [localImageRoutes(storage)],
-    staticDirs: {
-      widget: join(root, 'dist', 'widget'),
-      widgetEsm: join(root, 'dist', 'widget-esm'),
-      dashboard: join(root, 'dist', 'dashboard'),
-      examples: join(root, 'examples'),
-    },
-    demoSiteKey: async () => demoSite.publicKey,
   });
-  const web = await startWebServer(app, 0);
-  // Image URLs must be absolute, as in main.ts.
-  storage.baseUrl = web.url;
+  const { services, models } = server;
+  const adminToken = server.adminToken as string;
+  const demoSite = server.demoSite as NonNullable<typeof server.demoSite>;
+  const web = await server.listen();
 
   return {
     url: web.url,
@@ -127,7 +94,7 @@ export async function startE2eServer(fileUrl: string, options: E2eServerOptions 
       return conversation.id;
     },
     async close() {
-      await web.stop(1000);
+      await server.stop(1000);
       await connection.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

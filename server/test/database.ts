@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Connection } from 'mongoose';
 import { inject } from 'vitest';
-import { connectMongo } from '../db/database.js';
+import { connectMongo, type Database, pingDatabase } from '../db/database.js';
 
 /** The name of a test file's own database, derived from its path so files never share data. */
 export function testDatabaseName(fileUrl: string): string {
@@ -28,4 +28,9 @@ export async function openTestDatabase(fileUrl: string): Promise<Connection> {
   const connection = await connectMongo(testDatabaseUri(fileUrl));
   await connection.dropDatabase();
   return connection;
+}
+
+/** A test's own connection as the server's database (`createServer`'s override); the test closes it. */
+export function serverDatabase(connection: Connection): Pick<Database, 'connection' | 'ping'> {
+  return { connection, ping: (timeoutMs) => pingDatabase(connection, timeoutMs) };
 }

@@ -6,13 +6,12 @@ import type { ChatModel } from '../ai/ChatModel.js';
 import { createOfflineModel } from '../ai/offlineModel.js';
 import { loadConfig } from '../config.js';
 import { createServer } from '../createServer.js';
-import { pingDatabase } from '../db/database.js';
 import type { ServiceDeps } from '../domain/createServices.js';
 import type { AdminAuth } from '../http/middleware/adminAuth.js';
 import { GENEROUS_LIMITS, type RateLimitSettings } from '../http/middleware/rateLimits.js';
 import type { ImageStorage } from '../images/ImageStorage.js';
 import { createLogger } from '../lib/logger.js';
-import { openTestDatabase } from './database.js';
+import { openTestDatabase, serverDatabase } from './database.js';
 
 export { GENEROUS_LIMITS } from '../http/middleware/rateLimits.js';
 
@@ -60,7 +59,7 @@ export async function startTestApp(fileUrl: string, options: TestAppOptions = {}
   const dataDir = mkdtempSync(join(tmpdir(), 'chatwidget-app-'));
   const connection = await openTestDatabase(fileUrl);
   const server = await createServer(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0', ...options.env }), {
-    database: { connection, ping: (timeoutMs) => pingDatabase(connection, timeoutMs) },
+    database: serverDatabase(connection),
     log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     model: options.model ?? createOfflineModel({ chunkDelayMs: 0 }),
     storage: options.storage,
