@@ -8,8 +8,9 @@ import type { Logger } from '../lib/logger.js';
 import { errorHandler, notFoundHandler } from './errorHandler.js';
 import type { AdminAuth } from './middleware/adminAuth.js';
 import { createLimiters, DEFAULT_RATE_LIMITS, type RateLimitSettings, type RateLimitStore } from './middleware/rateLimits.js';
+import { mountedRoutes, pathMatcher } from './mountedRoutes.js';
 import { adminRoutes } from './routes/adminRoutes.js';
-import { apiRoutes, openApiDocument } from './routes/openapi.js';
+import { openApiDocument } from './routes/openapi.js';
 import { widgetRoutes } from './routes/widgetRoutes.js';
 import { type StaticDirs, staticRoutes } from './static.js';
 
@@ -31,15 +32,21 @@ export interface AppDeps {
   demoSiteKey?: () => Promise<string | undefined>;
 }
 
-/** JSON bodies: small, strict, and only as `application/json` (415 otherwise; multipart only on upload routes). */
-function jsonBodies() {
+/**
+ * JSON bodies: small, strict, and only as `application/json` (415 otherwise); multipart only on the routes declared
+ * with `acceptsMultipart`, read from the app's routers at the first request (once every router is mounted).
+ */
+function jsonBodies(app: Express) {
   const parser = express.json({ limit: `${JSON_BODY_LIMIT_KB}kb`, strict: true });
-  // Mounted at /v1, so paths are relative to it.
-  const multipartPaths = new Set(apiRoutes.filter((route) => route.multipart).map((route) => route.path.replace(/^\/v1/, '')));
+  let uploads: { method: string; path: RegExp }[] | undefined;
   return (req: Request, res: Response, next: NextFunction) => {
+    uploads ??= mountedRoutes(app.router)
+      .filter((route) => route.multipart)
+      .map((route) => ({ method: route.method.toUpperCase(), path: pathMatcher(route.path) }));
     const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
     const isMultipart = req.is('multipart/form-data');
-    const multipartAllowed = isMultipart && multipartPaths.has(req.path);
+    const path = req.baseUrl + req.path;
+    const multipartAllowed = isMultipart && uploads.some((route) => route.method === req.method && route.path.test(path));
     if (hasBody && !multipartAllowed && !req.is('application/json') && req.method !== 'GET')
       return next(new AppError(415, 'unsupported_media_type', 'Send JSON with Content-Type: application/json'));
     if (multipartAllowed) return next();
@@ -77,7 +84,7 @@ export function buildApp(deps: AppDeps): Express {
     app.get('/v1/openapi.json', (_req, res) => {
       res.json(document);
     });
-    app.use('/v1', jsonBodies());
+    app.use('/v1', jsonBodies(app));
     const limits = createLimiters(deps.rateLimits ?? DEFAULT_RATE_LIMITS, deps.rateLimitStore);
     app.use(
       '/v1/widget',

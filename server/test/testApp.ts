@@ -87,6 +87,8 @@ export async function startTestApp(fileUrl: string, options: TestAppOptions = {}
 
   return {
     url,
+    /** The Express app itself (its routers are compared with the OpenAPI table). */
+    app: server.app,
     dataDir,
     connection,
     models,

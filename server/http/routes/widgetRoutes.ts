@@ -14,6 +14,7 @@ import type { Logger } from '../../lib/logger.js';
 import { streamChat } from '../chatStream.js';
 import type { Limiters } from '../middleware/rateLimits.js';
 import { requireVisitor, visitorOf } from '../middleware/visitorAuth.js';
+import { acceptsMultipart } from '../mountedRoutes.js';
 import { parse } from '../validate.js';
 
 export interface WidgetRouteDeps {
@@ -117,10 +118,17 @@ export function widgetRoutes(deps: WidgetRouteDeps): Router {
     res.json(await deps.conversations.feedback(visitorOf(res), id, rating));
   });
 
-  router.post('/images', limits.uploadsPerVisitor, limits.uploadsPerIp, limits.uploadsPerSite, async (req, res) => {
-    const upload = await readUpload(req, { maxBytes: deps.images.maxUploadBytes });
-    res.status(201).json(await deps.images.upload(visitorOf(res), upload));
-  });
+  router.post(
+    '/images',
+    acceptsMultipart,
+    limits.uploadsPerVisitor,
+    limits.uploadsPerIp,
+    limits.uploadsPerSite,
+    async (req, res) => {
+      const upload = await readUpload(req, { maxBytes: deps.images.maxUploadBytes });
+      res.status(201).json(await deps.images.upload(visitorOf(res), upload));
+    },
+  );
 
   return router;
 }
