@@ -1,5 +1,5 @@
 import { QueryClient } from '@tanstack/react-query';
-import { isApiError } from '../lib/ApiError.js';
+import { isApiError } from '../../../contract/ApiError.js';
 
 /** Retries only what may heal by itself (network, 429, 5xx); a 4xx answer will not change on retry. */
 export function createQueryClient(): QueryClient {

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { isApiError } from '../lib/ApiError.js';
+import { isApiError } from '../../../contract/ApiError.js';
 
 export function Loading({ label = 'Loading…' }: { label?: string }) {
   return (

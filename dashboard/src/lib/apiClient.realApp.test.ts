@@ -1,6 +1,7 @@
 /// <reference types="node" />
 import { InfiniteQueryObserver, QueryClient } from '@tanstack/react-query';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ApiError } from '../../../contract/ApiError.js';
 // Brings in the run's `inject('mongoBaseUri')` typing that the server's test helpers rely on.
 import type {} from '../../../server/test/globalSetup.js';
 import { startTestApp } from '../../../server/test/testApp.js';
@@ -9,7 +10,6 @@ import { conversationsQueryOptions, PAGE_SIZE } from '../features/conversations/
 import { createSite } from '../features/sites/api/createSite.js';
 import { getSites } from '../features/sites/api/getSites.js';
 import { updateSite } from '../features/sites/api/updateSite.js';
-import { ApiError } from './ApiError.js';
 import { createApiClient } from './apiClient.js';
 
 // The real server (buildApp + admin routes + this file's own database), driven through the dashboard's client.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiError } from '../../../contract/ApiError.js';
 import { errorBody, type Handler, startFakeAdminApi } from '../test/fakeAdminApi.js';
-import { ApiError } from './ApiError.js';
 import { buildUrl, createApiClient } from './apiClient.js';
 
 let handler: Handler = () => ({ status: 200, body: {} });

@@ -1,4 +1,4 @@
-import { ApiError } from './ApiError.js';
+import { ApiError, toApiError } from '../../../contract/ApiError.js';
 
 type QueryValue = string | number | boolean | null | undefined;
 
@@ -32,21 +32,6 @@ export function buildUrl(baseUrl: string, path: string, query?: Record<string, Q
     url.searchParams.set(key, String(value));
   }
   return url;
-}
-
-async function toApiError(response: Response): Promise<ApiError> {
-  const retryAfter = Number(response.headers.get('retry-after'));
-  const retryAfterSeconds = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null;
-  let code = `http_${response.status}`;
-  let message = response.statusText || `Request failed (${response.status})`;
-  try {
-    const body = (await response.json()) as { error?: { code?: unknown; message?: unknown } };
-    if (typeof body.error?.code === 'string') code = body.error.code;
-    if (typeof body.error?.message === 'string') message = body.error.message;
-  } catch {
-    // Not the documented JSON (a proxy's HTML page, say): keep the status-based defaults.
-  }
-  return new ApiError(response.status, code, message, retryAfterSeconds);
 }
 
 /** The dashboard's only `fetch`: JSON in and out, Bearer token, errors as `ApiError`. */

@@ -1,6 +1,6 @@
+import { ApiError, apiErrorFrom } from '../../../contract/ApiError.js';
 import type { ImageRef } from '../../../contract/index.js';
 import { type ApiContext, authHeaders, endpoint } from './ApiContext.js';
-import { ApiError } from './ApiError.js';
 
 /** `POST images` (multipart field `file`) through XMLHttpRequest, because fetch cannot report upload progress. */
 export function uploadImage(
@@ -17,12 +17,12 @@ export function uploadImage(
     for (const [name, value] of Object.entries(authHeaders(ctx))) xhr.setRequestHeader(name, value);
     xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
     xhr.onload = () => {
-      let body: { error?: { code: string; message: string } } | null = null;
+      let body: unknown = null;
       try {
         body = JSON.parse(xhr.responseText);
       } catch {}
       if (xhr.status >= 200 && xhr.status < 300 && body) return resolve(body as ImageRef);
-      reject(new ApiError(xhr.status, body?.error?.code ?? `http_${xhr.status}`, body?.error?.message ?? 'upload failed'));
+      reject(apiErrorFrom(xhr.status, body, 'upload failed'));
     };
     xhr.onerror = () => reject(new ApiError(0, 'network_error', 'upload failed'));
     xhr.onabort = () => reject(new DOMException('upload aborted', 'AbortError'));

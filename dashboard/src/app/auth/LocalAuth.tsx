@@ -1,8 +1,8 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
+import { isUnauthorized } from '../../../../contract/ApiError.js';
 import { ErrorState, Loading } from '../../components/States.js';
 import { meQueryOptions } from '../../features/auth/api/getMe.js';
-import { isUnauthorized } from '../../lib/ApiError.js';
 import { type ApiClient, createApiClient } from '../../lib/apiClient.js';
 import { clearLocalToken, storeLocalToken, takeLocalToken } from './localToken.js';
 import { type SignInReason, SignInScreen } from './SignInScreen.js';

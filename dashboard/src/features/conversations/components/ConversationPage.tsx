@@ -1,9 +1,9 @@
 import { useState } from 'react';
+import { isApiError } from '../../../../../contract/ApiError.js';
 import type { ImageRef } from '../../../../../contract/index.js';
 import { Confirm } from '../../../components/Confirm.js';
 import { Lightbox } from '../../../components/Lightbox.js';
 import { ErrorState, Loading } from '../../../components/States.js';
-import { isApiError } from '../../../lib/ApiError.js';
 import { navigate } from '../../../lib/router/history.js';
 import { Link } from '../../../lib/router/Link.js';
 import { useDeleteConversation } from '../api/deleteConversation.js';

@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
+import { isApiError } from '../../../../../contract/ApiError.js';
 import type { Site } from '../../../../../contract/index.js';
 import { Confirm } from '../../../components/Confirm.js';
 import { ErrorState, Loading } from '../../../components/States.js';
-import { isApiError } from '../../../lib/ApiError.js';
 import { navigate } from '../../../lib/router/history.js';
 import { Link } from '../../../lib/router/Link.js';
 import { useDeleteSite } from '../api/deleteSite.js';

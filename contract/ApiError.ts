@@ -1,0 +1,45 @@
+// The one error type of the two browser clients (widget and dashboard). No zod, so the widget can bundle it.
+
+/** A failed API call as data: HTTP status (0 = network), the server's error code and safe message. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** Seconds the server asked us to wait (429/503 `Retry-After`), when given. */
+    readonly retryAfterSeconds: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+export const isApiError = (error: unknown): error is ApiError => error instanceof ApiError;
+
+/** 401: the token is missing, wrong or expired. */
+export const isUnauthorized = (error: unknown): boolean => isApiError(error) && error.status === 401;
+
+/**
+ * A non-2xx answer as an ApiError, from its parsed body (the documented `{"error":{code,message}}`, or anything else,
+ * such as a proxy's HTML page, which keeps status-based defaults) and its `Retry-After` header.
+ */
+export function apiErrorFrom(status: number, body: unknown, fallbackMessage: string, retryAfter?: string | null): ApiError {
+  const { code, message } = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error ?? {};
+  const seconds = Number(retryAfter);
+  return new ApiError(
+    status,
+    typeof code === 'string' ? code : `http_${status}`,
+    typeof message === 'string' ? message : fallbackMessage,
+    seconds > 0 && seconds < Infinity ? seconds : null,
+  );
+}
+
+/** Reads a failed fetch `Response` into an ApiError. */
+export const toApiError = async (res: Response): Promise<ApiError> =>
+  apiErrorFrom(
+    res.status,
+    await res.json().catch(() => null),
+    res.statusText || `Request failed (${res.status})`,
+    res.headers.get('retry-after'),
+  );
