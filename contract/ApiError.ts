@@ -2,8 +2,6 @@
 
 /** A failed API call as data: HTTP status (0 = network), the server's error code and safe message. */
 export class ApiError extends Error {
-  override readonly name = 'ApiError';
-
   constructor(
     readonly status: number,
     readonly code: string,
@@ -12,6 +10,7 @@ export class ApiError extends Error {
     readonly retryAfterSeconds: number | null = null,
   ) {
     super(message);
+    this.name = 'ApiError';
   }
 }
 
@@ -21,17 +20,18 @@ export const isApiError = (error: unknown): error is ApiError => error instanceo
 export const isUnauthorized = (error: unknown): boolean => isApiError(error) && error.status === 401;
 
 /**
- * A non-2xx answer as an ApiError, from its parsed body (the documented `{"error":{code,message}}`, or anything else,
- * such as a proxy's HTML page, which keeps status-based defaults) and its `Retry-After` header.
+ * A non-2xx answer as an ApiError, from its parsed body (the documented `{"error":{code,message}}`; anything else, such
+ * as a proxy's HTML page, keeps status-based defaults) and its `Retry-After` header in seconds.
  */
 export function apiErrorFrom(status: number, body: unknown, fallbackMessage: string, retryAfter?: string | null): ApiError {
-  const { code, message } = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error ?? {};
+  const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+  const text = (value: unknown, fallback: string) => (typeof value === 'string' ? value : fallback);
   const seconds = Number(retryAfter);
   return new ApiError(
     status,
-    typeof code === 'string' ? code : `http_${status}`,
-    typeof message === 'string' ? message : fallbackMessage,
-    seconds > 0 && seconds < Infinity ? seconds : null,
+    text(error?.code, `http_${status}`),
+    text(error?.message, fallbackMessage),
+    seconds > 0 ? seconds : null,
   );
 }
 
@@ -40,6 +40,6 @@ export const toApiError = async (res: Response): Promise<ApiError> =>
   apiErrorFrom(
     res.status,
     await res.json().catch(() => null),
-    res.statusText || `Request failed (${res.status})`,
+    res.statusText || `http ${res.status}`,
     res.headers.get('retry-after'),
   );

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { safeUrl } from '../lib/safeUrl.js';
+import { safeSrc } from '../../../contract/safeUrl.js';
 
 /** A full-size image in a modal dialog (Esc or the button closes it, focus returns to the opener). */
 export function Lightbox({ src, alt, onClose }: { src: string; alt: string; onClose: () => void }) {
@@ -8,7 +8,7 @@ export function Lightbox({ src, alt, onClose }: { src: string; alt: string; onCl
     const dialog = ref.current;
     if (dialog && !dialog.open && typeof dialog.showModal === 'function') dialog.showModal();
   }, []);
-  const url = safeUrl(src);
+  const url = safeSrc(src);
   return (
     <dialog ref={ref} className="lightbox" aria-label={alt} onClose={onClose} onCancel={onClose}>
       <div className="lightbox-bar">

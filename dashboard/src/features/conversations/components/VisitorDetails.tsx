@@ -1,6 +1,6 @@
 import type { AdminConversation } from '../../../../../contract/index.js';
+import { safeUrl } from '../../../../../contract/safeUrl.js';
 import { formatDateTime } from '../../../lib/format.js';
-import { safeUrl } from '../../../lib/safeUrl.js';
 
 /** Where and who: page URL, browser, locale and the identified user, when known. */
 export function VisitorDetails({ conversation }: { conversation: AdminConversation }) {
