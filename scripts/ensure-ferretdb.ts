@@ -1,11 +1,12 @@
 // Builds the embedded database binary when it is missing (called by `npm start` and `npm test`).
+import { ConfigError, loadDatabaseSetup } from '../server/config.js';
 import { EmbeddedDatabaseUnavailable, ensureFerretdbBinary } from '../server/db/ferretdbBinary.js';
 
-if (process.env.MONGODB_URI) process.exit(0);
 try {
-  ensureFerretdbBinary(process.env, (line) => console.log(line));
+  const setup = loadDatabaseSetup();
+  if (!setup.MONGODB_URI) ensureFerretdbBinary(setup, (line) => console.log(line));
 } catch (error) {
-  if (error instanceof EmbeddedDatabaseUnavailable) {
+  if (error instanceof EmbeddedDatabaseUnavailable || error instanceof ConfigError) {
     console.error(error.message);
     process.exit(1);
   }

@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConfigError, loadDatabaseSetup } from '../server/config.js';
 import { EmbeddedDatabaseUnavailable, ensureFerretdbBinary } from '../server/db/ferretdbBinary.js';
 
 const root = join(import.meta.dirname, '..');
@@ -27,14 +28,13 @@ function bundlesAreStale(): boolean {
   return sources.some((source) => existsSync(join(root, source)) && newestMtime(join(root, source)) > oldestOutput);
 }
 
-if (!process.env.MONGODB_URI) {
-  try {
-    ensureFerretdbBinary(process.env, (line) => console.log(line));
-  } catch (error) {
-    if (!(error instanceof EmbeddedDatabaseUnavailable)) throw error;
-    console.error(error.message);
-    process.exit(1);
-  }
+try {
+  const setup = loadDatabaseSetup();
+  if (!setup.MONGODB_URI) ensureFerretdbBinary(setup, (line) => console.log(line));
+} catch (error) {
+  if (!(error instanceof EmbeddedDatabaseUnavailable || error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(1);
 }
 if (bundlesAreStale()) {
   console.log('Building the widget and the dashboard…');

@@ -56,6 +56,8 @@ const schema = z.object({
 
   MONGODB_URI: z.string().startsWith('mongodb').optional(),
   FERRETDB_BIN: z.string().optional(),
+  /** Where the embedded database is built once when FERRETDB_BIN is unset (the XDG cache folder, else ~/.cache). */
+  XDG_CACHE_HOME: z.string().optional(),
 
   ADMIN_TOKEN: z.string().min(24, 'ADMIN_TOKEN must be at least 24 characters').optional(),
   VISITOR_TOKEN_SECRET: z.string().min(32, 'VISITOR_TOKEN_SECRET must be at least 32 characters').optional(),
@@ -90,13 +92,26 @@ export class ConfigError extends Error {
 const emptyToUndefined = (env: NodeJS.ProcessEnv) =>
   Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
 
+function parseOrThrow<S extends z.ZodType>(part: S, env: NodeJS.ProcessEnv): z.output<S> {
+  const parsed = part.safeParse(emptyToUndefined(env));
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+}
+
+const databaseSetupSchema = schema.pick({ MONGODB_URI: true, FERRETDB_BIN: true, XDG_CACHE_HOME: true });
+export type DatabaseSetup = z.infer<typeof databaseSetupSchema>;
+
+/**
+ * Only the settings that locate the database, for the scripts that build the embedded database before the server
+ * starts (`npm start`, `setup:db` before the tests): they must not fail on a setting only the server uses.
+ */
+export function loadDatabaseSetup(env: NodeJS.ProcessEnv = process.env): DatabaseSetup {
+  return parseOrThrow(databaseSetupSchema, env);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse(emptyToUndefined(env));
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
-  }
-  const raw = parsed.data;
+  const raw = parseOrThrow(schema, env);
   const problems: string[] = [];
   if (raw.CLERK_SECRET_KEY && !raw.CLERK_PUBLISHABLE_KEY)
     problems.push('  CLERK_PUBLISHABLE_KEY: required with CLERK_SECRET_KEY');

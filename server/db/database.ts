@@ -88,10 +88,7 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
   let embedded: EmbeddedDatabase | undefined;
   let uri = config.MONGODB_URI;
   if (!uri) {
-    const binary = ensureFerretdbBinary(
-      config.FERRETDB_BIN ? { ...process.env, FERRETDB_BIN: config.FERRETDB_BIN } : process.env,
-      (m) => log.info(m),
-    );
+    const binary = ensureFerretdbBinary(config, (m) => log.info(m));
     embedded = await startEmbeddedDatabase({ binary, dataDir: config.dataDir, log: (m) => log.info(m) });
     uri = embedded.uri('chatwidget');
   }

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type DatabaseSetup, loadDatabaseSetup } from '../config.js';
 
 export const FERRETDB_VERSION = 'v1.24.2';
 /** Our build of it: `p1` carries the `_id` lookup fix below; a new suffix rebuilds cached binaries. */
@@ -25,7 +26,7 @@ export class EmbeddedDatabaseUnavailable extends Error {
 }
 
 /** Where the binary lives: `FERRETDB_BIN`, else a per-user cache shared by every clone. */
-export function ferretdbBinaryPath(env: NodeJS.ProcessEnv = process.env): string {
+export function ferretdbBinaryPath(env: Pick<DatabaseSetup, 'FERRETDB_BIN' | 'XDG_CACHE_HOME'> = loadDatabaseSetup()): string {
   if (env.FERRETDB_BIN) return env.FERRETDB_BIN;
   const cacheRoot = env.XDG_CACHE_HOME || join(homedir(), '.cache');
   return join(cacheRoot, 'chatwidget', `ferretdb-${BUILD}`, 'ferretdb');
@@ -35,6 +36,7 @@ function run(cmd: string, args: string[], cwd?: string, extraEnv: NodeJS.Process
   const result = spawnSync(cmd, args, {
     cwd,
     encoding: 'utf8',
+    // The build inherits the environment (PATH, Go's own settings, proxies): it is Go's configuration, not ours.
     env: { ...process.env, ...extraEnv },
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -54,7 +56,10 @@ function run(cmd: string, args: string[], cwd?: string, extraEnv: NodeJS.Process
  * `build/version/version.txt`; so the module is copied out, the file written, and built.
  * Safe to run twice at once: each build works in its own folder and is moved into place atomically.
  */
-export function ensureFerretdbBinary(env: NodeJS.ProcessEnv = process.env, log: (line: string) => void = () => {}): string {
+export function ensureFerretdbBinary(
+  env: Pick<DatabaseSetup, 'FERRETDB_BIN' | 'XDG_CACHE_HOME'> = loadDatabaseSetup(),
+  log: (line: string) => void = () => {},
+): string {
   const target = ferretdbBinaryPath(env);
   if (existsSync(target)) return target;
   if (env.FERRETDB_BIN) {
