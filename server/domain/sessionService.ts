@@ -1,10 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { SessionRequest, SessionResponse } from '../../contract/widget.js';
+import type { SiteRecord } from '../data/siteRepository.js';
 import type { VisitorRecord, VisitorRepository } from '../data/visitorRepository.js';
 import { AppError, forbidden, notFound } from '../lib/AppError.js';
 import { originAllowed } from './origins.js';
 import { type SiteService, toPublicSiteConfig } from './siteService.js';
-import type { VisitorIdentity, VisitorTokens } from './visitorTokens.js';
+import type { VisitorClaims, VisitorIdentity, VisitorTokens } from './visitorTokens.js';
 
 export interface SessionContext {
   /** The request's Origin header, if any. */
@@ -18,6 +19,13 @@ export interface SessionContext {
 /** `HMAC-SHA256(identitySecret, userId)` in hex, as the site's backend computes it (Intercom-style). */
 export const userHashFor = (identitySecret: string, userId: string) =>
   createHmac('sha256', identitySecret).update(userId).digest('hex');
+
+/**
+ * The version of an identity secret that identified visitors' tokens carry: a one-way fingerprint, so
+ * any new secret (rotation, or verification switched off and on) is a new version.
+ */
+export const identityVersionOf = (identitySecret: string) =>
+  createHmac('sha256', identitySecret).update('chatwidget:identity-version').digest('base64url').slice(0, 22);
 
 function hashMatches(expected: string, given: string) {
   const a = Buffer.from(expected, 'hex');
@@ -38,6 +46,25 @@ export function sessionService(deps: { sites: SiteService; visitors: VisitorRepo
       if (context.origin === context.selfOrigin) return;
       if (!originAllowed(context.origin, allowedOrigins, context.localMode))
         throw new AppError(403, 'origin_not_allowed', 'This site does not allow the widget on this origin');
+    },
+
+    /**
+     * Admits a visitor token's request: its site exists and allows the origin, and an identified
+     * visitor's token was verified with the site's current identity secret (else 401: the widget starts
+     * a new session and the page identifies the user again). Answers the site. Identified tokens read
+     * the site uncached, so a rotation on any instance revokes them at once.
+     */
+    async admit(claims: VisitorClaims, context: SessionContext): Promise<SiteRecord> {
+      const site = claims.userId ? await sites.current(claims.siteId) : await sites.byId(claims.siteId);
+      if (!site) throw notFound('Site');
+      this.assertOrigin(site.allowedOrigins, context);
+      if (claims.userId && (!site.identitySecret || claims.identityVersion !== identityVersionOf(site.identitySecret)))
+        throw new AppError(
+          401,
+          'identity_revoked',
+          'This visitor was verified with an identity secret the site no longer uses; start a new session',
+        );
+      return site;
     },
 
     async start(request: SessionRequest, context: SessionContext): Promise<SessionResponse> {
@@ -78,6 +105,7 @@ export function sessionService(deps: { sites: SiteService; visitors: VisitorRepo
         siteId: site.id,
         tenantId: site.tenantId,
         userId: visitor.userId,
+        identityVersion: visitor.userId && site.identitySecret ? identityVersionOf(site.identitySecret) : null,
       });
       return {
         visitorToken: token,

@@ -95,6 +95,8 @@ export function siteService(sites: SiteRepository, cacheMs = 30_000) {
       return site;
     },
     byId: (id: string) => cached(`id:${id}`, () => sites.findById(id)),
+    /** Uncached, for checks a change made on another instance must reach at once (identity revocation). */
+    current: (id: string) => sites.findById(id),
     byPublicKey: (key: string) => cached(`key:${key}`, () => sites.findByPublicKey(key)),
 
     /** Local mode's first start: a demo site whose FAQ lets the demo page chat usefully offline. */

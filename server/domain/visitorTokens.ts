@@ -9,6 +9,14 @@ export interface VisitorIdentity {
   userId: string | null;
 }
 
+/**
+ * What a verified token says: the identity, and for an identified user the version of the site's
+ * identity secret that verified them (checked on every use, so a rotation revokes the identity).
+ */
+export interface VisitorClaims extends VisitorIdentity {
+  identityVersion: string | null;
+}
+
 const ISSUER = 'chatwidget';
 const AUDIENCE = 'widget';
 export const VISITOR_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
@@ -17,13 +25,13 @@ export const VISITOR_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
 export function visitorTokens(secret: string, now: () => Date = () => new Date()) {
   const key = new TextEncoder().encode(secret);
   return {
-    async sign(identity: VisitorIdentity): Promise<{ token: string; expiresAt: Date }> {
+    async sign(identity: VisitorClaims): Promise<{ token: string; expiresAt: Date }> {
       const issuedAt = Math.floor(now().getTime() / 1000);
       const expiresAt = new Date((issuedAt + VISITOR_TOKEN_TTL_SECONDS) * 1000);
       const token = await new SignJWT({
         site: identity.siteId,
         ten: identity.tenantId,
-        ...(identity.userId ? { uid: identity.userId } : {}),
+        ...(identity.userId ? { uid: identity.userId, sv: identity.identityVersion } : {}),
       })
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
         .setSubject(identity.visitorId)
@@ -34,7 +42,7 @@ export function visitorTokens(secret: string, now: () => Date = () => new Date()
         .sign(key);
       return { token, expiresAt };
     },
-    async verify(token: string): Promise<VisitorIdentity> {
+    async verify(token: string): Promise<VisitorClaims> {
       try {
         const { payload } = await jwtVerify(token, key, {
           algorithms: ['HS256'],
@@ -42,9 +50,21 @@ export function visitorTokens(secret: string, now: () => Date = () => new Date()
           audience: AUDIENCE,
           currentDate: now(),
         });
-        const { sub, site, ten, uid } = payload as { sub?: unknown; site?: unknown; ten?: unknown; uid?: unknown };
+        const { sub, site, ten, uid, sv } = payload as {
+          sub?: unknown;
+          site?: unknown;
+          ten?: unknown;
+          uid?: unknown;
+          sv?: unknown;
+        };
         if (typeof sub !== 'string' || typeof site !== 'string' || typeof ten !== 'string') throw new Error('claims');
-        return { visitorId: sub, siteId: site, tenantId: ten, userId: typeof uid === 'string' ? uid : null };
+        return {
+          visitorId: sub,
+          siteId: site,
+          tenantId: ten,
+          userId: typeof uid === 'string' ? uid : null,
+          identityVersion: typeof sv === 'string' ? sv : null,
+        };
       } catch {
         throw unauthorized('Invalid or expired visitor token');
       }

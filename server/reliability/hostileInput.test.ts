@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { SignJWT } from 'jose';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorBody } from '../../contract/common.js';
+import { userHashFor } from '../domain/sessionService.js';
 import { apiRoutes } from '../http/routes/openapi.js';
 import { json } from '../test/json.js';
 import { startTestApp } from '../test/testApp.js';
@@ -37,6 +38,14 @@ const site = await app.createSite({
 const patchTarget = await app.createSite({ name: 'Patch target' });
 const visitor = await seedVisitor(app, site, 'hostile');
 const absentId = 'f'.repeat(24);
+// An identified visitor's token, revoked by rotating the secret it was verified with.
+const verified = await app.createSite({ name: 'Verified', allowedOrigins: [PAGE_ORIGIN], identityVerification: true });
+const revoked = (
+  await app.startVisitor(verified.publicKey, {
+    user: { id: 'user-h', userHash: userHashFor(verified.identitySecret ?? '', 'user-h') },
+  })
+).token;
+await app.admin(`/v1/admin/sites/${verified.id}`, { method: 'PATCH', json: { rotateIdentitySecret: true } });
 
 const tally = new Tally();
 /** This test's contract violations; all of them are counted in `violations`. */
@@ -209,6 +218,7 @@ describe('hostile input on every route', () => {
         { name: '5000-char token', token: 'x'.repeat(5000), body, headers, mustReject: true },
         { name: 'token of another secret', token: none, body, headers, mustReject: true },
         { name: 'alg none', token: unsigned, body, headers, mustReject: true },
+        { name: 'identified token after a secret rotation', token: revoked, body, headers, mustReject: true },
         {
           name: 'two bearer tokens',
           token: null,

@@ -43,9 +43,14 @@ export interface SeededTenant {
   secrets: string[];
 }
 
-/** One visitor with a conversation of two turns, a rated answer and an attached image. */
-export async function seedVisitor(app: TestApp, site: Site, marker: string): Promise<SeededVisitor> {
-  const visitor = await app.startVisitor(site.publicKey);
+/** One visitor (anonymous, or as `session` identifies it) with a conversation of two turns, a rated answer and an attached image. */
+export async function seedVisitor(
+  app: TestApp,
+  site: Site,
+  marker: string,
+  session: Record<string, unknown> = {},
+): Promise<SeededVisitor> {
+  const visitor = await app.startVisitor(site.publicKey, session);
   const conversation = await visitor.newConversation();
   const upload = await uploadImage(app, visitor.token, { conversationId: conversation.id });
   if (upload.status !== 201) throw new Error(`seed upload: ${upload.status} ${await upload.text()}`);

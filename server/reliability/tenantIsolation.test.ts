@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeCursor } from '../data/cursor.js';
+import { userHashFor } from '../domain/sessionService.js';
 import { clerkTestKit } from '../test/clerkTokens.js';
 import { json } from '../test/json.js';
 import { startTestApp, type TestApp } from '../test/testApp.js';
@@ -305,6 +306,40 @@ describe('widget routes, visitor against visitor', () => {
     const asVisitor = await app.request('/v1/widget/conversations', { token: a.admin, headers: { origin: PAGE_ORIGIN } });
     tally.count(asVisitor.status);
     expect(asVisitor.status).toBe(401);
+    expect(leaks).toEqual([]);
+  });
+
+  it('an identified visitor’s token reaches none of its ids on any route once the secret is rotated or verification is off', async () => {
+    const [a] = tenants;
+    if (!a) throw new Error('no tenant');
+    for (const change of [{ rotateIdentitySecret: true }, { identityVerification: false }]) {
+      const site = await app.createSite(
+        { name: 'Identified', allowedOrigins: [PAGE_ORIGIN], identityVerification: true },
+        a.admin,
+      );
+      const user = { id: 'user-iso', userHash: userHashFor(site.identitySecret ?? '', 'user-iso') };
+      const victim = await seedVisitor(app, site, `identified${a.marker}`, { user });
+      const changed = await app.admin(`/v1/admin/sites/${site.id}`, { token: a.admin, method: 'PATCH', json: change });
+      tally.count(changed.status);
+      let n = 0;
+      for (const route of visitorApiRoutes()) {
+        const makeBody = perRoute(VISITOR_BODIES, route);
+        const ids = hasIdParam(route) ? [victim.conversation.id, victim.question.id, victim.answer.id] : [''];
+        for (const id of ids) {
+          const where = `revoked ${JSON.stringify(change)} ${routeKey(route)} ${id}`;
+          if (route.multipart) {
+            const res = await uploadImage(app, victim.token, { conversationId: victim.conversation.id });
+            tally.count(res.status);
+            if (res.status !== 401) (res.status < 300 ? leaks : tally.problems).push(`${where} → ${res.status}`);
+            continue;
+          }
+          const { status, text } = await call(app, route, fillPath(route.path, id), victim.token, makeBody(n++), PAGE_ORIGIN);
+          if (status !== 401) (status < 300 ? leaks : tally.problems).push(`${where} → ${status}`);
+          noteLeak(where, status, text, victim);
+        }
+      }
+    }
+    expect(tally.problems).toEqual([]);
     expect(leaks).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { VisitorIdentity, VisitorTokens } from '../../domain/visitorTokens.js';
+import type { VisitorClaims, VisitorIdentity, VisitorTokens } from '../../domain/visitorTokens.js';
 import { unauthorized } from '../../lib/AppError.js';
 
 export const bearerToken = (req: Request): string | undefined => {
@@ -9,7 +9,7 @@ export const bearerToken = (req: Request): string | undefined => {
   return match?.[1];
 };
 
-/** Requires a valid visitor token; the identity is in `res.locals.visitor`. */
+/** Requires a validly signed visitor token; its claims are in `res.locals.visitor` (admitted by the widget routes). */
 export function requireVisitor(tokens: VisitorTokens) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const token = bearerToken(req);
@@ -20,3 +20,5 @@ export function requireVisitor(tokens: VisitorTokens) {
 }
 
 export const visitorOf = (res: Response): VisitorIdentity => res.locals.visitor as VisitorIdentity;
+
+export const visitorClaimsOf = (res: Response): VisitorClaims => res.locals.visitor as VisitorClaims;

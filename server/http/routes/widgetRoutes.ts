@@ -9,11 +9,10 @@ import type { SessionService } from '../../domain/sessionService.js';
 import type { SiteService } from '../../domain/siteService.js';
 import type { VisitorTokens } from '../../domain/visitorTokens.js';
 import { readUpload } from '../../images/readUpload.js';
-import { notFound } from '../../lib/AppError.js';
 import type { Logger } from '../../lib/logger.js';
 import { streamChat } from '../chatStream.js';
 import type { Limiters } from '../middleware/rateLimits.js';
-import { requireVisitor, visitorOf } from '../middleware/visitorAuth.js';
+import { requireVisitor, visitorClaimsOf, visitorOf } from '../middleware/visitorAuth.js';
 import { acceptsMultipart } from '../mountedRoutes.js';
 import { parse } from '../validate.js';
 
@@ -64,16 +63,14 @@ export function widgetRoutes(deps: WidgetRouteDeps): Router {
     );
   });
 
-  // Everything else: a visitor token, used from an origin the site allows. The site is read here once per request.
+  // Everything else: a visitor token, used from an origin the site allows, its identity still verified.
+  // The site is read here once per request.
   router.use(requireVisitor(deps.tokens), async (req, res, next) => {
-    const site = await deps.sites.byId(visitorOf(res).siteId);
-    if (!site) throw notFound('Site');
-    deps.sessions.assertOrigin(site.allowedOrigins, {
+    res.locals.site = await deps.sessions.admit(visitorClaimsOf(res), {
       origin: req.headers.origin,
       localMode: deps.localMode,
       selfOrigin: deps.selfOrigin,
     });
-    res.locals.site = site;
     next();
   });
   const siteOf = (res: Response) => res.locals.site as NonNullable<Awaited<ReturnType<SiteService['byId']>>>;
