@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isDay, RangeFrom, RangeTo } from './dateRange.js';
+import { Day, RangeFrom, RangeTo } from './dateRange.js';
+import { isDay } from './day.js';
 
 describe('date ranges', () => {
   it('reads a bare day as the whole UTC day, so both ends of the range are included', () => {
@@ -15,6 +16,8 @@ describe('date ranges', () => {
   it('refuses what is neither', () => {
     for (const bad of ['2026-13-45', '2026-3-1', 'yesterday', '2026-03-01T10:00'])
       expect(RangeFrom.safeParse(bad).success, bad).toBe(false);
-    expect(['2026-02-28', '2026-02-30', '26-02-28', ''].map(isDay)).toEqual([true, false, false, false]);
+    const days = ['2026-02-28', '2024-02-29', '2026-02-29', '2026-02-30', '2026-13-01', '26-02-28', '2026-2-28', ''];
+    expect(days.map(isDay)).toEqual([true, true, false, false, false, false, false, false]);
+    expect(days.map(isDay)).toEqual(days.map((day) => Day.safeParse(day).success));
   });
 });

@@ -4,8 +4,6 @@ import { withGrammar } from './common.js';
 /** A calendar day, `YYYY-MM-DD` (what a date field gives). */
 export const Day = z.iso.date();
 
-export const isDay = (value: string): boolean => Day.safeParse(value).success;
-
 // A bare day means the whole UTC day, so a range from day A to day B includes both days.
 const bound = (timeOfDay: string) =>
   withGrammar(z.iso.datetime({ offset: true }))

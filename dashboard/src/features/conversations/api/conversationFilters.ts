@@ -1,5 +1,7 @@
-import { isDay } from '../../../../../contract/dateRange.js';
-import { Id, type Rating } from '../../../../../contract/index.js';
+import { isDay } from '../../../../../contract/day.js';
+import type { Rating } from '../../../../../contract/index.js';
+
+const ID = /^[a-f0-9]{24}$/;
 
 /** What the Conversations page filters by; lives in the URL query so a view can be shared. */
 export interface ConversationFilters {
@@ -17,7 +19,7 @@ export function parseConversationFilters(search: string): ConversationFilters {
   const params = new URLSearchParams(search);
   const filters: ConversationFilters = {};
   const siteId = params.get('site');
-  if (siteId && Id.safeParse(siteId).success) filters.siteId = siteId;
+  if (siteId && ID.test(siteId)) filters.siteId = siteId;
   const q = params.get('q')?.trim();
   if (q) filters.q = q.slice(0, 200);
   const from = params.get('from');

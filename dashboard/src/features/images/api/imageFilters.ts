@@ -1,5 +1,6 @@
-import { Id } from '../../../../../contract/common.js';
-import { isDay } from '../../../../../contract/dateRange.js';
+import { isDay } from '../../../../../contract/day.js';
+
+const ID = /^[a-f0-9]{24}$/;
 
 /** Gallery filters, kept in the URL query like the conversation filters. */
 export interface ImageFilters {
@@ -12,7 +13,7 @@ export function parseImageFilters(search: string): ImageFilters {
   const params = new URLSearchParams(search);
   const filters: ImageFilters = {};
   const siteId = params.get('site');
-  if (siteId && Id.safeParse(siteId).success) filters.siteId = siteId;
+  if (siteId && ID.test(siteId)) filters.siteId = siteId;
   const from = params.get('from');
   if (from && isDay(from)) filters.from = from;
   const to = params.get('to');
