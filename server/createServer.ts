@@ -10,7 +10,7 @@ import { createServices, type ServiceDeps, type Services } from './domain/create
 import { loadOrCreateSecret } from './domain/secrets.js';
 import { buildApp } from './http/app.js';
 import { type AdminAuth, clerkAdminAuth, localAdminAuth } from './http/middleware/adminAuth.js';
-import type { RateLimitSettings } from './http/middleware/rateLimits.js';
+import type { RateLimitSettings, RateLimitStore } from './http/middleware/rateLimits.js';
 import { startWebServer, type WebServer } from './http/server.js';
 import type { StaticDirs } from './http/static.js';
 import { createImageStorage } from './images/createImageStorage.js';
@@ -33,6 +33,8 @@ export interface ServerOverrides {
   /** Default: Clerk when configured, else the local admin token. */
   adminAuth?: AdminAuth;
   rateLimits?: RateLimitSettings;
+  /** Where every rate limiter counts. Default: in memory, per instance. */
+  rateLimitStore?: RateLimitStore;
   /** The domain's own knobs (limits, clock). */
   services?: Partial<ServiceDeps>;
   /** The built browser parts; `null` serves the API only. Default: the repository's `dist/` and `examples/`. */
@@ -89,7 +91,7 @@ function adminAuthFrom(config: Config, adminToken: string | null): AdminAuth {
 
 /** The one place background work is declared: every worker here runs while the server listens. */
 function backgroundWorkers(services: Services, log: Logger): BackgroundWorker[] {
-  return [periodic('Orphan image sweep', 3600_000, () => services.images.sweepOrphans(), log)];
+  return [periodic('Orphan image sweep', 600_000, () => services.images.sweepOrphans(), log)];
 }
 
 /**
@@ -128,6 +130,7 @@ export async function createServer(config: Config, overrides: ServerOverrides = 
       services,
       adminAuth,
       rateLimits: overrides.rateLimits,
+      rateLimitStore: overrides.rateLimitStore,
       extraRoutes: storage instanceof LocalImageStorage ? [localImageRoutes(storage)] : [],
       ...(staticDirs ? { staticDirs, demoSiteKey: async () => demoSite?.publicKey } : {}),
     });

@@ -106,6 +106,14 @@ export function imageRepository({ Image }: Models) {
         .lean<ImageDoc[]>();
       return docs.map(toImage);
     },
+    /** How many uploads of a site wait unattached to a message, and their bytes. */
+    async unattachedForSite(tenantId: string, siteId: string): Promise<{ count: number; bytes: number }> {
+      const rows = (await Image.aggregate([
+        { $match: { tenantId, siteId: oid(siteId), messageId: null } },
+        { $group: { _id: null, count: { $sum: 1 }, bytes: { $sum: '$bytes' } } },
+      ])) as { count: number; bytes: number }[];
+      return { count: rows[0]?.count ?? 0, bytes: rows[0]?.bytes ?? 0 };
+    },
     async bytesForTenant(tenantId: string): Promise<number> {
       const rows = (await Image.aggregate([{ $match: { tenantId } }, { $group: { _id: null, total: { $sum: '$bytes' } } }])) as {
         total: number;

@@ -27,6 +27,7 @@ export interface ServiceDeps {
   toModelImage: (data: Buffer) => Promise<ModelImage>;
   maxUploadBytes?: number;
   tenantQuotaBytes?: number;
+  unattachedImagesPerSite?: { count: number; bytes: number };
   now?: () => Date;
 }
 
@@ -53,6 +54,7 @@ export function createServices(deps: ServiceDeps) {
     toModelImage: deps.toModelImage,
     maxUploadBytes: deps.maxUploadBytes,
     tenantQuotaBytes: deps.tenantQuotaBytes,
+    unattachedImagesPerSite: deps.unattachedImagesPerSite,
     now: deps.now,
   });
   const conversations = conversationService({ ...repos, window, imageUrls, deleteImageFile: images.deleteFile, now: deps.now });

@@ -24,6 +24,10 @@ export interface ImageServiceDeps {
   maxUploadBytes?: number;
   /** Total stored bytes a tenant may keep. */
   tenantQuotaBytes?: number;
+  /** Uploads a site may have waiting unattached to a message: one site cannot fill the tenant's quota with them. */
+  unattachedImagesPerSite?: { count: number; bytes: number };
+  /** How long an upload may wait unattached before the sweep removes it. */
+  orphanGraceMs?: number;
   now?: () => Date;
 }
 
@@ -34,10 +38,17 @@ const stored = (image: Pick<ImageRecord, 'storage' | 'key' | 'url' | 'providerFi
   ...(image.providerFileId ? { providerFileId: image.providerFileId } : {}),
 });
 
+/** Uploads a site may have waiting unattached to a message (an image is attached within seconds when sent). */
+export const UNATTACHED_IMAGES_PER_SITE = { count: 200, bytes: 200 * 1024 ** 2 };
+/** Unattached uploads are removed after this. */
+export const ORPHAN_GRACE_MS = 3600_000;
+
 /** Uploads (validated and re-encoded before anything is stored), the admin gallery, and cleanup. */
 export function imageService(deps: ImageServiceDeps) {
   const now = deps.now ?? (() => new Date());
   const quota = deps.tenantQuotaBytes ?? 5 * 1024 ** 3;
+  const pendingCap = deps.unattachedImagesPerSite ?? UNATTACHED_IMAGES_PER_SITE;
+  const orphanGraceMs = deps.orphanGraceMs ?? ORPHAN_GRACE_MS;
 
   return {
     /** The largest upload accepted: the route reads the multipart body with this limit. */
@@ -56,6 +67,11 @@ export function imageService(deps: ImageServiceDeps) {
             if (!/^[a-f0-9]{24}$/.test(fields.conversationId)) throw notFound('Conversation');
             conversationId = (await ownConversation(deps.conversations, visitor, fields.conversationId)).id;
           }
+          const waiting = await deps.images.unattachedForSite(visitor.tenantId, visitor.siteId);
+          if (waiting.count + 1 > pendingCap.count || waiting.bytes + image.bytes > pendingCap.bytes)
+            throw new AppError(429, 'too_many_pending_images', 'Too many images on this site wait to be sent; try again later', {
+              retryAfterSeconds: 60,
+            });
           if ((await deps.images.bytesForTenant(visitor.tenantId)) + image.bytes > quota)
             throw new AppError(413, 'quota_exceeded', 'This site has used all of its image storage');
         },
@@ -116,7 +132,7 @@ export function imageService(deps: ImageServiceDeps) {
     deleteFile: (image: Pick<ImageRecord, 'storage' | 'key' | 'url' | 'providerFileId'>) => deps.storage.delete(stored(image)),
 
     /** Removes uploads never attached to a message within `graceMs` (files, then records). */
-    async sweepOrphans(graceMs = 24 * 3600_000): Promise<number> {
+    async sweepOrphans(graceMs = orphanGraceMs): Promise<number> {
       const orphans = await deps.images.unattachedBefore(new Date(now().getTime() - graceMs));
       for (const image of orphans) {
         await deps.storage.delete(stored(image));

@@ -43,11 +43,18 @@ const tiny = await startTestApp(new URL('./abuse.tiny.test.ts', import.meta.url)
     windowMs: WINDOW_MS,
   },
 });
+// Uploads never attached to a message: a small per-site cap, on a clock the test moves.
+let clock = Date.now();
+const PENDING_CAP = 3;
+const pending = await startTestApp(new URL('./abuse.pending.test.ts', import.meta.url).href, {
+  services: { now: () => new Date(clock), unattachedImagesPerSite: { count: PENDING_CAP, bytes: 50 * 1024 ** 2 } },
+});
 afterAll(async () => {
   await app.close();
   await hosted.close();
   await proxied.close();
   await tiny.close();
+  await pending.close();
 });
 
 const figures = {
@@ -55,6 +62,7 @@ const figures = {
   spoofedAddressesIgnored: 0,
   writeRoutesLimited: 0,
   failedSignInsRefused: 0,
+  unattachedUploadsRefused: 0,
   slowBodiesCut: 0,
   foreignOriginsRefused: 0,
   bundleFilesScanned: 0,
@@ -294,6 +302,40 @@ describe('limits on every write', () => {
     await expectLimited(limited as Response, /changes/);
     expect((await proxied.admin('/v1/admin/sites')).status).toBe(200);
   }, 30_000);
+});
+
+describe('images never attached to a message', () => {
+  it('are capped per site (other sites of the tenant still upload) and swept after an hour', async () => {
+    const site = await pending.createSite({ name: 'Pending', allowedOrigins: [PAGE_ORIGIN] });
+    const other = await pending.createSite({ name: 'Other', allowedOrigins: [PAGE_ORIGIN] });
+    const abuser = await pending.startVisitor(site.publicKey);
+    const uploaded: string[] = [];
+    for (let i = 0; i < PENDING_CAP; i++) {
+      const res = await uploadImage(pending, abuser.token);
+      expect(res.status).toBe(201);
+      uploaded.push(((await res.json()) as { id: string }).id);
+    }
+    // New sessions do not help: the cap is the site's.
+    const again = await pending.startVisitor(site.publicKey);
+    const refused = await uploadImage(pending, again.token);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(ErrorBody.parse(await refused.json()).error.code).toBe('too_many_pending_images');
+    figures.unattachedUploadsRefused++;
+    expect((await uploadImage(pending, (await pending.startVisitor(other.publicKey)).token)).status).toBe(201);
+
+    // Attaching one to a message frees its place.
+    const conversation = await abuser.newConversation();
+    const { res } = await abuser.send(conversation.id, 'Look', 'pending-1', [uploaded[0] as string]);
+    expect(res.status).toBe(200);
+    expect((await uploadImage(pending, again.token)).status).toBe(201);
+
+    // An hour later the sweep removes what was never attached; the attached one stays.
+    expect(await pending.services.images.sweepOrphans()).toBe(0);
+    clock += 61 * 60_000;
+    expect(await pending.services.images.sweepOrphans()).toBe(PENDING_CAP + 1);
+    expect(await pending.models.Image.countDocuments({ siteId: site.id })).toBe(1);
+  });
 });
 
 describe('slow request bodies', () => {

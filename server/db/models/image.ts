@@ -42,10 +42,12 @@ export const imageSchema = new Schema<ImageDoc>(
   },
   { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
 );
-// Admin gallery (by tenant, optionally site), a conversation's images, orphan sweep, stats, quota.
+// Admin gallery (by tenant, optionally site), a conversation's images, orphan sweep, stats, quota,
+// a site's unattached uploads.
 imageSchema.index({ tenantId: 1, createdAt: -1, _id: -1 });
 imageSchema.index({ tenantId: 1, siteId: 1, createdAt: -1, _id: -1 });
 imageSchema.index({ tenantId: 1, conversationId: 1 });
 imageSchema.index({ messageId: 1, createdAt: 1 });
 imageSchema.index({ tenantId: 1, day: 1 });
 imageSchema.index({ tenantId: 1, siteId: 1, day: 1 });
+imageSchema.index({ tenantId: 1, siteId: 1, messageId: 1 });
