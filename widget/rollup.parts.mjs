@@ -2,6 +2,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import resolve from '@rollup/plugin-node-resolve';
 import replace from '@rollup/plugin-replace';
 import esbuild from 'rollup-plugin-esbuild';
+import { minify } from 'terser';
 import ts from 'typescript';
 
 const plugins = () => [
@@ -10,6 +11,16 @@ const plugins = () => [
   resolve({ extensions: ['.ts', '.tsx', '.mjs', '.js'] }),
   esbuild({ target: 'es2022', minify: true, jsx: 'automatic', jsxImportSource: 'preact', tsconfig: 'widget/tsconfig.json' }),
 ];
+
+/** Terser after esbuild's minifier: its repeated compress passes take about 900 B more off the gzip total. */
+const terser = {
+  name: 'terser',
+  async renderChunk(code, _chunk, options) {
+    const module = options.format === 'es';
+    const result = await minify(code, { module, ecma: 2020, compress: { passes: 3 }, sourceMap: false });
+    return { code: result.code ?? code, map: null };
+  },
+};
 
 // The ES build runs first (Rollup builds a config array in order) and records the hashed panel chunk's name,
 // which the script-tag loader then imports at run time.
@@ -66,20 +77,26 @@ export default [
   // The panel chunk (Preact, signals, query-core, the chat), loaded by the script tag on first open or when idle.
   {
     input: 'widget/src/panel/mountPanel.tsx',
-    output: { dir: 'dist/widget', format: 'es', entryFileNames: 'panel-[hash].js', plugins: [recordPanel] },
+    output: { dir: 'dist/widget', format: 'es', entryFileNames: 'panel-[hash].js', plugins: [terser, recordPanel] },
     plugins: [clean, ...plugins()],
   },
   // The script-tag entry: the loader and launcher as a classic script.
   {
     input: 'widget/src/web.ts',
-    output: { file: 'dist/widget/widget.js', format: 'iife' },
+    output: { file: 'dist/widget/widget.js', format: 'iife', plugins: [terser] },
     plugins: [injectPanel, ...plugins()],
   },
   // ESM for bundlers and <script type=module> (self-contained, with types), outside dist/widget/ so the script tag's
   // budget counts only what the tag loads.
   {
     input: { index: 'widget/src/index.ts' },
-    output: { dir: 'dist/widget-esm', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'panel-[hash].js' },
+    output: {
+      dir: 'dist/widget-esm',
+      format: 'es',
+      entryFileNames: '[name].js',
+      chunkFileNames: 'panel-[hash].js',
+      plugins: [terser],
+    },
     plugins: [...plugins(), declarations],
   },
 ];
