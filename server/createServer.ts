@@ -91,7 +91,11 @@ function adminAuthFrom(config: Config, adminToken: string | null): AdminAuth {
 
 /** The one place background work is declared: every worker here runs while the server listens. */
 function backgroundWorkers(services: Services, log: Logger): BackgroundWorker[] {
-  return [periodic('Orphan image sweep', 600_000, () => services.images.sweepOrphans(), log)];
+  return [
+    periodic('Orphan image sweep', 600_000, () => services.images.sweepOrphans(), log),
+    // Answers of an instance that died while this one runs: recovered once their lease expired.
+    periodic('Recovery of interrupted answers', services.leases.answerLeaseMs, () => services.chat.recoverInterrupted(), log),
+  ];
 }
 
 /**

@@ -163,20 +163,24 @@ export function conversationRepository({ Conversation, ConversationWindow }: Mod
     },
     /**
      * The conversation's window of recent messages (`ConversationWindowDoc`, rules in `domain/conversationWindow`), by
-     * `_id`; `null` for a conversation from before windows.
+     * `_id`; `null` for a conversation from before windows, or whose window is marked stale.
      */
     async recentMessages(conversation: ConversationRecord): Promise<MessageRecord[] | null> {
       const doc = await ConversationWindow.findById(oid(conversation.id)).lean<ConversationWindowDoc>();
-      if (!doc) return null;
+      if (!doc || doc.stale) return null;
       const owner = { tenantId: conversation.tenantId, siteId: oid(conversation.siteId), conversationId: doc._id };
       return doc.messages.map((m) => toMessage({ ...m, ...owner }));
     },
     async setRecentMessages(id: string, messages: MessageRecord[]): Promise<void> {
       await ConversationWindow.updateOne(
         { _id: oid(id) },
-        { $set: { messages: messages.map(toWindowMessage) } },
+        { $set: { messages: messages.map(toWindowMessage), stale: false } },
         { upsert: true },
       );
+    },
+    /** The window may be behind the messages collection: `recentMessages` answers `null` until the next write. */
+    async markWindowStale(id: string): Promise<void> {
+      await ConversationWindow.updateOne({ _id: oid(id) }, { $set: { stale: true } });
     },
     async setRatings(id: string, ratingUp: number, ratingDown: number): Promise<void> {
       await Conversation.updateOne({ _id: oid(id) }, { $set: { ratingUp, ratingDown } });

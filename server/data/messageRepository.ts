@@ -45,6 +45,10 @@ export interface StreamRecord {
   clientMessageId: string;
   model: string | null;
   startedAt: Date;
+  /** The instance streaming it. */
+  owner: string;
+  /** Until when the owner holds it; after that, any instance may recover it. */
+  leaseUntil: Date;
 }
 
 /**
@@ -102,6 +106,9 @@ const toStream = (doc: StreamDoc): StreamRecord => ({
   clientMessageId: doc.clientMessageId,
   model: doc.model ?? null,
   startedAt: doc.startedAt,
+  // Entries from before leases have neither: they count as expired.
+  owner: doc.owner ?? '',
+  leaseUntil: doc.leaseUntil ?? new Date(0),
 });
 
 export const isDuplicateKey = (error: unknown) => (error as { code?: number })?.code === 11000;
@@ -195,14 +202,23 @@ export function messageRepository({ Message, Stream }: Models) {
       const doc = await Stream.findById(oid(id)).lean<StreamDoc>();
       return doc ? toStream(doc) : null;
     },
+    /** Extends the lease while `owner` holds it; `false` when it does not (the entry ended or was recovered). */
+    async renewStream(id: string, owner: string, leaseUntil: Date): Promise<boolean> {
+      const result = await Stream.updateOne({ _id: oid(id), owner }, { $set: { leaseUntil } });
+      return result.matchedCount === 1;
+    },
+    /** Removes the entry only if its lease expired before `now` (so a live owner's entry is never taken). */
+    async endExpiredStream(id: string, now: Date): Promise<void> {
+      await Stream.deleteOne({ _id: oid(id), leaseUntil: { $lt: now } });
+    },
     async endStream(id: string): Promise<void> {
       await Stream.deleteOne({ _id: oid(id) });
     },
     async streamingForConversation(tenantId: string, conversationId: string): Promise<StreamRecord[]> {
       return (await Stream.find({ tenantId, conversationId: oid(conversationId) }).lean<StreamDoc[]>()).map(toStream);
     },
-    /** Every in-flight entry: at start all of them were left by a process that died. */
-    async abandonedStreams(): Promise<StreamRecord[]> {
+    /** Every in-flight entry (a few at any time); the caller picks the expired ones. */
+    async allStreams(): Promise<StreamRecord[]> {
       return (await Stream.find({}).lean<StreamDoc[]>()).map(toStream);
     },
   };

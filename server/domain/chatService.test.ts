@@ -168,6 +168,9 @@ describe('send path with Gemini', () => {
       clientMessageId: 'lost',
       model: null,
       startedAt: new Date(),
+      // Its instance died: the lease is no longer renewed and has expired.
+      owner: 'dead-instance',
+      leaseUntil: new Date(0),
     });
     const again = await visitor.send(conversation.id, 'Lost answer?', 'lost');
     expect(again.res.status).toBe(200);
@@ -197,6 +200,9 @@ describe('send path with Gemini', () => {
       clientMessageId: 'crash',
       model: null,
       startedAt: new Date(),
+      // Its instance died: the lease is no longer renewed and has expired.
+      owner: 'dead-instance',
+      leaseUntil: new Date(0),
     });
     expect(await app.services.chat.recoverInterrupted()).toBeGreaterThanOrEqual(1);
     const answer = await repos.messages.findById(answerId);

@@ -8,6 +8,7 @@ import { recoverAnswers } from './chat/recoverAnswers.js';
 import { retryAnswer } from './chat/retryAnswer.js';
 import { sendMessage } from './chat/sendMessage.js';
 import type { ConversationWindow } from './conversationWindow.js';
+import type { LeaseSettings } from './instance.js';
 import type { ImageUrlsOf } from './views.js';
 
 export interface ChatServiceDeps {
@@ -19,20 +20,26 @@ export interface ChatServiceDeps {
   imageUrls: ImageUrlsOf;
   /** Reads a stored image and downsizes it for the model. */
   loadModelImage: (image: AttachedImage) => Promise<ModelImage>;
+  /** This instance, the owner of the answers it streams. */
+  instanceId: string;
+  leases: LeaseSettings;
   now?: () => Date;
 }
 
 /** The chat use cases (send, retry, crash recovery), sharing one answer step; each lives in `chat/`. */
 export function chatService(deps: ChatServiceDeps) {
   const now = deps.now ?? (() => new Date());
-  const inFlight = inFlightAnswers();
-  const recover = recoverAnswers({ ...deps, now });
+  const inFlight = inFlightAnswers({ ...deps, ...deps.leases, now });
+  const recover = recoverAnswers({ ...deps, inFlight, now });
   const answer = answerTurn({ ...deps, now });
   return {
     send: sendMessage({ ...deps, now, answer, inFlight, recover }),
     retry: retryAnswer({ ...deps, now, answer, inFlight }),
-    /** At start: answers whose process died mid-stream are stored as interrupted, never lost. */
-    recoverInterrupted: recover.all,
+    /**
+     * At start and periodically: answers whose instance died mid-stream (lease expired) are stored as interrupted,
+     * never lost; answers other instances are streaming are left alone.
+     */
+    recoverInterrupted: recover.expired,
   };
 }
 export type ChatService = ReturnType<typeof chatService>;

@@ -1,20 +1,88 @@
-/**
- * Per-conversation ordering of the writes that read, then `$set` a conversation's window and counters (the embedded
- * database has no positional updates and can lose concurrent `$inc`s). This is the one place that decides it: in one
- * process today; with many instances (issue 17) a lease in the database implements the same interface.
- */
-export interface ConversationLock {
-  /** Runs `task` once every earlier task of this conversation has settled (whether it succeeded or failed). */
-  run<T>(conversationId: string, task: () => Promise<T>): Promise<T>;
+import { randomBytes } from 'node:crypto';
+import type { ConversationLockRepository } from '../data/conversationLockRepository.js';
+
+/** What a task learns when it gets the lock. */
+export interface Held {
+  /**
+   * The previous holder never released it (it died, lost the database, or its task failed): what the lock guards may
+   * be half-written and must not be trusted.
+   */
+  abandoned: boolean;
 }
 
-/** Tasks of one conversation chained on a promise in this process; the chain is dropped when it drains. */
-export function inProcessLock(): ConversationLock {
+/**
+ * Per-conversation ordering of the writes that read, then `$set` a conversation's window and counters (the embedded
+ * database has no positional updates and can lose concurrent `$inc`s). This is the one place that decides it, for
+ * every instance sharing the database.
+ */
+export interface ConversationLock {
+  /** Runs `task` once every earlier task of this conversation, on any instance, has settled. */
+  run<T>(conversationId: string, task: (held: Held) => Promise<T>): Promise<T>;
+}
+
+export interface DatabaseLockDeps {
+  locks: ConversationLockRepository;
+  /** This instance (see `instance.ts`), part of every holder token. */
+  instanceId: string;
+  /** A holder that stops renewing loses the lock after this long. */
+  lockMs: number;
+  renewEveryMs: number;
+  now: () => Date;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A lease document per conversation (by `_id`): insert it to hold the lock, wait while another holder's lease runs,
+ * take it over once expired. Tasks of this instance first queue in process (the fast path: they never poll the
+ * database against each other); the document alone decides between instances.
+ */
+export function databaseLock(deps: DatabaseLockDeps): ConversationLock {
+  const { locks, lockMs, now } = deps;
   const queues = new Map<string, Promise<unknown>>();
+
+  async function acquire(conversationId: string, holder: string): Promise<Held> {
+    let wait = 5;
+    for (;;) {
+      if (await locks.tryAcquire(conversationId, holder, new Date(now().getTime() + lockMs))) return { abandoned: false };
+      const current = await locks.find(conversationId);
+      if (current && current.until.getTime() < now().getTime()) {
+        // Its holder is gone: remove exactly that lease (not one a faster instance just took), then race for it.
+        await locks.release(conversationId, current.holder);
+        if (await locks.tryAcquire(conversationId, holder, new Date(now().getTime() + lockMs))) return { abandoned: true };
+      }
+      await sleep(wait + Math.random() * wait);
+      wait = Math.min(wait * 2, 50);
+    }
+  }
+
+  async function holding<T>(conversationId: string, task: (held: Held) => Promise<T>): Promise<T> {
+    const holder = `${deps.instanceId}:${randomBytes(4).toString('hex')}`;
+    const held = await acquire(conversationId, holder);
+    const renewal = setInterval(() => {
+      locks.renew(conversationId, holder, new Date(now().getTime() + lockMs)).catch(() => {});
+    }, deps.renewEveryMs);
+    try {
+      const result = await task(held);
+      clearInterval(renewal);
+      await locks.release(conversationId, holder);
+      return result;
+    } catch (error) {
+      clearInterval(renewal);
+      // Left expired, not removed: the next holder takes it over as abandoned and distrusts what it guards. If the
+      // database is unreachable now, the lease expires by itself with the same effect.
+      await locks.renew(conversationId, holder, new Date(0)).catch(() => {});
+      throw error;
+    }
+  }
+
   return {
-    run<T>(conversationId: string, task: () => Promise<T>): Promise<T> {
+    run<T>(conversationId: string, task: (held: Held) => Promise<T>): Promise<T> {
       const previous = queues.get(conversationId) ?? Promise.resolve();
-      const run = previous.then(task, task);
+      const run = previous.then(
+        () => holding(conversationId, task),
+        () => holding(conversationId, task),
+      );
       const settled = run.then(
         () => undefined,
         () => undefined,

@@ -253,6 +253,9 @@ describe("the first page of history from the conversation's window", () => {
         clientMessageId,
         model: null,
         startedAt: now,
+        // Its instance died: the lease is no longer renewed and has expired.
+        owner: 'dead-instance',
+        leaseUntil: new Date(0),
       });
       if (stage === 'question' || !question) return; // died before the window write
       await repos.conversations.setRecentMessages(conversationId, windowWith((await windowOf(conversationId)) ?? [], question));

@@ -43,27 +43,27 @@ export interface ConversationWindowDeps {
  */
 export function conversationWindow(deps: ConversationWindowDeps) {
   const { conversations, messages, lock } = deps;
-  // A write that failed leaves the window possibly behind the messages collection: until a later write of this
-  // conversation succeeds, reads skip it (this instance's knowledge; see docs/send-path.md).
-  const staleWindows = new Set<string>();
 
-  /** Runs `task` alone for this conversation; a task that fails marks the window as not to be trusted. */
+  /**
+   * Runs `task` alone for this conversation (on every instance). A task that fails, or a holder that died, leaves the
+   * window possibly behind the messages collection: the window document is marked stale (every instance reads the
+   * collection instead) until a later write of this conversation succeeds.
+   */
   function serialized<T>(conversationId: string, task: () => Promise<T>): Promise<T> {
-    return lock.run(conversationId, async () => {
+    return lock.run(conversationId, async ({ abandoned }) => {
+      if (abandoned) await conversations.markWindowStale(conversationId);
       try {
-        const result = await task();
-        staleWindows.delete(conversationId);
-        return result;
+        return await task();
       } catch (error) {
-        staleWindows.add(conversationId);
+        // Best effort: if the database is unreachable, the lock is left expired and the next holder marks it.
+        await conversations.markWindowStale(conversationId).catch(() => {});
         throw error;
       }
     });
   }
 
   /** The stored window (one `_id` read), when it can be trusted to equal the latest messages of the collection. */
-  const read = async (conversation: ConversationRecord) =>
-    staleWindows.has(conversation.id) ? null : conversations.recentMessages(conversation);
+  const read = async (conversation: ConversationRecord) => conversations.recentMessages(conversation);
 
   /** The latest messages read from the collection (a scan on the embedded database): the window rebuilt. */
   const rebuild = async (conversation: ConversationRecord) =>

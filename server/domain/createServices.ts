@@ -1,4 +1,5 @@
 import type { ChatModel, ModelImage } from '../ai/ChatModel.js';
+import { conversationLockRepository } from '../data/conversationLockRepository.js';
 import { conversationRepository } from '../data/conversationRepository.js';
 import { imageRepository } from '../data/imageRepository.js';
 import { messageRepository } from '../data/messageRepository.js';
@@ -7,10 +8,11 @@ import { visitorRepository } from '../data/visitorRepository.js';
 import type { Models } from '../db/models/index.js';
 import type { ImageStorage, StoredImage } from '../images/ImageStorage.js';
 import { chatService } from './chatService.js';
-import { inProcessLock } from './conversationLock.js';
+import { databaseLock } from './conversationLock.js';
 import { conversationService } from './conversationService.js';
 import { conversationWindow } from './conversationWindow.js';
 import { imageService } from './imageService.js';
+import { DEFAULT_LEASES, type LeaseSettings, newInstanceId } from './instance.js';
 import { sessionService } from './sessionService.js';
 import { siteService } from './siteService.js';
 import { statsService } from './statsService.js';
@@ -28,6 +30,9 @@ export interface ServiceDeps {
   maxUploadBytes?: number;
   tenantQuotaBytes?: number;
   unattachedImagesPerSite?: { count: number; bytes: number };
+  /** This instance among those sharing the database; a new one per process by default. */
+  instanceId?: string;
+  leases?: Partial<LeaseSettings>;
   now?: () => Date;
 }
 
@@ -44,8 +49,18 @@ export function createServices(deps: ServiceDeps) {
   const sites = siteService(repos.sites);
   const sessions = sessionService({ sites, visitors: repos.visitors, tokens });
   const imageUrls = (image: Pick<StoredImage, 'storage' | 'key' | 'url'>) => deps.storage.urls(image);
-  // One instance orders each conversation's writes in process; many instances need a database lease here (issue 17).
-  const window = conversationWindow({ ...repos, lock: inProcessLock() });
+  const instanceId = deps.instanceId ?? newInstanceId();
+  const leases = { ...DEFAULT_LEASES, ...deps.leases };
+  const now = deps.now ?? (() => new Date());
+  // Each conversation's writes are ordered through a lease document in the database, for every instance at once.
+  const lock = databaseLock({
+    locks: conversationLockRepository(deps.models),
+    instanceId,
+    lockMs: leases.conversationLockMs,
+    renewEveryMs: leases.renewEveryMs,
+    now,
+  });
+  const window = conversationWindow({ ...repos, lock });
   const images = imageService({
     images: repos.images,
     storage: deps.storage,
@@ -64,9 +79,11 @@ export function createServices(deps: ServiceDeps) {
     model: deps.model,
     imageUrls,
     loadModelImage: images.loadModelImage,
+    instanceId,
+    leases,
     now: deps.now,
   });
   const stats = statsService({ ...repos, now: deps.now });
-  return { repos, tokens, sites, sessions, conversations, chat, stats, images };
+  return { instanceId, leases, repos, tokens, sites, sessions, conversations, chat, stats, images };
 }
 export type Services = ReturnType<typeof createServices>;

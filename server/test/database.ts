@@ -23,10 +23,10 @@ export function testDatabaseUri(fileUrl: string): string {
   return base.toString();
 }
 
-/** Connects to this test file's database, emptied first. Pass `import.meta.url`. */
-export async function openTestDatabase(fileUrl: string): Promise<Connection> {
+/** Connects to this test file's database, emptied first unless `keep` (another instance joining it). */
+export async function openTestDatabase(fileUrl: string, { keep = false } = {}): Promise<Connection> {
   const connection = await connectMongo(testDatabaseUri(fileUrl));
-  await connection.dropDatabase();
+  if (!keep) await connection.dropDatabase();
   return connection;
 }
 

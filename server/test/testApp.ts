@@ -22,8 +22,10 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Image storage; files in the test's own data folder by default. */
   storage?: ImageStorage;
-  /** Overrides of the domain's dependencies (limits, clock). */
+  /** Overrides of the domain's dependencies (limits, clock, instance id, leases). */
   services?: Partial<ServiceDeps>;
+  /** Joins this test file's database as it is (a second instance of the same deployment) instead of emptying it. */
+  joinDatabase?: boolean;
 }
 
 export interface SseEvent {
@@ -57,7 +59,7 @@ export function parseSse(body: string): SseEvent[] {
  */
 export async function startTestApp(fileUrl: string, options: TestAppOptions = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'chatwidget-app-'));
-  const connection = await openTestDatabase(fileUrl);
+  const connection = await openTestDatabase(fileUrl, { keep: options.joinDatabase });
   const server = await createServer(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0', ...options.env }), {
     database: serverDatabase(connection),
     log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),

@@ -86,9 +86,14 @@ conversationSchema.index({ siteId: 1 });
 export interface ConversationWindowDoc {
   _id: Types.ObjectId;
   messages: WindowMessage[];
+  /**
+   * A write of this conversation failed (or its writer died) after the messages collection changed: the window may be
+   * behind it and is read from the collection until the next successful write. Here, so every instance sees it.
+   */
+  stale?: boolean;
 }
 
 export const conversationWindowSchema = new Schema<ConversationWindowDoc>(
-  { messages: { type: [windowMessageSchema], default: [] } },
+  { messages: { type: [windowMessageSchema], default: [] }, stale: { type: Boolean, default: false } },
   { versionKey: false },
 );

@@ -5,6 +5,7 @@ import {
   conversationSchema,
   conversationWindowSchema,
 } from './conversation.js';
+import { type ConversationLockDoc, conversationLockSchema } from './conversationLock.js';
 import { type ImageDoc, imageSchema } from './image.js';
 import { type MessageDoc, messageSchema } from './message.js';
 import { type SiteDoc, siteSchema } from './site.js';
@@ -16,6 +17,7 @@ export interface Models {
   Visitor: Model<VisitorDoc>;
   Conversation: Model<ConversationDoc>;
   ConversationWindow: Model<ConversationWindowDoc>;
+  ConversationLock: Model<ConversationLockDoc>;
   Message: Model<MessageDoc>;
   Stream: Model<StreamDoc>;
   Image: Model<ImageDoc>;
@@ -28,6 +30,7 @@ export async function createModels(connection: Connection): Promise<Models> {
     Visitor: connection.model<VisitorDoc>('Visitor', visitorSchema),
     Conversation: connection.model<ConversationDoc>('Conversation', conversationSchema),
     ConversationWindow: connection.model<ConversationWindowDoc>('ConversationWindow', conversationWindowSchema),
+    ConversationLock: connection.model<ConversationLockDoc>('ConversationLock', conversationLockSchema),
     Message: connection.model<MessageDoc>('Message', messageSchema),
     Stream: connection.model<StreamDoc>('Stream', streamSchema),
     Image: connection.model<ImageDoc>('Image', imageSchema),

@@ -3,8 +3,9 @@ import { Schema, type Types } from 'mongoose';
 /**
  * An answer being streamed right now. The final message is inserted into `messages` when it ends
  * (complete, stopped or error) and this entry removed, so the send path inserts instead of updating
- * the large messages collection (every update scans on the embedded database). Entries left by a
- * crash are turned into `error` messages at start.
+ * the large messages collection (every update scans on the embedded database). The instance
+ * streaming it (`owner`) renews `leaseUntil` while it streams; an entry whose lease expired was left
+ * by an instance that died (or lost the database) and is turned into an `error` message by any instance.
  */
 export interface StreamDoc {
   _id: Types.ObjectId;
@@ -14,6 +15,8 @@ export interface StreamDoc {
   clientMessageId: string;
   model: string | null;
   startedAt: Date;
+  owner: string;
+  leaseUntil: Date;
 }
 
 export const streamSchema = new Schema<StreamDoc>(
@@ -24,6 +27,8 @@ export const streamSchema = new Schema<StreamDoc>(
     clientMessageId: { type: String, required: true },
     model: { type: String, default: null },
     startedAt: { type: Date, required: true },
+    owner: { type: String, required: true },
+    leaseUntil: { type: Date, required: true },
   },
   { versionKey: false },
 );

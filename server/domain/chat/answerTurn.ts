@@ -82,14 +82,20 @@ export function answerTurn(deps: AnswerTurnDeps) {
     });
   }
 
-  /** Stores the final answer and what follows from it; the in-flight entry ends even when recording fails. */
-  async function store(turn: Turn, answer: MessageRecord): Promise<void> {
+  /**
+   * Stores the final answer and what follows from it; the in-flight entry ends even when recording fails. Returns the
+   * answer as stored: if this instance lost its lease (it could not renew it) and another recovered the answer as
+   * interrupted, that one stays and nothing is recorded twice.
+   */
+  async function store(turn: Turn, answer: MessageRecord): Promise<MessageRecord> {
     const { conversation, question, retry } = turn;
-    await window.serialized(conversation.id, async () => {
-      await persistently(async () => {
-        if (retry) await messages.replaceAnswer(answer);
-        else await messages.insert(answer);
+    return window.serialized(conversation.id, async () => {
+      const inserted = await persistently(async () => {
+        if (!retry) return messages.insert(answer);
+        await messages.replaceAnswer(answer);
+        return answer;
       });
+      if (!inserted) return (await messages.findById(answer.id)) ?? answer;
       try {
         await persistently(async () => {
           const fresh = (await conversations.findById(conversation.id)) ?? conversation;
@@ -98,6 +104,7 @@ export function answerTurn(deps: AnswerTurnDeps) {
       } finally {
         await persistently(() => messages.endStream(answer.id));
       }
+      return answer;
     });
   }
 
@@ -111,8 +118,7 @@ export function answerTurn(deps: AnswerTurnDeps) {
       loadModelImage: deps.loadModelImage,
     });
     const answer = yield* streamAnswer({ model: deps.model, context, question, answerId, signal, now });
-    await store(turn, answer);
-    yield finalEvent(answer, imageUrls);
+    yield finalEvent(await store(turn, answer), imageUrls);
   };
 }
 export type AnswerTurn = ReturnType<typeof answerTurn>;

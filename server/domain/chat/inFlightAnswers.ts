@@ -1,22 +1,69 @@
+import type { MessageRepository, StreamRecord } from '../../data/messageRepository.js';
 import type { ChatEvent } from './chatEvents.js';
 
+export interface InFlightAnswersDeps {
+  messages: MessageRepository;
+  /** This instance, the owner written on the entries it streams. */
+  instanceId: string;
+  answerLeaseMs: number;
+  renewEveryMs: number;
+  now: () => Date;
+}
+
+/** An in-flight entry as a new answer's owner writes it. */
+export type NewStream = Omit<StreamRecord, 'owner' | 'leaseUntil' | 'startedAt'>;
+
 /**
- * The answers this instance is streaming. An in-flight entry (streams collection) that no live stream owns was left by
- * a failure (the database went away before the answer was stored, or the process died): it is recovered on demand,
- * so the visitor never meets a permanent 409. This assumes one server process, as the conversation lock does; with
- * many instances (issue 17) a renewable lease on the entry replaces this set.
+ * The in-flight answers and their leases. An entry (streams collection) belongs to the instance streaming it, which
+ * renews its lease while the answer streams; an entry whose lease expired was left by an instance that died or lost
+ * the database, and any instance may recover it (`recoverAnswers`), never one whose owner is alive.
  */
-export function inFlightAnswers() {
-  const live = new Set<string>();
+export function inFlightAnswers(deps: InFlightAnswersDeps) {
+  const { messages, instanceId, answerLeaseMs, now } = deps;
+  const leaseUntil = () => new Date(now().getTime() + answerLeaseMs);
+  const entry = (stream: NewStream): StreamRecord => ({
+    ...stream,
+    startedAt: now(),
+    owner: instanceId,
+    leaseUntil: leaseUntil(),
+  });
+
   return {
-    isLive: (answerId: string) => live.has(answerId),
-    /** Streams `events` while `answerId` counts as live in this instance. */
-    async *own(answerId: string, events: AsyncGenerator<ChatEvent>): AsyncGenerator<ChatEvent> {
-      live.add(answerId);
+    /** Whether the entry's owner still holds it (this instance or another). */
+    isLive: (stream: StreamRecord) => stream.leaseUntil.getTime() > now().getTime(),
+
+    /** Inserts the entry under this instance's lease; `false` when one exists already. */
+    start: (stream: NewStream) => messages.startStream(entry(stream)),
+
+    /** Replaces an entry whose lease expired (left by a failure) by one of this instance; `false` if it is live. */
+    async takeOver(stream: NewStream): Promise<boolean> {
+      await messages.endExpiredStream(stream.id, now());
+      return messages.startStream(entry(stream));
+    },
+
+    /**
+     * Streams the answer `answerId` while renewing its lease. `answer` gets a signal that aborts with the request's, or
+     * when the lease was lost (another instance recovered the entry): the model call stops, nothing is answered twice.
+     */
+    async *own(
+      answerId: string,
+      signal: AbortSignal,
+      answer: (signal: AbortSignal) => AsyncGenerator<ChatEvent>,
+    ): AsyncGenerator<ChatEvent> {
+      const lost = new AbortController();
+      const renewal = setInterval(() => {
+        messages
+          .renewStream(answerId, instanceId, leaseUntil())
+          .then((held) => {
+            if (!held) lost.abort();
+          })
+          // A renewal that failed is retried at the next tick; the lease outlives two of them.
+          .catch(() => {});
+      }, deps.renewEveryMs);
       try {
-        yield* events;
+        yield* answer(AbortSignal.any([signal, lost.signal]));
       } finally {
-        live.delete(answerId);
+        clearInterval(renewal);
       }
     },
   };

@@ -1,20 +1,23 @@
 import type { ConversationRepository } from '../../data/conversationRepository.js';
 import { type MessageRecord, type MessageRepository, messageIdFor, type StreamRecord } from '../../data/messageRepository.js';
 import type { ConversationWindow } from '../conversationWindow.js';
+import type { InFlightAnswers } from './inFlightAnswers.js';
 
 export interface RecoverAnswersDeps {
   conversations: ConversationRepository;
   messages: MessageRepository;
   window: ConversationWindow;
+  inFlight: InFlightAnswers;
   now: () => Date;
 }
 
 /**
- * Crash recovery: an in-flight answer whose stream died is stored as an `error` answer with code `interrupted`, never
- * lost, and joins its conversation's window.
+ * Crash recovery: an in-flight answer whose lease expired (its instance died or lost the database) is stored as an
+ * `error` answer with code `interrupted`, never lost, and joins its conversation's window. Any instance may recover
+ * it; an answer whose owner still renews its lease is never touched.
  */
 export function recoverAnswers(deps: RecoverAnswersDeps) {
-  const { conversations, messages, window, now } = deps;
+  const { conversations, messages, window, inFlight, now } = deps;
 
   async function recoverStream(stream: StreamRecord): Promise<void> {
     const { id, conversationId } = stream;
@@ -53,17 +56,17 @@ export function recoverAnswers(deps: RecoverAnswersDeps) {
   }
 
   return {
-    /** At start: every in-flight entry was left by a process that died. Returns how many were recovered. */
-    async all(): Promise<number> {
-      const abandoned = await messages.abandonedStreams();
+    /** At start and periodically: every in-flight entry whose lease expired. Returns how many were recovered. */
+    async expired(): Promise<number> {
+      const abandoned = (await messages.allStreams()).filter((stream) => !inFlight.isLive(stream));
       for (const stream of abandoned) await recoverStream(stream);
       return abandoned.length;
     },
 
-    /** Stores one abandoned in-flight answer as interrupted and returns the answer as stored. */
+    /** Stores one in-flight answer as interrupted if its lease expired, and returns the answer as stored. */
     async one(answerId: string): Promise<MessageRecord | null> {
       const stream = await messages.findStream(answerId);
-      if (stream) await recoverStream(stream);
+      if (stream && !inFlight.isLive(stream)) await recoverStream(stream);
       return messages.findById(answerId);
     },
   };

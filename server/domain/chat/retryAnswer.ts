@@ -22,7 +22,7 @@ export interface RetryAnswerDeps {
 
 /** The retry use case: answers again a question whose answer failed or was stopped, replacing it in place. */
 export function retryAnswer(deps: RetryAnswerDeps) {
-  const { conversations, messages, window, imageUrls, inFlight, now } = deps;
+  const { conversations, messages, window, imageUrls, inFlight } = deps;
 
   /** The rest of a retry, once its in-flight entry exists. */
   async function* answerAgain(turn: Omit<Turn, 'window' | 'retry'>): AsyncGenerator<ChatEvent> {
@@ -55,15 +55,12 @@ export function retryAnswer(deps: RetryAnswerDeps) {
       conversationId: conversation.id,
       clientMessageId: question.clientMessageId ?? '',
       model: site.model,
-      startedAt: now(),
     };
-    let started = await messages.startStream(entry);
-    // An entry no live stream owns was left by a failure: take it over.
-    if (!started && !inFlight.isLive(previous.id)) {
-      await messages.endStream(previous.id);
-      started = await messages.startStream(entry);
-    }
+    // An entry whose lease expired was left by a failure: take it over; a live one is another retry's.
+    const started = (await inFlight.start(entry)) || (await inFlight.takeOver(entry));
     if (!started) throw conflict('This answer is already being retried');
-    yield* inFlight.own(previous.id, answerAgain({ site, conversation, question, answerId: previous.id, signal }));
+    yield* inFlight.own(previous.id, signal, (signal) =>
+      answerAgain({ site, conversation, question, answerId: previous.id, signal }),
+    );
   };
 }

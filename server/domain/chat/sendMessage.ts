@@ -54,8 +54,9 @@ export function sendMessage(deps: SendMessageDeps) {
   /** Replays what is stored for an earlier attempt with the same clientMessageId. */
   async function* replay(question: MessageRecord, answerId: string): AsyncGenerator<ChatEvent> {
     let stored = await messages.findById(answerId);
-    if (!stored && (await messages.isStreaming(answerId))) {
-      if (inFlight.isLive(answerId)) throw conflict('This message is still being answered');
+    const stream = stored ? null : await messages.findStream(answerId);
+    if (stream) {
+      if (inFlight.isLive(stream)) throw conflict('This message is still being answered');
       stored = await deps.recover.one(answerId);
     }
     yield questionEvent(question, imageUrls);
@@ -118,15 +119,14 @@ export function sendMessage(deps: SendMessageDeps) {
     await Promise.all(attached.map((image) => images.attach(image.id, conversation.id, question.id)));
     // The in-flight entry comes before the window write: a process that dies between the two leaves the entry, and
     // the next start rebuilds this conversation's window (`recoverAnswers`).
-    await messages.startStream({
+    await inFlight.start({
       id: answerId,
       tenantId: visitor.tenantId,
       siteId: visitor.siteId,
       conversationId: conversation.id,
       clientMessageId: body.clientMessageId,
       model: site.model,
-      startedAt: now(),
     });
-    yield* inFlight.own(answerId, answerQuestion({ site, conversation, question, answerId, signal }));
+    yield* inFlight.own(answerId, signal, (signal) => answerQuestion({ site, conversation, question, answerId, signal }));
   };
 }
