@@ -12,6 +12,10 @@ export const ImageRef = z.object({
 });
 export type ImageRef = z.infer<typeof ImageRef>;
 
+/** The text fields of an image upload (multipart, beside the file in field `file`). */
+export const ImageUploadFields = z.object({ conversationId: Id.optional() });
+export type ImageUploadFields = z.infer<typeof ImageUploadFields>;
+
 export const Message = z.object({
   id: Id,
   conversationId: Id,

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { AdminImage, ImageListQuery } from '../../contract/admin.js';
 import type { Page } from '../../contract/common.js';
 import { MAX_IMAGE_BYTES } from '../../contract/limits.js';
-import type { ImageRef } from '../../contract/messages.js';
+import type { ImageRef, ImageUploadFields } from '../../contract/messages.js';
 import type { ModelImage } from '../ai/ChatModel.js';
 import type { ConversationRepository } from '../data/conversationRepository.js';
 import { decodeCursor } from '../data/cursor.js';
@@ -10,7 +10,7 @@ import type { ImageRecord, ImageRepository } from '../data/imageRepository.js';
 import type { ImageStorage, StoredImage } from '../images/ImageStorage.js';
 import type { UploadedFile } from '../images/readUpload.js';
 import { receiveImage } from '../images/receiveImage.js';
-import { AppError, notFound } from '../lib/AppError.js';
+import { AppError } from '../lib/AppError.js';
 import { ownConversation } from './conversationAccess.js';
 import type { VisitorIdentity } from './visitorTokens.js';
 
@@ -56,15 +56,17 @@ export function imageService(deps: ImageServiceDeps) {
 
     urls: (image: Pick<ImageRecord, 'storage' | 'key' | 'url'>) => deps.storage.urls(stored({ ...image, providerFileId: null })),
 
-    /** Stores a visitor's upload, already read from the request (`readUpload`), once it is a valid image in quota. */
-    async upload(visitor: VisitorIdentity, upload: UploadedFile): Promise<ImageRef> {
+    /**
+     * Stores a visitor's upload, already read from the request (`readUpload`), once it is a valid image in quota;
+     * `fields` are the form's text fields, parsed at the edge.
+     */
+    async upload(visitor: VisitorIdentity, upload: UploadedFile, fields: ImageUploadFields): Promise<ImageRef> {
       let conversationId: string | null = null;
       const received = await receiveImage(upload, {
         storage: deps.storage,
         tags: [visitor.siteId],
-        accept: async (image, fields) => {
+        accept: async (image) => {
           if (fields.conversationId) {
-            if (!/^[a-f0-9]{24}$/.test(fields.conversationId)) throw notFound('Conversation');
             conversationId = (await ownConversation(deps.conversations, visitor, fields.conversationId)).id;
           }
           const waiting = await deps.images.unattachedForSite(visitor.tenantId, visitor.siteId);

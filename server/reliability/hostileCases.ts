@@ -27,6 +27,8 @@ export interface HostileCase {
   body?: string | Buffer | FormData;
   /** Must be refused with a 4xx (else a 2xx or a domain 4xx are both fine, never a 5xx). */
   mustReject: boolean;
+  /** Exactly this status, where "some 4xx" is not enough (bad input is 400, never a domain 404). */
+  status?: number;
   /** Token override: `null` sends none. */
   token?: string | null;
 }

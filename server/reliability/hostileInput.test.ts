@@ -125,6 +125,7 @@ async function attempt(route: ApiRoute, c: HostileCase, rawPath?: string): Promi
   const text = await res.text();
   if (res.status >= 500) failures.push(`${where}: ${res.status} ${text.slice(0, 200)}`);
   else if (c.mustReject && (res.status < 400 || res.status >= 500)) failures.push(`${where}: accepted with ${res.status}`);
+  else if (c.status !== undefined && res.status !== c.status) failures.push(`${where}: ${res.status}, not ${c.status}`);
   if (res.status >= 400) checkErrorShape(where, res, text);
   return res.status;
 }
@@ -285,6 +286,16 @@ describe('hostile input on every route', () => {
           ['conversationId', '{"$gt":""}'],
         ]),
         mustReject: true,
+        status: 400,
+      },
+      {
+        name: 'conversationId that is not an id',
+        body: form([
+          ['file', file(png), 'a.png'],
+          ['conversationId', 'not-an-id'],
+        ]),
+        mustReject: true,
+        status: 400,
       },
       {
         name: 'huge conversationId',

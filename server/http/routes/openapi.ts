@@ -205,7 +205,7 @@ export function openApiDocument() {
         ...(route.multipart
           ? {
               body: {
-                content: { 'multipart/form-data': { schema: z.object({ file: z.string(), conversationId: c.Id.optional() }) } },
+                content: { 'multipart/form-data': { schema: c.ImageUploadFields.extend({ file: z.string() }) } },
               },
             }
           : {}),

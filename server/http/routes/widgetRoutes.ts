@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { IdParams } from '../../../contract/common.js';
-import { Feedback, SendMessage } from '../../../contract/messages.js';
+import { Feedback, ImageUploadFields, SendMessage } from '../../../contract/messages.js';
 import { CreateConversation, ListQuery, SessionRequest } from '../../../contract/widget.js';
 import type { ChatService } from '../../domain/chatService.js';
 import type { ConversationService } from '../../domain/conversationService.js';
@@ -123,7 +123,8 @@ export function widgetRoutes(deps: WidgetRouteDeps): Router {
     limits.uploadsPerSite,
     async (req, res) => {
       const upload = await readUpload(req, { maxBytes: deps.images.maxUploadBytes });
-      res.status(201).json(await deps.images.upload(visitorOf(res), upload));
+      const fields = parse(ImageUploadFields, upload.fields, 'body');
+      res.status(201).json(await deps.images.upload(visitorOf(res), upload, fields));
     },
   );
 
