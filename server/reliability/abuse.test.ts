@@ -14,10 +14,10 @@ import { HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS, startWebServer } from '../http/
 import { createLogger } from '../lib/logger.js';
 import { clerkTestKit } from '../test/clerkTokens.js';
 import { json } from '../test/json.js';
+import { reportFigures } from '../test/reliability/figures.js';
+import { fillPath, routeKey } from '../test/reliability/routeTable.js';
+import { PAGE_ORIGIN, uploadImage } from '../test/reliability/seedTenant.js';
 import { startTestApp } from '../test/testApp.js';
-import { reportFigures } from './figures.js';
-import { fillPath, routeKey } from './routeTable.js';
-import { PAGE_ORIGIN, uploadImage } from './seedTenant.js';
 
 /**
  * Abuse: the default rate limits answer 429 with Retry-After and the error shape, then let the visitor

@@ -12,9 +12,9 @@ import {
   urlOf,
 } from '../test/openapi/requests.js';
 import { example } from '../test/openapi/samples.js';
+import { reportFigures, Tally } from '../test/reliability/figures.js';
+import { PAGE_ORIGIN, seedVisitor, uploadImage } from '../test/reliability/seedTenant.js';
 import { startTestApp } from '../test/testApp.js';
-import { reportFigures, Tally } from './figures.js';
-import { PAGE_ORIGIN, seedVisitor, uploadImage } from './seedTenant.js';
 
 /**
  * Schemathesis' check, in the suite: requests generated from the served OpenAPI document itself,

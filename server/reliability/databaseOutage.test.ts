@@ -17,9 +17,9 @@ import { startWebServer } from '../http/server.js';
 import { LocalImageStorage } from '../images/localImageStorage.js';
 import { toModelImage } from '../images/normalizeImage.js';
 import { createLogger } from '../lib/logger.js';
+import { reportFigures } from '../test/reliability/figures.js';
+import { PAGE_ORIGIN } from '../test/reliability/seedTenant.js';
 import { GENEROUS_LIMITS, parseSse } from '../test/testApp.js';
-import { reportFigures } from './figures.js';
-import { PAGE_ORIGIN } from './seedTenant.js';
 
 /**
  * The database goes away while visitors send, and comes back on the same port. Its own FerretDB (so the

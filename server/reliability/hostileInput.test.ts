@@ -7,8 +7,7 @@ import { ErrorBody } from '../../contract/common.js';
 import { userHashFor } from '../domain/sessionService.js';
 import { apiRoutes } from '../http/routes/openapi.js';
 import { json } from '../test/json.js';
-import { startTestApp } from '../test/testApp.js';
-import { reportFigures, Tally } from './figures.js';
+import { reportFigures, Tally } from '../test/reliability/figures.js';
 import {
   badContentTypes,
   HOSTILE_IDS,
@@ -17,9 +16,10 @@ import {
   hostileBodies,
   hostileQueries,
   toJson,
-} from './hostileCases.js';
-import { type ApiRoute, fillPath, hasIdParam, perRoute, routeKey } from './routeTable.js';
-import { PAGE_ORIGIN, seedVisitor, tinyPng } from './seedTenant.js';
+} from '../test/reliability/hostileCases.js';
+import { type ApiRoute, fillPath, hasIdParam, perRoute, routeKey } from '../test/reliability/routeTable.js';
+import { PAGE_ORIGIN, seedVisitor, tinyPng } from '../test/reliability/seedTenant.js';
+import { startTestApp } from '../test/testApp.js';
 
 /**
  * Hostile input generated from the route table and its zod schemas, for every route. The contract is

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Message } from '../../contract/messages.js';
+import { reportFigures } from '../test/reliability/figures.js';
+import { PAGE_ORIGIN } from '../test/reliability/seedTenant.js';
 import { GENEROUS_LIMITS, startTestApp } from '../test/testApp.js';
-import { reportFigures } from './figures.js';
-import { PAGE_ORIGIN } from './seedTenant.js';
 
 /**
  * 500 simulated visitors × 5 messages over loopback against the offline provider, 50 at a time: no

@@ -7,9 +7,9 @@ import type { ChatModel } from '../ai/ChatModel.js';
 import { createGeminiModel } from '../ai/geminiModel.js';
 import { type FakeGeminiBehaviour, startFakeGemini } from '../test/fakeGemini.js';
 import { json } from '../test/json.js';
+import { reportFigures } from '../test/reliability/figures.js';
+import { PAGE_ORIGIN } from '../test/reliability/seedTenant.js';
 import { parseSse, startTestApp } from '../test/testApp.js';
-import { reportFigures } from './figures.js';
-import { PAGE_ORIGIN } from './seedTenant.js';
 
 /**
  * Model failures before and during the stream, garbage on the wire, and visitors who leave mid-answer,

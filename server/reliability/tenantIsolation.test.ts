@@ -3,10 +3,25 @@ import { encodeCursor } from '../data/cursor.js';
 import { userHashFor } from '../domain/sessionService.js';
 import { clerkTestKit } from '../test/clerkTokens.js';
 import { json } from '../test/json.js';
+import { reportFigures, Tally } from '../test/reliability/figures.js';
+import {
+  type ApiRoute,
+  adminApiRoutes,
+  fillPath,
+  hasIdParam,
+  perRoute,
+  routeKey,
+  visitorApiRoutes,
+} from '../test/reliability/routeTable.js';
+import {
+  leakedSecrets,
+  PAGE_ORIGIN,
+  type SeededTenant,
+  seedTenant,
+  seedVisitor,
+  uploadImage,
+} from '../test/reliability/seedTenant.js';
 import { startTestApp, type TestApp } from '../test/testApp.js';
-import { reportFigures, Tally } from './figures.js';
-import { type ApiRoute, adminApiRoutes, fillPath, hasIdParam, perRoute, routeKey, visitorApiRoutes } from './routeTable.js';
-import { leakedSecrets, PAGE_ORIGIN, type SeededTenant, seedTenant, seedVisitor, uploadImage } from './seedTenant.js';
 
 /**
  * Tenant and visitor isolation, walked from the route table: every id one tenant (or visitor) owns is

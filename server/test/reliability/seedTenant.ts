@@ -1,8 +1,8 @@
 import sharp from 'sharp';
-import type { ImageRef, Message } from '../../contract/messages.js';
-import type { Site, SiteWithSecret } from '../../contract/sites.js';
-import type { Conversation } from '../../contract/widget.js';
-import type { TestApp } from '../test/testApp.js';
+import type { ImageRef, Message } from '../../../contract/messages.js';
+import type { Site, SiteWithSecret } from '../../../contract/sites.js';
+import type { Conversation } from '../../../contract/widget.js';
+import type { TestApp } from '../testApp.js';
 
 export const PAGE_ORIGIN = 'http://localhost:5173';
 

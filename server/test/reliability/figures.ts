@@ -3,7 +3,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Where the suite's figures go: git-ignored, read when the README's Reliability section is updated. */
-export const RESULTS_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results', 'reliability.json');
+export const RESULTS_FILE = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  '..',
+  'bench',
+  'results',
+  'reliability.json',
+);
 
 export type Figures = Record<string, number | string | boolean>;
 

@@ -1,4 +1,4 @@
-import { apiRoutes } from '../http/routes/openapi.js';
+import { apiRoutes } from '../../http/routes/openapi.js';
 
 export type ApiRoute = (typeof apiRoutes)[number];
 
