@@ -7,11 +7,10 @@ import express from 'express';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ErrorBody } from '../../contract/common.js';
 import { loadConfig } from '../config.js';
-import { buildApp } from '../http/app.js';
+import { createServer } from '../createServer.js';
 import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from '../http/middleware/rateLimits.js';
 import { apiRoutes } from '../http/routes/openapi.js';
 import { HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS, startWebServer } from '../http/server.js';
-import { createLogger } from '../lib/logger.js';
 import { clerkTestKit } from '../test/clerkTokens.js';
 import { json } from '../test/json.js';
 import { reportFigures } from '../test/reliability/figures.js';
@@ -533,18 +532,12 @@ describe('the built widget holds no secret', () => {
 
 describe('security headers', () => {
   it('the API and the dashboard send nosniff, frame options and the dashboard a strict CSP', async () => {
-    const staticApp = buildApp({
-      config: loadConfig({ DATA_DIR: app.dataDir, LOG_LEVEL: 'silent' }),
-      log: createLogger('silent'),
-      pingDatabase: async () => {},
-      staticDirs: {
-        widget: join(root, 'dist', 'widget'),
-        widgetEsm: join(root, 'dist', 'widget-esm'),
-        dashboard: join(root, 'dist', 'dashboard'),
-        examples: join(root, 'examples'),
-      },
+    // Composed like main.ts (the built parts served from the repository), over this file's database; no workers.
+    const composed = await createServer(loadConfig({ DATA_DIR: app.dataDir, LOG_LEVEL: 'silent' }), {
+      database: { connection: app.connection, ping: async () => {} },
+      demoSite: false,
     });
-    const web = await startWebServer(staticApp, 0);
+    const web = await startWebServer(composed.app, 0);
     try {
       const dashboard = await fetch(`${web.url}/dashboard/`);
       expect(dashboard.status).toBe(200);

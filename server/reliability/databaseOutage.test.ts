@@ -5,18 +5,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Message } from '../../contract/messages.js';
 import { createOfflineModel } from '../ai/offlineModel.js';
 import { loadConfig } from '../config.js';
+import { createServer } from '../createServer.js';
 import { connectMongo, databaseProbe } from '../db/database.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from '../db/embedded.js';
 import { ensureFerretdbBinary } from '../db/ferretdbBinary.js';
-import { createModels } from '../db/models/index.js';
-import { createServices } from '../domain/createServices.js';
-import { randomToken } from '../domain/secrets.js';
-import { buildApp } from '../http/app.js';
-import { localAdminAuth } from '../http/middleware/adminAuth.js';
-import { startWebServer } from '../http/server.js';
-import { LocalImageStorage } from '../images/localImageStorage.js';
-import { toModelImage } from '../images/normalizeImage.js';
-import { createLogger } from '../lib/logger.js';
 import { reportFigures } from '../test/reliability/figures.js';
 import { PAGE_ORIGIN } from '../test/reliability/seedTenant.js';
 import { GENEROUS_LIMITS, parseSse } from '../test/testApp.js';
@@ -33,28 +25,19 @@ const dataDir = mkdtempSync(join(tmpdir(), 'chatwidget-outage-'));
 let db: EmbeddedDatabase = await startEmbeddedDatabase({ binary, dataDir });
 const connection = await connectMongo(db.uri('outage'));
 await connection.dropDatabase();
-const models = await createModels(connection);
-const storage = new LocalImageStorage({ dir: join(dataDir, 'images') });
-const services = createServices({
-  models,
+// Its probe closes and reopens the driver's client after the restart.
+const server = await createServer(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0' }), {
+  database: { connection, ping: databaseProbe(connection) },
   model: createOfflineModel({ chunkDelayMs: 5 }),
-  visitorTokenSecret: randomToken(32),
-  storage,
-  readImage: (stored) => storage.read(stored),
-  toModelImage,
-});
-const adminToken = randomToken(24);
-const app = buildApp({
-  config: loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' }),
-  log: createLogger('silent'),
-  pingDatabase: databaseProbe(connection),
-  services,
-  adminAuth: localAdminAuth(adminToken),
   rateLimits: GENEROUS_LIMITS,
+  staticDirs: null,
+  demoSite: false,
 });
-const web = await startWebServer(app, 0);
+const { models } = server;
+const adminToken = server.adminToken as string;
+const web = await server.listen();
 afterAll(async () => {
-  await web.stop(1000);
+  await server.stop(1000);
   await connection.close();
   await db.stop();
   rmSync(dataDir, { recursive: true, force: true });
