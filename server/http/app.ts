@@ -92,7 +92,6 @@ export function buildApp(deps: AppDeps): Express {
         log: deps.log,
         localMode: deps.adminAuth.mode === 'local',
         selfOrigin: deps.config.PUBLIC_URL ? new URL(deps.config.PUBLIC_URL).origin : undefined,
-        sites: services.sites,
         sessions: services.sessions,
         conversations: services.conversations,
         chat: services.chat,

@@ -21,7 +21,6 @@ export interface WidgetRouteDeps {
   localMode: boolean;
   /** The server's public origin (dashboard preview). */
   selfOrigin?: string;
-  sites: SiteService;
   sessions: SessionService;
   conversations: ConversationService;
   chat: ChatService;
