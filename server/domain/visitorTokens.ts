@@ -48,6 +48,8 @@ export function visitorTokens(secret: string, now: () => Date = () => new Date()
           algorithms: ['HS256'],
           issuer: ISSUER,
           audience: AUDIENCE,
+          // Every token we sign expires; one without exp was not made by sign() and never would expire.
+          requiredClaims: ['exp'],
           currentDate: now(),
         });
         const { sub, site, ten, uid, sv } = payload as {

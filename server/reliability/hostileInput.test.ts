@@ -27,7 +27,9 @@ import { startTestApp } from '../test/testApp.js';
  * the server answers /healthz afterwards and nothing leaked into Object.prototype.
  */
 
-const app = await startTestApp(import.meta.url);
+// A known token secret, so a case can sign a token the server would otherwise accept.
+const TOKEN_SECRET = randomBytes(32).toString('base64url');
+const app = await startTestApp(import.meta.url, { services: { visitorTokenSecret: TOKEN_SECRET } });
 afterAll(() => app.close());
 
 const site = await app.createSite({
@@ -209,6 +211,13 @@ describe('hostile input on every route', () => {
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject(visitor.visitorId)
         .sign(randomBytes(32));
+      const noExpiry = await new SignJWT({ site: site.id, ten: 'local' })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setSubject(visitor.visitorId)
+        .setIssuer('chatwidget')
+        .setAudience('widget')
+        .setIssuedAt()
+        .sign(new TextEncoder().encode(TOKEN_SECRET));
       const unsigned = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(
         JSON.stringify({ sub: visitor.visitorId, site: site.id, ten: 'local', iss: 'chatwidget', aud: 'widget' }),
       ).toString('base64url')}.`;
@@ -219,6 +228,7 @@ describe('hostile input on every route', () => {
         { name: '5000-char token', token: 'x'.repeat(5000), body, headers, mustReject: true },
         { name: 'token of another secret', token: none, body, headers, mustReject: true },
         { name: 'alg none', token: unsigned, body, headers, mustReject: true },
+        { name: 'server-signed token without exp', token: noExpiry, body, headers, mustReject: true },
         { name: 'identified token after a secret rotation', token: revoked, body, headers, mustReject: true },
         {
           name: 'two bearer tokens',
