@@ -46,9 +46,15 @@ export const Conversation = z.object({
 export type Conversation = z.infer<typeof Conversation>;
 
 export const CreateConversation = z.strictObject({
-  // What the URL parser accepts, without whitespace (which it would drop or encode); `.regex` hides
-  // the format from the document, so it is stated again.
-  pageUrl: z.url().max(2000).regex(/^\S+$/, 'must not contain spaces').meta({ format: 'uri' }).optional(),
+  // What the URL parser accepts, http(s) only (a `javascript:` page URL is refused here, not only where
+  // it is shown), without whitespace (which the parser would drop or encode). The pattern is the
+  // document's too; `.regex` hides the format from it, so that is stated again.
+  pageUrl: z
+    .url()
+    .max(2000)
+    .regex(/^https?:\/\/\S+$/, 'must be an http(s) URL without spaces')
+    .meta({ format: 'uri' })
+    .optional(),
   title: trimmedText(200).optional(),
 });
 export type CreateConversation = z.input<typeof CreateConversation>;

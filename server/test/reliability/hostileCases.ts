@@ -68,6 +68,17 @@ const OPERATORS: unknown[] = [
   { $in: [] },
   [{ $gt: '' }],
 ];
+/** Script and data URLs (any case, padded, encoded) that no `...Url` field may store. */
+export const HOSTILE_URLS = [
+  'javascript:alert(1)',
+  'JaVaScRiPt:alert(1)',
+  ' javascript:alert(1)',
+  'javascript://example.com/%0aalert(1)',
+  'data:text/html,<script>alert(1)</script>',
+  'vbscript:msgbox(1)',
+  'file:///etc/passwd',
+  'ftp://example.com/x',
+];
 const PROTO_VALUES: unknown[] = [{ ['__proto__']: { polluted: 'yes' } }, { constructor: { prototype: { polluted: 'yes' } } }];
 
 type Kind = 'string' | 'number' | 'boolean' | 'array' | 'object' | 'enum' | 'other';
@@ -140,6 +151,8 @@ export function hostileBodies(route: ApiRoute, valid: () => Record<string, unkno
     add(`${field} as a 60 KB string`, { ...valid(), [field]: 'y'.repeat(60_000) });
     add(`${field} as a 10k array`, { ...valid(), [field]: Array.from({ length: 10_000 }, () => 'a') });
     add(`${field} as a 1M array`, { ...valid(), [field]: new Raw(`[${'0,'.repeat(MB)}0]`) }, true);
+    if (kind === 'string' && field.endsWith('Url'))
+      for (const value of HOSTILE_URLS) add(`${field} as ${JSON.stringify(value)}`, { ...valid(), [field]: value }, true);
     if (kind === 'string')
       for (const [i, value] of UNICODE_EDGES.entries()) add(`${field} unicode edge ${i}`, { ...valid(), [field]: value });
     if (kind === 'array') {
