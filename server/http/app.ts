@@ -114,7 +114,13 @@ export function buildApp(deps: AppDeps): Express {
     );
   }
 
-  if (deps.staticDirs) app.use(staticRoutes(deps.staticDirs, deps.demoSiteKey ?? (async () => undefined)));
+  if (deps.staticDirs)
+    app.use(
+      staticRoutes(deps.staticDirs, deps.demoSiteKey ?? (async () => undefined), {
+        clerkPublishableKey: deps.config.CLERK_PUBLISHABLE_KEY,
+        imagekitUrlEndpoint: deps.config.IMAGEKIT_URL_ENDPOINT,
+      }),
+    );
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.log));

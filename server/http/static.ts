@@ -13,25 +13,56 @@ export interface StaticDirs {
   examples: string;
 }
 
-const DASHBOARD_CSP = [
-  "default-src 'self'",
-  "script-src 'self' https://*.clerk.accounts.dev https://challenges.cloudflare.com",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob: https:",
-  "connect-src 'self' https:",
-  "frame-src 'self' https://challenges.cloudflare.com",
-  "worker-src 'self' blob:",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "frame-ancestors 'self'",
-].join('; ');
+/** Hosts the dashboard's pages may reach beyond their own origin, from the configuration. */
+export interface DashboardHosts {
+  /** `CLERK_PUBLISHABLE_KEY`, when Clerk signs admins in. */
+  clerkPublishableKey?: string;
+  /** `IMAGEKIT_URL_ENDPOINT`, when images are served by ImageKit. */
+  imagekitUrlEndpoint?: string;
+}
+
+/** Clerk's frontend API host, which its publishable key carries: `pk_test_`/`pk_live_` + base64(`host$`). */
+export function clerkFrontendApiHost(publishableKey: string): string | null {
+  const match = /^pk_(?:test|live)_([A-Za-z0-9+/=_-]+)$/.exec(publishableKey);
+  const decoded = match?.[1] ? Buffer.from(match[1], 'base64').toString('utf8') : '';
+  return /^[a-z0-9.-]+\$$/i.test(decoded) ? decoded.slice(0, -1) : null;
+}
+
+/**
+ * The dashboard shows visitors' words: a strict CSP naming only what it uses (this origin; Clerk's
+ * frontend API, its images and Turnstile when Clerk is on; the ImageKit endpoint when images live there).
+ * blob: images are the preview widget's upload thumbnails; blob: workers are Clerk's.
+ */
+export function dashboardCsp(hosts: DashboardHosts): string {
+  const clerk = hosts.clerkPublishableKey ? clerkFrontendApiHost(hosts.clerkPublishableKey) : null;
+  const clerkApi = clerk ? [`https://${clerk}`] : [];
+  const turnstile = clerk ? ['https://challenges.cloudflare.com'] : [];
+  const images = hosts.imagekitUrlEndpoint ? [new URL(hosts.imagekitUrlEndpoint).origin] : [];
+  return [
+    "default-src 'self'",
+    ["script-src 'self'", ...clerkApi, ...turnstile].join(' '),
+    "style-src 'self' 'unsafe-inline'",
+    ["img-src 'self' blob:", ...images, ...(clerk ? ['https://img.clerk.com'] : [])].join(' '),
+    ["connect-src 'self'", ...clerkApi].join(' '),
+    ["frame-src 'self'", ...turnstile].join(' '),
+    `worker-src 'self'${clerk ? ' blob:' : ''}`,
+    "object-src 'none'",
+    "base-uri 'self'",
+    "frame-ancestors 'self'",
+  ].join('; ');
+}
 
 /**
  * Serves the browser parts from the same origin as the API (ARCHITECTURE.md decision 7).
  * `demoSiteKey` fills the demo page's `__DEMO_SITE_KEY__` placeholder.
  */
-export function staticRoutes(dirs: StaticDirs, demoSiteKey: () => Promise<string | undefined>): Router {
+export function staticRoutes(
+  dirs: StaticDirs,
+  demoSiteKey: () => Promise<string | undefined>,
+  hosts: DashboardHosts = {},
+): Router {
   const router = express.Router();
+  const csp = dashboardCsp(hosts);
   const widgetOptions = {
     maxAge: '5m',
     setHeaders: (res: express.Response) => res.setHeader('Access-Control-Allow-Origin', '*'),
@@ -41,9 +72,8 @@ export function staticRoutes(dirs: StaticDirs, demoSiteKey: () => Promise<string
   });
   router.use('/widget', express.static(dirs.widget, { ...widgetOptions, maxAge: '1y', immutable: true, index: false }));
   router.use('/widget-esm', express.static(dirs.widgetEsm, { ...widgetOptions, index: false }));
-  // The dashboard shows visitors' words: a strict CSP (scripts only from here; Clerk's hosts when used).
   router.use('/dashboard', (_req, res, next) => {
-    res.setHeader('Content-Security-Policy', DASHBOARD_CSP);
+    res.setHeader('Content-Security-Policy', csp);
     next();
   });
   router.use('/dashboard', express.static(dirs.dashboard, { index: 'index.html' }));

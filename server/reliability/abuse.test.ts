@@ -531,23 +531,57 @@ describe('the built widget holds no secret', () => {
 });
 
 describe('security headers', () => {
-  it('the API and the dashboard send nosniff, frame options and the dashboard a strict CSP', async () => {
+  /** A static-serving app built from these settings, and the dashboard's CSP as directive -> sources. */
+  async function dashboardPolicy(env: Record<string, string>) {
     // Composed like main.ts (the built parts served from the repository), over this file's database; no workers.
-    const composed = await createServer(loadConfig({ DATA_DIR: app.dataDir, LOG_LEVEL: 'silent' }), {
+    const composed = await createServer(loadConfig({ DATA_DIR: app.dataDir, LOG_LEVEL: 'silent', ...env }), {
       database: { connection: app.connection, ping: async () => {} },
       demoSite: false,
     });
     const web = await startWebServer(composed.app, 0);
+    const dashboard = await fetch(`${web.url}/dashboard/`);
+    const csp = dashboard.headers.get('content-security-policy') ?? '';
+    const directives = new Map(
+      csp
+        .split(';')
+        .map((d) => d.trim().split(/\s+/) as [string, ...string[]])
+        .map(([k, ...v]) => [k, v]),
+    );
+    return { web, dashboard, directives };
+  }
+
+  it('the dashboard CSP names only the hosts it uses: Clerk and ImageKit when configured, no https: wildcard', async () => {
+    const local = await dashboardPolicy({});
+    await local.web.stop(500);
+    const clerkHost = 'clerk.chatwidget.example';
+    const configured = await dashboardPolicy({
+      CLERK_SECRET_KEY: 'sk_test_csp',
+      CLERK_PUBLISHABLE_KEY: `pk_live_${Buffer.from(`${clerkHost}$`).toString('base64')}`,
+      IMAGEKIT_PRIVATE_KEY: 'private_csp',
+      IMAGEKIT_URL_ENDPOINT: 'https://ik.imagekit.io/chatwidget',
+    });
+    await configured.web.stop(500);
+    for (const { directives } of [local, configured]) {
+      for (const sources of directives.values()) {
+        expect(sources).not.toContain('https:');
+        expect(sources).not.toContain('*');
+        expect(sources).not.toContain('data:');
+        expect(sources.filter((s) => s.includes('*'))).toEqual([]);
+      }
+      figures.headerChecks += 1;
+    }
+    expect(local.directives.get('img-src')).toEqual(["'self'", 'blob:']);
+    expect(local.directives.get('connect-src')).toEqual(["'self'"]);
+    expect(local.directives.get('script-src')).toEqual(["'self'"]);
+    expect(configured.directives.get('img-src')).toEqual(["'self'", 'blob:', 'https://ik.imagekit.io', 'https://img.clerk.com']);
+    expect(configured.directives.get('connect-src')).toEqual(["'self'", `https://${clerkHost}`]);
+    expect(configured.directives.get('script-src')).toContain(`https://${clerkHost}`);
+  });
+
+  it('the API and the dashboard send nosniff, frame options and the dashboard a strict CSP', async () => {
+    const { web, dashboard, directives } = await dashboardPolicy({});
     try {
-      const dashboard = await fetch(`${web.url}/dashboard/`);
       expect(dashboard.status).toBe(200);
-      const csp = dashboard.headers.get('content-security-policy') ?? '';
-      const directives = new Map(
-        csp
-          .split(';')
-          .map((d) => d.trim().split(/\s+/) as [string, ...string[]])
-          .map(([k, ...v]) => [k, v]),
-      );
       expect(directives.get('default-src')).toEqual(["'self'"]);
       expect(directives.get('script-src')).toContain("'self'");
       expect(directives.get('script-src')).not.toContain("'unsafe-inline'");
