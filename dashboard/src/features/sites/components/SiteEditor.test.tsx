@@ -80,3 +80,13 @@ describe('Site editor: the identity secret', () => {
     expect(api.requests.some((r) => r.path.endsWith('/identity-secret'))).toBe(false);
   });
 });
+
+describe('Site editor: the persona', () => {
+  it('says beside the field that the persona and the FAQ are public to anyone who asks the assistant', async () => {
+    role = 'admin';
+    await open();
+    const persona = app?.container.querySelector('#site-persona');
+    const help = app?.container.querySelector(`#${persona?.getAttribute('aria-describedby')}`);
+    expect(help?.textContent).toMatch(/persona and the FAQ are\s+not secret: anyone can ask the assistant/);
+  });
+});

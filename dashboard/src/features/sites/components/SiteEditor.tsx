@@ -191,7 +191,10 @@ function SiteEditor({ site, canEdit, origin }: { site: Site; canEdit: boolean; o
                 aria-describedby="site-persona-help"
                 onChange={(e) => set('persona', e.target.value)}
               />
-              <small id="site-persona-help">How the assistant should behave; sent as its system instruction.</small>
+              <small id="site-persona-help">
+                How the assistant should behave; sent as its system instruction. The persona and the FAQ are not secret: anyone
+                can ask the assistant to repeat them.
+              </small>
             </div>
             <div className="field-row">
               <div className="field">
