@@ -7,6 +7,7 @@ import {
 } from './conversation.js';
 import { type ConversationLockDoc, conversationLockSchema } from './conversationLock.js';
 import { type ImageDoc, imageSchema } from './image.js';
+import { type JobClaimDoc, type JobDoc, jobClaimSchema, jobSchema } from './job.js';
 import { type MessageDoc, messageSchema } from './message.js';
 import { type SiteDoc, siteSchema } from './site.js';
 import { type StreamDoc, streamSchema } from './stream.js';
@@ -21,6 +22,8 @@ export interface Models {
   Message: Model<MessageDoc>;
   Stream: Model<StreamDoc>;
   Image: Model<ImageDoc>;
+  Job: Model<JobDoc>;
+  JobClaim: Model<JobClaimDoc>;
 }
 
 /** Registers every model on a connection (never on mongoose's global one) and builds their indexes. */
@@ -34,6 +37,8 @@ export async function createModels(connection: Connection): Promise<Models> {
     Message: connection.model<MessageDoc>('Message', messageSchema),
     Stream: connection.model<StreamDoc>('Stream', streamSchema),
     Image: connection.model<ImageDoc>('Image', imageSchema),
+    Job: connection.model<JobDoc>('Job', jobSchema),
+    JobClaim: connection.model<JobClaimDoc>('JobClaim', jobClaimSchema),
   };
   await Promise.all(Object.values(models).map((model: Model<unknown>) => model.init()));
   return models;
