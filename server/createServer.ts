@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/database.js';
 import { createModels, type Models } from './db/models/index.js';
 import { createServices, type ServiceDeps, type Services } from './domain/createServices.js';
+import { type JobWorkerOptions, jobWorker } from './domain/jobs/jobWorker.js';
 import { loadOrCreateSecret } from './domain/secrets.js';
 import { buildApp } from './http/app.js';
 import { type AdminAuth, clerkAdminAuth, localAdminAuth } from './http/middleware/adminAuth.js';
@@ -41,6 +42,8 @@ export interface ServerOverrides {
   staticDirs?: StaticDirs | null;
   /** Creates the demo site of local mode. Default: in local mode. */
   demoSite?: boolean;
+  /** The job queue's timing (tests poll often). */
+  jobs?: JobQueueSettings;
 }
 
 export interface Server {
@@ -89,14 +92,26 @@ function adminAuthFrom(config: Config, adminToken: string | null): AdminAuth {
   });
 }
 
-/** The one place background work is declared: every worker here runs while the server listens. */
-function backgroundWorkers(services: Services, log: Logger): BackgroundWorker[] {
+/**
+ * The one place background work is declared: every worker here runs while the server listens. The job queue's
+ * worker runs the jobs of `createServices` (site deletions, the hourly orphan sweep), one instance per job.
+ */
+function backgroundWorkers(services: Services, log: Logger, jobs: JobQueueSettings = {}): BackgroundWorker[] {
   return [
-    periodic('Orphan image sweep', 600_000, () => services.images.sweepOrphans(), log),
+    jobWorker({
+      jobs: services.repos.jobs,
+      handlers: services.jobHandlers,
+      recurring: services.recurringJobs,
+      owner: services.instanceId,
+      log,
+      ...jobs,
+    }),
     // Answers of an instance that died while this one runs: recovered once their lease expired.
     periodic('Recovery of interrupted answers', services.leases.answerLeaseMs, () => services.chat.recoverInterrupted(), log),
   ];
 }
+
+type JobQueueSettings = Pick<JobWorkerOptions, 'pollMs' | 'backoffMs' | 'leaseMs'>;
 
 /**
  * The composition root: config → database → providers → domain → app, plus the start-up work (answers
@@ -139,7 +154,7 @@ export async function createServer(config: Config, overrides: ServerOverrides = 
       ...(staticDirs ? { staticDirs, demoSiteKey: async () => demoSite?.publicKey } : {}),
     });
 
-    const workers = backgroundWorkers(services, log);
+    const workers = backgroundWorkers(services, log, overrides.jobs);
     let web: WebServer | undefined;
     return {
       config,

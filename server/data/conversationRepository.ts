@@ -194,9 +194,10 @@ export function conversationRepository({ Conversation, ConversationWindow }: Mod
       if (result.deletedCount === 1) await ConversationWindow.deleteOne({ _id: oid(id) });
       return result.deletedCount === 1;
     },
-    async idsForSite(tenantId: string, siteId: string): Promise<string[]> {
+    async idsForSite(tenantId: string, siteId: string, limit = 1000): Promise<string[]> {
       const docs = await Conversation.find({ tenantId, siteId: oid(siteId) })
         .select({ _id: 1 })
+        .limit(limit)
         .lean<{ _id: Types.ObjectId }[]>();
       return docs.map((d) => String(d._id));
     },

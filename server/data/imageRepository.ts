@@ -98,6 +98,12 @@ export function imageRepository({ Image }: Models) {
       const docs = await Image.find({ tenantId, conversationId: oid(conversationId) }).lean<ImageDoc[]>();
       return docs.map(toImage);
     },
+    async forSite(tenantId: string, siteId: string, limit: number): Promise<ImageRecord[]> {
+      const docs = await Image.find({ tenantId, siteId: oid(siteId) })
+        .limit(limit)
+        .lean<ImageDoc[]>();
+      return docs.map(toImage);
+    },
     /** Uploads never attached to a message, older than `before`. */
     async unattachedBefore(before: Date, limit = 500): Promise<ImageRecord[]> {
       const docs = await Image.find({ messageId: null, createdAt: { $lt: before } })

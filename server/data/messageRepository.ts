@@ -168,6 +168,11 @@ export function messageRepository({ Message, Stream }: Models) {
       const result = await Message.deleteMany({ tenantId, conversationId: oid(conversationId) });
       return result.deletedCount;
     },
+    /** What is left of a deleted site's messages once its conversations are gone (an answer stored late). */
+    async deleteForSite(tenantId: string, siteId: string): Promise<number> {
+      const result = await Message.deleteMany({ tenantId, siteId: oid(siteId) });
+      return result.deletedCount;
+    },
     async countPerDay(tenantId: string, days: string[], siteId?: string) {
       return countPerDay(Message, tenantId, days, siteId);
     },
@@ -216,6 +221,9 @@ export function messageRepository({ Message, Stream }: Models) {
     },
     async streamingForConversation(tenantId: string, conversationId: string): Promise<StreamRecord[]> {
       return (await Stream.find({ tenantId, conversationId: oid(conversationId) }).lean<StreamDoc[]>()).map(toStream);
+    },
+    async endStreamsForConversation(tenantId: string, conversationId: string): Promise<void> {
+      await Stream.deleteMany({ tenantId, conversationId: oid(conversationId) });
     },
     /** Every in-flight entry (a few at any time); the caller picks the expired ones. */
     async allStreams(): Promise<StreamRecord[]> {

@@ -34,6 +34,10 @@ export function visitorRepository({ Visitor }: Models) {
       const doc = await Visitor.findOne({ siteId: oid(siteId), userId }).lean<VisitorDoc>();
       return doc ? toVisitor(doc) : null;
     },
+    async deleteForSite(tenantId: string, siteId: string): Promise<number> {
+      const result = await Visitor.deleteMany({ tenantId, siteId: oid(siteId) });
+      return result.deletedCount;
+    },
     async updateProfile(id: string, profile: { name: string | null; email: string | null }): Promise<void> {
       await Visitor.updateOne({ _id: oid(id) }, { $set: profile });
     },

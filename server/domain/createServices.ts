@@ -2,6 +2,7 @@ import type { ChatModel, ModelImage } from '../ai/ChatModel.js';
 import { conversationLockRepository } from '../data/conversationLockRepository.js';
 import { conversationRepository } from '../data/conversationRepository.js';
 import { imageRepository } from '../data/imageRepository.js';
+import { jobRepository, type NewJob } from '../data/jobRepository.js';
 import { messageRepository } from '../data/messageRepository.js';
 import { siteRepository } from '../data/siteRepository.js';
 import { visitorRepository } from '../data/visitorRepository.js';
@@ -13,7 +14,10 @@ import { conversationService } from './conversationService.js';
 import { conversationWindow } from './conversationWindow.js';
 import { imageService } from './imageService.js';
 import { DEFAULT_LEASES, type LeaseSettings, newInstanceId } from './instance.js';
+import { adminJobs } from './jobs/jobViews.js';
+import type { JobHandler } from './jobs/jobWorker.js';
 import { sessionService } from './sessionService.js';
+import { SITE_DELETION, siteDeletion } from './siteDeletion.js';
 import { siteService } from './siteService.js';
 import { statsService } from './statsService.js';
 import { visitorTokens } from './visitorTokens.js';
@@ -44,6 +48,7 @@ export function createServices(deps: ServiceDeps) {
     conversations: conversationRepository(deps.models),
     messages: messageRepository(deps.models),
     images: imageRepository(deps.models),
+    jobs: jobRepository(deps.models),
   };
   const tokens = visitorTokens(deps.visitorTokenSecret, deps.now);
   const sites = siteService(repos.sites);
@@ -84,6 +89,34 @@ export function createServices(deps: ServiceDeps) {
     now: deps.now,
   });
   const stats = statsService({ ...repos, now: deps.now });
-  return { instanceId, leases, repos, tokens, sites, sessions, conversations, chat, stats, images };
+  const siteDeletions = siteDeletion({
+    ...repos,
+    sites,
+    siteRecords: repos.sites,
+    deleteImageFile: images.deleteFile,
+  });
+  // Background work, run by the job worker of whichever instance claims it (docs/jobs.md).
+  const jobHandlers: Record<string, JobHandler> = {
+    'images.sweepOrphans': async () => void (await images.sweepOrphans()),
+    [SITE_DELETION]: siteDeletions.handler,
+  };
+  const recurringJobs: NewJob[] = [{ type: 'images.sweepOrphans', key: 'images.sweepOrphans', everyMs: 600_000 }];
+  const jobs = adminJobs(repos.jobs);
+  return {
+    instanceId,
+    leases,
+    repos,
+    tokens,
+    sites,
+    siteDeletions,
+    jobs,
+    sessions,
+    conversations,
+    chat,
+    stats,
+    images,
+    jobHandlers,
+    recurringJobs,
+  };
 }
 export type Services = ReturnType<typeof createServices>;

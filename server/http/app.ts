@@ -110,6 +110,8 @@ export function buildApp(deps: AppDeps): Express {
         conversations: services.conversations,
         stats: services.stats,
         images: services.images,
+        siteDeletions: services.siteDeletions,
+        jobs: services.jobs,
       }),
     );
   }

@@ -72,6 +72,7 @@ const OWN_ID: Record<string, () => string> = {
   'DELETE /v1/admin/sites/{id}': () => absentId,
   'GET /v1/admin/conversations/{id}': () => visitor.conversation.id,
   'DELETE /v1/admin/conversations/{id}': () => absentId,
+  'GET /v1/admin/jobs/{id}': () => absentId,
 };
 
 /** A valid body per JSON route (fresh each time: sends need a new clientMessageId). */
@@ -96,6 +97,7 @@ const VALID: Record<string, (() => Record<string, unknown>) | null> = {
   'GET /v1/admin/conversations/{id}': null,
   'DELETE /v1/admin/conversations/{id}': null,
   'GET /v1/admin/images': null,
+  'GET /v1/admin/jobs/{id}': null,
   'GET /v1/admin/stats': null,
 };
 

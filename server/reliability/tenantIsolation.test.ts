@@ -68,6 +68,7 @@ const ADMIN_BODIES: Record<string, unknown> = {
   'GET /v1/admin/conversations/{id}': undefined,
   'DELETE /v1/admin/conversations/{id}': undefined,
   'GET /v1/admin/images': undefined,
+  'GET /v1/admin/jobs/{id}': undefined,
   'GET /v1/admin/stats': undefined,
 };
 
@@ -79,6 +80,7 @@ const OWN_ID: Record<string, ((t: SeededTenant) => string) | null> = {
   'DELETE /v1/admin/sites/{id}': (t) => t.site.id,
   'GET /v1/admin/conversations/{id}': (t) => t.visitor.conversation.id,
   'DELETE /v1/admin/conversations/{id}': (t) => t.visitor.conversation.id,
+  'GET /v1/admin/jobs/{id}': (t) => t.job.id,
 };
 
 async function call(target: TestApp, route: ApiRoute, path: string, token: string | undefined, body: unknown, origin?: string) {

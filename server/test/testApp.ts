@@ -70,6 +70,8 @@ export async function startTestApp(fileUrl: string, options: TestAppOptions = {}
     services: options.services,
     staticDirs: null,
     demoSite: false,
+    // The job queue polls often, so background work (a site deletion) finishes within a test's patience.
+    jobs: { pollMs: 25, backoffMs: 50 },
   });
   const { models, services } = server;
   const adminToken = server.adminToken as string;

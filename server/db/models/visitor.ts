@@ -23,3 +23,5 @@ export const visitorSchema = new Schema<VisitorDoc>(
 );
 // Identified users resume their visitor on every device.
 visitorSchema.index({ siteId: 1, userId: 1 });
+// A deleted site's visitors.
+visitorSchema.index({ tenantId: 1, siteId: 1 });

@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { JobRecord, JobRepository, NewJob } from '../../data/jobRepository.js';
 import type { Logger } from '../../lib/logger.js';
+import { newInstanceId } from '../instance.js';
 
 export interface JobContext {
   job: JobRecord;
@@ -31,8 +30,6 @@ export interface JobWorkerOptions {
   now?: () => Date;
 }
 
-export const instanceId = () => `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-
 /** When attempt `attempts` (1-based) failed, the next one runs after this delay. */
 export const backoffDelay = (attempts: number, baseMs: number, maxMs: number) =>
   Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1));
@@ -40,7 +37,7 @@ export const backoffDelay = (attempts: number, baseMs: number, maxMs: number) =>
 /** Claims due jobs from the database one at a time, runs them under a renewed lease, retries with backoff. */
 export function jobWorker(options: JobWorkerOptions) {
   const { jobs, handlers, log } = options;
-  const owner = options.owner ?? instanceId();
+  const owner = options.owner ?? newInstanceId();
   const leaseMs = options.leaseMs ?? 30_000;
   const pollMs = options.pollMs ?? 1000;
   const backoffMs = options.backoffMs ?? 5000;
@@ -129,13 +126,15 @@ export function jobWorker(options: JobWorkerOptions) {
     });
 
   return {
+    name: 'Job queue',
     owner,
     runOnce,
-    async start(): Promise<void> {
+    start(): void {
       if (running) return;
       running = true;
-      for (const job of options.recurring ?? []) await jobs.enqueue(job, now());
       loop = (async () => {
+        for (const job of options.recurring ?? [])
+          await jobs.enqueue(job, now()).catch((error: unknown) => log.error({ err: error }, 'Recurring job not queued'));
         while (running) {
           const worked = await runOnce().catch((error: unknown) => {
             log.error({ err: error }, 'Job queue unavailable');

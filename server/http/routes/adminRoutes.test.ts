@@ -134,7 +134,7 @@ describe('sites', () => {
       await app.admin(`/v1/admin/sites/${created.id}`, { token: adminB, method: 'PATCH', json: { rotateIdentitySecret: true } }),
     );
     expect(rotated.identitySecret).not.toBe(patched.identitySecret);
-    expect((await app.admin(`/v1/admin/sites/${created.id}`, { token: adminB, method: 'DELETE' })).status).toBe(204);
+    expect((await app.admin(`/v1/admin/sites/${created.id}`, { token: adminB, method: 'DELETE' })).status).toBe(202);
     expect((await app.admin(`/v1/admin/sites/${created.id}`, { token: adminB })).status).toBe(404);
   });
 

@@ -4,6 +4,9 @@ import { IdParams } from '../../../contract/common.js';
 import { type IdentitySecret, type Site, SiteCreate, SiteUpdate } from '../../../contract/sites.js';
 import type { ConversationService } from '../../domain/conversationService.js';
 import type { ImageService } from '../../domain/imageService.js';
+import type { AdminJobs } from '../../domain/jobs/jobViews.js';
+import { toJobView } from '../../domain/jobs/jobViews.js';
+import type { SiteDeletion } from '../../domain/siteDeletion.js';
 import { type SiteService, toSiteAnswer, toSiteView } from '../../domain/siteService.js';
 import type { StatsService } from '../../domain/statsService.js';
 import { type AdminAuth, adminOf, requireAdmin, requireAdminRole } from '../middleware/adminAuth.js';
@@ -18,6 +21,8 @@ export interface AdminRouteDeps {
   conversations: ConversationService;
   stats: StatsService;
   images: ImageService;
+  siteDeletions: SiteDeletion;
+  jobs: AdminJobs;
 }
 
 export function adminRoutes(deps: AdminRouteDeps): Router {
@@ -66,8 +71,8 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
   });
   router.delete('/sites/:id', requireAdminRole, async (req, res) => {
     const { id } = parse(IdParams, req.params, 'params');
-    await deps.sites.delete(tenant(res), id);
-    res.status(204).end();
+    // The site is gone at once; its data is deleted in the background, followed at GET /jobs/:id.
+    res.status(202).json(toJobView(await deps.siteDeletions.start(tenant(res), id)));
   });
 
   router.get('/conversations', async (req, res) => {
@@ -87,6 +92,11 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
   router.get('/images', async (req, res) => {
     const query = parse(ImageListQuery, req.query, 'query');
     res.json(await deps.images.listForAdmin(tenant(res), query));
+  });
+
+  router.get('/jobs/:id', async (req, res) => {
+    const { id } = parse(IdParams, req.params, 'params');
+    res.json(await deps.jobs.get(tenant(res), id));
   });
 
   router.get('/stats', async (req, res) => {

@@ -124,9 +124,19 @@ export const apiRoutes: {
     method: 'delete',
     path: '/v1/admin/sites/{id}',
     auth: 'admin',
-    summary: 'Delete a site (org:admin)',
+    summary:
+      'Delete a site (org:admin): the site is gone at once; its conversations, messages, visitors and images are deleted in the background by the returned job',
     params: c.IdParams,
-    status: 204,
+    response: c.Job,
+    status: 202,
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/jobs/{id}',
+    auth: 'admin',
+    summary: 'A background job of the tenant (e.g. a site deletion) with its progress',
+    params: c.IdParams,
+    response: c.Job,
   },
   {
     method: 'get',

@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import type { Job } from '../../../contract/jobs.js';
 import type { ImageRef, Message } from '../../../contract/messages.js';
 import type { Site, SiteWithSecret } from '../../../contract/sites.js';
 import type { Conversation } from '../../../contract/widget.js';
@@ -37,7 +38,9 @@ export interface SeededTenant {
   /** As created, so with its identity secret. */
   site: SiteWithSecret;
   visitor: SeededVisitor;
-  /** Every id the tenant owns (site, visitor, conversation, messages, image). */
+  /** The deletion of a second site of the tenant: a background job only this tenant may read. */
+  job: Job;
+  /** Every id the tenant owns (site, visitor, conversation, messages, image, job). */
   ids: string[];
   /** Strings that must never appear in another tenant's answers: ids, keys, the marker text. */
   secrets: string[];
@@ -80,9 +83,21 @@ export async function seedTenant(app: TestApp, label: string, adminToken: string
     adminToken,
   );
   const visitor = await seedVisitor(app, site, marker);
-  const ids = [site.id, visitor.visitorId, visitor.conversation.id, visitor.question.id, visitor.answer.id, visitor.image.id];
+  const deleted = await app.createSite({ name: `${marker} deleted site` }, adminToken);
+  const deletion = await app.request(`/v1/admin/sites/${deleted.id}`, { method: 'DELETE', token: adminToken });
+  if (deletion.status !== 202) throw new Error(`seed site deletion: ${deletion.status}`);
+  const job = (await deletion.json()) as Job;
+  const ids = [
+    site.id,
+    visitor.visitorId,
+    visitor.conversation.id,
+    visitor.question.id,
+    visitor.answer.id,
+    visitor.image.id,
+    job.id,
+  ];
   const secrets = [...ids, site.publicKey, marker, ...(site.identitySecret ? [site.identitySecret] : [])];
-  return { label, marker, site, visitor, ids, secrets };
+  return { label, marker, site, visitor, job, ids, secrets };
 }
 
 /** The secrets of `victim` found in a response body, if any. */
