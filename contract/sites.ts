@@ -28,6 +28,10 @@ export const FaqEntry = z.strictObject({
 });
 export type FaqEntry = z.infer<typeof FaqEntry>;
 
+/** Model calls a site may make per UTC day before the assistant rests (offline FAQ answers only). */
+export const DEFAULT_DAILY_MODEL_CALLS = 1000;
+export const DailyModelCalls = z.number().int().min(0).max(1_000_000);
+
 /** A site as admins (and members) see it: whether identities are verified, never the secret itself. */
 export const Site = z.object({
   id: Id,
@@ -39,6 +43,8 @@ export const Site = z.object({
   model: z.string().nullable(),
   temperature: z.number(),
   faq: z.array(FaqEntry),
+  /** The day's budget of model calls; over it, answers come from the FAQ only. */
+  dailyModelCalls: z.number().int(),
   /** Whether `identify({ userHash })` is verified (with a secret only org:admin sees). */
   identityVerification: z.boolean(),
   createdAt: Timestamp,
@@ -71,6 +77,7 @@ const SiteSettings = z.strictObject({
     .nullable(),
   temperature: z.number().min(0).max(2),
   faq: z.array(FaqEntry).max(500),
+  dailyModelCalls: DailyModelCalls,
   identityVerification: z.boolean(),
 });
 
@@ -83,6 +90,15 @@ export const SiteUpdate = SiteSettings.partial().extend({
   rotateIdentitySecret: z.boolean().optional(),
 });
 export type SiteUpdate = z.input<typeof SiteUpdate>;
+
+/** A site's model calls on one UTC day, against its budget. */
+export const SiteUsage = z.object({
+  siteId: Id,
+  day: z.iso.date(),
+  modelCalls: z.number().int(),
+  dailyModelCalls: z.number().int(),
+});
+export type SiteUsage = z.infer<typeof SiteUsage>;
 
 /** What the widget receives about its site: nothing private. */
 export const PublicSiteConfig = z.object({

@@ -1,4 +1,4 @@
-import type { Site } from '../../contract/sites.js';
+import { DEFAULT_DAILY_MODEL_CALLS, type Site } from '../../contract/sites.js';
 import type { Models } from '../db/models/index.js';
 import type { SiteDoc } from '../db/models/site.js';
 import { oid } from './cursor.js';
@@ -31,6 +31,7 @@ export function toSite(doc: SiteDoc): SiteRecord {
     model: doc.model ?? null,
     temperature: doc.temperature,
     faq: doc.faq.map(({ question, answer }) => ({ question, answer })),
+    dailyModelCalls: doc.dailyModelCalls ?? DEFAULT_DAILY_MODEL_CALLS,
     identitySecret: doc.identitySecret ?? null,
     createdAt: doc.createdAt.toISOString(),
     updatedAt: doc.updatedAt.toISOString(),

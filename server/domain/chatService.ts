@@ -9,6 +9,7 @@ import { retryAnswer } from './chat/retryAnswer.js';
 import { sendMessage } from './chat/sendMessage.js';
 import type { ConversationWindow } from './conversationWindow.js';
 import type { LeaseSettings } from './instance.js';
+import type { ModelBudget } from './modelBudget.js';
 import type { ImageUrlsOf } from './views.js';
 
 export interface ChatServiceDeps {
@@ -23,6 +24,7 @@ export interface ChatServiceDeps {
   /** This instance, the owner of the answers it streams. */
   instanceId: string;
   leases: LeaseSettings;
+  budget?: ModelBudget;
   now?: () => Date;
 }
 

@@ -69,8 +69,11 @@ async function sendAll(conversationId: string, count: number, prefix: string) {
 /** Operations the app sends to the database while `task` runs. */
 async function operationsDuring(task: () => Promise<unknown>) {
   const seen: { collection: string; method: string; filter: unknown; options?: unknown }[] = [];
-  const listener = (op: { collectionName: string; method: string; params: unknown[] }) =>
+  // The job worker polls its queue in the background; only the request's own operations count here.
+  const listener = (op: { collectionName: string; method: string; params: unknown[] }) => {
+    if (op.collectionName === 'jobs' || op.collectionName === 'jobclaims') return;
     seen.push({ collection: op.collectionName, method: op.method, filter: op.params[0], options: op.params[1] });
+  };
   app.connection.on('operation-start', listener);
   try {
     await task();

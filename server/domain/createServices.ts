@@ -1,10 +1,12 @@
 import type { ChatModel, ModelImage } from '../ai/ChatModel.js';
+import { createOfflineModel } from '../ai/offlineModel.js';
 import { conversationLockRepository } from '../data/conversationLockRepository.js';
 import { conversationRepository } from '../data/conversationRepository.js';
 import { imageRepository } from '../data/imageRepository.js';
 import { jobRepository, type NewJob } from '../data/jobRepository.js';
 import { messageRepository } from '../data/messageRepository.js';
 import { siteRepository } from '../data/siteRepository.js';
+import { usageRepository } from '../data/usageRepository.js';
 import { visitorRepository } from '../data/visitorRepository.js';
 import type { Models } from '../db/models/index.js';
 import type { ImageStorage, StoredImage } from '../images/ImageStorage.js';
@@ -16,6 +18,7 @@ import { imageService } from './imageService.js';
 import { DEFAULT_LEASES, type LeaseSettings, newInstanceId } from './instance.js';
 import { adminJobs } from './jobs/jobViews.js';
 import type { JobHandler } from './jobs/jobWorker.js';
+import { modelBudget } from './modelBudget.js';
 import { sessionService } from './sessionService.js';
 import { SITE_DELETION, siteDeletion } from './siteDeletion.js';
 import { siteService } from './siteService.js';
@@ -31,6 +34,8 @@ export interface ServiceDeps {
   readImage: (stored: StoredImage) => Promise<Buffer>;
   /** Downsizes an image for the model. */
   toModelImage: (data: Buffer) => Promise<ModelImage>;
+  /** Answers when a site is over its daily model budget; the FAQ answerer by default. */
+  offlineModel?: ChatModel;
   maxUploadBytes?: number;
   tenantQuotaBytes?: number;
   unattachedImagesPerSite?: { count: number; bytes: number };
@@ -49,6 +54,7 @@ export function createServices(deps: ServiceDeps) {
     messages: messageRepository(deps.models),
     images: imageRepository(deps.models),
     jobs: jobRepository(deps.models),
+    usage: usageRepository(deps.models),
   };
   const tokens = visitorTokens(deps.visitorTokenSecret, deps.now);
   const sites = siteService(repos.sites);
@@ -78,9 +84,11 @@ export function createServices(deps: ServiceDeps) {
     now: deps.now,
   });
   const conversations = conversationService({ ...repos, window, imageUrls, deleteImageFile: images.deleteFile, now: deps.now });
+  const budget = modelBudget({ usage: repos.usage, offline: deps.offlineModel ?? createOfflineModel(), now: deps.now });
   const chat = chatService({
     ...repos,
     window,
+    budget,
     model: deps.model,
     imageUrls,
     loadModelImage: images.loadModelImage,
@@ -94,6 +102,7 @@ export function createServices(deps: ServiceDeps) {
     sites,
     siteRecords: repos.sites,
     deleteImageFile: images.deleteFile,
+    deleteExtras: (tenantId, siteId) => repos.usage.deleteForSite(tenantId, siteId),
   });
   // Background work, run by the job worker of whichever instance claims it (docs/jobs.md).
   const jobHandlers: Record<string, JobHandler> = {
@@ -110,6 +119,7 @@ export function createServices(deps: ServiceDeps) {
     sites,
     siteDeletions,
     jobs,
+    budget,
     sessions,
     conversations,
     chat,

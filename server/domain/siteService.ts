@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import type { PublicSiteConfig, Site, SiteCreate, SiteLook, SiteUpdate, SiteWithSecret } from '../../contract/sites.js';
+import {
+  DEFAULT_DAILY_MODEL_CALLS,
+  type PublicSiteConfig,
+  type Site,
+  type SiteCreate,
+  type SiteLook,
+  type SiteUpdate,
+  type SiteWithSecret,
+} from '../../contract/sites.js';
 import type { SiteChanges, SiteRecord, SiteRepository } from '../data/siteRepository.js';
 import { AppError, notFound } from '../lib/AppError.js';
 
@@ -60,6 +68,7 @@ export function siteService(sites: SiteRepository, cacheMs = 30_000) {
         model: input.model ?? null,
         temperature: input.temperature ?? 0.4,
         faq: input.faq ?? [],
+        dailyModelCalls: input.dailyModelCalls ?? DEFAULT_DAILY_MODEL_CALLS,
         identitySecret: input.identityVerification ? newIdentitySecret() : null,
       }),
     list: (tenantId: string) => sites.listForTenant(tenantId),

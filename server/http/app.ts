@@ -111,6 +111,7 @@ export function buildApp(deps: AppDeps): Express {
         stats: services.stats,
         images: services.images,
         siteDeletions: services.siteDeletions,
+        budget: services.budget,
         jobs: services.jobs,
       }),
     );

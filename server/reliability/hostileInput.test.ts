@@ -73,6 +73,7 @@ const OWN_ID: Record<string, () => string> = {
   'GET /v1/admin/conversations/{id}': () => visitor.conversation.id,
   'DELETE /v1/admin/conversations/{id}': () => absentId,
   'GET /v1/admin/jobs/{id}': () => absentId,
+  'GET /v1/admin/sites/{id}/usage': () => patchTarget.id,
 };
 
 /** A valid body per JSON route (fresh each time: sends need a new clientMessageId). */
@@ -98,6 +99,7 @@ const VALID: Record<string, (() => Record<string, unknown>) | null> = {
   'DELETE /v1/admin/conversations/{id}': null,
   'GET /v1/admin/images': null,
   'GET /v1/admin/jobs/{id}': null,
+  'GET /v1/admin/sites/{id}/usage': null,
   'GET /v1/admin/stats': null,
 };
 

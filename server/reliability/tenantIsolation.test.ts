@@ -69,6 +69,7 @@ const ADMIN_BODIES: Record<string, unknown> = {
   'DELETE /v1/admin/conversations/{id}': undefined,
   'GET /v1/admin/images': undefined,
   'GET /v1/admin/jobs/{id}': undefined,
+  'GET /v1/admin/sites/{id}/usage': undefined,
   'GET /v1/admin/stats': undefined,
 };
 
@@ -81,6 +82,7 @@ const OWN_ID: Record<string, ((t: SeededTenant) => string) | null> = {
   'GET /v1/admin/conversations/{id}': (t) => t.visitor.conversation.id,
   'DELETE /v1/admin/conversations/{id}': (t) => t.visitor.conversation.id,
   'GET /v1/admin/jobs/{id}': (t) => t.job.id,
+  'GET /v1/admin/sites/{id}/usage': (t) => t.site.id,
 };
 
 async function call(target: TestApp, route: ApiRoute, path: string, token: string | undefined, body: unknown, origin?: string) {

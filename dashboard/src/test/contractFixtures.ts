@@ -21,6 +21,7 @@ export const site = (overrides: Partial<Site> = {}): Site => ({
   model: null,
   temperature: 0.7,
   faq: [],
+  dailyModelCalls: 1000,
   identityVerification: false,
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',

@@ -11,6 +11,7 @@ import { type JobClaimDoc, type JobDoc, jobClaimSchema, jobSchema } from './job.
 import { type MessageDoc, messageSchema } from './message.js';
 import { type SiteDoc, siteSchema } from './site.js';
 import { type StreamDoc, streamSchema } from './stream.js';
+import { type UsageDoc, usageSchema } from './usage.js';
 import { type VisitorDoc, visitorSchema } from './visitor.js';
 
 export interface Models {
@@ -24,6 +25,7 @@ export interface Models {
   Image: Model<ImageDoc>;
   Job: Model<JobDoc>;
   JobClaim: Model<JobClaimDoc>;
+  Usage: Model<UsageDoc>;
 }
 
 /** Registers every model on a connection (never on mongoose's global one) and builds their indexes. */
@@ -39,6 +41,7 @@ export async function createModels(connection: Connection): Promise<Models> {
     Image: connection.model<ImageDoc>('Image', imageSchema),
     Job: connection.model<JobDoc>('Job', jobSchema),
     JobClaim: connection.model<JobClaimDoc>('JobClaim', jobClaimSchema),
+    Usage: connection.model<UsageDoc>('Usage', usageSchema),
   };
   await Promise.all(Object.values(models).map((model: Model<unknown>) => model.init()));
   return models;

@@ -11,6 +11,7 @@ export interface SiteDoc {
   model: string | null;
   temperature: number;
   faq: { question: string; answer: string }[];
+  dailyModelCalls?: number;
   identitySecret: string | null;
   createdAt: Date;
   updatedAt: Date;
@@ -34,6 +35,7 @@ export const siteSchema = new Schema<SiteDoc>(
     model: { type: String, default: null },
     temperature: { type: Number, default: 0.4 },
     faq: { type: [{ _id: false, question: String, answer: String }], default: [] },
+    dailyModelCalls: { type: Number },
     identitySecret: { type: String, default: null },
   },
   { timestamps: true, versionKey: false },

@@ -3,6 +3,7 @@ import type { ConversationRecord, ConversationRepository } from '../../data/conv
 import type { AttachedImage, MessageRecord, MessageRepository } from '../../data/messageRepository.js';
 import type { SiteRecord } from '../../data/siteRepository.js';
 import type { ConversationWindow } from '../conversationWindow.js';
+import type { ModelBudget } from '../modelBudget.js';
 import type { ImageUrlsOf } from '../views.js';
 import { type ChatEvent, finalEvent } from './chatEvents.js';
 import { buildContext } from './modelContext.js';
@@ -18,6 +19,8 @@ export interface AnswerTurnDeps {
   imageUrls: ImageUrlsOf;
   /** Reads a stored image and downsizes it for the model. */
   loadModelImage: (image: AttachedImage) => Promise<ModelImage>;
+  /** The per-site daily cap on model calls. */
+  budget?: ModelBudget;
   now: () => Date;
 }
 
@@ -117,7 +120,16 @@ export function answerTurn(deps: AnswerTurnDeps) {
       without: turn.retry ? answerId : undefined,
       loadModelImage: deps.loadModelImage,
     });
-    const answer = yield* streamAnswer({ model: deps.model, context, question, answerId, signal, now });
+    const budget = deps.budget;
+    const answer = yield* streamAnswer({
+      model: deps.model,
+      budget: budget && ((model) => budget.modelFor(site, model)),
+      context,
+      question,
+      answerId,
+      signal,
+      now,
+    });
     yield finalEvent(await store(turn, answer), imageUrls);
   };
 }

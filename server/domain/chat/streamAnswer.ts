@@ -12,6 +12,8 @@ const isAbort = (error: unknown) => (error as Error)?.name === 'AbortError';
  */
 export async function* streamAnswer(input: {
   model: ChatModel;
+  /** The site's daily budget: the model to call (it counts the call) and a notice for the visitor when over it. */
+  budget?: (model: ChatModel) => Promise<{ model: ChatModel; notice: string | null }>;
   context: ModelContext;
   question: MessageRecord;
   answerId: string;
@@ -25,7 +27,12 @@ export async function* streamAnswer(input: {
   let usage: MessageRecord['usage'] = null;
   let answeredBy: string | null = context.model ?? null;
   try {
-    const stream = model.stream({ ...context, signal });
+    const chosen = input.budget ? await input.budget(model) : { model, notice: null };
+    if (chosen.notice) {
+      text = chosen.notice;
+      yield { event: 'delta', data: { text: chosen.notice } };
+    }
+    const stream = chosen.model.stream({ ...context, signal });
     while (true) {
       const next = await stream.next();
       if (next.done) {

@@ -6,6 +6,7 @@ import type { ConversationService } from '../../domain/conversationService.js';
 import type { ImageService } from '../../domain/imageService.js';
 import type { AdminJobs } from '../../domain/jobs/jobViews.js';
 import { toJobView } from '../../domain/jobs/jobViews.js';
+import type { ModelBudget } from '../../domain/modelBudget.js';
 import type { SiteDeletion } from '../../domain/siteDeletion.js';
 import { type SiteService, toSiteAnswer, toSiteView } from '../../domain/siteService.js';
 import type { StatsService } from '../../domain/statsService.js';
@@ -22,6 +23,7 @@ export interface AdminRouteDeps {
   stats: StatsService;
   images: ImageService;
   siteDeletions: SiteDeletion;
+  budget: ModelBudget;
   jobs: AdminJobs;
 }
 
@@ -68,6 +70,10 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
     const { id } = parse(IdParams, req.params, 'params');
     const answer: IdentitySecret = { identitySecret: await deps.sites.identitySecret(tenant(res), id) };
     res.json(answer);
+  });
+  router.get('/sites/:id/usage', async (req, res) => {
+    const { id } = parse(IdParams, req.params, 'params');
+    res.json(await deps.budget.today(await deps.sites.get(tenant(res), id)));
   });
   router.delete('/sites/:id', requireAdminRole, async (req, res) => {
     const { id } = parse(IdParams, req.params, 'params');

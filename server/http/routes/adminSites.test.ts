@@ -33,6 +33,7 @@ const createFull = () =>
       model: 'gemini-custom',
       temperature: 0.9,
       faq: [{ question: 'Hours?', answer: 'Nine to five.' }],
+      dailyModelCalls: 77,
       identityVerification: true,
     },
   });
@@ -57,6 +58,7 @@ const ONE_FIELD: Record<string, { body: Record<string, unknown>; expect: (before
   model: { body: { model: null }, expect: () => ({ model: null }) },
   temperature: { body: { temperature: 1.5 }, expect: () => ({ temperature: 1.5 }) },
   faq: { body: { faq: [] }, expect: () => ({ faq: [] }) },
+  dailyModelCalls: { body: { dailyModelCalls: 5 }, expect: () => ({ dailyModelCalls: 5 }) },
   rotateIdentitySecret: { body: { rotateIdentitySecret: true }, expect: () => ({}) },
   identityVerification: { body: { identityVerification: false }, expect: () => ({ identityVerification: false }) },
 };

@@ -132,6 +132,14 @@ export const apiRoutes: {
   },
   {
     method: 'get',
+    path: '/v1/admin/sites/{id}/usage',
+    auth: 'admin',
+    summary: "The site's model calls today (UTC) against its daily budget",
+    params: c.IdParams,
+    response: c.SiteUsage,
+  },
+  {
+    method: 'get',
     path: '/v1/admin/jobs/{id}',
     auth: 'admin',
     summary: 'A background job of the tenant (e.g. a site deletion) with its progress',

@@ -12,6 +12,7 @@ export interface SiteDraft {
   model: string;
   temperature: number;
   faq: FaqEntry[];
+  dailyModelCalls: number;
   identityVerification: boolean;
 }
 
@@ -31,6 +32,7 @@ export function draftFromSite(site: Site): SiteDraft {
     model: site.model ?? '',
     temperature: site.temperature,
     faq: site.faq,
+    dailyModelCalls: site.dailyModelCalls,
     identityVerification: site.identityVerification,
   };
 }
@@ -45,6 +47,7 @@ export function draftToUpdate(draft: SiteDraft): SiteUpdate {
     model: draft.model.trim() || null,
     temperature: draft.temperature,
     faq: draft.faq.map((entry) => ({ question: entry.question.trim(), answer: entry.answer.trim() })),
+    dailyModelCalls: draft.dailyModelCalls,
     identityVerification: draft.identityVerification,
   };
 }

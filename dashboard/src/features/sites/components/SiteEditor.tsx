@@ -12,6 +12,7 @@ import { draftFromSite, draftLook, draftToUpdate, isDraftDirty, type SiteDraft, 
 import { EmbedSnippet } from './EmbedSnippet.js';
 import { FaqEditor } from './FaqEditor.js';
 import { IdentitySecret } from './IdentitySecret.js';
+import { ModelBudgetField } from './ModelBudgetField.js';
 import { WidgetPreview } from './WidgetPreview.js';
 
 /** Loads a site, then edits it (read-only for members). */
@@ -221,6 +222,12 @@ function SiteEditor({ site, canEdit, origin }: { site: Site; canEdit: boolean; o
               </div>
             </div>
 
+            <ModelBudgetField
+              siteId={site.id}
+              value={draft.dailyModelCalls}
+              onChange={(value) => set('dailyModelCalls', value)}
+            />
+
             <h2>Knowledge (FAQ)</h2>
             <FaqEditor entries={draft.faq} onChange={(faq) => set('faq', faq)} />
 
@@ -270,7 +277,7 @@ function SiteEditor({ site, canEdit, origin }: { site: Site; canEdit: boolean; o
           <h2 id="delete-site-title">Delete site</h2>
           {confirmDelete ? (
             <Confirm
-              message={`Delete “${site.name}”? The widget stops working on its pages.`}
+              message={`Delete “${site.name}”? The widget stops working on its pages, and its conversations, messages, visitors and images are deleted.`}
               confirmLabel="Yes, delete the site"
               busyLabel="Deleting…"
               busy={remove.isPending}

@@ -1,0 +1,46 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { TOKEN_STORAGE_KEY } from '../../../app/auth/localToken.js';
+import { SITE_ID, site } from '../../../test/contractFixtures.js';
+import { errorBody, startFakeAdminApi } from '../../../test/fakeAdminApi.js';
+import { changeValue, renderApp } from '../../../test/renderApp.js';
+import { waitFor } from '../../../test/waitFor.js';
+
+let api: Awaited<ReturnType<typeof startFakeAdminApi>>;
+beforeAll(async () => {
+  api = await startFakeAdminApi(({ method, path, body }) => {
+    if (path === '/v1/admin/auth/config') return { status: 200, body: { mode: 'local', clerkPublishableKey: null } };
+    if (path === '/v1/admin/me') return { status: 200, body: { tenantId: 'local', role: 'admin', userId: null } };
+    if (path === '/v1/admin/sites') return { status: 200, body: { items: [site({ dailyModelCalls: 50 })], nextCursor: null } };
+    if (path === `/v1/admin/sites/${SITE_ID}/usage`)
+      return { status: 200, body: { siteId: SITE_ID, day: '2026-01-02', modelCalls: 42, dailyModelCalls: 50 } };
+    if (path === `/v1/admin/sites/${SITE_ID}`)
+      return {
+        status: 200,
+        body: site({ dailyModelCalls: method === 'PATCH' ? (body as { dailyModelCalls: number }).dailyModelCalls : 50 }),
+      };
+    return { status: 404, body: errorBody('not_found', 'Not found') };
+  });
+});
+afterAll(() => api.close());
+let app: ReturnType<typeof renderApp> | undefined;
+afterEach(() => app?.unmount());
+
+describe('site editor: model budget', () => {
+  it("shows today's model calls against the cap, and saves a new cap", async () => {
+    sessionStorage.setItem(TOKEN_STORAGE_KEY, 'admin');
+    history.replaceState(null, '', `/dashboard/sites/${SITE_ID}`);
+    app = renderApp(api.baseUrl);
+    await waitFor(() => Boolean(app?.container.textContent?.includes('Today (UTC): 42 of 50 model calls')));
+    const field = app.container.querySelector<HTMLInputElement>('#site-daily-model-calls');
+    if (!field) throw new Error('no budget field');
+    expect(field.value).toBe('50');
+
+    changeValue(field, '200');
+    const save = [...app.container.querySelectorAll('button')].find((b) => b.textContent === 'Save changes');
+    await waitFor(() => save?.disabled === false);
+    // Submitted on the form: in happy-dom, clicking this submit button does not submit it.
+    save?.form?.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    await waitFor(() => api.requests.some((r) => r.method === 'PATCH'));
+    expect(api.requests.find((r) => r.method === 'PATCH')?.body).toMatchObject({ dailyModelCalls: 200 });
+  });
+});
