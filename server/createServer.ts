@@ -94,7 +94,7 @@ function adminAuthFrom(config: Config, adminToken: string | null): AdminAuth {
 
 /**
  * The one place background work is declared: every worker here runs while the server listens. The job queue's
- * worker runs the jobs of `createServices` (site deletions, the hourly orphan sweep), one instance per job.
+ * worker runs the jobs of `createServices` (site deletions, the orphan sweep every 10 minutes), one instance per job.
  */
 function backgroundWorkers(services: Services, log: Logger, jobs: JobQueueSettings = {}): BackgroundWorker[] {
   return [
