@@ -5,9 +5,9 @@ import type { Site } from '../../../contract/sites.js';
 import { loadConfig } from '../../config.js';
 import { SITE_DELETION } from '../../domain/siteDeletion.js';
 import { createImageStorage } from '../../images/createImageStorage.js';
-import { PAGE_ORIGIN, uploadImage } from '../../reliability/seedTenant.js';
 import { startFakeImageKit } from '../../test/fakeImageKit.js';
 import { json } from '../../test/json.js';
+import { PAGE_ORIGIN, uploadImage } from '../../test/reliability/seedTenant.js';
 import { startTestApp, type TestApp } from '../../test/testApp.js';
 
 const fake = await startFakeImageKit();
