@@ -1,30 +1,13 @@
 import { Types } from 'mongoose';
 import type { Models } from '../db/models/index.js';
-import type { JobClaimDoc, JobDoc, JobStatus } from '../db/models/job.js';
+import type { JobClaimDoc, JobDoc } from '../db/models/job.js';
 import { oid } from './cursor.js';
 import { isDuplicateKey } from './messageRepository.js';
 
-export interface JobRecord {
+/** A job as the domain sees it: the stored document with a string id (the document's comments say what each field is). */
+export type JobRecord = Omit<JobDoc, '_id' | 'updatedAt'> & {
   id: string;
-  type: string;
-  key: string;
-  tenantId: string | null;
-  payload: Record<string, unknown>;
-  status: JobStatus;
-  runAt: Date;
-  leaseOwner: string | null;
-  leaseUntil: Date;
-  attempts: number;
-  maxAttempts: number;
-  /** The number of the claim this record was read with; writes of a running job name it. */
-  claims: number;
-  runs: number;
-  everyMs: number | null;
-  progress: Record<string, unknown> | null;
-  lastError: string | null;
-  finishedAt: Date | null;
-  createdAt: Date;
-}
+};
 
 export interface NewJob {
   type: string;
