@@ -42,7 +42,7 @@ export function dashboardCsp(hosts: DashboardHosts): string {
     "default-src 'self'",
     ["script-src 'self'", ...clerkApi, ...turnstile].join(' '),
     "style-src 'self' 'unsafe-inline'",
-    ["img-src 'self' blob:", ...images, ...(clerk ? ['https://img.clerk.com'] : [])].join(' '),
+    ["img-src 'self' data: blob:", ...images, ...(clerk ? ['https://img.clerk.com'] : [])].join(' '),
     ["connect-src 'self'", ...clerkApi].join(' '),
     ["frame-src 'self'", ...turnstile].join(' '),
     `worker-src 'self'${clerk ? ' blob:' : ''}`,
