@@ -158,7 +158,9 @@ describe('the database stops during sends and starts again', () => {
     // The probe reopens the driver's client after 15 s of failed pings, should its monitor stay stuck.
     const recoveredAfter = await waitFor(async () => (await readyStatus()) === 200, 75_000);
     phase = 'after';
-    await new Promise((r) => setTimeout(r, 1500));
+    // A conversation whose locked write failed during the outage waits for its lock to expire (the conversation lock's
+    // lease, 15 s) before it takes the next message: wait until every visitor has sent again.
+    const resumedAfter = await waitFor(async () => outcomes.filter((o) => o.phase === 'after').length >= visitors.length, 40_000);
     endLoop();
     await loop;
 
@@ -197,6 +199,7 @@ describe('the database stops during sends and starts again', () => {
       answersInterruptedUnstored: interrupted,
       readyzDownAfterMs: readyDownAfter,
       recoveredAfterRestartMs: recoveredAfter,
+      everyVisitorSentAgainAfterMs: resumedAfter,
       serverErrors: outcomes.filter((o) => o.status >= 500 && o.status !== 503).length,
     });
   }, 150_000);
