@@ -1,22 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../../contract/index.js';
+import { storedMessage } from '../test/storedMessage.js';
 import { type ChatItem, fromMessage, mergeItems } from './ChatItem.js';
 
-const stored = (id: string, role: Message['role'], clientMessageId: string | null): Message => ({
-  id,
-  conversationId: 'c1',
-  role,
-  text: id,
-  status: 'complete',
-  errorCode: null,
-  clientMessageId,
-  images: [],
-  feedback: null,
-  model: null,
-  usage: null,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-});
+const stored = (id: string, role: Message['role'], clientMessageId: string | null): Message =>
+  storedMessage({ id, role, text: id, clientMessageId });
 const local = (key: string, partial: Partial<ChatItem>): ChatItem => ({
   key,
   id: null,

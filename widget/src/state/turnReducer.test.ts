@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Message } from '../../../contract/index.js';
+import { storedMessage } from '../test/storedMessage.js';
 import type { ChatItem } from './ChatItem.js';
 import { reduceTurns, type TurnAction } from './turnReducer.js';
 
@@ -16,22 +16,7 @@ const question: ChatItem = {
 };
 const answer: ChatItem = { ...question, key: 'answer-q1', role: 'assistant', text: '', status: 'streaming', errorCode: null };
 const turn = { question: 'q1', answer: 'answer-q1' };
-const stored = (partial: Partial<Message>): Message => ({
-  id: 'm1',
-  conversationId: 'c1',
-  role: 'user',
-  text: 'Hi',
-  status: 'complete',
-  errorCode: null,
-  clientMessageId: 'q1',
-  images: [],
-  feedback: null,
-  model: null,
-  usage: null,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  ...partial,
-});
+const stored = storedMessage;
 const run = (...actions: TurnAction[]) => actions.reduce(reduceTurns, [] as ChatItem[]);
 const started: TurnAction = { type: 'started', turn, item: answer };
 const streamed = (...texts: string[]): ChatItem[] =>
