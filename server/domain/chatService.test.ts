@@ -123,18 +123,30 @@ describe('send path with Gemini', () => {
     expect(answer?.text.length).toBeLessThan('one two three four five '.length);
   });
 
-  it('answers a duplicate send while the first is still streaming with 409, then replays the result', async () => {
+  it('a duplicate send waits for the first to finish and replays it, without asking the model twice', async () => {
     const conversation = await visitor.newConversation();
     gemini.enqueue({ chunks: ['slow ', 'answer'], delayMs: 300 });
     const first = visitor.send(conversation.id, 'Once', 'd1');
     await new Promise((r) => setTimeout(r, 150));
     const duplicate = await visitor.send(conversation.id, 'Once', 'd1');
+    const original = await first;
+    expect(duplicate.res.status).toBe(200);
+    expect(duplicate.events.map((e) => e.event)).toEqual(['message', 'done']);
+    expect(duplicate.events[1]?.data).toEqual(original.events.at(-1)?.data);
+    expect(gemini.requests.filter((r) => r.body.contents.at(-1)?.parts[0]?.text === 'Once')).toHaveLength(1);
+  });
+
+  it('answers 409 to a duplicate send while the first streams on for longer than the replay waits, then replays', async () => {
+    const conversation = await visitor.newConversation();
+    gemini.enqueue({ chunks: ['very ', 'very ', 'slow ', 'answer'], delayMs: 1_500 });
+    const first = visitor.send(conversation.id, 'Once more', 'd2');
+    await new Promise((r) => setTimeout(r, 150));
+    const duplicate = await visitor.send(conversation.id, 'Once more', 'd2');
     expect(duplicate.res.status).toBe(409);
     const original = await first;
-    const replay = await visitor.send(conversation.id, 'Once', 'd1');
+    const replay = await visitor.send(conversation.id, 'Once more', 'd2');
     expect(replay.events.map((e) => e.event)).toEqual(['message', 'done']);
     expect(replay.events[1]?.data).toEqual(original.events.at(-1)?.data);
-    expect(gemini.requests.filter((r) => r.body.contents.at(-1)?.parts[0]?.text === 'Once')).toHaveLength(1);
   });
 
   it('recovers an in-flight entry no live stream owns (its answer was never stored) instead of a permanent 409', async () => {

@@ -12,6 +12,9 @@ import { type ChatEvent, finalEvent, questionEvent } from './chatEvents.js';
 import type { InFlightAnswers } from './inFlightAnswers.js';
 import type { RecoverAnswers } from './recoverAnswers.js';
 
+/** How long a replay waits for an answer still streaming before it answers 409 (the widget then retries). */
+const REPLAY_WAIT_MS = 2_000;
+
 export interface SendMessageDeps {
   conversations: ConversationRepository;
   messages: MessageRepository;
@@ -51,14 +54,26 @@ export function sendMessage(deps: SendMessageDeps) {
     });
   }
 
-  /** Replays what is stored for an earlier attempt with the same clientMessageId. */
-  async function* replay(question: MessageRecord, answerId: string): AsyncGenerator<ChatEvent> {
-    let stored = await messages.findById(answerId);
-    const stream = stored ? null : await messages.findStream(answerId);
-    if (stream) {
-      if (inFlight.isLive(stream)) throw conflict('This message is still being answered');
-      stored = await deps.recover.one(answerId);
+  /**
+   * The stored answer, waiting a moment while its owner (any instance) still streams it: a stopped answer is stored
+   * within milliseconds of the stop, and the widget reads it back at once, so a 409 there would be routine noise.
+   */
+  async function settledAnswer(answerId: string, signal: AbortSignal): Promise<MessageRecord | null> {
+    let wait = 25;
+    for (let waited = 0; ; waited += wait, wait = Math.min(wait * 2, 400)) {
+      const stored = await messages.findById(answerId);
+      if (stored) return stored;
+      const stream = await messages.findStream(answerId);
+      if (!stream) return messages.findById(answerId);
+      if (!inFlight.isLive(stream)) return deps.recover.one(answerId);
+      if (waited >= REPLAY_WAIT_MS || signal.aborted) throw conflict('This message is still being answered');
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
+  }
+
+  /** Replays what is stored for an earlier attempt with the same clientMessageId. */
+  async function* replay(question: MessageRecord, answerId: string, signal: AbortSignal): AsyncGenerator<ChatEvent> {
+    const stored = await settledAnswer(answerId, signal);
     yield questionEvent(question, imageUrls);
     if (stored) yield finalEvent(stored, imageUrls);
     else yield { event: 'error', data: { error: { code: 'answer_missing', message: 'The answer was interrupted; retry it.' } } };
@@ -92,7 +107,7 @@ export function sendMessage(deps: SendMessageDeps) {
     const answerId = messageIdFor(conversation.id, body.clientMessageId, 'assistant');
 
     const earlier = await messages.findById(questionId);
-    if (earlier) return yield* replay(earlier, answerId);
+    if (earlier) return yield* replay(earlier, answerId, signal);
 
     if (site.id !== visitor.siteId || site.tenantId !== visitor.tenantId) throw notFound('Site');
     const attached = await checkImages(visitor, body.imageIds);
@@ -114,7 +129,7 @@ export function sendMessage(deps: SendMessageDeps) {
     if (!question) {
       const stored = await messages.findById(questionId);
       if (!stored) throw conflict('This message is being sent');
-      return yield* replay(stored, answerId);
+      return yield* replay(stored, answerId, signal);
     }
     await Promise.all(attached.map((image) => images.attach(image.id, conversation.id, question.id)));
     // The in-flight entry comes before the window write: a process that dies between the two leaves the entry, and

@@ -108,8 +108,8 @@ export function createTurns(
 
   /**
    * Asks for the answer again with the question's clientMessageId: the server replays what it stored (the stopped or
-   * failed answer, with its id) instead of answering anew. It says 409 while it is still storing it. Later turns wait
-   * behind this one, so the history keeps its order.
+   * failed answer, with its id) instead of answering anew, waiting up to 2 s for one still being stored; it says 409
+   * when that was not enough. Later turns wait behind this one, so the history keeps its order.
    */
   async function readBack(turn: Turn, conversationId: string, body: SendMessage): Promise<void> {
     readingBack.add(turn.answer);
