@@ -9,6 +9,8 @@ import { createModels, type Models } from './db/models/index.js';
 import { createServices, type ServiceDeps, type Services } from './domain/createServices.js';
 import { type JobWorkerOptions, jobWorker } from './domain/jobs/jobWorker.js';
 import { loadOrCreateSecret } from './domain/secrets.js';
+import { type EventBus, inProcessBus } from './events/eventBus.js';
+import { redisBus } from './events/redisBus.js';
 import { buildApp } from './http/app.js';
 import { type AdminAuth, clerkAdminAuth, localAdminAuth } from './http/middleware/adminAuth.js';
 import type { RateLimitSettings, RateLimitStore } from './http/middleware/rateLimits.js';
@@ -44,6 +46,8 @@ export interface ServerOverrides {
   demoSite?: boolean;
   /** The job queue's timing (tests poll often). */
   jobs?: JobQueueSettings;
+  /** An event bus its owner closes. Default: Redis with `REDIS_URL`, else in process. */
+  bus?: EventBus;
 }
 
 export interface Server {
@@ -54,6 +58,8 @@ export interface Server {
   model: ChatModel;
   storage: ImageStorage;
   services: Services;
+  /** Live events between instances (ARCHITECTURE decision 9). */
+  bus: EventBus;
   app: Express;
   /** The local admin token (local mode), else null. */
   adminToken: string | null;
@@ -122,6 +128,8 @@ export async function createServer(config: Config, overrides: ServerOverrides = 
   const log = overrides.log ?? createLogger(config.LOG_LEVEL);
   const owned = overrides.database ? undefined : await openDatabase(config, log);
   const database = overrides.database ?? (owned as Database);
+  const ownedBus = overrides.bus ? undefined : config.REDIS_URL ? redisBus(config.REDIS_URL, log) : inProcessBus();
+  const bus = overrides.bus ?? (ownedBus as EventBus);
   try {
     const models = await createModels(database.connection);
     const model = overrides.model ?? selectChatModel(config);
@@ -164,6 +172,7 @@ export async function createServer(config: Config, overrides: ServerOverrides = 
       model,
       storage,
       services,
+      bus,
       app,
       adminToken,
       demoSite,
@@ -177,10 +186,12 @@ export async function createServer(config: Config, overrides: ServerOverrides = 
       async stop(graceMs) {
         await Promise.all(workers.map((worker) => worker.stop()));
         await web?.stop(graceMs);
+        await ownedBus?.close();
         await owned?.close();
       },
     };
   } catch (error) {
+    await ownedBus?.close();
     await owned?.close();
     throw error;
   }
