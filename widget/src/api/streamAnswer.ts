@@ -1,7 +1,7 @@
 import type { SendStreamEvents } from '../../../contract/index.js';
+import { readEventStream } from '../../../contract/sse.js';
 import { type ApiContext, authHeaders, endpoint } from './ApiContext.js';
 import { ApiError, isAbort, networkError, toApiError } from './ApiError.js';
-import { readEventStream } from './readEventStream.js';
 
 export type StreamEvent = { [K in keyof SendStreamEvents]: { type: K; data: SendStreamEvents[K] } }[keyof SendStreamEvents];
 

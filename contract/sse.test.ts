@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSseParser, type SseEvent } from './createSseParser.js';
-import { readEventStream } from './readEventStream.js';
+import { createSseParser, readEventStream, type SseEvent } from './sse.js';
 
 // A recorded answer stream as the server sends it, plus the awkward parts the spec allows.
 const recorded = [
