@@ -2,6 +2,7 @@
 export * from './admin.js';
 export * from './common.js';
 export * from './jobs.js';
+export * from './knowledge.js';
 export * from './messages.js';
 export * from './sites.js';
 export * from './widget.js';

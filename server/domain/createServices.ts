@@ -4,6 +4,10 @@ import { conversationLockRepository } from '../data/conversationLockRepository.j
 import { conversationRepository } from '../data/conversationRepository.js';
 import { imageRepository } from '../data/imageRepository.js';
 import { jobRepository, type NewJob } from '../data/jobRepository.js';
+import { knowledgeChunkRepository } from '../data/knowledgeChunkRepository.js';
+import { knowledgeFileRepository } from '../data/knowledgeFileRepository.js';
+import { knowledgeSourceRepository } from '../data/knowledgeSourceRepository.js';
+import { knowledgeVersionRepository } from '../data/knowledgeVersionRepository.js';
 import { messageRepository } from '../data/messageRepository.js';
 import { siteRepository } from '../data/siteRepository.js';
 import { usageRepository } from '../data/usageRepository.js';
@@ -55,6 +59,10 @@ export function createServices(deps: ServiceDeps) {
     images: imageRepository(deps.models),
     jobs: jobRepository(deps.models),
     usage: usageRepository(deps.models),
+    knowledgeSources: knowledgeSourceRepository(deps.models),
+    knowledgeChunks: knowledgeChunkRepository(deps.models),
+    knowledgeVersions: knowledgeVersionRepository(deps.models),
+    knowledgeFiles: knowledgeFileRepository(deps.models),
   };
   const tokens = visitorTokens(deps.visitorTokenSecret, deps.now);
   const sites = siteService(repos.sites);

@@ -8,6 +8,16 @@ import {
 import { type ConversationLockDoc, conversationLockSchema } from './conversationLock.js';
 import { type ImageDoc, imageSchema } from './image.js';
 import { type JobClaimDoc, type JobDoc, jobClaimSchema, jobSchema } from './job.js';
+import {
+  type KnowledgeChunkDoc,
+  type KnowledgeFilePartDoc,
+  type KnowledgeSourceDoc,
+  type KnowledgeVersionDoc,
+  knowledgeChunkSchema,
+  knowledgeFilePartSchema,
+  knowledgeSourceSchema,
+  knowledgeVersionSchema,
+} from './knowledge.js';
 import { type MessageDoc, messageSchema } from './message.js';
 import { type SiteDoc, siteSchema } from './site.js';
 import { type StreamDoc, streamSchema } from './stream.js';
@@ -26,6 +36,10 @@ export interface Models {
   Job: Model<JobDoc>;
   JobClaim: Model<JobClaimDoc>;
   Usage: Model<UsageDoc>;
+  KnowledgeSource: Model<KnowledgeSourceDoc>;
+  KnowledgeChunk: Model<KnowledgeChunkDoc>;
+  KnowledgeVersion: Model<KnowledgeVersionDoc>;
+  KnowledgeFilePart: Model<KnowledgeFilePartDoc>;
 }
 
 /** Registers every model on a connection (never on mongoose's global one) and builds their indexes. */
@@ -42,6 +56,10 @@ export async function createModels(connection: Connection): Promise<Models> {
     Job: connection.model<JobDoc>('Job', jobSchema),
     JobClaim: connection.model<JobClaimDoc>('JobClaim', jobClaimSchema),
     Usage: connection.model<UsageDoc>('Usage', usageSchema),
+    KnowledgeSource: connection.model<KnowledgeSourceDoc>('KnowledgeSource', knowledgeSourceSchema),
+    KnowledgeChunk: connection.model<KnowledgeChunkDoc>('KnowledgeChunk', knowledgeChunkSchema),
+    KnowledgeVersion: connection.model<KnowledgeVersionDoc>('KnowledgeVersion', knowledgeVersionSchema),
+    KnowledgeFilePart: connection.model<KnowledgeFilePartDoc>('KnowledgeFilePart', knowledgeFilePartSchema),
   };
   await Promise.all(Object.values(models).map((model: Model<unknown>) => model.init()));
   return models;
