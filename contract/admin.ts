@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Cursor, Id, Limit, queryInt, Rating, Timestamp, trimmedText } from './common.js';
 import { RangeFrom, RangeTo } from './dateRange.js';
+import { ConversationMode, HandoffFields } from './handoff.js';
 import { ImageRef, Message } from './messages.js';
 
 const BoolString = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -12,31 +13,35 @@ export const ConversationListQuery = z.strictObject({
   to: RangeTo.optional(),
   hasImages: BoolString.optional(),
   rating: Rating.optional(),
+  /** Only conversations in this mode (the inbox lists `waiting`, then `human`). */
+  mode: ConversationMode.optional(),
   limit: Limit,
   cursor: Cursor.optional(),
 });
 export type ConversationListQuery = z.input<typeof ConversationListQuery>;
 
-export const AdminConversation = z.object({
-  id: Id,
-  siteId: Id,
-  visitorId: Id,
-  title: z.string(),
-  /** The visitor's first message, for list rows. */
-  firstQuestion: z.string(),
-  messageCount: z.number().int(),
-  hasImages: z.boolean(),
-  /** The first image, for a list-row thumbnail. */
-  thumbnailUrl: z.string().nullable(),
-  ratingUp: z.number().int(),
-  ratingDown: z.number().int(),
-  pageUrl: z.string().nullable(),
-  userAgent: z.string().nullable(),
-  locale: z.string().nullable(),
-  user: z.object({ id: z.string(), name: z.string().nullable(), email: z.string().nullable() }).nullable(),
-  lastMessageAt: Timestamp,
-  createdAt: Timestamp,
-});
+export const AdminConversation = z
+  .object({
+    id: Id,
+    siteId: Id,
+    visitorId: Id,
+    title: z.string(),
+    /** The visitor's first message, for list rows. */
+    firstQuestion: z.string(),
+    messageCount: z.number().int(),
+    hasImages: z.boolean(),
+    /** The first image, for a list-row thumbnail. */
+    thumbnailUrl: z.string().nullable(),
+    ratingUp: z.number().int(),
+    ratingDown: z.number().int(),
+    pageUrl: z.string().nullable(),
+    userAgent: z.string().nullable(),
+    locale: z.string().nullable(),
+    user: z.object({ id: z.string(), name: z.string().nullable(), email: z.string().nullable() }).nullable(),
+    lastMessageAt: Timestamp,
+    createdAt: Timestamp,
+  })
+  .extend(HandoffFields.shape);
 export type AdminConversation = z.infer<typeof AdminConversation>;
 
 export const AdminConversationDetail = AdminConversation.extend({ messages: z.array(Message) });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, MessageStatus, Rating, Timestamp } from './common.js';
+import { Agent, type DeliveredEvent } from './handoff.js';
 import { MAX_IMAGES_PER_MESSAGE } from './limits.js';
 
 export const ImageRef = z.object({
@@ -19,7 +20,9 @@ export type ImageUploadFields = z.infer<typeof ImageUploadFields>;
 export const Message = z.object({
   id: Id,
   conversationId: Id,
-  role: z.enum(['user', 'assistant']),
+  role: z.enum(['user', 'assistant', 'agent']),
+  /** The agent who wrote an `agent` message; null on the others. */
+  author: Agent.nullable(),
   text: z.string(),
   status: MessageStatus,
   /** Why an answer is `error` or `stopped` (e.g. `model_rate_limited`, `model_blocked`). */
@@ -61,7 +64,10 @@ export type SendMessage = z.input<typeof SendMessage>;
 export const Feedback = z.strictObject({ rating: Rating.nullable() });
 export type Feedback = z.infer<typeof Feedback>;
 
-/** The events of the send stream (`text/event-stream`), in order: message, delta*, done | error. */
+/**
+ * The events of the send stream (`text/event-stream`), in order: message, delta*, done | error; or, while a person is
+ * involved (or when the message asks for one), message then delivered, with no model call.
+ */
 export interface SendStreamEvents {
   /** The stored user message. */
   message: Message;
@@ -70,4 +76,6 @@ export interface SendStreamEvents {
   done: Message;
   /** The error shape, with the stored assistant message when one was created. */
   error: { error: { code: string; message: string }; message?: Message };
+  /** Instead of `done` when no assistant answer follows: the question went to the agents. */
+  delivered: DeliveredEvent;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Timestamp, trimmedText } from './common.js';
+import { Id, Timestamp, trimmedText, withGrammar } from './common.js';
 
 const Origin = z
   .string()
@@ -47,6 +47,8 @@ export const Site = z.object({
   dailyModelCalls: z.number().int(),
   /** Whether `identify({ userHash })` is verified (with a secret only org:admin sees). */
   identityVerification: z.boolean(),
+  /** Who is emailed when a visitor waits for a person without a reply (set by org:admin). */
+  handoffEmails: z.array(z.string()),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
@@ -79,6 +81,7 @@ const SiteSettings = z.strictObject({
   faq: z.array(FaqEntry).max(500),
   dailyModelCalls: DailyModelCalls,
   identityVerification: z.boolean(),
+  handoffEmails: z.array(withGrammar(z.email().max(320))).max(10),
 });
 
 /** Only the name is required; the server fills in the rest (no origins, the default look, …). */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Cursor, Id, Limit, Timestamp, trimmedText, withGrammar } from './common.js';
+import { ConversationMode } from './handoff.js';
 import { PublicSiteConfig } from './sites.js';
 
 export const IdentifiedUser = z.strictObject({
@@ -40,6 +41,8 @@ export const Conversation = z.object({
   title: z.string(),
   messageCount: z.number().int(),
   hasImages: z.boolean(),
+  /** Who answers: the assistant, or a person (asked for, or holding the conversation). */
+  mode: ConversationMode,
   lastMessageAt: Timestamp,
   createdAt: Timestamp,
 });
@@ -61,3 +64,7 @@ export type CreateConversation = z.input<typeof CreateConversation>;
 
 export const ListQuery = z.strictObject({ limit: Limit, cursor: Cursor.optional() });
 export type ListQuery = z.input<typeof ListQuery>;
+
+/** `POST /v1/widget/conversations/:id/handoff`: the conversation (now `waiting`, or as it was) and whether anyone is online. */
+export const HandoffResponse = z.object({ conversation: Conversation, agentsOnline: z.boolean() });
+export type HandoffResponse = z.infer<typeof HandoffResponse>;

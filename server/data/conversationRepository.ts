@@ -1,4 +1,5 @@
 import type { Types } from 'mongoose';
+import type { ConversationMode } from '../../contract/handoff.js';
 import type { ConversationDoc, ConversationWindowDoc, WindowMessage } from '../db/models/conversation.js';
 import type { Models } from '../db/models/index.js';
 import { countPerDay } from './countPerDay.js';
@@ -21,6 +22,11 @@ export interface ConversationRecord {
   userAgent: string | null;
   locale: string | null;
   user: { id: string; name: string | null; email: string | null } | null;
+  mode: ConversationMode;
+  assignee: { id: string; name: string } | null;
+  waitingSince: Date | null;
+  unread: number;
+  email: string | null;
   lastMessageAt: Date;
   createdAt: Date;
 }
@@ -35,6 +41,7 @@ export interface ConversationFilter {
   to?: Date;
   hasImages?: boolean;
   rating?: 'up' | 'down';
+  mode?: ConversationMode;
 }
 
 /** The part of a conversation the send path rewrites after each answer. */
@@ -64,6 +71,11 @@ const toConversation = (doc: ConversationDoc): ConversationRecord => ({
   userAgent: doc.userAgent ?? null,
   locale: doc.locale ?? null,
   user: doc.user ? { id: doc.user.id, name: doc.user.name ?? null, email: doc.user.email ?? null } : null,
+  mode: doc.mode ?? 'ai',
+  assignee: doc.assignee ? { id: doc.assignee.id, name: doc.assignee.name } : null,
+  waitingSince: doc.waitingSince ?? null,
+  unread: doc.unread ?? 0,
+  email: doc.email ?? null,
   lastMessageAt: doc.lastMessageAt,
   createdAt: doc.createdAt,
 });
@@ -71,6 +83,7 @@ const toConversation = (doc: ConversationDoc): ConversationRecord => ({
 const toWindowMessage = (m: MessageRecord): WindowMessage => ({
   _id: oid(m.id),
   role: m.role,
+  author: m.author ?? null,
   text: m.text,
   images: m.images.map(({ id, ...rest }) => ({ _id: oid(id), ...rest })),
   status: m.status,
@@ -98,6 +111,8 @@ function listFilter(filter: ConversationFilter): Record<string, unknown> {
     query.lastMessageAt = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lte: filter.to } : {}) };
   }
   if (filter.hasImages !== undefined) query.hasImages = filter.hasImages;
+  // Conversations from before handoff have no mode: they are `ai`.
+  if (filter.mode) query.mode = filter.mode === 'ai' ? { $in: ['ai', null] } : filter.mode;
   if (filter.rating === 'up') query.ratingUp = { $gt: 0 };
   if (filter.rating === 'down') query.ratingDown = { $gt: 0 };
   if (filter.search) query.searchText = { $regex: escapeRegex(filter.search.toLowerCase()) };

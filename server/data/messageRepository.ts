@@ -21,7 +21,9 @@ export interface MessageRecord {
   tenantId: string;
   siteId: string;
   conversationId: string;
-  role: 'user' | 'assistant';
+  role: 'user' | 'assistant' | 'agent';
+  /** The agent who wrote an `agent` message; null on the others. */
+  author?: { id: string; name: string } | null;
   text: string;
   images: AttachedImage[];
   status: MessageStatus;
@@ -76,6 +78,7 @@ export const toMessage = (doc: Omit<MessageDoc, 'day'>): MessageRecord => ({
   siteId: String(doc.siteId),
   conversationId: String(doc.conversationId),
   role: doc.role,
+  author: doc.author ? { id: doc.author.id, name: doc.author.name } : null,
   text: doc.text,
   images: (doc.images ?? []).map(toImage),
   status: doc.status,

@@ -33,6 +33,7 @@ export function toSite(doc: SiteDoc): SiteRecord {
     faq: doc.faq.map(({ question, answer }) => ({ question, answer })),
     dailyModelCalls: doc.dailyModelCalls ?? DEFAULT_DAILY_MODEL_CALLS,
     identitySecret: doc.identitySecret ?? null,
+    handoffEmails: [...(doc.handoffEmails ?? [])],
     createdAt: doc.createdAt.toISOString(),
     updatedAt: doc.updatedAt.toISOString(),
   };

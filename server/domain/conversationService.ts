@@ -107,6 +107,7 @@ export function conversationService(deps: ConversationServiceDeps) {
           to: query.to,
           hasImages: query.hasImages,
           rating: query.rating,
+          mode: query.mode,
         },
         query.limit,
         decodeCursor(query.cursor),

@@ -70,6 +70,7 @@ export function siteService(sites: SiteRepository, cacheMs = 30_000) {
         faq: input.faq ?? [],
         dailyModelCalls: input.dailyModelCalls ?? DEFAULT_DAILY_MODEL_CALLS,
         identitySecret: input.identityVerification ? newIdentitySecret() : null,
+        handoffEmails: input.handoffEmails ?? [],
       }),
     list: (tenantId: string) => sites.listForTenant(tenantId),
     async get(tenantId: string, id: string): Promise<SiteRecord> {

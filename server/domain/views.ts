@@ -20,6 +20,7 @@ export const toMessageView = (message: MessageRecord, urls: ImageUrlsOf): Messag
   id: message.id,
   conversationId: message.conversationId,
   role: message.role,
+  author: message.author ?? null,
   text: message.text,
   status: message.status,
   errorCode: message.errorCode,
@@ -38,6 +39,7 @@ export const toConversationView = (c: ConversationRecord): Conversation => ({
   title: c.title,
   messageCount: c.messageCount,
   hasImages: c.hasImages,
+  mode: c.mode,
   lastMessageAt: c.lastMessageAt.toISOString(),
   createdAt: c.createdAt.toISOString(),
 });
@@ -53,4 +55,8 @@ export const toAdminConversationView = (c: ConversationRecord, thumbnailUrl: str
   userAgent: c.userAgent,
   locale: c.locale,
   user: c.user,
+  assignee: c.assignee,
+  waitingSince: c.waitingSince?.toISOString() ?? null,
+  unread: c.unread,
+  email: c.email ?? c.user?.email ?? null,
 });

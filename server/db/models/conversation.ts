@@ -1,4 +1,5 @@
 import { Schema, type Types } from 'mongoose';
+import type { ConversationMode } from '../../../contract/handoff.js';
 import { type MessageDoc, messageContentFields } from './message.js';
 
 /**
@@ -23,6 +24,14 @@ export interface ConversationDoc {
   userAgent: string | null;
   locale: string | null;
   user: { id: string; name: string | null; email: string | null } | null;
+  /** Who answers (`contract/handoff.ts`); absent on conversations from before handoff: `ai`. */
+  mode?: ConversationMode;
+  assignee?: { id: string; name: string } | null;
+  waitingSince?: Date | null;
+  /** Visitor messages since the agents last looked (a takeover or a reply). */
+  unread?: number;
+  /** The email the visitor left when asking for a person. */
+  email?: string | null;
   /** Lower-cased text of the conversation, bounded, for the admin search (no `$text` on FerretDB). */
   searchText: string;
   /** UTC day of creation (`YYYY-MM-DD`), for per-day stats without `$dateToString`. */
@@ -58,6 +67,11 @@ export const conversationSchema = new Schema<ConversationDoc>(
     userAgent: { type: String, default: null },
     locale: { type: String, default: null },
     user: { type: new Schema({ id: String, name: String, email: String }, { _id: false }), default: null },
+    mode: { type: String, enum: ['ai', 'waiting', 'human', 'closed'], default: 'ai' },
+    assignee: { type: new Schema({ id: String, name: String }, { _id: false }), default: null },
+    waitingSince: { type: Date, default: null },
+    unread: { type: Number, default: 0 },
+    email: { type: String, default: null },
     searchText: { type: String, default: '' },
     day: { type: String, required: true },
     lastMessageAt: { type: Date, required: true },
@@ -70,6 +84,9 @@ conversationSchema.index({ tenantId: 1, lastMessageAt: -1, _id: -1, ratingUp: 1,
 conversationSchema.index({ tenantId: 1, siteId: 1, lastMessageAt: -1, _id: -1, ratingUp: 1, ratingDown: 1 });
 conversationSchema.index({ tenantId: 1, hasImages: 1, lastMessageAt: -1, _id: -1, ratingUp: 1, ratingDown: 1 });
 conversationSchema.index({ tenantId: 1, siteId: 1, hasImages: 1, lastMessageAt: -1, _id: -1, ratingUp: 1, ratingDown: 1 });
+// The inbox: one mode (waiting, human), optionally one site.
+conversationSchema.index({ tenantId: 1, mode: 1, lastMessageAt: -1, _id: -1, ratingUp: 1, ratingDown: 1 });
+conversationSchema.index({ tenantId: 1, siteId: 1, mode: 1, lastMessageAt: -1, _id: -1, ratingUp: 1, ratingDown: 1 });
 conversationSchema.index({ tenantId: 1, visitorId: 1, lastMessageAt: -1, _id: -1 });
 conversationSchema.index({ tenantId: 1, day: 1 });
 conversationSchema.index({ tenantId: 1, siteId: 1, day: 1 });

@@ -17,7 +17,9 @@ export interface MessageDoc {
   tenantId: string;
   siteId: Types.ObjectId;
   conversationId: Types.ObjectId;
-  role: 'user' | 'assistant';
+  role: 'user' | 'assistant' | 'agent';
+  /** The agent who wrote an `agent` message. */
+  author?: { id: string; name: string } | null;
   text: string;
   images: MessageImage[];
   status: MessageStatus;
@@ -34,7 +36,8 @@ export interface MessageDoc {
 
 /** What a message says and how it ended; shared with the copies kept in conversation windows. */
 export const messageContentFields = {
-  role: { type: String, enum: ['user', 'assistant'], required: true },
+  role: { type: String, enum: ['user', 'assistant', 'agent'], required: true },
+  author: { type: new Schema({ id: String, name: String }, { _id: false }), default: null },
   text: { type: String, default: '' },
   images: {
     type: [new Schema({ storage: String, key: String, url: String, mimeType: String, width: Number, height: Number })],

@@ -13,6 +13,7 @@ export interface SiteDoc {
   faq: { question: string; answer: string }[];
   dailyModelCalls?: number;
   identitySecret: string | null;
+  handoffEmails?: string[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -37,6 +38,7 @@ export const siteSchema = new Schema<SiteDoc>(
     faq: { type: [{ _id: false, question: String, answer: String }], default: [] },
     dailyModelCalls: { type: Number },
     identitySecret: { type: String, default: null },
+    handoffEmails: { type: [String], default: [] },
   },
   { timestamps: true, versionKey: false },
 );

@@ -61,6 +61,7 @@ const ONE_FIELD: Record<string, { body: Record<string, unknown>; expect: (before
   dailyModelCalls: { body: { dailyModelCalls: 5 }, expect: () => ({ dailyModelCalls: 5 }) },
   rotateIdentitySecret: { body: { rotateIdentitySecret: true }, expect: () => ({}) },
   identityVerification: { body: { identityVerification: false }, expect: () => ({ identityVerification: false }) },
+  handoffEmails: { body: { handoffEmails: ['owner@shop.example'] }, expect: () => ({ handoffEmails: ['owner@shop.example'] }) },
 };
 
 describe('PATCH /v1/admin/sites/:id changes only what it names', () => {

@@ -4,7 +4,7 @@ import type { ImageRef, Message, MessageStatus, Rating } from '../../../contract
 export interface ChatItem {
   key: string;
   id: string | null;
-  role: 'user' | 'assistant';
+  role: Message['role'];
   text: string;
   status: MessageStatus;
   images: ImageRef[];

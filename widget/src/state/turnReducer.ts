@@ -52,6 +52,9 @@ export function reduceTurns(items: ChatItem[], action: TurnAction): ChatItem[] {
           : { status: 'error', errorCode: action.type === 'error' ? action.data.error.code : null },
       );
     }
+    case 'delivered':
+      // The question went to a person: no answer follows, so its empty bubble goes.
+      return items.filter((item) => item.key !== action.turn.answer);
     case 'delta':
       return patch(items, action.turn.answer, (item) => ({ text: item.text + action.data.text }));
     case 'cut': {

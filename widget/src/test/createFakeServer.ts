@@ -58,6 +58,7 @@ export function createFakeServer(options: { siteKey?: string; look?: Partial<Pub
   const message = (partial: Partial<Message> & Pick<Message, 'conversationId' | 'role' | 'text'>): Message => {
     const m: Message = {
       id: id(),
+      author: null,
       status: 'complete',
       errorCode: null,
       clientMessageId: null,
@@ -198,6 +199,7 @@ export function createFakeServer(options: { siteKey?: string; look?: Partial<Pub
         title: '',
         messageCount: 0,
         hasImages: false,
+        mode: 'ai' as const,
         lastMessageAt: now(),
         createdAt: now(),
         visitorId: visitor.visitorId,

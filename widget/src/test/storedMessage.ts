@@ -5,6 +5,7 @@ export const storedMessage = (partial: Partial<Message> = {}): Message => ({
   id: 'm1',
   conversationId: 'c1',
   role: 'user',
+  author: null,
   text: 'Hi',
   status: 'complete',
   errorCode: null,
