@@ -20,3 +20,15 @@ describe('TRUST_PROXY', () => {
       expect(() => loadConfig({ TRUST_PROXY: value }), value).toThrow(ConfigError);
   });
 });
+
+describe('knowledge fetching', () => {
+  it('refuses private hosts unless KNOWLEDGE_ALLOW_PRIVATE_HOSTS is true, and crawls 2 requests/s per host by default', () => {
+    expect(loadConfig({})).toMatchObject({ KNOWLEDGE_ALLOW_PRIVATE_HOSTS: false, KNOWLEDGE_CRAWL_RATE: 2 });
+    expect(loadConfig({ KNOWLEDGE_ALLOW_PRIVATE_HOSTS: 'true', KNOWLEDGE_CRAWL_RATE: '0.5' })).toMatchObject({
+      KNOWLEDGE_ALLOW_PRIVATE_HOSTS: true,
+      KNOWLEDGE_CRAWL_RATE: 0.5,
+    });
+    for (const env of [{ KNOWLEDGE_ALLOW_PRIVATE_HOSTS: 'yes' }, { KNOWLEDGE_CRAWL_RATE: '0' }])
+      expect(() => loadConfig(env)).toThrow(ConfigError);
+  });
+});

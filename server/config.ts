@@ -77,6 +77,14 @@ const schema = z.object({
   IMAGEKIT_PRIVATE_KEY: z.string().min(1).optional(),
   IMAGEKIT_URL_ENDPOINT: z.url().optional(),
   IMAGEKIT_BASE_URL: z.url().optional(),
+
+  /** Let knowledge sources fetch private, loopback and link-local hosts (intranets, tests); refused by default (SSRF). */
+  KNOWLEDGE_ALLOW_PRIVATE_HOSTS: z
+    .enum(['true', 'false'], { message: 'expected true or false' })
+    .default('false')
+    .transform((value) => value === 'true'),
+  /** Requests per second a crawl sends to one host. */
+  KNOWLEDGE_CRAWL_RATE: z.coerce.number().positive().max(50).default(2),
 });
 
 export type RawConfig = z.infer<typeof schema>;
