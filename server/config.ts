@@ -55,7 +55,7 @@ const schema = z.object({
   TRUST_PROXY: trustProxy,
 
   MONGODB_URI: z.string().startsWith('mongodb').optional(),
-  /** Redis, shared by every instance: the event bus (and, where used, shared limits). Unset: one instance, in process. */
+  /** Redis, shared by every instance: the rate limits' counts and the event bus. Unset: one instance, in process. */
   REDIS_URL: z.string().startsWith('redis').optional(),
   FERRETDB_BIN: z.string().optional(),
   /** Where the embedded database is built once when FERRETDB_BIN is unset (the XDG cache folder, else ~/.cache). */

@@ -14,6 +14,7 @@ import { redisBus } from './events/redisBus.js';
 import { buildApp } from './http/app.js';
 import { type AdminAuth, clerkAdminAuth, localAdminAuth } from './http/middleware/adminAuth.js';
 import type { RateLimitSettings, RateLimitStore } from './http/middleware/rateLimits.js';
+import { redisRateLimitStore, type SharedRateLimitStore } from './http/middleware/redisRateLimitStore.js';
 import { startWebServer, type WebServer } from './http/server.js';
 import type { StaticDirs } from './http/static.js';
 import { createImageStorage } from './images/createImageStorage.js';
@@ -36,7 +37,7 @@ export interface ServerOverrides {
   /** Default: Clerk when configured, else the local admin token. */
   adminAuth?: AdminAuth;
   rateLimits?: RateLimitSettings;
-  /** Where every rate limiter counts. Default: in memory, per instance. */
+  /** Where every rate limiter counts. Default: Redis with `REDIS_URL` (shared by the instances), else in memory. */
   rateLimitStore?: RateLimitStore;
   /** The domain's own knobs (limits, clock). */
   services?: Partial<ServiceDeps>;
@@ -130,6 +131,13 @@ export async function createServer(config: Config, overrides: ServerOverrides = 
   const database = overrides.database ?? (owned as Database);
   const ownedBus = overrides.bus ? undefined : config.REDIS_URL ? redisBus(config.REDIS_URL, log) : inProcessBus();
   const bus = overrides.bus ?? (ownedBus as EventBus);
+  const sharedLimits: SharedRateLimitStore | undefined =
+    !overrides.rateLimitStore && config.REDIS_URL ? redisRateLimitStore(config.REDIS_URL, log) : undefined;
+  const closeOwned = async () => {
+    await sharedLimits?.close();
+    await ownedBus?.close();
+    await owned?.close();
+  };
   try {
     const models = await createModels(database.connection);
     const model = overrides.model ?? selectChatModel(config);
@@ -141,6 +149,7 @@ export async function createServer(config: Config, overrides: ServerOverrides = 
       storage,
       readImage: (stored) => storage.read(stored),
       toModelImage,
+      bus,
       ...overrides.services,
     });
     const interrupted = await services.chat.recoverInterrupted();
@@ -157,7 +166,7 @@ export async function createServer(config: Config, overrides: ServerOverrides = 
       services,
       adminAuth,
       rateLimits: overrides.rateLimits,
-      rateLimitStore: overrides.rateLimitStore,
+      rateLimitStore: overrides.rateLimitStore ?? sharedLimits?.store,
       extraRoutes: storage instanceof LocalImageStorage ? [localImageRoutes(storage)] : [],
       ...(staticDirs ? { staticDirs, demoSiteKey: async () => demoSite?.publicKey } : {}),
     });
@@ -186,13 +195,11 @@ export async function createServer(config: Config, overrides: ServerOverrides = 
       async stop(graceMs) {
         await Promise.all(workers.map((worker) => worker.stop()));
         await web?.stop(graceMs);
-        await ownedBus?.close();
-        await owned?.close();
+        await closeOwned();
       },
     };
   } catch (error) {
-    await ownedBus?.close();
-    await owned?.close();
+    await closeOwned();
     throw error;
   }
 }

@@ -13,6 +13,7 @@ import { siteRepository } from '../data/siteRepository.js';
 import { usageRepository } from '../data/usageRepository.js';
 import { visitorRepository } from '../data/visitorRepository.js';
 import type { Models } from '../db/models/index.js';
+import { type EventBus, inProcessBus } from '../events/eventBus.js';
 import type { ImageStorage, StoredImage } from '../images/ImageStorage.js';
 import { chatService } from './chatService.js';
 import { databaseLock } from './conversationLock.js';
@@ -43,6 +44,8 @@ export interface ServiceDeps {
   maxUploadBytes?: number;
   tenantQuotaBytes?: number;
   unattachedImagesPerSite?: { count: number; bytes: number };
+  /** Events between instances (cache invalidation); in process by default. */
+  bus?: EventBus;
   /** This instance among those sharing the database; a new one per process by default. */
   instanceId?: string;
   leases?: Partial<LeaseSettings>;
@@ -65,7 +68,8 @@ export function createServices(deps: ServiceDeps) {
     knowledgeFiles: knowledgeFileRepository(deps.models),
   };
   const tokens = visitorTokens(deps.visitorTokenSecret, deps.now);
-  const sites = siteService(repos.sites);
+  const bus = deps.bus ?? inProcessBus();
+  const sites = siteService(repos.sites, { bus });
   const sessions = sessionService({ sites, visitors: repos.visitors, tokens });
   const imageUrls = (image: Pick<StoredImage, 'storage' | 'key' | 'url'>) => deps.storage.urls(image);
   const instanceId = deps.instanceId ?? newInstanceId();

@@ -9,6 +9,7 @@ import {
   type SiteWithSecret,
 } from '../../contract/sites.js';
 import type { SiteChanges, SiteRecord, SiteRepository } from '../data/siteRepository.js';
+import type { EventBus } from '../events/eventBus.js';
 import { AppError, notFound } from '../lib/AppError.js';
 
 export const DEFAULT_LOOK: Omit<SiteLook, 'title'> = {
@@ -39,8 +40,27 @@ export const toPublicSiteConfig = (site: SiteRecord): PublicSiteConfig => ({
   identityVerification: site.identitySecret !== null,
 });
 
-/** Sites of a tenant; reads on the widget's hot path go through a short in-process cache. */
-export function siteService(sites: SiteRepository, cacheMs = 30_000) {
+/** The bus topic on which a site's change (settings, key, secret, deletion) reaches every instance's cache. */
+export const SITE_CHANGES = 'site-changes';
+/** The event of `SITE_CHANGES`: the cache entries to drop. */
+export interface SiteChanged {
+  siteId: string;
+  publicKey: string;
+}
+
+export interface SiteServiceOptions {
+  /** Carries changes to the other instances, which drop their cached copy at once. */
+  bus: EventBus;
+  /** How long a cached site is trusted without an event (bounds what a lost event costs). */
+  cacheMs?: number;
+}
+
+/**
+ * Sites of a tenant; reads on the widget's hot path go through a short in-process cache, which every change empties
+ * on every instance through the bus.
+ */
+export function siteService(sites: SiteRepository, options: SiteServiceOptions) {
+  const cacheMs = options.cacheMs ?? 30_000;
   const cache = new Map<string, { site: SiteRecord | null; until: number }>();
   const cached = async (key: string, load: () => Promise<SiteRecord | null>) => {
     const hit = cache.get(key);
@@ -50,10 +70,17 @@ export function siteService(sites: SiteRepository, cacheMs = 30_000) {
     if (cache.size > 5000) cache.delete(cache.keys().next().value as string);
     return site;
   };
-  const forget = (site: SiteRecord | null) => {
-    if (!site) return;
-    cache.delete(`id:${site.id}`);
-    cache.delete(`key:${site.publicKey}`);
+  const drop = ({ siteId, publicKey }: SiteChanged) => {
+    cache.delete(`id:${siteId}`);
+    cache.delete(`key:${publicKey}`);
+  };
+  options.bus.subscribe(SITE_CHANGES, (event) => drop(event as SiteChanged));
+  /** Drops this instance's copy now and the others' through the bus. */
+  const forget = async (site: SiteRecord) => {
+    const changed: SiteChanged = { siteId: site.id, publicKey: site.publicKey };
+    drop(changed);
+    // Redis unreachable: the change is stored and the bus logs the outage; other caches expire within `cacheMs`.
+    await options.bus.publish(SITE_CHANGES, changed).catch(() => {});
   };
 
   return {
@@ -88,7 +115,7 @@ export function siteService(sites: SiteRepository, cacheMs = 30_000) {
       else if (identityVerification === false) changes.identitySecret = null;
       const updated = await sites.update(tenantId, id, changes);
       if (!updated) throw notFound('Site');
-      forget(current);
+      await forget(current);
       return { site: updated, secretMade: changes.identitySecret !== undefined };
     },
     /** The current identity secret, for an admin's explicit reveal; 409 when verification is off. */
@@ -101,7 +128,7 @@ export function siteService(sites: SiteRepository, cacheMs = 30_000) {
     async delete(tenantId: string, id: string): Promise<SiteRecord> {
       const site = await this.get(tenantId, id);
       await sites.delete(tenantId, id);
-      forget(site);
+      await forget(site);
       return site;
     },
     byId: (id: string) => cached(`id:${id}`, () => sites.findById(id)),

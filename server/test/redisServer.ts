@@ -11,10 +11,11 @@ export interface RedisServer {
 
 /**
  * A real `redis-server` (Debian's package; `.ci/run` installs it) on a free loopback port, in memory only, for tests
- * that need Redis. Stopped by `stop()`, and with the test process at the latest.
+ * that need Redis. Stopped by `stop()`, and with the test process at the latest. `port`: a restart where clients
+ * already point.
  */
-export async function startRedisServer(): Promise<RedisServer> {
-  const port = await freePort();
+export async function startRedisServer(options: { port?: number } = {}): Promise<RedisServer> {
+  const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'],
