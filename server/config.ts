@@ -51,6 +51,8 @@ const schema = z.object({
   PUBLIC_URL: z.url().optional(),
   DATA_DIR: z.string().default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** On SIGTERM, how long answers already streaming get to finish before the process exits (the rest: lease recovery). */
+  DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),
   /** The proxies in front of the server: a hop count, or their addresses / subnets; unset: trust nothing. */
   TRUST_PROXY: trustProxy,
 

@@ -12,6 +12,7 @@ import { loadOrCreateSecret } from './domain/secrets.js';
 import { type EventBus, inProcessBus } from './events/eventBus.js';
 import { redisBus } from './events/redisBus.js';
 import { buildApp } from './http/app.js';
+import { drainGate } from './http/drain.js';
 import { type AdminAuth, clerkAdminAuth, localAdminAuth } from './http/middleware/adminAuth.js';
 import type { RateLimitSettings, RateLimitStore } from './http/middleware/rateLimits.js';
 import { redisRateLimitStore, type SharedRateLimitStore } from './http/middleware/redisRateLimitStore.js';
@@ -67,8 +68,20 @@ export interface Server {
   demoSite: Awaited<ReturnType<Services['sites']['ensureDemoSite']>> | null;
   /** Listens on `config.PORT`/`config.HOST` and starts the background work. */
   listen(): Promise<WebServer>;
+  /**
+   * The first step of a graceful stop (SIGTERM): `/readyz` fails, new work is refused (503 `draining`), the background
+   * work stops, and requests already accepted (answers streaming) get up to `timeoutMs` to end. Returns how many are
+   * still open then: call `abandon()` for those, else `stop()`.
+   */
+  drain(timeoutMs: number): Promise<number>;
   /** Stops the background work, then the web server (open streams get `graceMs`), then the database it opened. */
   stop(graceMs?: number): Promise<void>;
+  /**
+   * After a drain that timed out: closes what this server opened (the embedded database included) but leaves the
+   * answers still streaming as they are, for the process to exit. Their leases expire and another instance recovers
+   * them as `interrupted`; cutting their streams here would store them as stopped by the visitor, which they were not.
+   */
+  abandon(): Promise<void>;
 }
 
 /** The repository root, from the sources (server/) and from the build (dist/server/). */
@@ -159,6 +172,7 @@ export async function createServer(config: Config, overrides: ServerOverrides = 
     const adminAuth = overrides.adminAuth ?? adminAuthFrom(config, adminToken);
     const demoSite = (overrides.demoSite ?? config.authMode === 'local') ? await services.sites.ensureDemoSite('local') : null;
     const staticDirs = overrides.staticDirs === undefined ? builtParts() : overrides.staticDirs;
+    const drain = drainGate();
     const app = buildApp({
       config,
       log,
@@ -169,10 +183,12 @@ export async function createServer(config: Config, overrides: ServerOverrides = 
       rateLimitStore: overrides.rateLimitStore ?? sharedLimits?.store,
       extraRoutes: storage instanceof LocalImageStorage ? [localImageRoutes(storage)] : [],
       ...(staticDirs ? { staticDirs, demoSiteKey: async () => demoSite?.publicKey } : {}),
+      drain,
     });
 
     const workers = backgroundWorkers(services, log, overrides.jobs);
     let web: WebServer | undefined;
+    const stopWorkers = () => Promise.all(workers.map((worker) => worker.stop()));
     return {
       config,
       log,
@@ -192,9 +208,18 @@ export async function createServer(config: Config, overrides: ServerOverrides = 
         for (const worker of workers) worker.start();
         return web;
       },
+      async drain(timeoutMs) {
+        drain.start();
+        await stopWorkers();
+        return drain.idle(timeoutMs);
+      },
       async stop(graceMs) {
-        await Promise.all(workers.map((worker) => worker.stop()));
+        await stopWorkers();
         await web?.stop(graceMs);
+        await closeOwned();
+      },
+      async abandon() {
+        await stopWorkers();
         await closeOwned();
       },
     };

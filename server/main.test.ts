@@ -1,35 +1,142 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { messageIdFor, messageRepository } from './data/messageRepository.js';
 import { isAlive } from './db/embedded.js';
+import { createModels } from './db/models/index.js';
+import { openTestDatabase, testDatabaseUri } from './test/database.js';
+import { type FakeGemini, startFakeGemini } from './test/fakeGemini.js';
+import { type ServerProcess, startServerProcess } from './test/serverProcess.js';
+import { parseSse } from './test/testApp.js';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'chatwidget-main-'));
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+const ORIGIN = 'http://localhost:5173';
+const started: ServerProcess[] = [];
+let gemini: FakeGemini | undefined;
+afterAll(async () => {
+  for (const server of started) {
+    server.child.kill('SIGKILL');
+    server.cleanUp();
+  }
+  await gemini?.close();
+});
+
+async function start(env: Record<string, string> = {}) {
+  const server = await startServerProcess(env);
+  started.push(server);
+  return server;
+}
+
+/** A visitor of the printed demo site with one conversation. */
+async function visitorOf(server: ServerProcess) {
+  const session = await fetch(`${server.url}/v1/widget/sessions`, {
+    method: 'POST',
+    headers: { origin: ORIGIN, 'content-type': 'application/json' },
+    body: JSON.stringify({ siteKey: server.demoSiteKey }),
+  });
+  const { visitorToken } = (await session.json()) as { visitorToken: string };
+  const headers = { origin: ORIGIN, 'content-type': 'application/json', authorization: `Bearer ${visitorToken}` };
+  const created = await fetch(`${server.url}/v1/widget/conversations`, { method: 'POST', headers, body: '{}' });
+  const { id } = (await created.json()) as { id: string };
+  return { headers, conversationId: id };
+}
+
+/** Starts a send and returns once the first delta arrived, with a promise of the whole event stream. */
+async function startSend(server: ServerProcess, visitor: Awaited<ReturnType<typeof visitorOf>>, clientMessageId: string) {
+  const res = await fetch(`${server.url}/v1/widget/conversations/${visitor.conversationId}/messages`, {
+    method: 'POST',
+    headers: visitor.headers,
+    body: JSON.stringify({ text: 'Tell me a long story', clientMessageId }),
+  });
+  expect(res.status).toBe(200);
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let body = '';
+  while (!body.includes('event: delta')) {
+    const next = await reader.read();
+    if (next.done) throw new Error(`stream ended before a delta: ${body}`);
+    body += decoder.decode(next.value, { stream: true });
+  }
+  const rest = (async () => {
+    try {
+      for (;;) {
+        const next = await reader.read();
+        if (next.done) break;
+        body += decoder.decode(next.value, { stream: true });
+      }
+    } catch {
+      // The connection was cut (the process exited): what arrived is the result.
+    }
+    return parseSse(body);
+  })();
+  return { events: rest, answerId: messageIdFor(visitor.conversationId, clientMessageId, 'assistant') };
+}
 
 describe('server process', () => {
   it('starts on the embedded database, serves /readyz and leaves no database process after SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      env: { ...process.env, MONGODB_URI: '', DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    let stdout = '';
-    const url = await new Promise<string>((resolveUrl, reject) => {
-      child.stdout.on('data', (chunk) => {
-        stdout += chunk;
-        const match = /Health:\s+(http:\/\/\S+)\/readyz/.exec(stdout);
-        if (match?.[1]) resolveUrl(match[1]);
-      });
-      void exited.then((code) => reject(new Error(`server exited early (${code})`)));
-    });
-    expect((await fetch(`${url}/readyz`)).status).toBe(200);
-    const ferretPid = Number(readFileSync(join(dataDir, 'ferretdb.pid'), 'utf8'));
+    const server = await start();
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+    const ferretPid = Number(readFileSync(join(server.dataDir, 'ferretdb.pid'), 'utf8'));
     expect(isAlive(ferretPid)).toBe(true);
 
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
     expect(isAlive(ferretPid)).toBe(false);
+  });
+
+  it('drains on SIGTERM: not ready at once, new work refused with 503, the answer in flight finishes, exit 0', async () => {
+    gemini = await startFakeGemini({
+      defaultBehaviour: { chunks: Array.from({ length: 12 }, (_, i) => `part${i} `), delayMs: 150 },
+    });
+    const server = await start({ GEMINI_API_KEY: gemini.apiKey, GEMINI_BASE_URL: gemini.url, DRAIN_TIMEOUT_MS: '20000' });
+    const ferretPid = Number(readFileSync(join(server.dataDir, 'ferretdb.pid'), 'utf8'));
+    const visitor = await visitorOf(server);
+    const sending = await startSend(server, visitor, 'drain-1');
+
+    server.child.kill('SIGTERM');
+    const deadline = Date.now() + 2000;
+    let ready = await fetch(`${server.url}/readyz`);
+    while (ready.status === 200 && Date.now() < deadline) ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ error: { code: 'draining' } });
+
+    const refused = await fetch(`${server.url}/v1/widget/conversations/${visitor.conversationId}/messages`, {
+      method: 'POST',
+      headers: visitor.headers,
+      body: JSON.stringify({ text: 'Another one', clientMessageId: 'drain-2' }),
+    });
+    expect(refused.status).toBe(503);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await refused.json()).toMatchObject({ error: { code: 'draining' } });
+
+    const events = await sending.events;
+    expect(events.at(-1)).toMatchObject({ event: 'done', data: { status: 'complete' } });
+    expect(await server.exited).toBe(0);
+    expect(isAlive(ferretPid)).toBe(false);
+  });
+
+  it('leaves what is still streaming at the drain timeout to lease recovery, and exits 0', async () => {
+    gemini ??= await startFakeGemini();
+    gemini.enqueue({ chunks: Array.from({ length: 60 }, (_, i) => `word${i} `), delayMs: 200 });
+    const connection = await openTestDatabase(import.meta.url);
+    const server = await start({
+      MONGODB_URI: testDatabaseUri(import.meta.url),
+      GEMINI_API_KEY: gemini.apiKey,
+      GEMINI_BASE_URL: gemini.url,
+      DRAIN_TIMEOUT_MS: '300',
+    });
+    const visitor = await visitorOf(server);
+    const sending = await startSend(server, visitor, 'timeout-1');
+
+    const stoppedAt = Date.now();
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    expect(Date.now() - stoppedAt).toBeLessThan(10_000);
+    expect((await sending.events).map((event) => event.event)).not.toContain('done');
+
+    // Not stored as stopped by the visitor: the in-flight entry stays, under the dead instance's lease, for recovery.
+    const messages = messageRepository(await createModels(connection));
+    expect(await messages.findById(sending.answerId)).toBeNull();
+    expect(await messages.findStream(sending.answerId)).toMatchObject({ id: sending.answerId });
+    await connection.close();
   });
 });

@@ -40,13 +40,21 @@ async function main() {
   );
 
   let stopping = false;
+  /**
+   * A graceful stop (docs/deploy.md): drain (`/readyz` fails, new work is refused, answers in flight get
+   * `DRAIN_TIMEOUT_MS`), then close; answers still streaming at the timeout are left to lease recovery.
+   */
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'Shutting down');
-    const force = setTimeout(() => process.exit(1), 20_000);
+    log.info({ signal, drainTimeoutMs: config.DRAIN_TIMEOUT_MS }, 'Draining');
+    const force = setTimeout(() => process.exit(1), config.DRAIN_TIMEOUT_MS + 15_000);
     force.unref();
-    await server.stop();
+    const open = await server.drain(config.DRAIN_TIMEOUT_MS);
+    if (open > 0) {
+      log.warn({ open }, 'Drain timed out: requests still open are left to lease recovery');
+      await server.abandon();
+    } else await server.stop(1000);
     log.info('Stopped');
     process.exit(0);
   };

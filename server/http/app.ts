@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import type { Services } from '../domain/createServices.js';
 import { AppError } from '../lib/AppError.js';
 import type { Logger } from '../lib/logger.js';
+import { type DrainGate, drainGate } from './drain.js';
 import { errorHandler, notFoundHandler } from './errorHandler.js';
 import type { AdminAuth } from './middleware/adminAuth.js';
 import { createLimiters, DEFAULT_RATE_LIMITS, type RateLimitSettings, type RateLimitStore } from './middleware/rateLimits.js';
@@ -30,6 +31,8 @@ export interface AppDeps {
   /** Where the built widget, dashboard and example pages are; omitted in API-only tests. */
   staticDirs?: StaticDirs;
   demoSiteKey?: () => Promise<string | undefined>;
+  /** The graceful stop's gate (its owner starts it on SIGTERM); a fresh one by default. */
+  drain?: DrainGate;
 }
 
 /**
@@ -67,7 +70,9 @@ export function buildApp(deps: AppDeps): Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  const drain = deps.drain ?? drainGate();
   app.get('/readyz', async (_req, res) => {
+    if (drain.draining) throw new AppError(503, 'draining', 'This server is stopping', { retryAfterSeconds: 5 });
     try {
       await deps.pingDatabase();
     } catch (error) {
@@ -84,6 +89,7 @@ export function buildApp(deps: AppDeps): Express {
     app.get('/v1/openapi.json', (_req, res) => {
       res.json(document);
     });
+    app.use('/v1', drain.middleware);
     app.use('/v1', jsonBodies(app));
     const limits = createLimiters(deps.rateLimits ?? DEFAULT_RATE_LIMITS, deps.rateLimitStore);
     app.use(
