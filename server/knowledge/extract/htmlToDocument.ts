@@ -60,33 +60,36 @@ export interface HtmlToDocumentOptions {
  * paragraphs separated by a blank line, list items as `- ` lines and table rows as cells joined by ` | `.
  */
 export function htmlToDocument(html: string, url: string | null, options: HtmlToDocumentOptions = {}): ExtractedDocument {
-  const document = parse(html);
+  let document = parse(html);
   const head = document.querySelector('head');
   const titleTag = clean(head?.querySelector('title')?.textContent ?? '');
   const ogTitle = clean(head?.querySelector('meta[property="og:title"]')?.getAttribute?.('content') ?? '');
-  for (const node of Array.from(document.querySelectorAll(NOISE))) node.remove();
+  const firstHeading = clean(document.querySelector('h1')?.textContent ?? '');
+  removeAll(document, NOISE);
 
   let content: DomNode | null = null;
   let title = '';
   if (options.mainContentOnly !== false) {
-    // Readability rewrites the tree it reads, so it gets its own copy of the cleaned page.
-    const article = new Readability<DomNode>(parse(document.toString()), { serializer: (node) => node as DomNode }).parse();
+    const article = new Readability<DomNode>(document, { serializer: (node) => node as DomNode }).parse();
     if (article?.content && clean(article.textContent ?? '').length >= MIN_ARTICLE_CHARS) {
       content = article.content;
       title = clean(article.title ?? '');
+    } else {
+      // Readability rewrote the tree it read: the fallback starts again from the page.
+      document = parse(html);
+      removeAll(document, `${NOISE},${CHROME}`);
     }
   }
-  const body = document.querySelector('body');
-  if (!content && body) {
-    if (options.mainContentOnly !== false) for (const node of Array.from(body.querySelectorAll(CHROME))) node.remove();
-    content = body;
-  }
+  content ??= document.querySelector('body');
   const text = content ? toText(content) : '';
-  const firstHeading = clean(document.querySelector('h1')?.textContent ?? '');
   return { title: title || titleTag || ogTitle || firstHeading || url || '', url, page: null, text };
 }
 
-type Document = DomElement & { toString(): string };
+function removeAll(root: DomElement, selectors: string) {
+  for (const node of Array.from(root.querySelectorAll(selectors))) node.remove();
+}
+
+type Document = DomElement;
 
 function parse(html: string): Document {
   // A fragment (mammoth's output) gets a body, so it is read like a page.
