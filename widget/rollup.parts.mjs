@@ -74,10 +74,13 @@ const declarations = {
 };
 
 export default [
-  // The panel chunk (Preact, signals, query-core, the chat), loaded by the script tag on first open or when idle.
+  // The panel chunk (Preact, signals, query-core, the chat), loaded by the script tag on first open or when idle, and
+  // the handoff chunk it loads when a person is asked for.
   {
     input: 'widget/src/panel/mountPanel.tsx',
     output: { dir: 'dist/widget', format: 'es', entryFileNames: 'panel-[hash].js', plugins: [terser, recordPanel] },
+    // The lazy handoff chunk imports what it shares with the panel from the panel itself (no third, shared chunk).
+    preserveEntrySignatures: 'allow-extension',
     plugins: [clean, ...plugins()],
   },
   // The script-tag entry: the loader and launcher as a classic script.

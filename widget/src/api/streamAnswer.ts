@@ -6,9 +6,10 @@ import { ApiError, isAbort, networkError, toApiError } from './ApiError.js';
 export type StreamEvent = { [K in keyof SendStreamEvents]: { type: K; data: SendStreamEvents[K] } }[keyof SendStreamEvents];
 
 /**
- * POSTs and reads the answer's event stream (`message`, `delta`*, `done` | `error`). Resolves once `done` or `error`
- * arrived; rejects with an ApiError when the request fails before streaming (ordinary JSON error) or the connection
- * drops before the last event (`stream_interrupted`), and with the AbortError when `signal` stops it.
+ * POSTs and reads the answer's event stream (`message`, `delta`*, `done` | `error`; or `message`, `delivered` while a
+ * person has the conversation). Resolves once the last event arrived; rejects with an ApiError when the request fails
+ * before streaming (ordinary JSON error) or the connection drops before the last event (`stream_interrupted`), and
+ * with the AbortError when `signal` stops it.
  */
 export async function streamAnswer(
   ctx: ApiContext,
@@ -27,8 +28,9 @@ export async function streamAnswer(
     });
     if (!res.ok) throw await toApiError(res);
     await readEventStream(res, ({ event, data }) => {
-      if (event !== 'message' && event !== 'delta' && event !== 'done' && event !== 'error') return;
-      finished ||= event === 'done' || event === 'error';
+      const last = event === 'done' || event === 'delivered' || event === 'error';
+      if (event !== 'message' && event !== 'delta' && !last) return;
+      finished ||= last;
       onEvent({ type: event, data: JSON.parse(data) } as StreamEvent);
     }).catch((error) => {
       // The answer had started: a failure now is the connection dropping mid-stream.

@@ -1,11 +1,14 @@
 import type { Strings } from '../i18n/locales.js';
 import { Markdown } from '../markdown/Markdown.js';
 import type { ChatItem } from '../state/ChatItem.js';
-import type { ChatModel } from '../state/createChatModel.js';
+import { type ChatModel, personInvolved } from '../state/createChatModel.js';
 import { noticeFor } from '../state/notice.js';
 import { Icon } from './Icon.js';
 
-/** One bubble: the visitor's text as plain text, answers as markdown, with the actions its status allows. */
+/**
+ * One bubble: the visitor's text as plain text, answers and agents' replies (under the agent's name) as markdown, with
+ * the actions its status allows.
+ */
 export function MessageItem({ item, model, t }: { item: ChatItem; model: ChatModel; t: Strings }) {
   const retry = (
     <button type="button" class="link" onClick={() => model.retry(item.key)}>
@@ -33,11 +36,15 @@ export function MessageItem({ item, model, t }: { item: ChatItem; model: ChatMod
       </div>
     );
   }
-  const stored = item.id && item.status === 'complete';
+  const author = item.role === 'agent' && item.message?.author?.name;
+  const stored = !author && item.id && item.status === 'complete';
+  const streaming = item.status === 'streaming';
+  // While a person has the conversation no answer comes: no empty bubble, no "Thinking…".
+  if (!item.text && streaming && personInvolved(model.person.value.mode)) return null;
   return (
     <div class="msg">
-      <span class="sr">{t.assistant}: </span>
-      {item.text ? <Markdown text={item.text} /> : item.status === 'streaming' && <span>{t.thinking}</span>}
+      {author ? <b class="who">{author}</b> : <span class="sr">{t.assistant}: </span>}
+      {item.text ? <Markdown text={item.text} /> : streaming && <span>{t.thinking}</span>}
       {(item.status === 'stopped' || item.status === 'error') && (
         <div class="status">
           {item.status === 'stopped' ? t.stopped : t[noticeFor(item.errorCode)]} {(item.id || item.status === 'error') && retry}

@@ -2,6 +2,7 @@ import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { Strings } from '../i18n/locales.js';
 import type { ChatModel } from '../state/createChatModel.js';
 import { MessageItem } from './MessageItem.js';
+import { TalkToPerson } from './TalkToPerson.js';
 
 /**
  * The conversation as a polite live region. It is busy while an answer streams, so screen readers announce the reply
@@ -45,6 +46,7 @@ export function MessageList({ model, t }: { model: ChatModel; t: Strings }) {
       {items.map((item) => (
         <MessageItem key={item.key} item={item} model={model} t={t} />
       ))}
+      {model.offerPerson.value && <TalkToPerson model={model} t={t} />}
     </div>
   );
 }

@@ -1,8 +1,9 @@
 import { useSignal } from '@preact/signals';
 import type { Strings } from '../i18n/locales.js';
-import type { ChatModel } from '../state/createChatModel.js';
+import { type ChatModel, personInvolved } from '../state/createChatModel.js';
 import { Composer } from './Composer.js';
 import { MessageList } from './MessageList.js';
+import { TalkToPerson } from './TalkToPerson.js';
 
 interface Props {
   model: ChatModel;
@@ -17,7 +18,10 @@ const imagesIn = (list: DataTransferItemList | FileList | null | undefined): Fil
     return file ? [file] : [];
   });
 
-/** The chat panel: header, offline banner, message log, notices and composer; a drop target for images. */
+/**
+ * The chat panel: header, offline banner, message log, the handoff's state (or the action asking for it), notices and
+ * composer; a drop target for images.
+ */
 export function Panel({ model, t, onClose, autoFocus }: Props) {
   const dragging = useSignal(false);
   const look = model.look.value;
@@ -71,6 +75,9 @@ export function Panel({ model, t, onClose, autoFocus }: Props) {
         </div>
       )}
       <MessageList model={model} t={t} />
+      {personInvolved(model.person.value.mode)
+        ? model.handoff.value?.render()
+        : phase === 'ready' && !model.offerPerson.value && <TalkToPerson model={model} t={t} />}
       {notice && (
         <div class="notice" role="alert">
           {t[notice]}

@@ -28,6 +28,7 @@ const en = {
   uploading: 'Uploading…',
   you: 'You',
   assistant: 'Assistant',
+  talkToPerson: 'Talk to a person',
 };
 export type Strings = typeof en;
 
@@ -61,6 +62,7 @@ const fr: Strings = {
   uploading: 'Envoi…',
   you: 'Vous',
   assistant: 'Assistant',
+  talkToPerson: 'Parler à une personne',
 };
 
 const ar: Strings = {
@@ -93,6 +95,7 @@ const ar: Strings = {
   uploading: 'جارٍ الرفع…',
   you: 'أنت',
   assistant: 'المساعد',
+  talkToPerson: 'التحدث إلى شخص',
 };
 
 /** The locale table: English, French and Arabic (right-to-left). */
@@ -113,3 +116,40 @@ export function pickLocale(requested: string | undefined, pageLang: string | und
   }
   return { lang: 'en', dir: 'ltr', strings: en };
 }
+
+/** The handoff's sentences, in the handoff chunk only (a visitor who never asks for a person never loads them). */
+const handoffEn = {
+  waitingOnline: 'A person will reply shortly.',
+  waitingOffline: "No one is online now: leave your email and we'll reply.",
+  withPerson: 'You are chatting with a person.',
+  email: 'Your email',
+  emailSave: 'Notify me',
+  emailInvalid: 'Please enter a valid email address.',
+  emailSaved: "Thanks, we'll reply by email.",
+  failed: 'That did not work. Please retry.',
+};
+export type HandoffStrings = typeof handoffEn;
+
+export const handoffLocales: Record<string, HandoffStrings> = {
+  en: handoffEn,
+  fr: {
+    waitingOnline: 'Une personne va vous répondre sous peu.',
+    waitingOffline: 'Personne n’est en ligne pour le moment : laissez votre e-mail et nous vous répondrons.',
+    withPerson: 'Vous discutez avec une personne.',
+    email: 'Votre e-mail',
+    emailSave: 'Me prévenir',
+    emailInvalid: 'Veuillez saisir une adresse e-mail valide.',
+    emailSaved: 'Merci, nous vous répondrons par e-mail.',
+    failed: 'Cela n’a pas fonctionné. Veuillez réessayer.',
+  },
+  ar: {
+    waitingOnline: 'سيرد عليك شخص قريبًا.',
+    waitingOffline: 'لا أحد متصل الآن: اترك بريدك الإلكتروني وسنرد عليك.',
+    withPerson: 'أنت تتحدث مع شخص.',
+    email: 'بريدك الإلكتروني',
+    emailSave: 'أعلمني',
+    emailInvalid: 'يرجى إدخال بريد إلكتروني صالح.',
+    emailSaved: 'شكرًا، سنرد عليك عبر البريد الإلكتروني.',
+    failed: 'لم ينجح ذلك. يرجى إعادة المحاولة.',
+  },
+};

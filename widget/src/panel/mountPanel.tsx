@@ -27,6 +27,7 @@ export function mountPanel(ctx: PanelContext): PanelHandle {
     onLook: ctx.setLook,
     pageUrl: pageUrl(),
     previewUrl: (file) => URL.createObjectURL(file),
+    addStyles: ctx.addStyles,
   });
   const container = document.createElement('div');
   ctx.root.append(container);

@@ -43,6 +43,8 @@ textarea{flex:1;resize:none;border:1px solid #c9cdd2;border-radius:10px;padding:
 .att progress{position:absolute;left:4px;right:4px;bottom:4px;width:48px;height:4px}
 .att .icon{position:absolute;top:-8px;inset-inline-end:-8px;width:22px;height:22px;font-size:14px;background:#333;color:#fff;border-radius:50%}
 .att.error img{outline:2px solid #b42318}
+.who{display:block;font-size:12px;margin-bottom:2px}
+.talk{align-self:center;margin:4px}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .drop{outline:3px dashed var(--cw-accent,#2563eb);outline-offset:-6px}
 @media (max-width:479px){.panel,.left .panel{inset:auto 0 0 0;top:var(--cw-top,0);width:100%;height:var(--cw-vh,100%);border-radius:0}}

@@ -19,6 +19,8 @@ export interface ChatDeps {
   /** Called with the site's look once the session is known (the loader colours the launcher with it). */
   onLook?: (look: SiteLook) => void;
   pageUrl?: string;
+  /** Adds styles to the shadow root (the handoff chunk brings its own). */
+  addStyles?: (css: string) => void;
   previewUrl?: (file: Blob) => string;
   newId?: () => string;
 }

@@ -1,16 +1,22 @@
 import { computed, createModel, effect, signal } from '@preact/signals';
 import { isCancelledError, QueryClient } from '@tanstack/query-core';
+import type { ConversationMode, ModeEvent } from '../../../contract/index.js';
 import { ApiError } from '../api/ApiError.js';
 import type { WidgetLook, WidgetUser } from '../types.js';
 import { followConnection, followOtherTabs } from './browserSync.js';
 import type { ChatDeps } from './ChatDeps.js';
 import { createAttachments } from './createAttachments.js';
+import type { Handoff } from './createHandoff.js';
 import { createHistory } from './createHistory.js';
 import { createSessionState } from './createSessionState.js';
 import { createTurns } from './createTurns.js';
 import { type Notice, noticeFor, reportError } from './notice.js';
 
 export type { ChatDeps } from './ChatDeps.js';
+
+const AI: ModeEvent = { mode: 'ai', agentsOnline: false, assignee: null };
+/** Waiting for a person, or with one: the assistant is silent and the handoff chunk is needed. */
+export const personInvolved = (mode: ConversationMode): boolean => mode === 'waiting' || mode === 'human';
 
 const randomId = () =>
   typeof crypto !== 'undefined' && crypto.randomUUID
@@ -40,12 +46,46 @@ export const ChatModel = createModel((deps: ChatDeps) => {
   const online = signal(deps.isOnline());
   const draft = signal('');
   const notice = signal<Notice | null>(null);
+  /** Who answers the open conversation: the assistant, or a person (asked for, or there). */
+  const person = signal<ModeEvent>(AI);
+  /** The handoff chunk once loaded (its state and its UI). */
+  const handoff = signal<Handoff | null>(null);
   const report = (error: unknown) => reportError(deps.emit, error);
 
   const session = createSessionState(deps, client);
   const history = createHistory(client, session, deps.pageUrl);
   const attachments = createAttachments(deps, session, history.conversationId, notice, newId);
-  const turns = createTurns(deps, session, history, { draft, attachments: attachments.attachments, notice, online }, newId);
+  /** Who answers the conversation `id` as saved (by the handoff chunk, across reloads and for other tabs). */
+  const savedPerson = (id: string | null): ModeEvent => {
+    const saved = session.saved().handoff;
+    return (id && saved?.conversationId === id && saved.person) || AI;
+  };
+  const setPerson = ({ mode, agentsOnline, assignee }: ModeEvent) => {
+    person.value = { mode, agentsOnline, assignee };
+  };
+  const turns = createTurns(
+    deps,
+    session,
+    history,
+    {
+      draft,
+      attachments: attachments.attachments,
+      notice,
+      online,
+      onDelivered: setPerson,
+    },
+    newId,
+  );
+  /** The last answer did not come from the site's knowledge: a person is offered right under it. */
+  const offerPerson = computed(() => {
+    const last = turns.items.value.at(-1);
+    return (
+      phase.value === 'ready' &&
+      last?.role === 'assistant' &&
+      (last.message as { grounded?: boolean } | undefined)?.grounded === false &&
+      !personInvolved(person.value.mode)
+    );
+  });
   /** What the panel shows: the site's look under the page's overrides (these alone until the session answers). */
   const look = computed<WidgetLook>(() => ({ ...session.site.value?.look, ...lookOverride.value }));
 
@@ -54,7 +94,8 @@ export const ChatModel = createModel((deps: ChatDeps) => {
     phase.value = 'connecting';
     try {
       await session.session();
-      await history.resume();
+      const { id, mode } = await history.resume();
+      person.value = mode ? { ...AI, mode } : savedPerson(id);
       phase.value = 'ready';
     } catch (error) {
       // Cancelled by `identify`, which has already started over.
@@ -64,15 +105,43 @@ export const ChatModel = createModel((deps: ChatDeps) => {
     }
   }
 
-  async function rate(messageId: string, rating: Parameters<typeof history.rate>[1]): Promise<void> {
-    await history.rate(messageId, rating).catch((error) => {
-      notice.value = noticeFor(error instanceof ApiError ? error.code : null);
-      report(error);
-    });
-  }
+  /** A failure the visitor is told about above the composer (and the page through `error`). */
+  const fail = (error: unknown) => {
+    notice.value = noticeFor(error instanceof ApiError ? error.code : null);
+    report(error);
+  };
+
+  const rate = (messageId: string, rating: Parameters<typeof history.rate>[1]): Promise<void> =>
+    history.rate(messageId, rating).catch(fail);
+
+  /** The handoff chunk, loaded once: when the visitor asks for a person, or one is asked for or there. */
+  let loadingHandoff: Promise<Handoff> | null = null;
+  let disposed = false;
+  const loadHandoff = (): Promise<Handoff> =>
+    (loadingHandoff ??= import('../handoff/handoff.js').then(
+      (m) => {
+        const part = m.createHandoff({ deps, session, history, open, person, setPerson, notice });
+        if (disposed) part[Symbol.dispose]();
+        handoff.value = part;
+        return part;
+      },
+      (error) => {
+        loadingHandoff = null;
+        throw error;
+      },
+    ));
+  effect(() => {
+    if (personInvolved(person.value.mode)) loadHandoff().catch(report);
+  });
+  effect(() => () => {
+    disposed = true;
+    handoff.value?.[Symbol.dispose]();
+  });
+  const askForPerson = () => loadHandoff().then((part) => part.request(), fail);
 
   function newConversation(): void {
     if (turns.streaming.value) return;
+    person.value = AI;
     history.conversationId.value = null;
     turns.clear();
     session.save({ conversationId: null, rev: Date.now() });
@@ -83,6 +152,7 @@ export const ChatModel = createModel((deps: ChatDeps) => {
     if (!session.switchTo(next)) return;
     turns.clear();
     client.clear();
+    person.value = AI;
     history.conversationId.value = null;
     session.save({ conversationId: null, token: null });
     if (phase.value !== 'idle') {
@@ -103,6 +173,7 @@ export const ChatModel = createModel((deps: ChatDeps) => {
       if (token) session.adopt(token);
       if (id !== history.conversationId.value) turns.clear();
       history.conversationId.value = id;
+      person.value = savedPerson(id);
       if (id) history.fetchMessages(id).catch(report);
     },
   );
@@ -120,6 +191,10 @@ export const ChatModel = createModel((deps: ChatDeps) => {
     online,
     draft,
     notice,
+    person,
+    handoff,
+    offerPerson,
+    askForPerson,
     start,
     send: turns.send,
     stop: turns.stop,

@@ -1,6 +1,6 @@
 import { effect, signal } from '@preact/signals';
 import type { QueryClient } from '@tanstack/query-core';
-import type { Message, Rating } from '../../../contract/index.js';
+import type { ConversationMode, Message, Rating } from '../../../contract/index.js';
 import { ApiError } from '../api/ApiError.js';
 import { createConversation } from '../api/createConversation.js';
 import { listConversations } from '../api/listConversations.js';
@@ -38,8 +38,12 @@ export function createHistory(client: QueryClient, session: SessionState, pageUr
       client.fetchQuery({ queryKey: messagesKey(id), queryFn: async () => (await listMessages(ctx, id)).items, staleTime: 0 }),
     );
 
-  /** Opens the conversation this visitor had (the stored one, else their latest) with its messages; null if none. */
-  async function resume(): Promise<string | null> {
+  /**
+   * Opens the conversation this visitor had (the stored one, else their latest) with its messages; null if none. The
+   * latest comes with its mode (the stored one's is remembered with it).
+   */
+  async function resume(): Promise<{ id: string | null; mode?: ConversationMode }> {
+    let mode: ConversationMode | undefined;
     let id = session.saved().conversationId ?? null;
     if (id) {
       await fetchMessages(id).catch((error) => {
@@ -49,12 +53,14 @@ export function createHistory(client: QueryClient, session: SessionState, pageUr
       });
     }
     if (!id) {
-      id = (await authed(() => listConversations(ctx, 1))).items[0]?.id ?? null;
+      const latest = (await authed(() => listConversations(ctx, 1))).items[0];
+      id = latest?.id ?? null;
+      mode = latest?.mode;
       if (id) await fetchMessages(id);
     }
     conversationId.value = id;
     save({ conversationId: id });
-    return id;
+    return { id, mode };
   }
 
   async function ensure(): Promise<string> {

@@ -1,5 +1,5 @@
 import { computed, effect, type Signal, signal } from '@preact/signals';
-import type { Message, SendMessage } from '../../../contract/index.js';
+import type { Message, ModeEvent, SendMessage } from '../../../contract/index.js';
 import { ApiError, isAbort } from '../api/ApiError.js';
 import { retryMessage } from '../api/retryMessage.js';
 import { sendMessage } from '../api/sendMessage.js';
@@ -18,6 +18,8 @@ interface Composer {
   attachments: Signal<Attachment[]>;
   notice: Signal<Notice | null>;
   online: Signal<boolean>;
+  /** The question went to a person instead of the assistant (`delivered`). */
+  onDelivered: (person: ModeEvent) => void;
 }
 
 /**
@@ -28,7 +30,7 @@ export function createTurns(
   deps: ChatDeps,
   session: SessionState,
   history: History,
-  { draft, attachments, notice, online }: Composer,
+  { draft, attachments, notice, online, onDelivered }: Composer,
   newId: () => string,
 ) {
   const live = signal<ChatItem[]>([]);
@@ -81,6 +83,7 @@ export function createTurns(
       dispatch({ ...event, turn });
       if (event.type === 'message') sent = true;
       else if (event.type === 'done') deps.emit('message:received', event.data);
+      else if (event.type === 'delivered') onDelivered(event.data);
       else if (event.type === 'error') report(new ApiError(0, event.data.error.code, event.data.error.message));
     };
     try {

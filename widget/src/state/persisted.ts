@@ -1,4 +1,4 @@
-import type { SiteLook } from '../../../contract/index.js';
+import type { ModeEvent, SiteLook } from '../../../contract/index.js';
 
 /** What survives a reload, per site key: the visitor token (and whose it is), the open conversation, the look. */
 export interface Persisted {
@@ -6,6 +6,8 @@ export interface Persisted {
   userId?: string | null;
   conversationId?: string | null;
   look?: SiteLook | null;
+  /** Who answers that conversation (once a person was asked for) and the last event of its stream seen. */
+  handoff?: { conversationId: string; person: ModeEvent; eventId: string | null } | null;
   /** Bumped after every change another tab should pick up (the storage event fires only on a changed value). */
   rev?: number;
 }

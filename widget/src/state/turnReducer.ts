@@ -9,7 +9,7 @@ export interface Turn {
 
 /**
  * Everything that changes the turns in flight (the bubbles not yet in the stored history), as data: the answer's
- * event stream (`message`, `delta`, `done`, `error`, as the server sends them) addressed to its turn, and the
+ * event stream (`message`, `delta`, `done` | `delivered` | `error`, as the server sends them) addressed to its turn, and the
  * turn's own life (queued, started, cut off, committed).
  */
 export type TurnAction =
@@ -53,7 +53,7 @@ export function reduceTurns(items: ChatItem[], action: TurnAction): ChatItem[] {
       );
     }
     case 'delivered':
-      // The question went to a person: no answer follows, so its empty bubble goes.
+      // The question went to a person: no answer follows, so its bubble goes.
       return items.filter((item) => item.key !== action.turn.answer);
     case 'delta':
       return patch(items, action.turn.answer, (item) => ({ text: item.text + action.data.text }));

@@ -1,4 +1,4 @@
-import type { Conversation, ImageRef, Message, PublicSiteConfig } from '../../../contract/index.js';
+import type { Conversation, ConversationMode, ImageRef, Message, ModeEvent, PublicSiteConfig } from '../../../contract/index.js';
 
 /**
  * A scripted stand-in for the widget API at the network edge (an injected `fetch` and XMLHttpRequest), speaking the
@@ -28,6 +28,9 @@ export function createFakeServer(options: { siteKey?: string; look?: Partial<Pub
   const conversations: (Conversation & { visitorId: string })[] = [];
   const messages: Message[] = [];
   const images: ImageRef[] = [];
+  /** Each conversation's event log (what `GET …/events` replays after `Last-Event-ID`) and its open streams. */
+  const events: { id: number; conversationId: string; text: string }[] = [];
+  const streams = new Map<ReadableStreamDefaultController<Uint8Array>, string>();
 
   const state = {
     siteKey,
@@ -47,6 +50,32 @@ export function createFakeServer(options: { siteKey?: string; look?: Partial<Pub
     /** How long after the visitor stops an answer the server takes to store it (a replay meanwhile gets 409). */
     storeStoppedAfterMs: 0,
     release: () => {},
+    /** The next answers do not come from the site's knowledge (`grounded: false`). */
+    ungrounded: false,
+    /** Whether an agent has the inbox open (the handoff's `agentsOnline`). */
+    agentsOnline: true,
+    /** Emails left with a handoff request. */
+    handoffEmails: [] as string[],
+    /** The `Last-Event-ID` of every event stream request (null without one). */
+    eventStreamRequests: [] as (string | null)[],
+    /** Event streams open right now. */
+    openStreams: () => streams.size,
+    /** An agent (Alice) replies in the conversation; the reply goes to its event streams. */
+    agentReply: (conversationId: string, text: string, name = 'Alice') => {
+      const m = message({ conversationId, role: 'agent', text, author: { id: 'agent-1', name } });
+      publish(conversationId, 'message', m);
+      return m;
+    },
+    /** An agent takes over (`human`), hands back (`ai`) or closes the conversation. */
+    setMode: (conversationId: string, mode: ConversationMode, assignee: { name: string } | null = null) => {
+      conversations.find((c) => c.id === conversationId)!.mode = mode;
+      publish(conversationId, 'mode', { mode, agentsOnline: state.agentsOnline, assignee } satisfies ModeEvent);
+    },
+    /** Every open event stream breaks, as when the network drops. */
+    dropStreams: () => {
+      for (const controller of streams.keys()) controller.error(new TypeError('network error'));
+      streams.clear();
+    },
     /** Forget every visitor token (as if they expired). */
     expireTokens: () => tokens.clear(),
   };
@@ -73,6 +102,32 @@ export function createFakeServer(options: { siteKey?: string; look?: Partial<Pub
     messages.push(m);
     return m;
   };
+
+  const sse = (name: string, data: unknown, eventId?: number) =>
+    `${eventId ? `id: ${eventId}\n` : ''}event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
+  const encode = (s: string) => new TextEncoder().encode(s.replaceAll('\n', '\r\n'));
+  function publish(conversationId: string, name: string, data: unknown) {
+    const event = { id: events.length + 1, conversationId, text: sse(name, data, events.length + 1) };
+    events.push(event);
+    for (const [controller, cid] of streams) if (cid === conversationId) controller.enqueue(encode(event.text));
+  }
+  /** `GET …/events`: what the conversation logged after `Last-Event-ID`, then live events until the client leaves. */
+  function eventStream(conversationId: string, lastEventId: string | null, signal: AbortSignal | undefined) {
+    state.eventStreamRequests.push(lastEventId);
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(encode(': hello\n\n'));
+        for (const e of events)
+          if (lastEventId && e.conversationId === conversationId && e.id > Number(lastEventId))
+            controller.enqueue(encode(e.text));
+        streams.set(controller, conversationId);
+        signal?.addEventListener('abort', () => {
+          if (streams.delete(controller)) controller.error(new DOMException('aborted', 'AbortError'));
+        });
+      },
+    });
+    return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } });
+  }
 
   function chunked(text: string, signal: AbortSignal | undefined, produce: (push: (s: string) => void) => Promise<void>) {
     const encoder = new TextEncoder();
@@ -108,7 +163,13 @@ export function createFakeServer(options: { siteKey?: string; look?: Partial<Pub
     // The answer carries its question's clientMessageId; a retried one is stored in the place (and id) of the old.
     const store = (partial: Pick<Message, 'text'> & Partial<Message>): Message => {
       inFlight.delete(cmid);
-      const stored = message({ conversationId, role: 'assistant', clientMessageId: userMessage.clientMessageId, ...partial });
+      const stored = message({
+        conversationId,
+        role: 'assistant',
+        clientMessageId: userMessage.clientMessageId,
+        ...partial,
+        ...(state.ungrounded ? { grounded: false } : {}),
+      });
       if (!replacing) return stored;
       messages.splice(messages.indexOf(stored), 1);
       const replaced = { ...stored, id: replacing.id, createdAt: replacing.createdAt };
@@ -199,13 +260,24 @@ export function createFakeServer(options: { siteKey?: string; look?: Partial<Pub
         title: '',
         messageCount: 0,
         hasImages: false,
-        mode: 'ai' as const,
+        mode: 'ai' as ConversationMode,
         lastMessageAt: now(),
         createdAt: now(),
         visitorId: visitor.visitorId,
       };
       conversations.push(c);
       return json(201, c);
+    }
+    const handoff = path.match(/^conversations\/(\w+)\/(handoff|events)$/);
+    if (handoff) {
+      const c = mine(handoff[1]!);
+      if (!c) return error(404, 'not_found');
+      if (handoff[2] === 'events')
+        return eventStream(c.id, new Headers(init.headers).get('last-event-id'), init.signal ?? undefined);
+      if (body.email) state.handoffEmails.push(body.email);
+      if (c.mode === 'ai' || c.mode === 'closed') state.setMode(c.id, 'waiting');
+      const { visitorId: _, ...conversation } = c;
+      return json(200, { conversation, agentsOnline: state.agentsOnline });
     }
     const thread = path.match(/^conversations\/(\w+)\/messages$/);
     if (thread) {
@@ -226,6 +298,17 @@ export function createFakeServer(options: { siteKey?: string; look?: Partial<Pub
         clientMessageId: body.clientMessageId,
         images: imgs,
       });
+      // A person is asked for (here: the word "human") or there: the question goes to them, with no answer.
+      const asked = c.mode !== 'waiting' && c.mode !== 'human' && /\bhuman\b/i.test(user.text);
+      if (asked) state.setMode(c.id, 'waiting');
+      if (c.mode === 'waiting' || c.mode === 'human') {
+        publish(c.id, 'message', user);
+        const delivered = { mode: c.mode, agentsOnline: state.agentsOnline, assignee: null, handoffRequested: asked };
+        return new Response(sse('message', user) + sse('delivered', delivered), {
+          headers: { 'content-type': 'text/event-stream' },
+        });
+      }
+      if (c.mode === 'closed') c.mode = 'ai';
       return answer(c.id, user, init.signal ?? undefined);
     }
     const m = path.match(/^messages\/(\w+)\/(retry|feedback)$/);

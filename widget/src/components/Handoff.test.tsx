@@ -1,0 +1,183 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createWidget, type WidgetHandle } from '../loader/createWidget.js';
+import { createFakeServer, type FakeServer } from '../test/createFakeServer.js';
+import type { WidgetEvent } from '../types.js';
+
+const until = async (check: () => unknown, ms = 3000) => {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${check}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+let server: FakeServer;
+let widgets: WidgetHandle[];
+let events: WidgetEvent[];
+
+/** A widget on the page (a second call is another tab or a reload: same storage, same server). */
+function start() {
+  const widget = createWidget(
+    { siteKey: server.siteKey, apiUrl: 'http://127.0.0.1:9' },
+    {
+      loadPanel: () => import('../panel/mountPanel.js'),
+      emit: (event) => events.push(event),
+      fetch: server.fetch,
+      XMLHttpRequest: server.XMLHttpRequest,
+      storage: localStorage,
+    },
+  );
+  widgets.push(widget);
+  const shadow = widget.host.shadowRoot!;
+  const $ = <T extends Element = HTMLElement>(selector: string) => shadow.querySelector(selector) as T | null;
+  const byLabel = (label: string) => $<HTMLElement>(`[aria-label="${label}"]`);
+  const buttons = (text: string) => [...shadow.querySelectorAll('button')].filter((b) => b.textContent === text);
+  const text = () => $('.panel')?.textContent ?? '';
+  const bubbles = () => [...shadow.querySelectorAll('.msg')].map((m) => m.textContent);
+  async function open() {
+    byLabel('Open chat')!.click();
+    await until(() => $('h2')?.textContent === 'Acme help' && $('[role=log]'));
+  }
+  async function send(message: string) {
+    const box = byLabel('Message') as HTMLTextAreaElement;
+    box.value = message;
+    box.dispatchEvent(new Event('input', { bubbles: true }));
+    await until(() => buttons('Send')[0]?.disabled === false);
+    buttons('Send')[0]!.click();
+    await until(() => bubbles().includes(`You: ${message}`) && buttons('Send')[0] && !$('[aria-busy=true]'));
+  }
+  return { widget, shadow, $, byLabel, buttons, text, bubbles, open, send };
+}
+
+const conversationId = () => server.conversations[0]!.id;
+
+beforeEach(() => {
+  localStorage.clear();
+  server = createFakeServer();
+  widgets = [];
+  events = [];
+});
+afterEach(() => {
+  for (const w of widgets) w.destroy();
+});
+
+describe('talking to a person', () => {
+  it('asks for a person, shows agent replies live under their name, keeps the assistant silent, and hands back', async () => {
+    const ui = start();
+    await ui.open();
+    await ui.send('Where is my order?');
+    // An ordinary AI chat holds no event stream.
+    expect(server.eventStreamRequests).toEqual([]);
+    expect(ui.buttons('Talk to a person')).toHaveLength(1);
+    ui.buttons('Talk to a person')[0]!.click();
+    await until(() => ui.text().includes('A person will reply shortly.'));
+    expect(ui.buttons('Talk to a person')).toHaveLength(0);
+    await until(() => server.openStreams() === 1);
+    server.setMode(conversationId(), 'human', { name: 'Alice' });
+    await until(() => ui.text().includes('You are chatting with a person.'));
+    server.agentReply(conversationId(), 'Hi, I am **here**.');
+    await until(() => ui.$('.msg .who')?.textContent === 'Alice');
+    expect(ui.bubbles().at(-1)).toBe('AliceHi, I am here.');
+    expect(events).toContain('message:received');
+    // While a person has the conversation, a question gets no answer bubble (nor "Thinking…").
+    const before = ui.bubbles().length;
+    await ui.send('Thanks, one more thing');
+    expect(ui.bubbles().slice(before)).toEqual(['You: Thanks, one more thing']);
+    expect(server.messages.filter((m) => m.role === 'assistant')).toHaveLength(1);
+    // Handed back: the stream closes, the action is offered again and the assistant answers.
+    server.setMode(conversationId(), 'ai');
+    await until(() => server.openStreams() === 0 && ui.buttons('Talk to a person').length === 1);
+    server.answers.push('The assistant again');
+    await ui.send('Hello?');
+    expect(ui.bubbles().at(-1)).toContain('The assistant again');
+  });
+
+  it('offers a person right under an answer that is not from the site’s knowledge', async () => {
+    const ui = start();
+    await ui.open();
+    await ui.send('Hi');
+    expect(ui.$('[role=log] .talk')).toBeNull();
+    server.ungrounded = true;
+    await ui.send('Something the site does not know');
+    await until(() => ui.$('[role=log] .talk'));
+    // One action, moved under the answer.
+    expect(ui.buttons('Talk to a person')).toHaveLength(1);
+    ui.buttons('Talk to a person')[0]!.click();
+    await until(() => ui.text().includes('A person will reply shortly.'));
+  });
+
+  it('when no one is online, takes an email (checked first) with the request', async () => {
+    server.agentsOnline = false;
+    const ui = start();
+    await ui.open();
+    ui.buttons('Talk to a person')[0]!.click();
+    await until(() => ui.text().includes("No one is online now: leave your email and we'll reply."));
+    const email = ui.byLabel('Your email') as HTMLInputElement;
+    email.value = 'not an email';
+    email.dispatchEvent(new Event('input', { bubbles: true }));
+    ui.buttons('Notify me')[0]!.click();
+    await until(() => ui.text().includes('Please enter a valid email address.'));
+    expect(server.handoffEmails).toEqual([]);
+    email.value = 'visitor@example.com';
+    email.dispatchEvent(new Event('input', { bubbles: true }));
+    ui.buttons('Notify me')[0]!.click();
+    await until(() => ui.text().includes("Thanks, we'll reply by email."));
+    expect(server.handoffEmails).toEqual(['visitor@example.com']);
+    expect(server.conversations[0]!.mode).toBe('waiting');
+  });
+
+  it('a message asking for a human starts the handoff on the server, with no empty answer', async () => {
+    const ui = start();
+    await ui.open();
+    await ui.send('Can I talk to a human please');
+    await until(() => ui.text().includes('A person will reply shortly.'));
+    expect(ui.bubbles().slice(1)).toEqual(['You: Can I talk to a human please']);
+    await until(() => server.openStreams() === 1);
+  });
+
+  it('holds the stream only while the panel is open, and resumes after the last event without loss or doubles', async () => {
+    const ui = start();
+    await ui.open();
+    ui.buttons('Talk to a person')[0]!.click();
+    await until(() => server.openStreams() === 1);
+    server.agentReply(conversationId(), 'First');
+    await until(() => ui.bubbles().includes('AliceFirst'));
+    // The network drops; replies sent meanwhile arrive once it is back, once each.
+    server.dropStreams();
+    server.agentReply(conversationId(), 'Second');
+    server.agentReply(conversationId(), 'Third');
+    await until(() => ui.bubbles().includes('AliceThird'));
+    expect(ui.bubbles().filter((b) => b?.startsWith('Alice'))).toEqual(['AliceFirst', 'AliceSecond', 'AliceThird']);
+    expect(server.eventStreamRequests.at(-1)).not.toBeNull();
+    // Closed panel, no stream; opened again, it resumes where it was.
+    ui.byLabel('Close chat')!.click();
+    await until(() => server.openStreams() === 0);
+    server.agentReply(conversationId(), 'Fourth');
+    await ui.open();
+    await until(() => ui.bubbles().includes('AliceFourth'));
+    expect(ui.bubbles().filter((b) => b?.startsWith('Alice'))).toEqual([
+      'AliceFirst',
+      'AliceSecond',
+      'AliceThird',
+      'AliceFourth',
+    ]);
+  });
+
+  it('after a reload shows the agent replies from the history and the waiting state, and follows again', async () => {
+    const first = start();
+    await first.open();
+    first.buttons('Talk to a person')[0]!.click();
+    await until(() => server.openStreams() === 1);
+    server.agentReply(conversationId(), 'Before the reload');
+    await until(() => first.bubbles().includes('AliceBefore the reload'));
+    first.widget.destroy();
+    await until(() => server.openStreams() === 0);
+    server.agentReply(conversationId(), 'During the reload');
+    const again = start();
+    await again.open();
+    await until(() => again.bubbles().includes('AliceDuring the reload'));
+    expect(again.text()).toContain('A person will reply shortly.');
+    expect(again.bubbles().filter((b) => b?.startsWith('Alice'))).toEqual(['AliceBefore the reload', 'AliceDuring the reload']);
+    await until(() => server.openStreams() === 1);
+  });
+});
