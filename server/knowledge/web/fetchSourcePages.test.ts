@@ -1,7 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config.js';
 import { html, type LocalSite, redirect, startLocalSite } from '../../test/localSite.js';
-import { fetchSourcePages, type PageResult, type WebFetchOptions, type WebSource } from './fetchSourcePages.js';
+import { fetchSourcePages, type PageResult, type WebFetchOptions, type WebSource, webFetchOptions } from './fetchSourcePages.js';
 
 const words = (topic: string) =>
   `${topic}: ${'this paragraph holds enough ordinary words for the page to read as an article about its subject. '.repeat(3)}`;
@@ -82,7 +83,8 @@ const options: WebFetchOptions = {
   allowPrivateHosts: true,
   requestsPerSecond: 1000,
   pageBytes: 256 * 1024,
-  timeoutMs: 500,
+  // Generous for a loaded machine: only /slow, which never answers, should reach it.
+  timeoutMs: 2000,
 };
 
 async function collect(source: WebSource, with_: Partial<WebFetchOptions> = {}) {
@@ -177,17 +179,17 @@ describe('fetchSourcePages on a local website', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
   });
 
-  it('refuses the local site by default: a private address, before any request', async () => {
+  it('refuses the local site with the default configuration: a private address, before any request', async () => {
+    const defaults = webFetchOptions(loadConfig({}));
+    expect(defaults).toEqual({ allowPrivateHosts: false, requestsPerSecond: 2 });
     const before = site.requests.length;
-    expect(summary(await collect({ type: 'url', url: `${site.origin}/pricing` }, { allowPrivateHosts: false }))).toEqual([
+    expect(summary(await collect({ type: 'url', url: `${site.origin}/pricing` }, defaults))).toEqual([
       ['/pricing', 'private_address'],
     ]);
-    expect(summary(await collect({ type: 'website', url: `${site.origin}/` }, { allowPrivateHosts: false }))).toEqual([
-      ['/', 'private_address'],
-    ]);
-    await expect(
-      collect({ type: 'sitemap', url: `${site.origin}/sitemap_index.xml` }, { allowPrivateHosts: false }),
-    ).rejects.toMatchObject({ code: 'private_address' });
+    expect(summary(await collect({ type: 'website', url: `${site.origin}/` }, defaults))).toEqual([['/', 'private_address']]);
+    await expect(collect({ type: 'sitemap', url: `${site.origin}/sitemap_index.xml` }, defaults)).rejects.toMatchObject({
+      code: 'private_address',
+    });
     expect(site.requests.length).toBe(before);
   });
 });

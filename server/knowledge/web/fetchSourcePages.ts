@@ -1,4 +1,5 @@
 import { DEFAULT_WEBSITE_PAGES, MAX_WEBSITE_PAGES } from '../../../contract/limits.js';
+import type { Config } from '../../config.js';
 import { AppError } from '../../lib/AppError.js';
 import type { ExtractedDocument } from '../document.js';
 import { fetchPage } from './fetchPage.js';
@@ -7,6 +8,14 @@ import { PoliteFetcher, type WebFetchOptions } from './politeFetcher.js';
 import { readSitemap } from './sitemap.js';
 
 export type { WebFetchOptions } from './politeFetcher.js';
+
+/** The options the server's configuration sets; a job adds its `signal` (and a tighter `maxPages` if it has one). */
+export const webFetchOptions = (
+  config: Pick<Config, 'KNOWLEDGE_ALLOW_PRIVATE_HOSTS' | 'KNOWLEDGE_CRAWL_RATE'>,
+): WebFetchOptions => ({
+  allowPrivateHosts: config.KNOWLEDGE_ALLOW_PRIVATE_HOSTS,
+  requestsPerSecond: config.KNOWLEDGE_CRAWL_RATE,
+});
 
 /** The web sources: one page, a crawl of a website from a start page (same origin), or every page of a sitemap. */
 export interface WebSource {
