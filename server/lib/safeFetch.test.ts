@@ -14,6 +14,15 @@ beforeAll(async () => {
       hostHeaders.push(req.headers.host);
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
     },
+    '/echo': (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () =>
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ method: req.method, type: req.headers['content-type'], body: Buffer.concat(chunks).toString() })),
+      );
+    },
     '/hop1': redirect('/hop2', 301),
     '/hop2': redirect('/page', 307),
     '/loop': redirect('/loop'),
@@ -62,6 +71,18 @@ describe('safeFetch with private hosts allowed (the local site)', () => {
     expect(response).toMatchObject({ url: `${site.origin}/page`, status: 200, contentType: 'text/html' });
     expect(response.body.toString()).toBe('<h1>Hello</h1>');
     expect((await safeFetch(`${site.origin}/gzipped`, allowed)).body.toString()).toBe('<p>compressed</p>');
+  });
+
+  it('sends a POST with its body and headers (webhooks), and does not follow its redirect', async () => {
+    const post: SafeFetchOptions = {
+      ...allowed,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":1}',
+    };
+    const response = await safeFetch(`${site.origin}/echo`, post);
+    expect(JSON.parse(response.body.toString())).toEqual({ method: 'POST', type: 'application/json', body: '{"a":1}' });
+    expect((await failure(`${site.origin}/hop1`, post)).details).toEqual({ url: `${site.origin}/hop1`, status: 301 });
   });
 
   it('fails each way with its own code', async () => {
