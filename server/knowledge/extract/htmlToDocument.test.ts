@@ -44,9 +44,10 @@ describe('htmlToDocument', () => {
       expect(document.text).not.toContain(noise);
   });
 
-  it('reads a short page whole when Readability finds no article, without navigation, header and footer', () => {
+  it('reads a short page whole when Readability finds no article, without navigation, header, footer, sidebar, breadcrumb or cookie banner', () => {
     const page = `<html><head><title>Contact</title></head><body>
-      <header>HEADER_TEXT</header><nav><a href="/">Home</a> NAV_TEXT</nav>
+      <header>HEADER_TEXT</header><nav><a href="/">Home</a> NAV_TEXT</nav><div class="col sidebar">SIDEBAR_TEXT</div>
+      <ol class="breadcrumb"><li>Home</li><li>Contact</li></ol><div id="cookie-banner-1">We use cookies</div>
       <h1>Contact us</h1><p>Call us at 555-1234.<br>Monday to Friday</p><aside>ASIDE_TEXT</aside>
       <footer>FOOTER_TEXT</footer></body></html>`;
     const document = htmlToDocument(page, 'https://acme.test/contact');

@@ -37,7 +37,20 @@ const NOISE = [
   '[aria-hidden=true]',
 ].join(',');
 /** Page chrome the fallback drops (Readability weighs these itself). */
-const CHROME = 'header,footer,aside,[role=banner],[role=contentinfo],[role=complementary]';
+const CHROME = [
+  'header',
+  'footer',
+  'aside',
+  '[role=banner]',
+  '[role=contentinfo]',
+  '[role=complementary]',
+  '[class~=sidebar]',
+  '[id=sidebar]',
+  '[class~=breadcrumb]',
+  '[class~=breadcrumbs]',
+  '[class*=cookie-banner]',
+  '[id*=cookie-banner]',
+].join(',');
 /** Below this many characters Readability's pick is not trusted: short pages are read whole, chrome aside. */
 const MIN_ARTICLE_CHARS = 200;
 
