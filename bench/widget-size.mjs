@@ -26,12 +26,22 @@ const ANCHORS = [
 const measure = (buf) => ({
   raw: buf.length,
   gzip: gzipSync(buf, { level: 9 }).length,
-  brotli: brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  // The same settings as the build's precompressed `.br` files (scripts/precompress.mjs).
+  brotli: brotliCompressSync(buf, {
+    params: {
+      [constants.BROTLI_PARAM_QUALITY]: 11,
+      [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+      [constants.BROTLI_PARAM_SIZE_HINT]: buf.length,
+    },
+  }).length,
 });
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`.padStart(9);
 const row = (name, m) => `${name.padEnd(44)}${kb(m.raw)}${kb(m.gzip)}${kb(m.brotli)}`;
+// The build's precompressed siblings (.br, .gz) are copies of the files, not more to load.
 const walk = (dir) =>
-  readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : [join(dir, f)]));
+  readdirSync(dir)
+    .filter((f) => !/\.(?:br|gz)$/.test(f))
+    .flatMap((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : [join(dir, f)]));
 
 const result = { measuredAt: new Date().toISOString(), files: [], total: null, rarelyUsed: [], budgets: [], anchors: [] };
 if (!existsSync(join(DIST, 'widget.js'))) {

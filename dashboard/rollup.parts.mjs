@@ -4,11 +4,13 @@ import resolve from '@rollup/plugin-node-resolve';
 import replace from '@rollup/plugin-replace';
 import { transform } from 'esbuild';
 import esbuild from 'rollup-plugin-esbuild';
+import { precompress } from '../scripts/precompress.mjs';
 
 /**
  * Emits the pages and the one stylesheet beside the bundle. Pages reference assets by absolute
  * `/dashboard/…` paths because history routing serves index.html at any depth; no inline script or
- * style, so the server's CSP can forbid both.
+ * style, so the server's CSP can forbid both. Every asset name carries a content hash (the server caches
+ * them as immutable); the pages are rewritten to those names, with a modulepreload for each static import.
  */
 const staticFiles = () => ({
   name: 'dashboard-static',
@@ -17,15 +19,25 @@ const staticFiles = () => ({
     rmSync('dist/dashboard', { recursive: true, force: true });
     for (const file of ['dashboard/index.html', 'dashboard/preview.html', 'dashboard/src/styles.css']) this.addWatchFile(file);
   },
-  async generateBundle() {
-    this.emitFile({ type: 'asset', fileName: 'index.html', source: readFileSync('dashboard/index.html', 'utf8') });
-    this.emitFile({ type: 'asset', fileName: 'preview.html', source: readFileSync('dashboard/preview.html', 'utf8') });
+  async generateBundle(_options, bundle) {
     const css = await transform(readFileSync('dashboard/src/styles.css', 'utf8'), {
       loader: 'css',
       minify: true,
       target: 'chrome100',
     });
-    this.emitFile({ type: 'asset', fileName: 'assets/app.css', source: css.code });
+    const cssFile = this.getFileName(this.emitFile({ type: 'asset', name: 'app.css', source: css.code }));
+    const entries = Object.values(bundle).filter((file) => file.type === 'chunk' && file.isEntry);
+    const page = (html) =>
+      html
+        .replace('/dashboard/assets/app.css', `/dashboard/${cssFile}`)
+        .replace(/<script type="module" src="\/dashboard\/assets\/(\w+)\.js"><\/script>/, (tag, name) => {
+          const chunk = entries.find((entry) => entry.name === name);
+          if (!chunk) throw new Error(`no entry chunk named ${name}`);
+          const preloads = chunk.imports.map((file) => `<link rel="modulepreload" href="/dashboard/${file}" />\n    `);
+          return `${preloads.join('')}${tag.replace(`assets/${name}.js`, chunk.fileName)}`;
+        });
+    for (const file of ['index.html', 'preview.html'])
+      this.emitFile({ type: 'asset', fileName: file, source: page(readFileSync(`dashboard/${file}`, 'utf8')) });
   },
 });
 
@@ -36,8 +48,9 @@ export default [
     output: {
       dir: 'dist/dashboard',
       format: 'es',
-      entryFileNames: 'assets/[name].js',
+      entryFileNames: 'assets/[name]-[hash].js',
       chunkFileNames: 'assets/[name]-[hash].js',
+      assetFileNames: 'assets/[name]-[hash][extname]',
     },
     plugins: [
       replace({
@@ -59,6 +72,7 @@ export default [
         tsconfig: 'dashboard/tsconfig.json',
       }),
       staticFiles(),
+      precompress(),
     ],
     onwarn(warning, warn) {
       // Third-party ESM (Clerk, its wallet SDKs) uses top-level `this` and `"use client"` directives harmlessly.

@@ -4,6 +4,7 @@ import replace from '@rollup/plugin-replace';
 import esbuild from 'rollup-plugin-esbuild';
 import { minify } from 'terser';
 import ts from 'typescript';
+import { precompress } from '../scripts/precompress.mjs';
 
 const plugins = () => [
   // query-core reads process.env.NODE_ENV for its dev-only checks; browsers have no `process` (a ReferenceError there).
@@ -81,13 +82,13 @@ export default [
     output: { dir: 'dist/widget', format: 'es', entryFileNames: 'panel-[hash].js', plugins: [terser, recordPanel] },
     // The lazy handoff chunk imports what it shares with the panel from the panel itself (no third, shared chunk).
     preserveEntrySignatures: 'allow-extension',
-    plugins: [clean, ...plugins()],
+    plugins: [clean, ...plugins(), precompress()],
   },
   // The script-tag entry: the loader and launcher as a classic script.
   {
     input: 'widget/src/web.ts',
     output: { file: 'dist/widget/widget.js', format: 'iife', plugins: [terser] },
-    plugins: [injectPanel, ...plugins()],
+    plugins: [injectPanel, ...plugins(), precompress()],
   },
   // ESM for bundlers and <script type=module> (self-contained, with types), outside dist/widget/ so the script tag's
   // budget counts only what the tag loads.
@@ -100,6 +101,6 @@ export default [
       chunkFileNames: 'panel-[hash].js',
       plugins: [terser],
     },
-    plugins: [...plugins(), declarations],
+    plugins: [...plugins(), declarations, precompress()],
   },
 ];

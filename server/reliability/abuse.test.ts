@@ -467,12 +467,14 @@ describe('origin allowlist (hosted mode)', () => {
   });
 });
 
-/** Every file of a built folder. */
+/** Every file of a built folder, without the build's compressed copies (.br, .gz) of those files. */
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
+  return readdirSync(dir)
+    .filter((name) => !/\.(?:br|gz)$/.test(name))
+    .flatMap((name) => {
+      const path = join(dir, name);
+      return statSync(path).isDirectory() ? filesUnder(path) : [path];
+    });
 }
 
 /** Key-shaped strings: provider prefixes, PEM blocks, and long hex/base64 runs next to key-ish words. */
