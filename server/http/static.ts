@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import express, { type Router } from 'express';
+import { servePrecompressed } from './precompressed.js';
 
 export interface StaticDirs {
   /** Built widget (`dist/widget`): `/widget.js` and its chunks under `/widget/`. */
@@ -52,6 +53,10 @@ export function dashboardCsp(hosts: DashboardHosts): string {
   ].join('; ');
 }
 
+/** Content-hashed build outputs (`[name]-[hash]`): a new build gives new names. */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+const SHORT = 'public, max-age=300';
+
 /**
  * Serves the browser parts from the same origin as the API (ARCHITECTURE.md decision 7).
  * `demoSiteKey` fills the demo page's `__DEMO_SITE_KEY__` placeholder.
@@ -63,23 +68,35 @@ export function staticRoutes(
 ): Router {
   const router = express.Router();
   const csp = dashboardCsp(hosts);
-  const widgetOptions = {
-    maxAge: '5m',
-    setHeaders: (res: express.Response) => res.setHeader('Access-Control-Allow-Origin', '*'),
-  };
-  router.get('/widget.js', (_req, res, next) => {
-    res.sendFile(join(dirs.widget, 'widget.js'), widgetOptions, (error) => error && next());
+  const cors = { 'Access-Control-Allow-Origin': '*' };
+  // Host pages load widget.js on every view: a short cache, then a cheap revalidation (304).
+  const widget = servePrecompressed(dirs.widget, {
+    cacheControl: (file) => (file === 'widget.js' ? SHORT : IMMUTABLE),
+    headers: cors,
   });
-  router.use('/widget', express.static(dirs.widget, { ...widgetOptions, maxAge: '1y', immutable: true, index: false }));
-  router.use('/widget-esm', express.static(dirs.widgetEsm, { ...widgetOptions, index: false }));
+  router.get('/widget.js', widget);
+  router.use('/widget', widget);
+  router.use(
+    '/widget-esm',
+    servePrecompressed(dirs.widgetEsm, {
+      cacheControl: (file) => (file.startsWith('panel-') ? IMMUTABLE : SHORT),
+      headers: cors,
+    }),
+  );
   router.use('/dashboard', (_req, res, next) => {
     res.setHeader('Content-Security-Policy', csp);
     next();
   });
-  router.use('/dashboard', express.static(dirs.dashboard, { index: 'index.html' }));
-  router.get(/^\/dashboard(\/.*)?$/, (_req, res, next) => {
-    res.sendFile(join(dirs.dashboard, 'index.html'), (error) => error && next());
-  });
+  // The pages name the hashed assets of one build: always revalidated, so a deploy never leaves a page asking for
+  // assets that are gone. History routes get index.html; a missing asset is a 404, not a page.
+  router.use(
+    '/dashboard',
+    servePrecompressed(dirs.dashboard, {
+      cacheControl: (file) => (file.startsWith('assets/') ? IMMUTABLE : 'no-cache'),
+      index: 'index.html',
+      fallback: { file: 'index.html', when: (path) => !path.startsWith('/assets/') },
+    }),
+  );
 
   const page = async (file: string) => {
     const html = await readFile(join(dirs.examples, file), 'utf8');
