@@ -8,6 +8,7 @@ import type { Logger } from '../lib/logger.js';
 import { type DrainGate, drainGate } from './drain.js';
 import { errorHandler, notFoundHandler } from './errorHandler.js';
 import type { AdminAuth } from './middleware/adminAuth.js';
+import { compressApi } from './middleware/compressApi.js';
 import { createLimiters, DEFAULT_RATE_LIMITS, type RateLimitSettings, type RateLimitStore } from './middleware/rateLimits.js';
 import { mountedRoutes, pathMatcher } from './mountedRoutes.js';
 import { adminRoutes } from './routes/adminRoutes.js';
@@ -86,6 +87,7 @@ export function buildApp(deps: AppDeps): Express {
   const services = deps.services;
   if (services && deps.adminAuth) {
     const document = openApiDocument();
+    app.use('/v1', compressApi());
     app.get('/v1/openapi.json', (_req, res) => {
       res.json(document);
     });
