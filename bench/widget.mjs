@@ -9,9 +9,10 @@ import { createServer } from 'node:http';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { createInterface } from 'node:readline';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 // The same Chromium and flags as the e2e journeys (run with tsx, which loads the TypeScript module).
 import { launchBrowser } from '../e2e/browser.ts';
+import { measureOnTheWire, printWire, WIRE_GOALS } from './lib/wireBytes.ts';
 
 const RUNS = Number(process.env.BENCH_WIDGET_RUNS ?? 10);
 const SETTLE_MS = 2000;
@@ -30,9 +31,11 @@ const printed = {};
 for await (const line of createInterface({ input: server.stdout })) {
   const page = /Demo page:\s+(\S+?)\/?$/.exec(line);
   const key = /Demo site key:\s+(\S+)/.exec(line);
+  const dashboard = /Dashboard:\s+(\S+)/.exec(line);
   if (page) printed.url = page[1];
   if (key) printed.siteKey = key[1];
-  if (printed.url && printed.siteKey) break;
+  if (dashboard) printed.dashboard = dashboard[1];
+  if (printed.url && printed.siteKey && printed.dashboard) break;
 }
 server.stdout.resume();
 
@@ -113,6 +116,10 @@ const WIDGETS = [
   },
 ];
 
+const BROTLI_MAX = {
+  params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT },
+};
+const brotliCache = new Map();
 const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.json': 'application/json' };
 const host = createServer((req, res) => {
   const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
@@ -124,7 +131,14 @@ const host = createServer((req, res) => {
   if (path.startsWith('/anchors/')) {
     const file = normalize(join(anchorsDir, 'node_modules', path.slice('/anchors/'.length)));
     if (file.startsWith(join(anchorsDir, 'node_modules')) && existsSync(file)) {
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      const headers = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' };
+      // As a CDN would at best: brotli at maximum quality when the browser accepts it (measured on the wire below).
+      if (/\bbr\b/.test(req.headers['accept-encoding'] ?? '') && TYPES[extname(file)]) {
+        if (!brotliCache.has(file)) brotliCache.set(file, brotliCompressSync(readFileSync(file), BROTLI_MAX));
+        res.writeHead(200, { ...headers, 'content-encoding': 'br', vary: 'Accept-Encoding' });
+        return res.end(brotliCache.get(file));
+      }
+      res.writeHead(200, headers);
       return res.end(readFileSync(file));
     }
   }
@@ -141,6 +155,7 @@ const median = (values) => {
 
 const browser = await launchBrowser();
 const results = [];
+const wire = { widgets: [], dashboard: null };
 try {
   for (const [index, widget] of WIDGETS.entries()) {
     if (widget.file && !installed) {
@@ -226,6 +241,19 @@ try {
     const r = results.at(-1);
     console.log(`${widget.name}: ${ok.length}/${runs.length} runs${r.firstError ? ` (first error: ${r.firstError})` : ''}`);
   }
+  // 4. On the wire (issue 18): ours served by our server, the anchors' npm files by the host above at brotli 11.
+  Object.assign(
+    wire,
+    await measureOnTheWire(browser, {
+      widgets: WIDGETS.flatMap((widget, index) =>
+        index === 0 || (widget.file && !installed)
+          ? []
+          : [{ name: widget.name, url: `${hostUrl}/${index}.html`, open: widget.open }],
+      ),
+      dashboardUrl: printed.dashboard,
+      settleMs: SETTLE_MS,
+    }),
+  );
 } finally {
   await browser.close();
   host.close();
@@ -273,6 +301,8 @@ if (ours && !ours.error)
     `goal: zero long tasks from our widget → ${ours.longTasksMax === 0 && ours.longTasksAfterOpen === 0 ? 'PASS' : 'MISS'} (max over runs ${ours.longTasksMax}, after open ${ours.longTasksAfterOpen})`,
   );
 
+printWire(wire);
+
 mkdirSync('bench/results', { recursive: true });
 writeFileSync(
   'bench/results/widget.json',
@@ -289,6 +319,7 @@ writeFileSync(
       runs: RUNS,
       sizes,
       boot: results,
+      wire: { goals: WIRE_GOALS, ...wire },
     },
     null,
     2,
