@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, loadDatabaseSetup } from '../server/config.js';
+import { ConfigError, loadDatabaseSetup, readDotEnvFile } from '../server/config.js';
 import { EmbeddedDatabaseUnavailable, ensureFerretdbBinary } from '../server/db/ferretdbBinary.js';
 
 const root = join(import.meta.dirname, '..');
@@ -28,6 +28,8 @@ function bundlesAreStale(): boolean {
   return sources.some((source) => existsSync(join(root, source)) && newestMtime(join(root, source)) > oldestOutput);
 }
 
+// Settings from a `.env` in the working directory (the real environment wins), before anything reads them.
+readDotEnvFile();
 try {
   const setup = loadDatabaseSetup();
   if (!setup.MONGODB_URI) ensureFerretdbBinary(setup, (line) => console.log(line));

@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, readDotEnvFile } from './config.js';
 
 describe('TRUST_PROXY', () => {
   it('trusts nothing by default, else a hop count or addresses, subnets and named sets', () => {
@@ -30,5 +33,26 @@ describe('knowledge fetching', () => {
     });
     for (const env of [{ KNOWLEDGE_ALLOW_PRIVATE_HOSTS: 'yes' }, { KNOWLEDGE_CRAWL_RATE: '0' }])
       expect(() => loadConfig(env)).toThrow(ConfigError);
+  });
+});
+
+describe('.env', () => {
+  it("is never read by loadConfig (tests do not see a developer's .env); the process edge reads it", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chatwidget-dotenv-'));
+    const cwd = process.cwd();
+    writeFileSync(join(dir, '.env'), 'GEMINI_MODEL=model-from-dotenv\nLOG_LEVEL=debug\n# a comment\nHOST=0.0.0.0\n');
+    try {
+      process.chdir(dir);
+      expect(loadConfig().GEMINI_MODEL).not.toBe('model-from-dotenv');
+      expect(process.env.GEMINI_MODEL).not.toBe('model-from-dotenv');
+
+      const env: NodeJS.ProcessEnv = { LOG_LEVEL: 'warn' };
+      expect(readDotEnvFile(dir, env)).toEqual(['GEMINI_MODEL', 'HOST']);
+      expect(loadConfig(env)).toMatchObject({ GEMINI_MODEL: 'model-from-dotenv', LOG_LEVEL: 'warn', HOST: '0.0.0.0' });
+      expect(readDotEnvFile(join(dir, 'missing'), {})).toEqual([]);
+    } finally {
+      process.chdir(cwd);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,7 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { parse as parseDotEnv } from 'dotenv';
 import { z } from 'zod';
 
 /** Express's named address sets for `trust proxy`. */
@@ -131,4 +133,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push('  IMAGEKIT_URL_ENDPOINT: required with IMAGEKIT_PRIVATE_KEY');
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   return { ...raw, dataDir: resolve(raw.DATA_DIR), authMode: raw.CLERK_SECRET_KEY ? 'clerk' : 'local' };
+}
+
+/**
+ * Copies the settings of a `.env` file in `dir` into `env` where `env` has none (the real environment wins). Called
+ * only by the process edges (`scripts/start.ts`, `server/main.ts`), never by `loadConfig`, so tests never read a
+ * developer's `.env`. Returns the names it set.
+ */
+export function readDotEnvFile(dir: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): string[] {
+  const file = join(dir, '.env');
+  if (!existsSync(file)) return [];
+  const set: string[] = [];
+  for (const [name, value] of Object.entries(parseDotEnv(readFileSync(file)))) {
+    if (env[name] !== undefined) continue;
+    env[name] = value;
+    set.push(name);
+  }
+  return set;
 }

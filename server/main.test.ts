@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { messageIdFor, messageRepository } from './data/messageRepository.js';
@@ -20,8 +21,8 @@ afterAll(async () => {
   await gemini?.close();
 });
 
-async function start(env: Record<string, string> = {}) {
-  const server = await startServerProcess(env);
+async function start(env: Record<string, string> = {}, cwd?: string) {
+  const server = await startServerProcess(env, cwd);
   started.push(server);
   return server;
 }
@@ -81,6 +82,23 @@ describe('server process', () => {
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
     expect(isAlive(ferretPid)).toBe(false);
+  });
+
+  it('reads a .env in its working directory, where the real environment wins', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'chatwidget-dotenv-'));
+    const adminToken = 'admin-token-from-dotenv-0123456789';
+    // DATA_DIR and PORT are also in the real environment (the harness sets them): those must win.
+    writeFileSync(join(cwd, '.env'), `ADMIN_TOKEN=${adminToken}\nDATA_DIR=${join(cwd, 'not-this')}\nPORT=1\n`);
+    try {
+      const server = await start({}, cwd);
+      expect(server.adminToken).toBe(adminToken);
+      expect(existsSync(join(server.dataDir, 'ferretdb.pid'))).toBe(true);
+      expect(existsSync(join(cwd, 'not-this'))).toBe(false);
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
   });
 
   it('drains on SIGTERM: not ready at once, new work refused with 503, the answer in flight finishes, exit 0', async () => {

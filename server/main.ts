@@ -1,6 +1,7 @@
-import { type Config, ConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError, loadConfig, readDotEnvFile } from './config.js';
 import { createServer, type Server } from './createServer.js';
 import { EmbeddedDatabaseUnavailable } from './db/ferretdbBinary.js';
+import { createLogger, logFormatFor } from './lib/logger.js';
 
 /** Prints one sentence and exits for failures the user can act on; anything else is logged in full. */
 function fail(error: unknown): never {
@@ -14,8 +15,10 @@ async function main() {
   let config: Config;
   let server: Server;
   try {
+    readDotEnvFile();
     config = loadConfig();
-    server = await createServer(config);
+    const log = createLogger(config.LOG_LEVEL, logFormatFor(Boolean(process.stdout.isTTY), config.NODE_ENV));
+    server = await createServer(config, { log });
   } catch (error) {
     fail(error);
   }

@@ -10,6 +10,7 @@ import { errorHandler, notFoundHandler } from './errorHandler.js';
 import type { AdminAuth } from './middleware/adminAuth.js';
 import { compressApi } from './middleware/compressApi.js';
 import { createLimiters, DEFAULT_RATE_LIMITS, type RateLimitSettings, type RateLimitStore } from './middleware/rateLimits.js';
+import { requestLog } from './middleware/requestLog.js';
 import { mountedRoutes, pathMatcher } from './mountedRoutes.js';
 import { adminRoutes } from './routes/adminRoutes.js';
 import { openApiDocument } from './routes/openapi.js';
@@ -66,6 +67,7 @@ export function buildApp(deps: AppDeps): Express {
   app.set('trust proxy', deps.config.TRUST_PROXY);
   app.set('query parser', 'simple');
   app.set('json escape', true);
+  app.use(requestLog(deps.log));
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: false, crossOriginEmbedderPolicy: false }));
 
   app.get('/healthz', (_req, res) => {

@@ -2,6 +2,7 @@ import type { Response } from 'express';
 import type { ChatEvent } from '../domain/chat/chatEvents.js';
 import type { Logger } from '../lib/logger.js';
 import { errorBody, toAppError } from './errorHandler.js';
+import { requestPath } from './middleware/requestLog.js';
 import { openEventStream } from './sse.js';
 
 /**
@@ -27,7 +28,7 @@ export async function streamChat(
   } catch (error) {
     // The answer's own failures are events, not exceptions: this is the database or a bug.
     const appError = toAppError(error);
-    log.error({ err: error, code: appError.code, url: res.req.originalUrl }, 'Chat stream failed after it started');
+    log.error({ err: error, code: appError.code, path: requestPath(res.req) }, 'Chat stream failed after it started');
     stream.send('error', errorBody(appError));
   } finally {
     stream.end();

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError } from '../lib/AppError.js';
 import type { Logger } from '../lib/logger.js';
+import { requestPath } from './middleware/requestLog.js';
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -46,7 +47,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const appError = toAppError(error);
     if (appError.status >= 500)
-      log.error({ err: appError.cause ?? error, method: req.method, url: req.originalUrl }, appError.message);
+      log.error({ err: appError.cause ?? error, method: req.method, path: requestPath(req) }, appError.message);
     if (res.headersSent) {
       res.destroy();
       return;

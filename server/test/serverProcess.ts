@@ -2,6 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const root = join(import.meta.dirname, '..', '..');
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -23,11 +26,13 @@ export interface ServerProcess {
 
 /**
  * `server/main.ts` as its own process (the real start-up, signals and exit codes), from the sources through tsx, on a
- * free port and its own data folder. Resolves once it printed its URLs.
+ * free port and its own data folder, in `cwd` (the repository by default). Resolves once it printed its URLs.
  */
-export async function startServerProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
+export async function startServerProcess(env: Record<string, string> = {}, cwd = root): Promise<ServerProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'chatwidget-process-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const tsx = pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+  const child = spawn(process.execPath, ['--import', tsx, join(root, 'server', 'main.ts')], {
+    cwd,
     env: { ...process.env, MONGODB_URI: '', DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -10,7 +10,7 @@ import type { ServiceDeps } from '../domain/createServices.js';
 import type { AdminAuth } from '../http/middleware/adminAuth.js';
 import { GENEROUS_LIMITS, type RateLimitSettings } from '../http/middleware/rateLimits.js';
 import type { ImageStorage } from '../images/ImageStorage.js';
-import { createLogger } from '../lib/logger.js';
+import { createLogger, type Logger } from '../lib/logger.js';
 import { openTestDatabase, serverDatabase } from './database.js';
 
 export { GENEROUS_LIMITS } from '../http/middleware/rateLimits.js';
@@ -26,6 +26,8 @@ export interface TestAppOptions {
   services?: Partial<ServiceDeps>;
   /** Joins this test file's database as it is (a second instance of the same deployment) instead of emptying it. */
   joinDatabase?: boolean;
+  /** The server's logger; silent unless TEST_LOG_LEVEL is set. */
+  log?: Logger;
 }
 
 export interface SseEvent {
@@ -62,7 +64,7 @@ export async function startTestApp(fileUrl: string, options: TestAppOptions = {}
   const connection = await openTestDatabase(fileUrl, { keep: options.joinDatabase });
   const server = await createServer(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0', ...options.env }), {
     database: serverDatabase(connection),
-    log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    log: options.log ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     model: options.model ?? createOfflineModel({ chunkDelayMs: 0 }),
     storage: options.storage,
     adminAuth: options.adminAuth,
