@@ -89,6 +89,14 @@ const schema = z.object({
     .transform((value) => value === 'true'),
   /** Requests per second a crawl sends to one host. */
   KNOWLEDGE_CRAWL_RATE: z.coerce.number().positive().max(50).default(2),
+  /** Mail for the handoff reminder (`smtp://` or `smtps://user:pass@host:port`); unset: no email is sent. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'SMTP_URL must start with smtp:// or smtps://')
+    .optional(),
+  SMTP_FROM: z.string().default('chatwidget <no-reply@localhost>'),
+  /** How long a visitor waits for a person before the site's handoff emails get a reminder (seconds). */
+  HANDOFF_REMINDER_SECONDS: z.coerce.number().int().min(1).max(86_400).default(180),
 });
 
 export type RawConfig = z.infer<typeof schema>;

@@ -25,6 +25,7 @@ import { LocalImageStorage } from './images/localImageStorage.js';
 import { toModelImage } from './images/normalizeImage.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { type BackgroundWorker, periodic } from './lib/periodic.js';
+import { smtpMailer } from './lib/smtpMailer.js';
 
 /** What a test, the e2e harness or a benchmark swaps; everything else comes from the config, as in production. */
 export interface ServerOverrides {
@@ -163,6 +164,9 @@ export async function createServer(config: Config, overrides: ServerOverrides = 
       readImage: (stored) => storage.read(stored),
       toModelImage,
       bus,
+      mailer: config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.SMTP_FROM) : null,
+      handoffReminderMs: config.HANDOFF_REMINDER_SECONDS * 1000,
+      dashboardUrl: `${config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`}/dashboard`,
       ...overrides.services,
     });
     const interrupted = await services.chat.recoverInterrupted();

@@ -44,6 +44,9 @@ export interface ConversationFilter {
   mode?: ConversationMode;
 }
 
+/** Who answers a conversation (`domain/handoff`). */
+export type HandoffState = Pick<ConversationRecord, 'mode' | 'assignee' | 'waitingSince' | 'unread' | 'email'>;
+
 /** The part of a conversation the send path rewrites after each answer. */
 export interface ConversationActivity {
   title: string;
@@ -196,6 +199,19 @@ export function conversationRepository({ Conversation, ConversationWindow }: Mod
     /** The window may be behind the messages collection: `recentMessages` answers `null` until the next write. */
     async markWindowStale(id: string): Promise<void> {
       await ConversationWindow.updateOne({ _id: oid(id) }, { $set: { stale: true } });
+    },
+    /** Who answers, and the turn counters when a message was delivered to people (by `_id`, under the conversation's lock). */
+    async setHandoff(id: string, state: Partial<HandoffState & ConversationActivity>): Promise<void> {
+      const { thumbnailImageId, ...rest } = state;
+      await Conversation.updateOne(
+        { _id: oid(id) },
+        {
+          $set: {
+            ...rest,
+            ...(thumbnailImageId !== undefined ? { thumbnailImageId: thumbnailImageId && oid(thumbnailImageId) } : {}),
+          },
+        },
+      );
     },
     async setRatings(id: string, ratingUp: number, ratingDown: number): Promise<void> {
       await Conversation.updateOne({ _id: oid(id) }, { $set: { ratingUp, ratingDown } });

@@ -38,6 +38,10 @@ export function visitorRepository({ Visitor }: Models) {
       const result = await Visitor.deleteMany({ tenantId, siteId: oid(siteId) });
       return result.deletedCount;
     },
+    /** The email a visitor left when asking for a person. */
+    async setEmail(id: string, email: string): Promise<void> {
+      await Visitor.updateOne({ _id: oid(id) }, { $set: { email } });
+    },
     async updateProfile(id: string, profile: { name: string | null; email: string | null }): Promise<void> {
       await Visitor.updateOne({ _id: oid(id) }, { $set: profile });
     },

@@ -8,6 +8,7 @@ import { recoverAnswers } from './chat/recoverAnswers.js';
 import { retryAnswer } from './chat/retryAnswer.js';
 import { sendMessage } from './chat/sendMessage.js';
 import type { ConversationWindow } from './conversationWindow.js';
+import type { HandoffService } from './handoff/handoffService.js';
 import type { LeaseSettings } from './instance.js';
 import type { ModelBudget } from './modelBudget.js';
 import type { ImageUrlsOf } from './views.js';
@@ -25,6 +26,8 @@ export interface ChatServiceDeps {
   instanceId: string;
   leases: LeaseSettings;
   budget?: ModelBudget;
+  /** While a person is involved the send path delivers to them instead of calling the model. */
+  handoff?: HandoffService;
   now?: () => Date;
 }
 

@@ -24,6 +24,8 @@ export interface ConversationServiceDeps {
   now?: () => Date;
   /** Removes stored image files (storage provider); database records are removed here. */
   deleteImageFile?: (image: ImageRecord) => Promise<void>;
+  /** Removes a deleted conversation's live events. */
+  deleteLiveLog?: (conversationId: string) => Promise<void>;
 }
 
 export function conversationService(deps: ConversationServiceDeps) {
@@ -97,6 +99,9 @@ export function conversationService(deps: ConversationServiceDeps) {
       return toMessageView({ ...message, feedback: rating, updatedAt: at }, imageUrls);
     },
 
+    /** The admin view of a conversation already read (with its thumbnail). */
+    adminView: async (c: ConversationRecord) => toAdminConversationView(c, await thumbnailFor(c)),
+
     async listForAdmin(tenantId: string, query: z.output<typeof ConversationListQuery>): Promise<Page<AdminConversation>> {
       const page = await conversations.list(
         {
@@ -141,6 +146,7 @@ export function conversationService(deps: ConversationServiceDeps) {
       }
       await messages.deleteForConversation(tenantId, id);
       await conversations.delete(tenantId, id);
+      await deps.deleteLiveLog?.(id);
     },
   };
 }

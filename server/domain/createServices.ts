@@ -8,6 +8,7 @@ import { knowledgeChunkRepository } from '../data/knowledgeChunkRepository.js';
 import { knowledgeFileRepository } from '../data/knowledgeFileRepository.js';
 import { knowledgeSourceRepository } from '../data/knowledgeSourceRepository.js';
 import { knowledgeVersionRepository } from '../data/knowledgeVersionRepository.js';
+import { liveEventRepository } from '../data/liveEventRepository.js';
 import { messageRepository } from '../data/messageRepository.js';
 import { siteRepository } from '../data/siteRepository.js';
 import { usageRepository } from '../data/usageRepository.js';
@@ -19,6 +20,10 @@ import { chatService } from './chatService.js';
 import { databaseLock } from './conversationLock.js';
 import { conversationService } from './conversationService.js';
 import { conversationWindow } from './conversationWindow.js';
+import { handoffService } from './handoff/handoffService.js';
+import { liveLog } from './handoff/liveLog.js';
+import { liveViews } from './handoff/liveViews.js';
+import { type Mailer, REPLY_REMINDER, replyReminder } from './handoff/replyReminder.js';
 import { imageService } from './imageService.js';
 import { DEFAULT_LEASES, type LeaseSettings, newInstanceId } from './instance.js';
 import { adminJobs } from './jobs/jobViews.js';
@@ -44,12 +49,18 @@ export interface ServiceDeps {
   maxUploadBytes?: number;
   tenantQuotaBytes?: number;
   unattachedImagesPerSite?: { count: number; bytes: number };
-  /** Events between instances (cache invalidation); in process by default. */
+  /** Events between instances (cache invalidation, handoff); in process by default. */
   bus?: EventBus;
   /** This instance among those sharing the database; a new one per process by default. */
   instanceId?: string;
   leases?: Partial<LeaseSettings>;
   now?: () => Date;
+  /** Sends the handoff reminder; none: no email. */
+  mailer?: Mailer | null;
+  /** How long a visitor waits for a person before the reminder (3 minutes by default). */
+  handoffReminderMs?: number;
+  /** The dashboard's public address, for links in emails. */
+  dashboardUrl?: string;
 }
 
 /** The domain, wired from repositories over the given models (no HTTP, no listening). */
@@ -62,6 +73,7 @@ export function createServices(deps: ServiceDeps) {
     images: imageRepository(deps.models),
     jobs: jobRepository(deps.models),
     usage: usageRepository(deps.models),
+    liveEvents: liveEventRepository(deps.models),
     knowledgeSources: knowledgeSourceRepository(deps.models),
     knowledgeChunks: knowledgeChunkRepository(deps.models),
     knowledgeVersions: knowledgeVersionRepository(deps.models),
@@ -95,7 +107,26 @@ export function createServices(deps: ServiceDeps) {
     unattachedImagesPerSite: deps.unattachedImagesPerSite,
     now: deps.now,
   });
-  const conversations = conversationService({ ...repos, window, imageUrls, deleteImageFile: images.deleteFile, now: deps.now });
+  const live = liveLog({ events: repos.liveEvents, bus, now });
+  const conversations = conversationService({
+    ...repos,
+    window,
+    imageUrls,
+    deleteImageFile: images.deleteFile,
+    deleteLiveLog: (id) => repos.liveEvents.deleteScope(`c:${id}`),
+    now: deps.now,
+  });
+  const handoff = handoffService({
+    ...repos,
+    window,
+    live,
+    presence: repos.liveEvents,
+    imageUrls,
+    adminView: conversations.adminView,
+    reminderDelayMs: deps.handoffReminderMs ?? 180_000,
+    now,
+  });
+  const views = liveViews({ ...repos, handoff, adminView: conversations.adminView, imageUrls });
   const budget = modelBudget({ usage: repos.usage, offline: deps.offlineModel ?? createOfflineModel(), now: deps.now });
   const chat = chatService({
     ...repos,
@@ -106,6 +137,7 @@ export function createServices(deps: ServiceDeps) {
     loadModelImage: images.loadModelImage,
     instanceId,
     leases,
+    handoff,
     now: deps.now,
   });
   const stats = statsService({ ...repos, now: deps.now });
@@ -120,6 +152,12 @@ export function createServices(deps: ServiceDeps) {
   const jobHandlers: Record<string, JobHandler> = {
     'images.sweepOrphans': async () => void (await images.sweepOrphans()),
     [SITE_DELETION]: siteDeletions.handler,
+    [REPLY_REMINDER]: replyReminder({
+      conversations: repos.conversations,
+      sites: repos.sites,
+      mailer: deps.mailer ?? null,
+      dashboardUrl: deps.dashboardUrl ?? '/dashboard',
+    }),
   };
   const recurringJobs: NewJob[] = [{ type: 'images.sweepOrphans', key: 'images.sweepOrphans', everyMs: 600_000 }];
   const jobs = adminJobs(repos.jobs);
@@ -135,6 +173,9 @@ export function createServices(deps: ServiceDeps) {
     sessions,
     conversations,
     chat,
+    handoff,
+    live,
+    liveViews: views,
     stats,
     images,
     jobHandlers,

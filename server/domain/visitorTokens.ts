@@ -15,6 +15,8 @@ export interface VisitorIdentity {
  */
 export interface VisitorClaims extends VisitorIdentity {
   identityVersion: string | null;
+  /** When the token expires (set by `verify`): a stream opened with it ends then. */
+  expiresAt?: Date;
 }
 
 const ISSUER = 'chatwidget';
@@ -52,7 +54,8 @@ export function visitorTokens(secret: string, now: () => Date = () => new Date()
           requiredClaims: ['exp'],
           currentDate: now(),
         });
-        const { sub, site, ten, uid, sv } = payload as {
+        const { sub, site, ten, uid, sv, exp } = payload as {
+          exp?: unknown;
           sub?: unknown;
           site?: unknown;
           ten?: unknown;
@@ -66,6 +69,7 @@ export function visitorTokens(secret: string, now: () => Date = () => new Date()
           tenantId: ten,
           userId: typeof uid === 'string' ? uid : null,
           identityVersion: typeof sv === 'string' ? sv : null,
+          ...(typeof exp === 'number' ? { expiresAt: new Date(exp * 1000) } : {}),
         };
       } catch {
         throw unauthorized('Invalid or expired visitor token');

@@ -108,6 +108,10 @@ export function buildApp(deps: AppDeps): Express {
         tokens: services.tokens,
         limits,
         images: services.images,
+        handoff: services.handoff,
+        live: services.live,
+        liveViews: services.liveViews,
+        conversationById: services.repos.conversations,
       }),
     );
     app.use(
@@ -123,6 +127,11 @@ export function buildApp(deps: AppDeps): Express {
         siteDeletions: services.siteDeletions,
         budget: services.budget,
         jobs: services.jobs,
+        log: deps.log,
+        handoff: services.handoff,
+        live: services.live,
+        liveViews: services.liveViews,
+        presence: services.repos.liveEvents,
       }),
     );
   }

@@ -1,7 +1,10 @@
 import type { Response } from 'express';
 
 export interface EventStream {
-  send(event: string, data: unknown): void;
+  /** Writes one event; `id` (a live log's sequence number) is what the client resumes from. */
+  send(event: string, data: unknown, id?: number): void;
+  /** Bytes written but not yet taken by the client. */
+  readonly buffered: number;
   /** True once the client has gone away. */
   readonly closed: boolean;
   end(): void;
@@ -29,9 +32,12 @@ export function openEventStream(res: Response, heartbeatMs = 15_000): EventStrea
     clearInterval(heartbeat);
   });
   return {
-    send(event, data) {
+    send(event, data, id) {
       if (closed) return;
-      res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      res.write(`${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    },
+    get buffered() {
+      return res.writableLength;
     },
     get closed() {
       return closed;

@@ -18,6 +18,14 @@ import {
   knowledgeSourceSchema,
   knowledgeVersionSchema,
 } from './knowledge.js';
+import {
+  type AgentPresenceDoc,
+  agentPresenceSchema,
+  type LiveEventDoc,
+  type LiveHeadDoc,
+  liveEventSchema,
+  liveHeadSchema,
+} from './liveEvent.js';
 import { type MessageDoc, messageSchema } from './message.js';
 import { type SiteDoc, siteSchema } from './site.js';
 import { type StreamDoc, streamSchema } from './stream.js';
@@ -40,6 +48,9 @@ export interface Models {
   KnowledgeChunk: Model<KnowledgeChunkDoc>;
   KnowledgeVersion: Model<KnowledgeVersionDoc>;
   KnowledgeFilePart: Model<KnowledgeFilePartDoc>;
+  LiveEvent: Model<LiveEventDoc>;
+  LiveHead: Model<LiveHeadDoc>;
+  AgentPresence: Model<AgentPresenceDoc>;
 }
 
 /** Registers every model on a connection (never on mongoose's global one) and builds their indexes. */
@@ -56,6 +67,9 @@ export async function createModels(connection: Connection): Promise<Models> {
     Job: connection.model<JobDoc>('Job', jobSchema),
     JobClaim: connection.model<JobClaimDoc>('JobClaim', jobClaimSchema),
     Usage: connection.model<UsageDoc>('Usage', usageSchema),
+    LiveEvent: connection.model<LiveEventDoc>('LiveEvent', liveEventSchema),
+    LiveHead: connection.model<LiveHeadDoc>('LiveHead', liveHeadSchema),
+    AgentPresence: connection.model<AgentPresenceDoc>('AgentPresence', agentPresenceSchema),
     KnowledgeSource: connection.model<KnowledgeSourceDoc>('KnowledgeSource', knowledgeSourceSchema),
     KnowledgeChunk: connection.model<KnowledgeChunkDoc>('KnowledgeChunk', knowledgeChunkSchema),
     KnowledgeVersion: connection.model<KnowledgeVersionDoc>('KnowledgeVersion', knowledgeVersionSchema),

@@ -5,6 +5,8 @@ import type { SiteRecord } from '../../data/siteRepository.js';
 import { AppError, badRequest, conflict, notFound } from '../../lib/AppError.js';
 import { ownConversation } from '../conversationAccess.js';
 import type { ConversationWindow } from '../conversationWindow.js';
+import { type HandoffService, withPerson } from '../handoff/handoffService.js';
+import { asksForHuman } from '../handoff/humanRequest.js';
 import type { ImageUrlsOf } from '../views.js';
 import type { VisitorIdentity } from '../visitorTokens.js';
 import type { AnswerTurn, Turn } from './answerTurn.js';
@@ -24,6 +26,8 @@ export interface SendMessageDeps {
   answer: AnswerTurn;
   inFlight: InFlightAnswers;
   recover: RecoverAnswers;
+  /** Absent: the assistant answers every message (tests of the answer step alone). */
+  handoff?: HandoffService;
   now: () => Date;
 }
 
@@ -73,6 +77,15 @@ export function sendMessage(deps: SendMessageDeps) {
 
   /** Replays what is stored for an earlier attempt with the same clientMessageId. */
   async function* replay(question: MessageRecord, answerId: string, signal: AbortSignal): AsyncGenerator<ChatEvent> {
+    if (deps.handoff && !(await messages.findById(answerId)) && !(await messages.findStream(answerId))) {
+      // No answer was ever started: the question went to a person (while one is still involved, say so again).
+      const conversation = await conversations.findById(question.conversationId);
+      if (conversation && withPerson(conversation.mode)) {
+        yield questionEvent(question, imageUrls);
+        yield { event: 'delivered', data: { ...(await deps.handoff.modeEvent(conversation)), handoffRequested: false } };
+        return;
+      }
+    }
     const stored = await settledAnswer(answerId, signal);
     yield questionEvent(question, imageUrls);
     if (stored) yield finalEvent(stored, imageUrls);
@@ -132,6 +145,18 @@ export function sendMessage(deps: SendMessageDeps) {
       return yield* replay(stored, answerId, signal);
     }
     await Promise.all(attached.map((image) => images.attach(image.id, conversation.id, question.id)));
+    const handoff = deps.handoff;
+    if (handoff) {
+      if (conversation.mode === 'closed') await handoff.reopen(conversation.id);
+      const requested = !withPerson(conversation.mode) && asksForHuman(question.text);
+      if (withPerson(conversation.mode) || requested) {
+        // A person answers (or was just asked for): the question goes to the agents and no model is called.
+        yield questionEvent(question, imageUrls);
+        const mode = await handoff.visitorMessage(conversation, question, requested);
+        yield { event: 'delivered', data: { ...mode, handoffRequested: requested } };
+        return;
+      }
+    }
     // The in-flight entry comes before the window write: a process that dies between the two leaves the entry, and
     // the next start rebuilds this conversation's window (`recoverAnswers`).
     await inFlight.start({

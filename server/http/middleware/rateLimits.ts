@@ -15,6 +15,9 @@ export interface RateLimitSettings {
   conversationsPerVisitorPerMinute: number;
   conversationsPerIpPerMinute: number;
   feedbackPerVisitorPerMinute: number;
+  /** Requests for a person, and event streams opened (reconnects included), per visitor. */
+  handoffsPerVisitorPerMinute: number;
+  eventStreamsPerVisitorPerMinute: number;
   /** Images: per visitor, per IP (new sessions do not reset it) and per site (one site cannot take the tenant's storage). */
   uploadsPerVisitorPerMinute: number;
   uploadsPerIpPerMinute: number;
@@ -34,6 +37,8 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   conversationsPerVisitorPerMinute: 10,
   conversationsPerIpPerMinute: 60,
   feedbackPerVisitorPerMinute: 30,
+  handoffsPerVisitorPerMinute: 10,
+  eventStreamsPerVisitorPerMinute: 30,
   uploadsPerVisitorPerMinute: 20,
   uploadsPerIpPerMinute: 30,
   uploadsPerSitePerMinute: 120,
@@ -120,6 +125,8 @@ export function createLimiters(settings: RateLimitSettings, store: RateLimitStor
     ),
     conversationsPerIp: make('conversations-ip', settings.conversationsPerIpPerMinute, ipKey, 'conversations'),
     feedbackPerVisitor: make('feedback-visitor', settings.feedbackPerVisitorPerMinute, visitorKey, 'ratings'),
+    handoffsPerVisitor: make('handoffs-visitor', settings.handoffsPerVisitorPerMinute, visitorKey, 'requests for a person'),
+    eventStreamsPerVisitor: make('streams-visitor', settings.eventStreamsPerVisitorPerMinute, visitorKey, 'event streams'),
     uploadsPerVisitor: make('uploads-visitor', settings.uploadsPerVisitorPerMinute, visitorKey, 'uploads'),
     uploadsPerIp: make('uploads-ip', settings.uploadsPerIpPerMinute, ipKey, 'uploads'),
     uploadsPerSite: make('uploads-site', settings.uploadsPerSitePerMinute, siteKey, 'uploads to this site'),

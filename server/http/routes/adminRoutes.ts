@@ -1,8 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { ConversationListQuery, ImageListQuery, StatsQuery } from '../../../contract/admin.js';
 import { IdParams } from '../../../contract/common.js';
+import { AgentReply } from '../../../contract/handoff.js';
 import { type IdentitySecret, type Site, SiteCreate, SiteUpdate } from '../../../contract/sites.js';
 import type { ConversationService } from '../../domain/conversationService.js';
+import type { HandoffService } from '../../domain/handoff/handoffService.js';
+import { type LiveLog, tenantScope } from '../../domain/handoff/liveLog.js';
+import type { LiveViews } from '../../domain/handoff/liveViews.js';
 import type { ImageService } from '../../domain/imageService.js';
 import type { AdminJobs } from '../../domain/jobs/jobViews.js';
 import { toJobView } from '../../domain/jobs/jobViews.js';
@@ -10,6 +15,8 @@ import type { ModelBudget } from '../../domain/modelBudget.js';
 import type { SiteDeletion } from '../../domain/siteDeletion.js';
 import { type SiteService, toSiteAnswer, toSiteView } from '../../domain/siteService.js';
 import type { StatsService } from '../../domain/statsService.js';
+import type { Logger } from '../../lib/logger.js';
+import { LIVE_HEARTBEAT_MS, serveLiveStream } from '../liveStream.js';
 import { type AdminAuth, adminOf, requireAdmin, requireAdminRole } from '../middleware/adminAuth.js';
 import type { Limiters } from '../middleware/rateLimits.js';
 import { parse } from '../validate.js';
@@ -25,6 +32,12 @@ export interface AdminRouteDeps {
   siteDeletions: SiteDeletion;
   budget: ModelBudget;
   jobs: AdminJobs;
+  log: Logger;
+  handoff: HandoffService;
+  live: LiveLog;
+  liveViews: LiveViews;
+  /** Marks an agent's inbox stream present (every instance reads it for "someone online") until the date, or gone. */
+  presence: { present(id: string, tenantId: string, until: Date): Promise<void>; absent(id: string): Promise<void> };
 }
 
 export function adminRoutes(deps: AdminRouteDeps): Router {
@@ -93,6 +106,42 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
     const { id } = parse(IdParams, req.params, 'params');
     await deps.conversations.deleteForAdmin(tenant(res), id);
     res.status(204).end();
+  });
+
+  // Handoff: members may take over and reply (settings stay admin-only).
+  const agent = (res: Response) => deps.handoff.agentOf(adminOf(res));
+  router.post('/conversations/:id/takeover', async (req, res) => {
+    const { id } = parse(IdParams, req.params, 'params');
+    res.json(await deps.handoff.takeover(tenant(res), id, agent(res)));
+  });
+  router.post('/conversations/:id/release', async (req, res) => {
+    const { id } = parse(IdParams, req.params, 'params');
+    res.json(await deps.handoff.release(tenant(res), id));
+  });
+  router.post('/conversations/:id/close', async (req, res) => {
+    const { id } = parse(IdParams, req.params, 'params');
+    res.json(await deps.handoff.close(tenant(res), id));
+  });
+  router.post('/conversations/:id/messages', async (req, res) => {
+    const { id } = parse(IdParams, req.params, 'params');
+    const { text } = parse(AgentReply, req.body, 'body');
+    res.status(201).json(await deps.handoff.reply(tenant(res), id, agent(res), text));
+  });
+
+  // The tenant's live inbox; while it is open, its agent counts as online.
+  router.get('/events', async (req, res) => {
+    const tenantId = tenant(res);
+    const presenceId = `${tenantId}:${randomBytes(9).toString('base64url')}`;
+    const lease = () => new Date(Date.now() + 3 * LIVE_HEARTBEAT_MS);
+    await deps.presence.present(presenceId, tenantId, lease());
+    await serveLiveStream(req, res, {
+      live: deps.live,
+      log: deps.log,
+      scope: tenantScope(tenantId),
+      render: (event) => deps.liveViews.forInbox(tenantId, event),
+      onBeat: () => deps.presence.present(presenceId, tenantId, lease()),
+      onClose: () => void deps.presence.absent(presenceId).catch(() => {}),
+    });
   });
 
   router.get('/images', async (req, res) => {

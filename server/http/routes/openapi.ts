@@ -19,6 +19,8 @@ export const apiRoutes: {
   response?: z.ZodType;
   status?: number;
   stream?: boolean;
+  /** What a stream's events are (the send stream's by default). */
+  events?: string;
   multipart?: boolean;
 }[] = [
   {
@@ -63,6 +65,27 @@ export const apiRoutes: {
     params: c.IdParams,
     body: c.SendMessage,
     stream: true,
+  },
+  {
+    method: 'post',
+    path: '/v1/widget/conversations/{id}/handoff',
+    auth: 'visitor',
+    summary:
+      'Ask for a person (idempotent): the conversation becomes `waiting`; `email` is kept for a reply when nobody is online',
+    params: c.IdParams,
+    body: c.HandoffRequest,
+    response: c.HandoffResponse,
+  },
+  {
+    method: 'get',
+    path: '/v1/widget/conversations/{id}/events',
+    auth: 'visitor',
+    summary:
+      'Live events of a conversation while a person is involved; resumable with Last-Event-ID; ends when the token expires',
+    params: c.IdParams,
+    stream: true,
+    events:
+      "text/event-stream, each event with an id: mode {mode, agentsOnline, assignee} (first, without Last-Event-ID), message (a Message: agent replies, the visitor's messages from other tabs), typing {name}; a comment every 20 s",
   },
   {
     method: 'post',
@@ -171,6 +194,49 @@ export const apiRoutes: {
     status: 204,
   },
   {
+    method: 'post',
+    path: '/v1/admin/conversations/{id}/takeover',
+    auth: 'admin',
+    summary: 'Take the conversation over: mode `human`, assigned to the caller (members may)',
+    params: c.IdParams,
+    response: c.AdminConversation,
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/conversations/{id}/release',
+    auth: 'admin',
+    summary: 'Hand the conversation back to the assistant (mode `ai`)',
+    params: c.IdParams,
+    response: c.AdminConversation,
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/conversations/{id}/close',
+    auth: 'admin',
+    summary: "Close the conversation (the visitor's next message goes back to the assistant)",
+    params: c.IdParams,
+    response: c.AdminConversation,
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/conversations/{id}/messages',
+    auth: 'admin',
+    summary: "An agent's reply (role `agent`, with its author); replying takes the conversation over",
+    params: c.IdParams,
+    body: c.AgentReply,
+    response: c.Message,
+    status: 201,
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/events',
+    auth: 'admin',
+    summary: "The tenant's live inbox; while open, its agent counts as online; resumable with Last-Event-ID",
+    stream: true,
+    events:
+      'text/event-stream, each event with an id: conversation (the admin conversation view, on every mode or unread change), message {conversationId, message}; a comment every 20 s',
+  },
+  {
     method: 'get',
     path: '/v1/admin/images',
     auth: 'admin',
@@ -205,7 +271,9 @@ export function openApiDocument() {
     const status = String(route.status ?? 200);
     const success = route.stream
       ? {
-          description: 'text/event-stream of message, delta, done | error events',
+          description:
+            route.events ??
+            'text/event-stream of message, delta, done | error events; while a person is involved: message, then delivered {mode, agentsOnline, assignee, handoffRequested} and no answer',
           content: { 'text/event-stream': { schema: z.string() } },
         }
       : route.response

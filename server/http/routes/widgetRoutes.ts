@@ -1,9 +1,14 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { IdParams } from '../../../contract/common.js';
+import { HandoffRequest } from '../../../contract/handoff.js';
 import { Feedback, ImageUploadFields, SendMessage } from '../../../contract/messages.js';
 import { CreateConversation, ListQuery, SessionRequest } from '../../../contract/widget.js';
 import type { ChatService } from '../../domain/chatService.js';
+import { ownConversation } from '../../domain/conversationAccess.js';
 import type { ConversationService } from '../../domain/conversationService.js';
+import type { HandoffService } from '../../domain/handoff/handoffService.js';
+import { conversationScope, type LiveLog } from '../../domain/handoff/liveLog.js';
+import type { LiveViews } from '../../domain/handoff/liveViews.js';
 import type { ImageService } from '../../domain/imageService.js';
 import type { SessionService } from '../../domain/sessionService.js';
 import type { SiteService } from '../../domain/siteService.js';
@@ -11,6 +16,7 @@ import type { VisitorTokens } from '../../domain/visitorTokens.js';
 import { readUpload } from '../../images/readUpload.js';
 import type { Logger } from '../../lib/logger.js';
 import { streamChat } from '../chatStream.js';
+import { serveLiveStream } from '../liveStream.js';
 import type { Limiters } from '../middleware/rateLimits.js';
 import { requireVisitor, visitorClaimsOf, visitorOf } from '../middleware/visitorAuth.js';
 import { acceptsMultipart } from '../mountedRoutes.js';
@@ -27,6 +33,11 @@ export interface WidgetRouteDeps {
   tokens: VisitorTokens;
   limits: Limiters;
   images: ImageService;
+  handoff: HandoffService;
+  live: LiveLog;
+  liveViews: LiveViews;
+  /** Reads a conversation by id (the stream checks it is the visitor's). */
+  conversationById: Parameters<typeof ownConversation>[0];
 }
 
 /**
@@ -101,6 +112,26 @@ export function widgetRoutes(deps: WidgetRouteDeps): Router {
     const { id } = parse(IdParams, req.params, 'params');
     const body = parse(SendMessage, req.body, 'body');
     await streamChat(res, deps.log, (signal) => deps.chat.send(visitorOf(res), siteOf(res), id, body, signal));
+  });
+
+  router.post('/conversations/:id/handoff', limits.handoffsPerVisitor, async (req, res) => {
+    const { id } = parse(IdParams, req.params, 'params');
+    const { email } = parse(HandoffRequest, req.body ?? {}, 'body');
+    res.json(await deps.handoff.request(visitorOf(res), id, email));
+  });
+
+  // Agent replies, modes and the visitor's own messages from other tabs, live; resumable with Last-Event-ID.
+  router.get('/conversations/:id/events', limits.eventStreamsPerVisitor, async (req, res) => {
+    const { id } = parse(IdParams, req.params, 'params');
+    const conversation = await ownConversation(deps.conversationById, visitorOf(res), id);
+    await serveLiveStream(req, res, {
+      live: deps.live,
+      log: deps.log,
+      scope: conversationScope(id),
+      render: (event) => deps.liveViews.forVisitor(conversation, event),
+      initial: () => deps.liveViews.modeNow(conversation),
+      endAt: visitorClaimsOf(res).expiresAt,
+    });
   });
 
   router.post('/messages/:id/retry', limits.sendsPerIp, limits.sendsPerVisitor, async (req, res) => {
