@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ErrorBody } from '../../contract/common.js';
 import { userHashFor } from '../domain/sessionService.js';
+import { readBody } from '../test/liveStream.js';
 import {
   type ApiOperation,
   documentVerdict,
@@ -131,7 +132,7 @@ describe('requests generated from /v1/openapi.json', () => {
       const reasons = documentVerdict(operation, request, document);
       const init = { method: operation.method.toUpperCase(), token, headers: { origin: PAGE_ORIGIN } };
       const res = await app.request(urlOf(operation, request), operation.body ? { ...init, json: request.body } : init);
-      const text = await res.text();
+      const text = await readBody(res);
       tally.count(res.status);
       figures.requests++;
       const json = res.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(text) : undefined;

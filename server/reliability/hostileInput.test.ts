@@ -7,6 +7,7 @@ import { ErrorBody } from '../../contract/common.js';
 import { userHashFor } from '../domain/sessionService.js';
 import { apiRoutes } from '../http/routes/openapi.js';
 import { json } from '../test/json.js';
+import { readBody } from '../test/liveStream.js';
 import { reportFigures, Tally } from '../test/reliability/figures.js';
 import {
   badContentTypes,
@@ -74,6 +75,13 @@ const OWN_ID: Record<string, () => string> = {
   'DELETE /v1/admin/conversations/{id}': () => absentId,
   'GET /v1/admin/jobs/{id}': () => absentId,
   'GET /v1/admin/sites/{id}/usage': () => patchTarget.id,
+  'POST /v1/widget/conversations/{id}/handoff': () => visitor.conversation.id,
+  'GET /v1/widget/conversations/{id}/events': () => visitor.conversation.id,
+  // Handoff actions get an id that does not exist: the walk leaves the seeded conversation with the assistant.
+  'POST /v1/admin/conversations/{id}/takeover': () => absentId,
+  'POST /v1/admin/conversations/{id}/release': () => absentId,
+  'POST /v1/admin/conversations/{id}/close': () => absentId,
+  'POST /v1/admin/conversations/{id}/messages': () => absentId,
 };
 
 /** A valid body per JSON route (fresh each time: sends need a new clientMessageId). */
@@ -101,6 +109,13 @@ const VALID: Record<string, (() => Record<string, unknown>) | null> = {
   'GET /v1/admin/jobs/{id}': null,
   'GET /v1/admin/sites/{id}/usage': null,
   'GET /v1/admin/stats': null,
+  'POST /v1/widget/conversations/{id}/handoff': () => ({ email: 'visitor@example.com' }),
+  'GET /v1/widget/conversations/{id}/events': null,
+  'POST /v1/admin/conversations/{id}/takeover': null,
+  'POST /v1/admin/conversations/{id}/release': null,
+  'POST /v1/admin/conversations/{id}/close': null,
+  'POST /v1/admin/conversations/{id}/messages': () => ({ text: 'an agent reply' }),
+  'GET /v1/admin/events': null,
 };
 
 const tokenFor = (route: ApiRoute) =>
@@ -128,7 +143,7 @@ async function attempt(route: ApiRoute, c: HostileCase, rawPath?: string): Promi
     return 0;
   }
   tally.count(res.status);
-  const text = await res.text();
+  const text = await readBody(res);
   if (res.status >= 500) failures.push(`${where}: ${res.status} ${text.slice(0, 200)}`);
   else if (c.mustReject && (res.status < 400 || res.status >= 500)) failures.push(`${where}: accepted with ${res.status}`);
   else if (c.status !== undefined && res.status !== c.status) failures.push(`${where}: ${res.status}, not ${c.status}`);

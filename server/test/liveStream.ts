@@ -13,7 +13,7 @@ export async function openLiveStream(url: string, token: string, headers: Record
   const res = await fetch(url, { headers: { authorization: `Bearer ${token}`, ...headers }, signal: controller.signal });
   const events: LiveEvent[] = [];
   let ended = false;
-  let wake: (() => void) | null = null;
+  const waiting: { wake: (() => void) | null } = { wake: null };
   const reading = (async () => {
     if (!res.body || !res.headers.get('content-type')?.startsWith('text/event-stream')) return;
     const decoder = new TextDecoder();
@@ -34,14 +34,14 @@ export async function openLiveStream(url: string, token: string, headers: Record
           const data = field('data');
           if (data === undefined) continue;
           events.push({ id: field('id') ?? null, event: field('event') ?? 'message', data: JSON.parse(data) });
-          wake?.();
+          waiting.wake?.();
         }
       }
     } catch {
       // Aborted by close().
     } finally {
       ended = true;
-      wake?.();
+      waiting.wake?.();
     }
   })();
   return {
@@ -57,7 +57,7 @@ export async function openLiveStream(url: string, token: string, headers: Record
         if (Date.now() > until)
           throw new Error(`${events.length} of ${count} events in ${timeoutMs} ms: ${JSON.stringify(events)}`);
         await new Promise<void>((resolve) => {
-          wake = resolve;
+          waiting.wake = resolve;
           setTimeout(resolve, 50);
         });
       }
@@ -77,3 +77,27 @@ export async function openLiveStream(url: string, token: string, headers: Record
   };
 }
 export type LiveStreamClient = Awaited<ReturnType<typeof openLiveStream>>;
+
+/**
+ * The body of an answer, but of a live event stream (which never ends by itself) only what arrives within `ms`: the
+ * suites that walk every route read streams this way.
+ */
+export async function readBody(res: Response, ms = 400): Promise<string> {
+  if (!res.headers.get('content-type')?.startsWith('text/event-stream') || !res.body) return res.text();
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  const stop = setTimeout(() => void reader.cancel().catch(() => {}), ms);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+  } catch {
+    // Cancelled.
+  } finally {
+    clearTimeout(stop);
+  }
+  return text;
+}
