@@ -186,14 +186,6 @@ export const apiRoutes: {
     response: c.AdminConversationDetail,
   },
   {
-    method: 'delete',
-    path: '/v1/admin/conversations/{id}',
-    auth: 'admin',
-    summary: 'Delete a conversation, its messages and images (org:admin)',
-    params: c.IdParams,
-    status: 204,
-  },
-  {
     method: 'post',
     path: '/v1/admin/conversations/{id}/takeover',
     auth: 'admin',
@@ -226,6 +218,14 @@ export const apiRoutes: {
     body: c.AgentReply,
     response: c.Message,
     status: 201,
+  },
+  {
+    method: 'delete',
+    path: '/v1/admin/conversations/{id}',
+    auth: 'admin',
+    summary: 'Delete a conversation, its messages and images (org:admin)',
+    params: c.IdParams,
+    status: 204,
   },
   {
     method: 'get',
