@@ -1,5 +1,5 @@
 import { computed, createModel, effect, signal } from '@preact/signals';
-import { isCancelledError, QueryClient } from '@tanstack/query-core';
+import { isCancelledError } from '@tanstack/query-core';
 import type { ConversationMode, ModeEvent } from '../../../contract/index.js';
 import { ApiError } from '../api/ApiError.js';
 import type { WidgetLook, WidgetUser } from '../types.js';
@@ -8,6 +8,7 @@ import type { ChatDeps } from './ChatDeps.js';
 import { createAttachments } from './createAttachments.js';
 import type { Handoff } from './createHandoff.js';
 import { createHistory } from './createHistory.js';
+import { createQueryStore } from './createQueryStore.js';
 import { createSessionState } from './createSessionState.js';
 import { createTurns } from './createTurns.js';
 import { type Notice, noticeFor, reportError } from './notice.js';
@@ -31,14 +32,10 @@ const randomId = () =>
  */
 export const ChatModel = createModel((deps: ChatDeps) => {
   const newId = deps.newId ?? (() => randomId().replace(/[^A-Za-z0-9_-]/g, ''));
-  const client = new QueryClient({
-    defaultOptions: {
-      queries: {
-        networkMode: 'always',
-        staleTime: Number.POSITIVE_INFINITY,
-        retry: (count, error) => count < 1 && error instanceof ApiError && (error.status === 0 || error.status >= 500),
-      },
-    },
+  const client = createQueryStore({
+    networkMode: 'always',
+    staleTime: Number.POSITIVE_INFINITY,
+    retry: (count, error) => count < 1 && error instanceof ApiError && (error.status === 0 || error.status >= 500),
   });
   const open = signal(false);
   const phase = signal<'idle' | 'connecting' | 'ready' | 'failed'>('idle');

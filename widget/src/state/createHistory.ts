@@ -1,11 +1,11 @@
 import { effect, signal } from '@preact/signals';
-import type { QueryClient } from '@tanstack/query-core';
 import type { ConversationMode, Message, Rating } from '../../../contract/index.js';
 import { ApiError } from '../api/ApiError.js';
 import { createConversation } from '../api/createConversation.js';
 import { listConversations } from '../api/listConversations.js';
 import { listMessages } from '../api/listMessages.js';
 import { sendFeedback } from '../api/sendFeedback.js';
+import type { QueryStore } from './createQueryStore.js';
 import type { SessionState } from './createSessionState.js';
 
 const messagesKey = (id: string) => ['messages', id];
@@ -14,7 +14,7 @@ const messagesKey = (id: string) => ['messages', id];
  * The open conversation and its stored messages, which live in the query cache (`history` mirrors that entry).
  * Stored messages enter it from a fetch, from a settled turn (`store`) or from feedback.
  */
-export function createHistory(client: QueryClient, session: SessionState, pageUrl: string | undefined) {
+export function createHistory(client: QueryStore, session: SessionState, pageUrl: string | undefined) {
   const conversationId = signal<string | null>(null);
   const history = signal<Message[]>([]);
   const { ctx, authed, save } = session;
@@ -30,7 +30,7 @@ export function createHistory(client: QueryClient, session: SessionState, pageUr
       history.value = client.getQueryData<Message[]>(messagesKey(id)) ?? [];
     };
     sync();
-    return client.getQueryCache().subscribe(sync);
+    return client.cache.subscribe(sync);
   });
 
   const fetchMessages = (id: string) =>

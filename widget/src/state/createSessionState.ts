@@ -1,18 +1,18 @@
 import { signal } from '@preact/signals';
-import type { QueryClient } from '@tanstack/query-core';
 import type { PublicSiteConfig, SessionResponse } from '../../../contract/index.js';
 import type { ApiContext } from '../api/ApiContext.js';
 import { ApiError } from '../api/ApiError.js';
 import { createSession } from '../api/createSession.js';
 import type { WidgetUser } from '../types.js';
 import type { ChatDeps } from './ChatDeps.js';
+import type { QueryStore } from './createQueryStore.js';
 import { readPersisted, writePersisted } from './persisted.js';
 
 /**
  * Who the visitor is to the API: the visitor token (kept across reloads), the user the page identified, the site's
  * public config, and `authed`, which gives a call one fresh session when the token expired.
  */
-export function createSessionState(deps: ChatDeps, client: QueryClient) {
+export function createSessionState(deps: ChatDeps, client: QueryStore) {
   let user = deps.user;
   let token: string | null = null;
   const site = signal<PublicSiteConfig | null>(null);
@@ -52,7 +52,7 @@ export function createSessionState(deps: ChatDeps, client: QueryClient) {
       if (!(error instanceof ApiError) || error.status !== 401) throw error;
       token = null;
       save({ token: null });
-      client.removeQueries({ queryKey: ['session'] });
+      client.removeQueries(['session']);
       await session();
       return call();
     }
