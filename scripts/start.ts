@@ -5,6 +5,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, loadDatabaseSetup, readDotEnvFile } from '../server/config.js';
 import { EmbeddedDatabaseUnavailable, ensureFerretdbBinary } from '../server/db/ferretdbBinary.js';
+import { parentExited } from '../server/lib/parentWatch.js';
 
 const root = join(import.meta.dirname, '..');
 const sources = ['widget', 'dashboard', 'contract', 'rollup.config.mjs', 'package-lock.json'];
@@ -42,5 +43,7 @@ if (bundlesAreStale()) {
   console.log('Building the widget and the dashboard…');
   const build = spawnSync('npx', ['rollup', '-c', 'rollup.config.mjs', '--silent'], { cwd: root, stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
+  // Stopped (npm signalled) while building: do not start a server nobody waits for.
+  if (parentExited()) process.exit(0);
 }
 await import('../server/main.js');

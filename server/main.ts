@@ -2,6 +2,7 @@ import { type Config, ConfigError, loadConfig, readDotEnvFile } from './config.j
 import { createServer, type Server } from './createServer.js';
 import { EmbeddedDatabaseUnavailable } from './db/ferretdbBinary.js';
 import { createLogger, logFormatFor } from './lib/logger.js';
+import { onParentExit } from './lib/parentWatch.js';
 
 /** Prints one sentence and exits for failures the user can act on; anything else is logged in full. */
 function fail(error: unknown): never {
@@ -63,6 +64,8 @@ async function main() {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // `npm start` exits on a signal without passing it on: its orphaned server stops the same way.
+  onParentExit(() => void stop('parent exited'));
   process.on('uncaughtException', (error) => {
     log.fatal({ err: error }, 'Uncaught exception');
     // The embedded database is a child process: never leave it behind (but never hang on the way out).
