@@ -94,6 +94,7 @@ describe('server process', () => {
       expect(server.adminToken).toBe(adminToken);
       expect(existsSync(join(server.dataDir, 'ferretdb.pid'))).toBe(true);
       expect(existsSync(join(cwd, 'not-this'))).toBe(false);
+      expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
       server.child.kill('SIGTERM');
       expect(await server.exited).toBe(0);
     } finally {
