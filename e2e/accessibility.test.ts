@@ -87,6 +87,7 @@ describe('journey 4: keyboard and accessibility', () => {
 
     const pages: [name: string, path: string, ready: () => Promise<unknown>][] = [
       ['overview', `/dashboard/#token=${server.adminToken}`, () => page.locator('.state-loading').count()],
+      ['inbox', '/dashboard/inbox', () => page.getByRole('heading', { name: 'Inbox', level: 1 }).count()],
       ['conversations', '/dashboard/conversations', () => page.locator('.row-title').count()],
       [
         'conversation',

@@ -4,6 +4,7 @@ import { useMe } from '../features/auth/api/getMe.js';
 import { ConversationPage } from '../features/conversations/components/ConversationPage.js';
 import { ConversationsPage } from '../features/conversations/components/ConversationsPage.js';
 import { ImagesPage } from '../features/images/components/ImagesPage.js';
+import { InboxPage } from '../features/inbox/components/InboxPage.js';
 import { OverviewPage } from '../features/overview/components/OverviewPage.js';
 import { useSites } from '../features/sites/api/getSites.js';
 import { SitesPage } from '../features/sites/components/SitesPage.js';
@@ -18,6 +19,8 @@ const SiteEditorPage = lazy(() =>
 
 const TITLES: [string, string][] = [
   ['/', 'Overview'],
+  ['/inbox', 'Inbox'],
+  ['/inbox/:id', 'Inbox'],
   ['/conversations', 'Conversations'],
   ['/conversations/:id', 'Conversation'],
   ['/images', 'Images'],
@@ -39,6 +42,8 @@ export function AppRoutes() {
   }, [path]);
 
   if (path === '/') return <OverviewPage sites={siteOptions} />;
+  const inbox = path === '/inbox' ? { id: null } : matchRoute('/inbox/:id', path);
+  if (inbox) return <InboxPage selectedId={inbox.id ?? null} me={me.data?.userId ?? null} />;
   if (path === '/conversations') return <ConversationsPage sites={siteOptions} />;
   const conversation = matchRoute('/conversations/:id', path);
   if (conversation?.id) return <ConversationPage key={conversation.id} id={conversation.id} canDelete={isAdmin} />;

@@ -1,11 +1,13 @@
 import type { ReactNode } from 'react';
 import { useMe } from '../features/auth/api/getMe.js';
+import { useInboxEvents } from '../features/inbox/api/inboxEvents.js';
 import { Link } from '../lib/router/Link.js';
 import { useLocation } from '../lib/router/useLocation.js';
 import { AppRoutes } from './AppRoutes.js';
 
 const NAV = [
   { to: '/', label: 'Overview' },
+  { to: '/inbox', label: 'Inbox' },
   { to: '/conversations', label: 'Conversations' },
   { to: '/images', label: 'Images' },
   { to: '/sites', label: 'Sites' },
@@ -15,6 +17,8 @@ const NAV = [
 export function Shell({ account }: { account: ReactNode }) {
   const { path } = useLocation();
   const me = useMe();
+  // While the dashboard is open its agent counts as online, and the inbox stays live.
+  useInboxEvents();
   const current = (to: string) => (to === '/' ? path === '/' : path === to || path.startsWith(`${to}/`));
   return (
     <>

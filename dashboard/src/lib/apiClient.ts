@@ -22,6 +22,8 @@ export interface ApiClient {
   post<T>(path: string, options?: RequestOptions): Promise<T>;
   patch<T>(path: string, options?: RequestOptions): Promise<T>;
   delete<T = void>(path: string, options?: RequestOptions): Promise<T>;
+  /** `GET` of an event stream: the open response, to read with `readEventStream` (contract/sse.ts). */
+  stream(path: string, options: { signal: AbortSignal; lastEventId?: string | null }): Promise<Response>;
 }
 
 /** Builds `path?query` under the base, dropping empty values so equal filters give equal URLs. */
@@ -36,9 +38,13 @@ export function buildUrl(baseUrl: string, path: string, query?: Record<string, Q
 
 /** The dashboard's only `fetch`: JSON in and out, Bearer token, errors as `ApiError`. */
 export function createApiClient(options: ApiClientOptions): ApiClient {
-  const request = async <T>(method: string, path: string, { query, body, signal }: RequestOptions = {}): Promise<T> => {
+  const send = async (
+    method: string,
+    path: string,
+    { query, body, signal }: RequestOptions,
+    headers: Record<string, string>,
+  ): Promise<Response> => {
     const token = await options.getToken();
-    const headers: Record<string, string> = { accept: 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
@@ -54,6 +60,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       throw new ApiError(0, 'network_error', 'The server could not be reached. Check your connection and try again.');
     }
     if (!response.ok) throw await toApiError(response);
+    return response;
+  };
+  const request = async <T>(method: string, path: string, o: RequestOptions = {}): Promise<T> => {
+    const response = await send(method, path, o, { accept: 'application/json' });
     if (response.status === 204) return undefined as T;
     return (await response.json()) as T;
   };
@@ -62,5 +72,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     post: (path, o) => request('POST', path, o),
     patch: (path, o) => request('PATCH', path, o),
     delete: (path, o) => request('DELETE', path, o),
+    stream: (path, { signal, lastEventId }) =>
+      send('GET', path, { signal }, { accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) }),
   };
 }

@@ -7,10 +7,17 @@ export interface RecordedRequest {
   path: string;
   query: URLSearchParams;
   authorization: string | undefined;
+  lastEventId: string | undefined;
   body: unknown;
 }
 
-export type Handler = (request: RecordedRequest) => { status: number; body?: unknown; headers?: Record<string, string> };
+export type Handler = (request: RecordedRequest) => {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Answer with an event stream that stays open; `send` writes to it. */
+  eventStream?: boolean;
+};
 
 /**
  * A tiny admin API on 127.0.0.1 answering contract-shaped JSON, for client tests while the real admin
@@ -18,10 +25,12 @@ export type Handler = (request: RecordedRequest) => { status: number; body?: unk
  */
 export async function startFakeAdminApi(handler: Handler) {
   const requests: RecordedRequest[] = [];
+  const streams = new Set<ServerResponse>();
+  let eventId = 0;
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     // CORS, because happy-dom's fetch enforces it like a browser (the page origin differs from ours).
     res.setHeader('access-control-allow-origin', '*');
-    res.setHeader('access-control-allow-headers', 'authorization, content-type, accept');
+    res.setHeader('access-control-allow-headers', 'authorization, content-type, accept, last-event-id');
     res.setHeader('access-control-allow-methods', 'GET, POST, PATCH, DELETE');
     res.setHeader('access-control-expose-headers', 'retry-after');
     if (req.method === 'OPTIONS') {
@@ -37,10 +46,18 @@ export async function startFakeAdminApi(handler: Handler) {
       path: url.pathname,
       query: url.searchParams,
       authorization: req.headers.authorization,
+      lastEventId: req.headers['last-event-id'] as string | undefined,
       body: text ? JSON.parse(text) : undefined,
     };
     requests.push(recorded);
     const answer = handler(recorded);
+    if (answer.eventStream) {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+      res.write(': open\n\n');
+      streams.add(res);
+      res.on('close', () => streams.delete(res));
+      return;
+    }
     res.writeHead(answer.status, {
       ...(answer.body === undefined ? {} : { 'content-type': 'application/json' }),
       ...answer.headers,
@@ -53,7 +70,23 @@ export async function startFakeAdminApi(handler: Handler) {
     origin: `http://127.0.0.1:${port}`,
     baseUrl: `http://127.0.0.1:${port}/v1/admin/`,
     requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    /** Event streams open now. */
+    openStreams: () => streams.size,
+    /** Writes an event (with the next id) to every open event stream. */
+    send(event: string, data: unknown) {
+      eventId += 1;
+      for (const res of streams) res.write(`id: ${eventId}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    },
+    /** Cuts every open event stream, as a dropped network would. */
+    dropStreams() {
+      for (const res of streams) res.destroy();
+      streams.clear();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const res of streams) res.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -16,7 +16,10 @@ export function MessageView({ message, onOpenImage }: { message: Message; onOpen
   return (
     <li className={`message message-${message.role} message-status-${message.status}`}>
       <div className="message-head">
-        <strong>{message.role === 'user' ? 'Visitor' : 'Assistant'}</strong>
+        <strong>
+          {message.role === 'user' ? 'Visitor' : message.role === 'agent' ? (message.author?.name ?? 'Agent') : 'Assistant'}
+        </strong>
+        {message.role === 'agent' && <span className="badge badge-agent">Agent</span>}
         <time dateTime={message.createdAt}>{formatDateTime(message.createdAt)}</time>
         {status && (
           <span className={`badge badge-${message.status}`}>

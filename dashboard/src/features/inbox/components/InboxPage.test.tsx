@@ -1,0 +1,133 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { AdminConversation, Message } from '../../../../../contract/index.js';
+import { TOKEN_STORAGE_KEY } from '../../../app/auth/localToken.js';
+import { conversation, site } from '../../../test/contractFixtures.js';
+import { errorBody, startFakeAdminApi } from '../../../test/fakeAdminApi.js';
+import { renderApp } from '../../../test/renderApp.js';
+import { waitFor } from '../../../test/waitFor.js';
+
+const ME = { id: 'agent-1', name: 'Ada' };
+const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
+const waiting = (n: number, minutesAgo: number): AdminConversation => ({
+  ...conversation(n),
+  mode: 'waiting',
+  waitingSince: at(minutesAgo),
+  unread: 1,
+  email: n === 1 ? 'visitor@example.com' : null,
+});
+const held = (n: number, assignee: { id: string; name: string }): AdminConversation => ({
+  ...conversation(n),
+  mode: 'human',
+  assignee,
+});
+const message = (conversationId: string, n: number, partial: Partial<Message>): Message => ({
+  id: `m${n}`.padStart(24, '0'),
+  conversationId,
+  role: 'user',
+  author: null,
+  text: `text ${n}`,
+  status: 'complete',
+  errorCode: null,
+  clientMessageId: null,
+  images: [],
+  feedback: null,
+  model: null,
+  usage: null,
+  // The knowledge fields, whether or not this Message type has them yet.
+  ...({ citations: [], grounded: false } as object),
+  createdAt: at(0),
+  updatedAt: at(0),
+  ...partial,
+});
+
+const views = new Map<string, AdminConversation>();
+let api: Awaited<ReturnType<typeof startFakeAdminApi>>;
+beforeAll(async () => {
+  for (const c of [held(2, { id: 'agent-2', name: 'Bob' }), waiting(1, 2), held(3, ME), waiting(4, 5)]) views.set(c.id, c);
+  api = await startFakeAdminApi(({ method, path, query, body }) => {
+    if (path === '/v1/admin/auth/config') return { status: 200, body: { mode: 'local', clerkPublishableKey: null } };
+    if (path === '/v1/admin/me') return { status: 200, body: { tenantId: 'local', role: 'member', userId: ME.id } };
+    if (path === '/v1/admin/sites') return { status: 200, body: { items: [site()], nextCursor: null } };
+    if (path === '/v1/admin/events') return { status: 200, eventStream: true };
+    if (path === '/v1/admin/conversations') {
+      const items = [...views.values()].filter((c) => c.mode === query.get('mode'));
+      return { status: 200, body: { items, nextCursor: null } };
+    }
+    const match = path.match(/^\/v1\/admin\/conversations\/(\w+)(?:\/(\w+))?$/);
+    const view = match && views.get(match[1]!);
+    if (view && method === 'GET') {
+      const messages = [message(view.id, 1, { text: 'I need a person' })];
+      return { status: 200, body: { ...view, messages } };
+    }
+    if (view && match[2] === 'takeover') {
+      const next = { ...view, mode: 'human' as const, assignee: ME, waitingSince: null, unread: 0 };
+      views.set(view.id, next);
+      return { status: 200, body: next };
+    }
+    if (view && match[2] === 'messages' && method === 'POST') {
+      const text = (body as { text: string }).text;
+      return { status: 201, body: message(view.id, 2, { role: 'agent', author: ME, text }) };
+    }
+    return { status: 404, body: errorBody('not_found', 'Not found') };
+  });
+});
+afterAll(() => api.close());
+let app: ReturnType<typeof renderApp> | undefined;
+afterEach(() => app?.unmount());
+
+const rows = () =>
+  [...(app?.container.querySelectorAll('ul[aria-label="Conversations with a person"] > li') ?? [])].map(
+    (li) => li.textContent ?? '',
+  );
+const button = (text: string) =>
+  [...(app?.container.querySelectorAll('button') ?? [])].find((b) => b.textContent === text) ?? null;
+const transcript = () => app?.container.querySelector('ol[aria-label="Transcript"]')?.textContent ?? '';
+
+describe('Inbox', () => {
+  it('lists waiting visitors first, then mine, then others; stays live; takes over and replies', async () => {
+    sessionStorage.setItem(TOKEN_STORAGE_KEY, 'admin');
+    history.replaceState(null, '', '/dashboard/inbox');
+    app = renderApp(api.baseUrl);
+    await waitFor(() => rows().length === 4);
+    expect(rows().map((r) => r.match(/Question number (\d)/)?.[1])).toEqual(['4', '1', '3', '2']);
+    expect(rows()[1]).toContain('visitor@example.com');
+    expect(rows()[1]).toContain('1 unread');
+    expect(rows()[2]).toContain('With you');
+    expect(rows()[3]).toContain('With Bob');
+    expect(app.container.querySelector('nav a[aria-current="page"]')?.textContent).toBe('Inbox');
+
+    // A new waiting visitor (the longest wait) arrives through the event stream, without a reload.
+    await waitFor(() => api.openStreams() === 1);
+    api.send('conversation', waiting(5, 9));
+    await waitFor(() => rows().length === 5 && rows()[0]!.includes('Question number 5?'));
+
+    // Open a waiting conversation, take it over and answer.
+    const first = views.get(conversation(1).id)!;
+    app.container.querySelector<HTMLAnchorElement>(`a[href$="/inbox/${first.id}"]`)!.click();
+    await waitFor(() => transcript().includes('I need a person'));
+    expect(app.container.textContent).toContain('Waiting for a person');
+    button('Take over')!.click();
+    await waitFor(() => !button('Take over'));
+    expect(app.container.textContent).toContain('With a person');
+    const box = (await waitFor(() => app!.container.querySelector<HTMLTextAreaElement>('#inbox-reply-text')))!;
+    Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value')?.set?.call(box, 'Hello, I am Ada');
+    box.dispatchEvent(new Event('input', { bubbles: true }));
+    await waitFor(() => !button('Send reply')!.hasAttribute('disabled'));
+    button('Send reply')!.click();
+    await waitFor(() => transcript().includes('Hello, I am Ada'));
+    expect(transcript()).toContain('Ada');
+    expect(transcript()).toContain('Agent');
+    const sent = api.requests.find((r) => r.path.endsWith('/messages') && r.method === 'POST');
+    expect(sent?.body).toEqual({ text: 'Hello, I am Ada' });
+
+    // The visitor's next message arrives live; after a dropped stream, it resumes after the last event.
+    api.send('message', { conversationId: first.id, message: message(first.id, 3, { text: 'Thanks!' }) });
+    await waitFor(() => transcript().includes('Thanks!'));
+    api.dropStreams();
+    await waitFor(() => api.openStreams() === 1);
+    expect(api.requests.filter((r) => r.path === '/v1/admin/events').at(-1)?.lastEventId).toBe('2');
+    api.send('message', { conversationId: first.id, message: message(first.id, 4, { text: 'Still there?' }) });
+    await waitFor(() => transcript().includes('Still there?'));
+    expect(transcript().match(/Thanks!/g)).toHaveLength(1);
+  });
+});
