@@ -17,6 +17,16 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export interface E2eServerOptions {
   /** The AI provider; the offline FAQ provider (streaming in small steps) by default. */
   model?: ChatModel;
+  /** Redis for the event bus and the rate limits (`REDIS_URL`), as several instances run. */
+  redisUrl?: string;
+  /** Another instance of the same product: this one shares its database and data folder (secrets, images). */
+  shareWith?: { shared: SharedState };
+}
+
+/** What instances of one product share: the database connection and the data folder. */
+interface SharedState {
+  dataDir: string;
+  connection: Awaited<ReturnType<typeof openTestDatabase>>;
 }
 
 /**
@@ -27,9 +37,11 @@ export interface E2eServerOptions {
 export async function startE2eServer(fileUrl: string, options: E2eServerOptions = {}) {
   if (!existsSync(join(root, 'dist', 'widget', 'widget.js')) || !existsSync(join(root, 'dist', 'dashboard', 'index.html')))
     throw new Error('dist/ is not built: run `npx rollup -c rollup.config.mjs` (npm test does) before the e2e project');
-  const dataDir = mkdtempSync(join(tmpdir(), 'chatwidget-e2e-'));
-  const connection = await openTestDatabase(fileUrl);
-  const server = await createServer(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0' }), {
+  const shared: SharedState | undefined = options.shareWith?.shared;
+  const dataDir = shared?.dataDir ?? mkdtempSync(join(tmpdir(), 'chatwidget-e2e-'));
+  const connection = shared?.connection ?? (await openTestDatabase(fileUrl));
+  const env = { DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0', ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}) };
+  const server = await createServer(loadConfig(env), {
     database: serverDatabase(connection),
     model: options.model ?? createOfflineModel({ chunkDelayMs: 15 }),
     rateLimits: GENEROUS_LIMITS,
@@ -40,6 +52,8 @@ export async function startE2eServer(fileUrl: string, options: E2eServerOptions 
   const web = await server.listen();
 
   return {
+    /** What a second instance shares with this one (`shareWith`). */
+    shared: { dataDir, connection } as SharedState,
     url: web.url,
     adminToken,
     demoSite,
@@ -95,6 +109,8 @@ export async function startE2eServer(fileUrl: string, options: E2eServerOptions 
     },
     async close() {
       await server.stop(1000);
+      // The first instance owns what they share; close it last.
+      if (shared) return;
       await connection.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
