@@ -15,7 +15,10 @@ export function putConversation(queryClient: QueryClient, view: AdminConversatio
 
 /** A stored message (the visitor's, an agent's, an answer): added once, by id, to the open transcript. */
 export function putMessage(queryClient: QueryClient, conversationId: string, message: Message): void {
-  queryClient.setQueryData<AdminConversationDetail>(conversationQueryKey(conversationId), (old) => {
+  const key = conversationQueryKey(conversationId);
+  // Still loading: its answer may predate the message, so it is read again.
+  if (queryClient.getQueryState(key)?.status === 'pending') void queryClient.invalidateQueries({ queryKey: key });
+  queryClient.setQueryData<AdminConversationDetail>(key, (old) => {
     if (!old) return old;
     const at = old.messages.findIndex((m) => m.id === message.id);
     const messages = at < 0 ? [...old.messages, message] : old.messages.map((m, i) => (i === at ? message : m));
