@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parse as parseDotEnv } from 'dotenv';
 import { z } from 'zod';
+import { DEFAULT_KNOWLEDGE_LIMITS } from '../contract/limits.js';
 
 /** Express's named address sets for `trust proxy`. */
 const PROXY_SETS = new Set(['loopback', 'linklocal', 'uniquelocal']);
@@ -77,6 +78,11 @@ const schema = z.object({
   CLERK_JWT_KEY: z.string().min(1).optional(),
   /** Comma-separated origins allowed as the token's `azp` (the dashboard's origin). */
   CLERK_AUTHORIZED_PARTIES: z.string().optional(),
+
+  /** Per-organization knowledge limits (contract/limits.ts has the defaults). */
+  KNOWLEDGE_MAX_SOURCES: z.coerce.number().int().min(1).default(DEFAULT_KNOWLEDGE_LIMITS.sources),
+  KNOWLEDGE_MAX_PAGES: z.coerce.number().int().min(1).default(DEFAULT_KNOWLEDGE_LIMITS.pages),
+  KNOWLEDGE_MAX_CHUNKS: z.coerce.number().int().min(1).default(DEFAULT_KNOWLEDGE_LIMITS.chunks),
 
   IMAGEKIT_PRIVATE_KEY: z.string().min(1).optional(),
   IMAGEKIT_URL_ENDPOINT: z.url().optional(),

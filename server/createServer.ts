@@ -167,6 +167,12 @@ export async function createServer(config: Config, overrides: ServerOverrides = 
       mailer: config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.SMTP_FROM) : null,
       handoffReminderMs: config.HANDOFF_REMINDER_SECONDS * 1000,
       dashboardUrl: `${config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`}/dashboard`,
+      knowledgeLimits: {
+        sources: config.KNOWLEDGE_MAX_SOURCES,
+        pages: config.KNOWLEDGE_MAX_PAGES,
+        chunks: config.KNOWLEDGE_MAX_CHUNKS,
+      },
+      log,
       ...overrides.services,
     });
     const interrupted = await services.chat.recoverInterrupted();

@@ -152,6 +152,21 @@ export function jobRepository({ Job, JobClaim }: Models) {
         $set: { status: 'queued', runAt: retryAt, lastError: message, leaseOwner: null, leaseUntil: FREE },
       });
     },
+    /**
+     * Runs a keyed job again now: a finished or waiting one is queued for `now` (a recurring job then keeps its
+     * period from this run). `false` when it is running (that run will do) or does not exist.
+     */
+    async runNow(key: string, now: Date): Promise<boolean> {
+      const result = await Job.updateOne(
+        { key, status: { $in: ['queued', 'done', 'dead'] } },
+        { $set: { status: 'queued', runAt: now, attempts: 0, leaseOwner: null, leaseUntil: FREE, finishedAt: null } },
+      );
+      return result.matchedCount === 1;
+    },
+    /** Forgets a keyed job (what it worked on is gone); a run in progress finds its work gone and stops. */
+    async deleteByKey(key: string): Promise<void> {
+      await Job.deleteOne({ key });
+    },
     /** Gives a job back without counting the attempt (the instance is stopping). */
     async release(job: JobRecord): Promise<void> {
       await Job.updateOne(held(job), {

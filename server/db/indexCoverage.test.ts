@@ -119,6 +119,35 @@ async function driveEveryRoute(app: TestApp) {
   await ok(app.admin('/v1/admin/stats'));
   await ok(app.admin(`/v1/admin/stats?siteId=${site.id}&days=7`));
 
+  // Knowledge: a snippet and a file synced on the job queue, listed, read, synced again and deleted.
+  const snippet = (await ok(
+    app.admin(`/v1/admin/sites/${site.id}/sources`, {
+      method: 'POST',
+      json: { type: 'text', title: 'Hours', text: 'Open at nine.' },
+    }),
+    202,
+  )) as { id: string };
+  const file = new FormData();
+  file.append('file', new Blob(['# Returns\n\nWithin 30 days.']), 'returns.md');
+  const uploaded = (await ok(app.admin(`/v1/admin/sites/${site.id}/sources/files`, { method: 'POST', body: file }), 202)) as {
+    id: string;
+  };
+  const settled = async (id: string) => {
+    for (let tries = 0; ; tries++) {
+      const source = (await ok(app.admin(`/v1/admin/sources/${id}`))) as { status: string };
+      if (source.status === 'ready' || source.status === 'failed') return;
+      if (tries > 400) throw new Error(`knowledge sync ${source.status}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  };
+  await settled(snippet.id);
+  await settled(uploaded.id);
+  await ok(app.admin(`/v1/admin/sources/${snippet.id}/sync`, { method: 'POST' }), 202);
+  await settled(snippet.id);
+  const sources = (await ok(app.admin(`/v1/admin/sites/${site.id}/sources?limit=1`))) as { nextCursor: string };
+  await ok(app.admin(`/v1/admin/sites/${site.id}/sources?limit=1&cursor=${sources.nextCursor}`));
+  await ok(app.admin(`/v1/admin/sources/${snippet.id}`, { method: 'DELETE' }), 204);
+
   // Background jobs: orphan sweep and crash recovery at start.
   await app.services.images.sweepOrphans(0);
   await app.services.chat.recoverInterrupted();
@@ -144,7 +173,20 @@ describe('index coverage of every query shape', () => {
 
   it('records the reads and writes of every repository', () => {
     const collections = new Set(shapes.map((s) => s.collection));
-    for (const name of ['sites', 'visitors', 'conversations', 'messages', 'streams', 'images', 'jobs', 'jobclaims'])
+    for (const name of [
+      'sites',
+      'visitors',
+      'conversations',
+      'messages',
+      'streams',
+      'images',
+      'jobs',
+      'jobclaims',
+      'knowledgesources',
+      'knowledgechunks',
+      'knowledgeversions',
+      'knowledgefileparts',
+    ])
       expect(collections).toContain(name);
     expect(shapes.some((s) => s.method === 'aggregate')).toBe(true);
     expect(shapes.some((s) => s.sort.length > 0)).toBe(true);

@@ -1,3 +1,4 @@
+import { DEFAULT_KNOWLEDGE_LIMITS } from '../../contract/limits.js';
 import type { ChatModel, ModelImage } from '../ai/ChatModel.js';
 import { createOfflineModel } from '../ai/offlineModel.js';
 import { conversationLockRepository } from '../data/conversationLockRepository.js';
@@ -16,6 +17,7 @@ import { visitorRepository } from '../data/visitorRepository.js';
 import type { Models } from '../db/models/index.js';
 import { type EventBus, inProcessBus } from '../events/eventBus.js';
 import type { ImageStorage, StoredImage } from '../images/ImageStorage.js';
+import { createLogger, type Logger } from '../lib/logger.js';
 import { chatService } from './chatService.js';
 import { databaseLock } from './conversationLock.js';
 import { conversationService } from './conversationService.js';
@@ -28,6 +30,9 @@ import { imageService } from './imageService.js';
 import { DEFAULT_LEASES, type LeaseSettings, newInstanceId } from './instance.js';
 import { adminJobs } from './jobs/jobViews.js';
 import type { JobHandler } from './jobs/jobWorker.js';
+import { type EmbedStep, KNOWLEDGE_SYNC, type KnowledgeLimits, knowledgeIngestion } from './knowledge/ingestion.js';
+import { knowledgeSources } from './knowledge/knowledgeSources.js';
+import type { FetchSourcePages } from './knowledge/sourcePages.js';
 import { modelBudget } from './modelBudget.js';
 import { sessionService } from './sessionService.js';
 import { SITE_DELETION, siteDeletion } from './siteDeletion.js';
@@ -54,6 +59,13 @@ export interface ServiceDeps {
   /** This instance among those sharing the database; a new one per process by default. */
   instanceId?: string;
   leases?: Partial<LeaseSettings>;
+  /** Per-organization knowledge limits (config `KNOWLEDGE_MAX_*`). */
+  knowledgeLimits?: Partial<KnowledgeLimits>;
+  /** Web fetching for url, website and sitemap sources. */
+  fetchPages?: FetchSourcePages;
+  /** The embeddings step of a knowledge sync (before its new chunks are served). */
+  embedChunks?: (step: EmbedStep) => Promise<void>;
+  log?: Logger;
   now?: () => Date;
   /** Sends the handoff reminder; none: no email. */
   mailer?: Mailer | null;
@@ -141,12 +153,31 @@ export function createServices(deps: ServiceDeps) {
     now: deps.now,
   });
   const stats = statsService({ ...repos, now: deps.now });
+  const knowledgeRepos = {
+    sources: repos.knowledgeSources,
+    chunks: repos.knowledgeChunks,
+    versions: repos.knowledgeVersions,
+    files: repos.knowledgeFiles,
+  };
+  const knowledgeLimits = { ...DEFAULT_KNOWLEDGE_LIMITS, ...deps.knowledgeLimits };
+  const knowledge = knowledgeSources({ ...knowledgeRepos, sites, jobs: repos.jobs, limits: knowledgeLimits, now: deps.now });
+  const ingestion = knowledgeIngestion({
+    ...knowledgeRepos,
+    limits: knowledgeLimits,
+    fetchPages: deps.fetchPages,
+    embed: deps.embedChunks,
+    log: deps.log ?? createLogger('silent'),
+    now: deps.now,
+  });
   const siteDeletions = siteDeletion({
     ...repos,
     sites,
     siteRecords: repos.sites,
     deleteImageFile: images.deleteFile,
-    deleteExtras: (tenantId, siteId) => repos.usage.deleteForSite(tenantId, siteId),
+    deleteExtras: async (tenantId, siteId) => {
+      await repos.usage.deleteForSite(tenantId, siteId);
+      await knowledge.deleteForSite(tenantId, siteId);
+    },
   });
   // Background work, run by the job worker of whichever instance claims it (docs/jobs.md).
   const jobHandlers: Record<string, JobHandler> = {
@@ -158,6 +189,7 @@ export function createServices(deps: ServiceDeps) {
       mailer: deps.mailer ?? null,
       dashboardUrl: deps.dashboardUrl ?? '/dashboard',
     }),
+    [KNOWLEDGE_SYNC]: ingestion.handler,
   };
   const recurringJobs: NewJob[] = [{ type: 'images.sweepOrphans', key: 'images.sweepOrphans', everyMs: 600_000 }];
   const jobs = adminJobs(repos.jobs);
@@ -168,6 +200,7 @@ export function createServices(deps: ServiceDeps) {
     tokens,
     sites,
     siteDeletions,
+    knowledge,
     jobs,
     budget,
     sessions,

@@ -132,6 +132,7 @@ export function buildApp(deps: AppDeps): Express {
         live: services.live,
         liveViews: services.liveViews,
         presence: services.repos.liveEvents,
+        knowledge: services.knowledge,
       }),
     );
   }

@@ -19,6 +19,8 @@ export interface ReadUploadOptions {
   maxBytes?: number;
   /** The multipart field the file must come in. Default `file`. */
   fieldName?: string;
+  /** What the file is, in error messages. Default `image`. */
+  what?: string;
 }
 
 const MAX_FIELDS = 8;
@@ -31,11 +33,12 @@ const MAX_FIELD_BYTES = 1024;
 export function readUpload(req: IncomingMessage, options: ReadUploadOptions = {}): Promise<UploadedFile> {
   const maxBytes = options.maxBytes ?? MAX_IMAGE_BYTES;
   const fieldName = options.fieldName ?? 'file';
+  const what = options.what ?? 'image';
 
   const contentType = req.headers['content-type'] ?? '';
   if (!/^multipart\/form-data\s*;/i.test(contentType))
     return Promise.reject(
-      new AppError(415, 'unsupported_media_type', 'Send the image as multipart/form-data in the field "file"'),
+      new AppError(415, 'unsupported_media_type', `Send the ${what} as multipart/form-data in the field "${fieldName}"`),
     );
 
   let parser: busboy.Busboy;
@@ -87,7 +90,7 @@ export function readUpload(req: IncomingMessage, options: ReadUploadOptions = {}
         current.bytes += chunk.length;
       });
       stream.on('limit', () =>
-        fail(new AppError(413, 'payload_too_large', `The image is larger than ${Math.floor(maxBytes / (1024 * 1024))} MB`)),
+        fail(new AppError(413, 'payload_too_large', `The ${what} is larger than ${Math.floor(maxBytes / (1024 * 1024))} MB`)),
       );
       stream.on('end', () => {
         current.done = true;

@@ -41,6 +41,8 @@ const visitorRequest = (path: string, init: RequestInit & { json?: unknown } = {
 // Second items, so that every list has a real `nextCursor` to page with.
 await visitorRequest('/v1/widget/conversations', { method: 'POST', json: {} });
 await uploadImage(app, visitor.token, { conversationId: visitor.conversation.id });
+for (const title of ['First snippet', 'Second snippet'])
+  await app.admin(`/v1/admin/sites/${patchTarget.id}/sources`, { method: 'POST', json: { type: 'text', title, text: title } });
 const absentId = 'f'.repeat(24);
 
 /** The real id a route's `{id}` gets, from the collection it names. Deletions get one that does not exist. */

@@ -82,6 +82,12 @@ const OWN_ID: Record<string, () => string> = {
   'POST /v1/admin/conversations/{id}/release': () => absentId,
   'POST /v1/admin/conversations/{id}/close': () => absentId,
   'POST /v1/admin/conversations/{id}/messages': () => absentId,
+  'GET /v1/admin/sites/{id}/sources': () => patchTarget.id,
+  'POST /v1/admin/sites/{id}/sources': () => patchTarget.id,
+  'POST /v1/admin/sites/{id}/sources/files': () => patchTarget.id,
+  'GET /v1/admin/sources/{id}': () => absentId,
+  'POST /v1/admin/sources/{id}/sync': () => absentId,
+  'DELETE /v1/admin/sources/{id}': () => absentId,
 };
 
 /** A valid body per JSON route (fresh each time: sends need a new clientMessageId). */
@@ -108,6 +114,12 @@ const VALID: Record<string, (() => Record<string, unknown>) | null> = {
   'GET /v1/admin/images': null,
   'GET /v1/admin/jobs/{id}': null,
   'GET /v1/admin/sites/{id}/usage': null,
+  'GET /v1/admin/sites/{id}/sources': null,
+  'POST /v1/admin/sites/{id}/sources': () => ({ type: 'text', title: 'walk', text: 'created by the walk' }),
+  'POST /v1/admin/sites/{id}/sources/files': null,
+  'GET /v1/admin/sources/{id}': null,
+  'POST /v1/admin/sources/{id}/sync': null,
+  'DELETE /v1/admin/sources/{id}': null,
   'GET /v1/admin/stats': null,
   'POST /v1/widget/conversations/{id}/handoff': () => ({ email: 'visitor@example.com' }),
   'GET /v1/widget/conversations/{id}/events': null,

@@ -56,6 +56,13 @@ const tenants: (SeededTenant & { admin: string; member?: string })[] = [
   { ...(await seedTenant(app, 'P', tokens.personal)), admin: tokens.personal },
 ];
 
+/** A knowledge file upload (multipart), sent as is every time. */
+function knowledgeFile() {
+  const form = new FormData();
+  form.append('file', new Blob(['Intruder notes.'], { type: 'text/plain' }), 'intruder.txt');
+  return form;
+}
+
 /** A valid body per route, so a refusal is about who asks, not about what is sent. */
 const ADMIN_BODIES: Record<string, unknown> = {
   'GET /v1/admin/me': undefined,
@@ -65,6 +72,12 @@ const ADMIN_BODIES: Record<string, unknown> = {
   'PATCH /v1/admin/sites/{id}': { name: 'pwned', allowedOrigins: ['https://evil.example'], rotateIdentitySecret: true },
   'POST /v1/admin/sites/{id}/identity-secret': undefined,
   'DELETE /v1/admin/sites/{id}': undefined,
+  'GET /v1/admin/sites/{id}/sources': undefined,
+  'POST /v1/admin/sites/{id}/sources': { type: 'text', title: 'Intruder source', text: 'pwned' },
+  'POST /v1/admin/sites/{id}/sources/files': knowledgeFile(),
+  'GET /v1/admin/sources/{id}': undefined,
+  'POST /v1/admin/sources/{id}/sync': undefined,
+  'DELETE /v1/admin/sources/{id}': undefined,
   'GET /v1/admin/conversations': undefined,
   'GET /v1/admin/conversations/{id}': undefined,
   'DELETE /v1/admin/conversations/{id}': undefined,
@@ -93,6 +106,12 @@ const OWN_ID: Record<string, ((t: SeededTenant) => string) | null> = {
   'PATCH /v1/admin/sites/{id}': (t) => t.site.id,
   'POST /v1/admin/sites/{id}/identity-secret': (t) => t.site.id,
   'DELETE /v1/admin/sites/{id}': (t) => t.site.id,
+  'GET /v1/admin/sites/{id}/sources': (t) => t.site.id,
+  'POST /v1/admin/sites/{id}/sources': (t) => t.site.id,
+  'POST /v1/admin/sites/{id}/sources/files': (t) => t.site.id,
+  'GET /v1/admin/sources/{id}': (t) => t.source.id,
+  'POST /v1/admin/sources/{id}/sync': (t) => t.source.id,
+  'DELETE /v1/admin/sources/{id}': (t) => t.source.id,
   'GET /v1/admin/conversations/{id}': (t) => t.visitor.conversation.id,
   'DELETE /v1/admin/conversations/{id}': (t) => t.visitor.conversation.id,
   'GET /v1/admin/jobs/{id}': (t) => t.job.id,
@@ -107,7 +126,7 @@ async function call(target: TestApp, route: ApiRoute, path: string, token: strin
   const res = await target.request(path, {
     method: route.method.toUpperCase(),
     token,
-    ...(body === undefined ? {} : { json: body }),
+    ...(body === undefined ? {} : body instanceof FormData ? { body } : { json: body }),
     ...(origin ? { headers: { origin } } : {}),
   });
   const text = await readBody(res);

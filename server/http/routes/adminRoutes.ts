@@ -11,6 +11,7 @@ import type { LiveViews } from '../../domain/handoff/liveViews.js';
 import type { ImageService } from '../../domain/imageService.js';
 import type { AdminJobs } from '../../domain/jobs/jobViews.js';
 import { toJobView } from '../../domain/jobs/jobViews.js';
+import type { KnowledgeSources } from '../../domain/knowledge/knowledgeSources.js';
 import type { ModelBudget } from '../../domain/modelBudget.js';
 import type { SiteDeletion } from '../../domain/siteDeletion.js';
 import { type SiteService, toSiteAnswer, toSiteView } from '../../domain/siteService.js';
@@ -20,6 +21,7 @@ import { LIVE_HEARTBEAT_MS, serveLiveStream } from '../liveStream.js';
 import { type AdminAuth, adminOf, requireAdmin, requireAdminRole } from '../middleware/adminAuth.js';
 import type { Limiters } from '../middleware/rateLimits.js';
 import { parse } from '../validate.js';
+import { knowledgeRoutes } from './knowledgeRoutes.js';
 
 export interface AdminRouteDeps {
   auth: AdminAuth;
@@ -38,6 +40,7 @@ export interface AdminRouteDeps {
   liveViews: LiveViews;
   /** Marks an agent's inbox stream present (every instance reads it for "someone online") until the date, or gone. */
   presence: { present(id: string, tenantId: string, until: Date): Promise<void>; absent(id: string): Promise<void> };
+  knowledge: KnowledgeSources;
 }
 
 export function adminRoutes(deps: AdminRouteDeps): Router {
@@ -158,6 +161,8 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
     const query = parse(StatsQuery, req.query, 'query');
     res.json(await deps.stats.get(tenant(res), query));
   });
+
+  router.use(knowledgeRoutes(deps.knowledge));
 
   return router;
 }

@@ -22,6 +22,8 @@ export const apiRoutes: {
   /** What a stream's events are (the send stream's by default). */
   events?: string;
   multipart?: boolean;
+  /** The text fields sent with a multipart `file` (the image upload's by default). */
+  multipartFields?: z.ZodObject;
 }[] = [
   {
     method: 'post',
@@ -142,6 +144,63 @@ export const apiRoutes: {
     summary: "Reveal the site's identity secret (org:admin); 409 when verification is off",
     params: c.IdParams,
     response: c.IdentitySecret,
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/sites/{id}/sources',
+    auth: 'admin',
+    summary: "The site's knowledge sources, newest first (cursor)",
+    params: c.IdParams,
+    query: c.SourceListQuery,
+    response: c.page(c.Source),
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/sites/{id}/sources',
+    auth: 'admin',
+    summary:
+      'Add a knowledge source (org:admin): one page (url), a same-origin crawl (website), a sitemap, or a text snippet; it is synced in the background (413 knowledge_limit_reached over the limits)',
+    params: c.IdParams,
+    body: c.SourceCreate,
+    response: c.Source,
+    status: 202,
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/sites/{id}/sources/files',
+    auth: 'admin',
+    summary:
+      'Add a file as a knowledge source (org:admin; multipart field `file`): PDF, DOCX, HTML, Markdown or plain text up to 20 MB, the type taken from the bytes (415 otherwise); extracted in the background',
+    params: c.IdParams,
+    multipart: true,
+    multipartFields: c.SourceFileFields,
+    response: c.Source,
+    status: 202,
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/sources/{id}',
+    auth: 'admin',
+    summary: 'A knowledge source with its status, progress and page failures',
+    params: c.IdParams,
+    response: c.Source,
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/sources/{id}/sync',
+    auth: 'admin',
+    summary: 'Sync a knowledge source again now (org:admin); unchanged pages are skipped',
+    params: c.IdParams,
+    response: c.Source,
+    status: 202,
+  },
+  {
+    method: 'delete',
+    path: '/v1/admin/sources/{id}',
+    auth: 'admin',
+    summary: 'Delete a knowledge source and its passages (org:admin); answers stop using it at once',
+    params: c.IdParams,
+    status: 204,
   },
   {
     method: 'delete',
@@ -291,7 +350,9 @@ export function openApiDocument() {
         ...(route.multipart
           ? {
               body: {
-                content: { 'multipart/form-data': { schema: c.ImageUploadFields.extend({ file: z.string() }) } },
+                content: {
+                  'multipart/form-data': { schema: (route.multipartFields ?? c.ImageUploadFields).extend({ file: z.string() }) },
+                },
               },
             }
           : {}),

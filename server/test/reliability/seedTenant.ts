@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import type { Job } from '../../../contract/jobs.js';
+import type { Source } from '../../../contract/knowledge.js';
 import type { ImageRef, Message } from '../../../contract/messages.js';
 import type { Site, SiteWithSecret } from '../../../contract/sites.js';
 import type { Conversation } from '../../../contract/widget.js';
@@ -40,7 +41,9 @@ export interface SeededTenant {
   visitor: SeededVisitor;
   /** The deletion of a second site of the tenant: a background job only this tenant may read. */
   job: Job;
-  /** Every id the tenant owns (site, visitor, conversation, messages, image, job). */
+  /** A knowledge source of the site (a text snippet holding the marker). */
+  source: Source;
+  /** Every id the tenant owns (site, visitor, conversation, messages, image, job, source). */
   ids: string[];
   /** Strings that must never appear in another tenant's answers: ids, keys, the marker text. */
   secrets: string[];
@@ -83,6 +86,13 @@ export async function seedTenant(app: TestApp, label: string, adminToken: string
     adminToken,
   );
   const visitor = await seedVisitor(app, site, marker);
+  const added = await app.request(`/v1/admin/sites/${site.id}/sources`, {
+    method: 'POST',
+    token: adminToken,
+    json: { type: 'text', title: `${marker} source`, text: `${marker} knowledge: the shop opens at nine.` },
+  });
+  if (added.status !== 202) throw new Error(`seed source: ${added.status} ${await added.text()}`);
+  const source = (await added.json()) as Source;
   const deleted = await app.createSite({ name: `${marker} deleted site` }, adminToken);
   const deletion = await app.request(`/v1/admin/sites/${deleted.id}`, { method: 'DELETE', token: adminToken });
   if (deletion.status !== 202) throw new Error(`seed site deletion: ${deletion.status}`);
@@ -95,9 +105,10 @@ export async function seedTenant(app: TestApp, label: string, adminToken: string
     visitor.answer.id,
     visitor.image.id,
     job.id,
+    source.id,
   ];
   const secrets = [...ids, site.publicKey, marker, ...(site.identitySecret ? [site.identitySecret] : [])];
-  return { label, marker, site, visitor, job, ids, secrets };
+  return { label, marker, site, visitor, job, source, ids, secrets };
 }
 
 /** The secrets of `victim` found in a response body, if any. */
