@@ -83,7 +83,9 @@ export function htmlToDocument(html: string, url: string | null, options: HtmlTo
   let content: DomNode | null = null;
   let title = '';
   if (options.mainContentOnly !== false) {
-    const article = new Readability<DomNode>(document, { serializer: (node) => node as DomNode }).parse();
+    // Cast through `unknown`: linkedom's document is not the DOM lib's `Document` type where a project includes that lib.
+    const readable = document as unknown as ConstructorParameters<typeof Readability>[0];
+    const article = new Readability<DomNode>(readable, { serializer: (node) => node as unknown as DomNode }).parse();
     if (article?.content && clean(article.textContent ?? '').length >= MIN_ARTICLE_CHARS) {
       content = article.content;
       title = clean(article.title ?? '');
