@@ -22,6 +22,8 @@ export interface StartOptions {
   port?: number;
   log?: (message: string) => void;
   readyTimeoutMs?: number;
+  /** More FerretDB flags (a test compares results with `--test-disable-pushdown`). */
+  extraArgs?: string[];
 }
 
 const DB_NAME = /^[a-zA-Z0-9_-]{1,63}$/;
@@ -112,6 +114,7 @@ export async function startEmbeddedDatabase(options: StartOptions): Promise<Embe
     '--telemetry=disable',
     '--log-format=json',
     '--log-level=warn',
+    ...(options.extraArgs ?? []),
   ];
   let child: ChildProcess;
   try {

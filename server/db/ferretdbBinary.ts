@@ -4,10 +4,14 @@ import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmS
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DatabaseSetup, loadDatabaseSetup } from '../config.js';
+import { PUSHDOWN_FILE, PUSHDOWN_GO, QUERY_FILE, QUERY_ID_ONLY, QUERY_PUSHDOWN } from './ferretdbPushdown.js';
 
 export const FERRETDB_VERSION = 'v1.24.2';
-/** Our build of it: `p1` carries the `_id` lookup fix below; a new suffix rebuilds cached binaries. */
-const BUILD = `${FERRETDB_VERSION}-p1`;
+/**
+ * Our build of it: `p1` carries the `_id` lookup fix below, `p2` the equality prefilter (`ferretdbPushdown.ts`);
+ * a new suffix rebuilds cached binaries.
+ */
+const BUILD = `${FERRETDB_VERSION}-p2`;
 
 /**
  * FerretDB v1.24.2's SQLite backend looks documents up by `_ferretdb_sjson->'$._id'`, while its
@@ -86,6 +90,10 @@ export function ensureFerretdbBinary(
     if (!metadata.includes(ID_LOOKUP_SLOW))
       throw new EmbeddedDatabaseUnavailable(`FerretDB's ${ID_LOOKUP_FILE} is not as expected.`);
     writeFileSync(join(work, ID_LOOKUP_FILE), metadata.replace(ID_LOOKUP_SLOW, ID_LOOKUP_INDEXED));
+    const query = readFileSync(join(work, QUERY_FILE), 'utf8');
+    if (!query.includes(QUERY_ID_ONLY)) throw new EmbeddedDatabaseUnavailable(`FerretDB's ${QUERY_FILE} is not as expected.`);
+    writeFileSync(join(work, QUERY_FILE), query.replace(QUERY_ID_ONLY, QUERY_PUSHDOWN));
+    writeFileSync(join(work, PUSHDOWN_FILE), PUSHDOWN_GO);
     const dir = join(target, '..');
     mkdirSync(dir, { recursive: true });
     const partial = `${target}.${process.pid}.partial`;

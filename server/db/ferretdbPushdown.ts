@@ -1,0 +1,272 @@
+/**
+ * Our second build-time patch of FerretDB v1.24.2 (`p2`, see docs/embedded-database.md): its SQLite backend answers
+ * only a bare `{_id}` filter from an index and decodes every other document of the collection in Go. This adds a
+ * SQL prefilter for equality (`{f: v}`, `{f: {$eq: v}}`, `{f: {$in: [...]}}`) on top-level fields holding a string,
+ * an ObjectId or a boolean, shaped so SQLite walks the collection's index whose key prefix they are.
+ *
+ * The prefilter only narrows the candidates: FerretDB still applies the whole filter in Go after it (the backend
+ * contract: "Filter may be ignored, or safely applied partially"), so a result never depends on it. It must therefore
+ * never drop a document the filter matches: a value is pushed only when its JSON text is unambiguous (no escapes),
+ * and an array in the field (which matches when it contains the value) always passes. Checked against the unpatched
+ * semantics by `ferretdbPushdown.test.ts`.
+ */
+export const PUSHDOWN_FILE = 'internal/backends/sqlite/pushdown_chatwidget.go';
+
+/** The block of `collection.go`'s `Query` that pushed down a bare `{_id}`: replaced by the prefilter below. */
+export const QUERY_FILE = 'internal/backends/sqlite/collection.go';
+export const QUERY_ID_ONLY = `	if params.Filter.Len() == 1 {
+		v, _ := params.Filter.Get("_id")
+		switch v.(type) {
+		case string, types.ObjectID:
+			whereClause = fmt.Sprintf(${'`'} WHERE %s = ?${'`'}, metadata.IDColumn)
+			args = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}
+		}
+	}
+`;
+export const QUERY_PUSHDOWN = '\twhereClause, args = prepareWhereClause(params.Filter, meta.Settings.Indexes)\n';
+
+export const PUSHDOWN_GO = String.raw`// Added by chatwidget's build (server/db/ferretdbPushdown.ts): SQL prefilter for top-level equality.
+
+package sqlite
+
+import (
+	"strings"
+
+	"github.com/FerretDB/FerretDB/internal/backends/sqlite/metadata"
+	"github.com/FerretDB/FerretDB/internal/handler/sjson"
+	"github.com/FerretDB/FerretDB/internal/types"
+)
+
+// pushdownCond is one top-level field and the JSON texts it may equal.
+type pushdownCond struct {
+	field  string
+	values []string
+}
+
+// pushdownColumn is the expression FerretDB's indexes are built on (see metadata/registry.go).
+func pushdownColumn(field string) string {
+	if field == "_id" {
+		return metadata.IDColumn
+	}
+
+	return metadata.DefaultColumn + "->\"" + field + "\""
+}
+
+// pushdownValue returns the stored JSON text of a string, ObjectId or boolean, when it has exactly one form.
+func pushdownValue(v any) (string, bool) {
+	switch v.(type) {
+	case string, types.ObjectID, bool:
+	default:
+		return "", false
+	}
+
+	b, err := sjson.MarshalSingleValue(v)
+	if err != nil || strings.ContainsRune(string(b), '\\') {
+		return "", false
+	}
+
+	return string(b), true
+}
+
+func pushdownField(name string) bool {
+	if name == "" {
+		return false
+	}
+
+	for i, r := range name {
+		if r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (i > 0 && r >= '0' && r <= '9') {
+			continue
+		}
+
+		return false
+	}
+
+	return true
+}
+
+func pushdownConds(filter *types.Document) []pushdownCond {
+	if filter == nil {
+		return nil
+	}
+
+	keys := filter.Keys()
+	seen := make(map[string]bool, len(keys))
+
+	for _, k := range keys {
+		if seen[k] {
+			return nil
+		}
+
+		seen[k] = true
+	}
+
+	var conds []pushdownCond
+
+	for _, k := range keys {
+		if !pushdownField(k) {
+			continue
+		}
+
+		v, _ := filter.Get(k)
+
+		var values []string
+
+		if d, ok := v.(*types.Document); ok {
+			if d.Len() != 1 {
+				continue
+			}
+
+			op := d.Keys()[0]
+			arg, _ := d.Get(op)
+
+			switch op {
+			case "$eq":
+				if s, ok := pushdownValue(arg); ok {
+					values = []string{s}
+				}
+			case "$in":
+				a, ok := arg.(*types.Array)
+				if !ok || a.Len() == 0 || a.Len() > 200 {
+					continue
+				}
+
+				for i := 0; i < a.Len(); i++ {
+					e, _ := a.Get(i)
+
+					s, ok := pushdownValue(e)
+					if !ok {
+						values = nil
+						break
+					}
+
+					values = append(values, s)
+				}
+			}
+		} else if s, ok := pushdownValue(v); ok {
+			values = []string{s}
+		}
+
+		if len(values) > 0 {
+			conds = append(conds, pushdownCond{field: k, values: values})
+		}
+	}
+
+	return conds
+}
+
+func (c pushdownCond) equal(args *[]any) string {
+	for _, v := range c.values {
+		*args = append(*args, v)
+	}
+
+	if len(c.values) == 1 {
+		return pushdownColumn(c.field) + " = ?"
+	}
+
+	return pushdownColumn(c.field) + " IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(c.values)), ", ") + ")"
+}
+
+// array matches a JSON array (its text, and only its text, starts with '['; the next byte is '\').
+func (c pushdownCond) array() string {
+	col := pushdownColumn(c.field)
+	return "(" + col + " >= '[' AND " + col + " < '\\')"
+}
+
+func (c pushdownCond) equalOrArray(args *[]any) string {
+	if c.field == "_id" {
+		return c.equal(args)
+	}
+
+	eq := c.equal(args)
+
+	return "(" + eq + " OR " + c.array() + ")"
+}
+
+// prepareWhereClause returns a WHERE clause that keeps every document the filter may match.
+//
+// The fields forming the longest key prefix of one of the collection's indexes are written as disjoint cases
+// (all equal; or equal up to the i-th, which is an array), each of which SQLite serves from that index; an OR
+// of "equal or array" per field would only use the index's first column. Other pushed fields filter rows.
+func prepareWhereClause(filter *types.Document, indexes []metadata.IndexInfo) (string, []any) {
+	conds := pushdownConds(filter)
+	if len(conds) == 0 {
+		return "", nil
+	}
+
+	var args []any
+
+	for _, c := range conds {
+		if c.field == "_id" {
+			return " WHERE " + c.equal(&args), args
+		}
+	}
+
+	byField := make(map[string]pushdownCond, len(conds))
+	for _, c := range conds {
+		byField[c.field] = c
+	}
+
+	var prefix []pushdownCond
+
+	for _, index := range indexes {
+		var p []pushdownCond
+
+		for _, key := range index.Key {
+			c, ok := byField[key.Field]
+			if !ok {
+				break
+			}
+
+			p = append(p, c)
+		}
+
+		if len(p) > len(prefix) {
+			prefix = p
+		}
+	}
+
+	var parts []string
+
+	if len(prefix) > 0 {
+		var cases []string
+
+		// The all-equal case first (it holds nearly every match), then "equal up to i, i-th an array".
+		order := []int{len(prefix)}
+		for i := 0; i < len(prefix); i++ {
+			order = append(order, i)
+		}
+
+		for _, i := range order {
+			var terms []string
+
+			for j, c := range prefix {
+				switch {
+				case j < i || (i == len(prefix)):
+					terms = append(terms, c.equal(&args))
+				case j == i:
+					terms = append(terms, c.array())
+				default:
+					terms = append(terms, c.equalOrArray(&args))
+				}
+			}
+
+			cases = append(cases, "("+strings.Join(terms, " AND ")+")")
+		}
+
+		parts = append(parts, "("+strings.Join(cases, " OR ")+")")
+	}
+
+	inPrefix := make(map[string]bool, len(prefix))
+	for _, c := range prefix {
+		inPrefix[c.field] = true
+	}
+
+	for _, c := range conds {
+		if !inPrefix[c.field] {
+			parts = append(parts, c.equalOrArray(&args))
+		}
+	}
+
+	return " WHERE " + strings.Join(parts, " AND "), args
+}
+`;
