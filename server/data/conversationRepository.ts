@@ -4,6 +4,7 @@ import type { ConversationDoc, ConversationWindowDoc, WindowMessage } from '../d
 import type { Models } from '../db/models/index.js';
 import { countPerDay } from './countPerDay.js';
 import { afterDescending, type CursorPosition, oid, toPage, utcDay } from './cursor.js';
+import { forgetDailyCounts } from './dailyCountRepository.js';
 import { type MessageRecord, toMessage } from './messageRepository.js';
 
 export interface ConversationRecord {
@@ -122,7 +123,7 @@ function listFilter(filter: ConversationFilter): Record<string, unknown> {
   return query;
 }
 
-export function conversationRepository({ Conversation, ConversationWindow }: Models) {
+export function conversationRepository({ Conversation, ConversationWindow, DailyCount }: Models) {
   return {
     async create(input: {
       tenantId: string;
@@ -221,8 +222,15 @@ export function conversationRepository({ Conversation, ConversationWindow }: Mod
       return doc?.searchText ?? '';
     },
     async delete(tenantId: string, id: string): Promise<boolean> {
+      const doc = await Conversation.findById(oid(id))
+        .select({ tenantId: 1, day: 1 })
+        .lean<Pick<ConversationDoc, 'tenantId' | 'day'>>();
+      if (doc?.tenantId !== tenantId) return false;
       const result = await Conversation.deleteOne({ _id: oid(id), tenantId });
-      if (result.deletedCount === 1) await ConversationWindow.deleteOne({ _id: oid(id) });
+      if (result.deletedCount === 1) {
+        await ConversationWindow.deleteOne({ _id: oid(id) });
+        await forgetDailyCounts(DailyCount, tenantId, [doc.day]);
+      }
       return result.deletedCount === 1;
     },
     async idsForSite(tenantId: string, siteId: string, limit = 1000): Promise<string[]> {

@@ -3,6 +3,7 @@ import type { Models } from '../db/models/index.js';
 import type { ImageStorageName } from '../images/ImageStorage.js';
 import { countPerDay } from './countPerDay.js';
 import { afterDescending, type CursorPosition, oid, toPage, utcDay } from './cursor.js';
+import { forgetDailyCounts } from './dailyCountRepository.js';
 import type { AttachedImage } from './messageRepository.js';
 
 export interface ImageRecord {
@@ -63,7 +64,7 @@ export interface ImageFilter {
   to?: Date;
 }
 
-export function imageRepository({ Image }: Models) {
+export function imageRepository({ Image, DailyCount }: Models) {
   return {
     async create(image: Omit<ImageRecord, 'id'>): Promise<ImageRecord> {
       const doc = await Image.create({
@@ -127,7 +128,9 @@ export function imageRepository({ Image }: Models) {
       return rows[0]?.total ?? 0;
     },
     async delete(id: string): Promise<void> {
+      const doc = await Image.findById(oid(id)).select({ tenantId: 1, day: 1 }).lean<Pick<ImageDoc, 'tenantId' | 'day'>>();
       await Image.deleteOne({ _id: oid(id) });
+      if (doc) await forgetDailyCounts(DailyCount, doc.tenantId, [doc.day]);
     },
     async countPerDay(tenantId: string, days: string[], siteId?: string) {
       return countPerDay(Image, tenantId, days, siteId);

@@ -7,6 +7,7 @@ import type { StreamDoc } from '../db/models/stream.js';
 import type { StoredImage } from '../images/ImageStorage.js';
 import { countPerDay } from './countPerDay.js';
 import { afterDescending, type CursorPosition, oid, toPage, utcDay } from './cursor.js';
+import { forgetDailyCounts } from './dailyCountRepository.js';
 
 /** What a message keeps of an attached image: where its bytes are, and what its views show. */
 export interface AttachedImage extends Pick<StoredImage, 'storage' | 'key' | 'url'> {
@@ -116,7 +117,7 @@ const toStream = (doc: StreamDoc): StreamRecord => ({
 
 export const isDuplicateKey = (error: unknown) => (error as { code?: number })?.code === 11000;
 
-export function messageRepository({ Message, Stream }: Models) {
+export function messageRepository({ Message, Stream, DailyCount }: Models) {
   return {
     /** Inserts; a message with the same id already stored makes this return `null`. */
     async insert(message: NewMessage): Promise<MessageRecord | null> {
@@ -168,12 +169,20 @@ export function messageRepository({ Message, Stream }: Models) {
       return { up, down };
     },
     async deleteForConversation(tenantId: string, conversationId: string): Promise<number> {
-      const result = await Message.deleteMany({ tenantId, conversationId: oid(conversationId) });
+      const filter = { tenantId, conversationId: oid(conversationId) };
+      const days = await Message.find(filter).select({ _id: 0, day: 1 }).lean<Pick<MessageDoc, 'day'>[]>();
+      const result = await Message.deleteMany(filter);
+      await forgetDailyCounts(
+        DailyCount,
+        tenantId,
+        days.map((d) => d.day),
+      );
       return result.deletedCount;
     },
     /** What is left of a deleted site's messages once its conversations are gone (an answer stored late). */
     async deleteForSite(tenantId: string, siteId: string): Promise<number> {
       const result = await Message.deleteMany({ tenantId, siteId: oid(siteId) });
+      if (result.deletedCount) await forgetDailyCounts(DailyCount, tenantId);
       return result.deletedCount;
     },
     async countPerDay(tenantId: string, days: string[], siteId?: string) {

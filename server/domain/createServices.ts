@@ -3,6 +3,7 @@ import type { ChatModel, ModelImage } from '../ai/ChatModel.js';
 import { createOfflineModel } from '../ai/offlineModel.js';
 import { conversationLockRepository } from '../data/conversationLockRepository.js';
 import { conversationRepository } from '../data/conversationRepository.js';
+import { dailyCountRepository } from '../data/dailyCountRepository.js';
 import { imageRepository } from '../data/imageRepository.js';
 import { jobRepository, type NewJob } from '../data/jobRepository.js';
 import { knowledgeChunkRepository } from '../data/knowledgeChunkRepository.js';
@@ -90,6 +91,7 @@ export function createServices(deps: ServiceDeps) {
     knowledgeChunks: knowledgeChunkRepository(deps.models),
     knowledgeVersions: knowledgeVersionRepository(deps.models),
     knowledgeFiles: knowledgeFileRepository(deps.models),
+    dailyCounts: dailyCountRepository(deps.models),
   };
   const tokens = visitorTokens(deps.visitorTokenSecret, deps.now);
   const bus = deps.bus ?? inProcessBus();

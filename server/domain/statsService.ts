@@ -1,5 +1,6 @@
 import type { Stats } from '../../contract/admin.js';
 import type { ConversationRepository } from '../data/conversationRepository.js';
+import type { DailyCountRepository, DayCounts } from '../data/dailyCountRepository.js';
 import type { ImageRepository } from '../data/imageRepository.js';
 import type { MessageRepository } from '../data/messageRepository.js';
 
@@ -14,24 +15,32 @@ export function statsService(deps: {
   conversations: ConversationRepository;
   messages: MessageRepository;
   images: ImageRepository;
+  dailyCounts: DailyCountRepository;
   now?: () => Date;
 }) {
   const now = deps.now ?? (() => new Date());
   return {
     async get(tenantId: string, query: { siteId?: string; days: number }): Promise<Stats> {
       const days = lastDays(now(), query.days);
+      // Days before yesterday are over (an answer started before midnight is stored by then): their counts are kept.
+      const yesterday = lastDays(now(), 2)[0] as string;
+      const over = (day: string) => day < yesterday;
+      const kept = await deps.dailyCounts.read(tenantId, query.siteId, days.filter(over));
+      const counted = days.filter((day) => !kept.has(day));
       const [conversations, messages, images, ratings] = await Promise.all([
-        deps.conversations.countPerDay(tenantId, days, query.siteId),
-        deps.messages.countPerDay(tenantId, days, query.siteId),
-        deps.images.countPerDay(tenantId, days, query.siteId),
+        deps.conversations.countPerDay(tenantId, counted, query.siteId),
+        deps.messages.countPerDay(tenantId, counted, query.siteId),
+        deps.images.countPerDay(tenantId, counted, query.siteId),
         deps.messages.ratingTotals(tenantId, query.siteId),
       ]);
-      const rows = days.map((date) => ({
-        date,
-        conversations: conversations.get(date) ?? 0,
-        messages: messages.get(date) ?? 0,
-        images: images.get(date) ?? 0,
-      }));
+      const fresh = new Map<string, DayCounts>(
+        counted.map((day) => [
+          day,
+          { conversations: conversations.get(day) ?? 0, messages: messages.get(day) ?? 0, images: images.get(day) ?? 0 },
+        ]),
+      );
+      await deps.dailyCounts.keep(tenantId, query.siteId, new Map([...fresh].filter(([day]) => over(day))));
+      const rows = days.map((date) => ({ date, ...((kept.get(date) ?? fresh.get(date)) as DayCounts) }));
       const sum = (key: 'conversations' | 'messages' | 'images') => rows.reduce((total, row) => total + row[key], 0);
       return {
         days: rows,

@@ -6,6 +6,7 @@ import {
   conversationWindowSchema,
 } from './conversation.js';
 import { type ConversationLockDoc, conversationLockSchema } from './conversationLock.js';
+import { type DailyCountDoc, dailyCountSchema } from './dailyCount.js';
 import { type ImageDoc, imageSchema } from './image.js';
 import { type JobClaimDoc, type JobDoc, jobClaimSchema, jobSchema } from './job.js';
 import {
@@ -51,6 +52,7 @@ export interface Models {
   LiveEvent: Model<LiveEventDoc>;
   LiveHead: Model<LiveHeadDoc>;
   AgentPresence: Model<AgentPresenceDoc>;
+  DailyCount: Model<DailyCountDoc>;
 }
 
 /** Registers every model on a connection (never on mongoose's global one) and builds their indexes. */
@@ -74,6 +76,7 @@ export async function createModels(connection: Connection): Promise<Models> {
     KnowledgeChunk: connection.model<KnowledgeChunkDoc>('KnowledgeChunk', knowledgeChunkSchema),
     KnowledgeVersion: connection.model<KnowledgeVersionDoc>('KnowledgeVersion', knowledgeVersionSchema),
     KnowledgeFilePart: connection.model<KnowledgeFilePartDoc>('KnowledgeFilePart', knowledgeFilePartSchema),
+    DailyCount: connection.model<DailyCountDoc>('DailyCount', dailyCountSchema),
   };
   await Promise.all(Object.values(models).map((model: Model<unknown>) => model.init()));
   return models;
