@@ -14,6 +14,8 @@ const TOPICS = ['refund', 'shipping', 'password', 'invoice', 'delivery', 'accoun
 const DAY_MS = 86_400_000;
 /** Bulk writes of this many documents per call (far below the wire protocol's 100,000 / 48 MB limits). */
 const BATCH = 1000;
+/** Bulk writes in flight at once. */
+const WRITERS = 3;
 
 export interface SeededConversation {
   id: string;
@@ -189,11 +191,10 @@ export async function seedConversations(
   shouldStop: () => boolean = () => false,
 ): Promise<{ counts: SeedCounts; seeded: SeededConversation[]; stopped: boolean }> {
   const counts: SeedCounts = { conversations: 0, messages: 0, images: 0, visitors: 0 };
-  const seeded: SeededConversation[] = [];
+  const seeded: (SeededConversation & { index: number })[] = [];
   const now = Date.now();
   const perBatch = BATCH / 10;
-  for (let start = from; start < from + count; start += perBatch) {
-    if (shouldStop()) return { counts, seeded, stopped: true };
+  const writeBatch = async (start: number) => {
     const batch = Array.from({ length: Math.min(perBatch, from + count - start) }, (_, k) => {
       const index = start + k;
       const site = sites[index % sites.length] as SiteRecord;
@@ -220,14 +221,31 @@ export async function seedConversations(
     counts.visitors += batch.length;
     counts.messages += messages.length;
     counts.images += images.length;
-    for (const b of batch)
+    for (const [k, b] of batch.entries())
       seeded.push({
+        index: start + k,
         id: String(b.conversation._id),
         tenantId: b.conversation.tenantId,
         siteId: String(b.conversation.siteId),
         visitorId: String(b.conversation.visitorId),
         messages: b.messages.length,
       });
-  }
-  return { counts, seeded, stopped: false };
+  };
+  // Several batches in flight: the database decodes one while SQLite writes another.
+  let next = from;
+  let stopped = false;
+  const writer = async () => {
+    while (next < from + count) {
+      if (shouldStop()) {
+        stopped = true;
+        return;
+      }
+      const start = next;
+      next += perBatch;
+      await writeBatch(start);
+    }
+  };
+  await Promise.all(Array.from({ length: WRITERS }, writer));
+  seeded.sort((a, b) => a.index - b.index);
+  return { counts, seeded: seeded.map(({ index: _i, ...c }) => c), stopped };
 }

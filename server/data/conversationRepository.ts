@@ -5,6 +5,7 @@ import type { Models } from '../db/models/index.js';
 import { countPerDay } from './countPerDay.js';
 import { afterDescending, type CursorPosition, oid, toPage, utcDay } from './cursor.js';
 import { forgetDailyCounts } from './dailyCountRepository.js';
+import { dayWindows, OLDEST_DAY } from './dayWindows.js';
 import { type MessageRecord, toMessage } from './messageRepository.js';
 
 export interface ConversationRecord {
@@ -142,6 +143,7 @@ export function conversationRepository({ Conversation, ConversationWindow, Daily
         visitorId: oid(input.visitorId),
         day: utcDay(input.now),
         lastMessageAt: input.now,
+        lastDay: utcDay(input.now),
         createdAt: input.now,
       });
       // An empty window says that this conversation's window is kept (one without is from before windows).
@@ -160,14 +162,47 @@ export function conversationRepository({ Conversation, ConversationWindow, Daily
         .lean<ConversationDoc[]>();
       return docs.map(toConversation);
     },
-    async list(filter: ConversationFilter, limit: number, after?: CursorPosition) {
+    /**
+     * A page newest first. A visitor's own conversations are few: one query. The admin lists read the tenant's
+     * conversations a window of days at a time (`dayWindows`), from the cursor, `to` or `now`, until the page is full.
+     */
+    async list(filter: ConversationFilter, limit: number, after?: CursorPosition, now = new Date()) {
       const query = { ...listFilter(filter), ...afterDescending('lastMessageAt', after) };
-      const docs = await Conversation.find(query)
-        .select(LIST_PROJECTION)
-        .sort({ lastMessageAt: -1, _id: -1 })
-        .limit(limit + 1)
-        .lean<ConversationDoc[]>();
+      const read = (extra: Record<string, unknown>, count: number) =>
+        Conversation.find({ ...query, ...extra })
+          .select(LIST_PROJECTION)
+          .sort({ lastMessageAt: -1, _id: -1 })
+          .limit(count)
+          .lean<ConversationDoc[]>();
+      let docs: ConversationDoc[] = [];
+      if (filter.visitorId) docs = await read({}, limit + 1);
+      else {
+        // A day ahead of the clock: another instance's clock may run ahead of ours.
+        const newest = after?.at ?? filter.to ?? new Date(now.getTime() + 86_400_000);
+        const oldest = filter.from ? utcDay(filter.from) : OLDEST_DAY;
+        for (const days of dayWindows(utcDay(newest), oldest)) {
+          docs = docs.concat(await read({ lastDay: { $in: days } }, limit + 1 - docs.length));
+          if (docs.length > limit) break;
+        }
+      }
       return toPage(docs.map(toConversation), limit, (c) => ({ at: c.lastMessageAt, id: oid(c.id) }));
+    },
+    /**
+     * Gives `lastDay` to conversations stored before it existed (a one-time job, one pass over the collection);
+     * returns how many it changed. Idempotent: a job run again after a crash continues where the first stopped.
+     */
+    async backfillLastDay(signal?: AbortSignal): Promise<number> {
+      const legacy = Conversation.find({ lastDay: { $exists: false } })
+        .select({ lastMessageAt: 1 })
+        .lean<Pick<ConversationDoc, '_id' | 'lastMessageAt'>>()
+        .cursor({ batchSize: 1000 });
+      let changed = 0;
+      for await (const doc of legacy) {
+        if (signal?.aborted) break;
+        await Conversation.updateOne({ _id: doc._id }, { $set: { lastDay: utcDay(doc.lastMessageAt) } });
+        changed++;
+      }
+      return changed;
     },
     async recordActivity(id: string, activity: ConversationActivity): Promise<void> {
       await Conversation.updateOne(
@@ -175,6 +210,7 @@ export function conversationRepository({ Conversation, ConversationWindow, Daily
         {
           $set: {
             ...activity,
+            lastDay: utcDay(activity.lastMessageAt),
             thumbnailImageId: activity.thumbnailImageId ? oid(activity.thumbnailImageId) : null,
           },
         },

@@ -339,7 +339,8 @@ describe("the first page of history from the conversation's window", () => {
       await app.admin('/v1/admin/conversations?limit=5');
     });
     const lists = operations.filter((op) => op.collection === 'conversations' && op.method === 'find');
-    expect(lists).toHaveLength(2);
+    // The visitor's list is one read; the admin list reads a window of days at a time (at least one).
+    expect(lists.length).toBeGreaterThanOrEqual(2);
     for (const list of lists) expect(list.options).toMatchObject({ projection: { searchText: 0 } });
   });
 });

@@ -116,6 +116,7 @@ export function conversationService(deps: ConversationServiceDeps) {
         },
         query.limit,
         decodeCursor(query.cursor),
+        now(),
       );
       const items = await Promise.all(page.items.map(async (c) => toAdminConversationView(c, await thumbnailFor(c))));
       return { items, nextCursor: page.nextCursor };

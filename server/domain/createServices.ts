@@ -76,6 +76,8 @@ export interface ServiceDeps {
   dashboardUrl?: string;
 }
 
+const BACKFILL_LAST_DAY = 'conversations.backfillLastDay';
+
 /** The domain, wired from repositories over the given models (no HTTP, no listening). */
 export function createServices(deps: ServiceDeps) {
   const repos = {
@@ -184,6 +186,7 @@ export function createServices(deps: ServiceDeps) {
   // Background work, run by the job worker of whichever instance claims it (docs/jobs.md).
   const jobHandlers: Record<string, JobHandler> = {
     'images.sweepOrphans': async () => void (await images.sweepOrphans()),
+    [BACKFILL_LAST_DAY]: async ({ signal }) => void (await repos.conversations.backfillLastDay(signal)),
     [SITE_DELETION]: siteDeletions.handler,
     [REPLY_REMINDER]: replyReminder({
       conversations: repos.conversations,
@@ -193,7 +196,11 @@ export function createServices(deps: ServiceDeps) {
     }),
     [KNOWLEDGE_SYNC]: ingestion.handler,
   };
-  const recurringJobs: NewJob[] = [{ type: 'images.sweepOrphans', key: 'images.sweepOrphans', everyMs: 600_000 }];
+  const recurringJobs: NewJob[] = [
+    { type: 'images.sweepOrphans', key: 'images.sweepOrphans', everyMs: 600_000 },
+    // Once per database (keyed, not recurring): conversations stored before `lastDay` get it.
+    { type: BACKFILL_LAST_DAY, key: BACKFILL_LAST_DAY },
+  ];
   const jobs = adminJobs(repos.jobs);
   return {
     instanceId,

@@ -37,6 +37,11 @@ export interface ConversationDoc {
   /** UTC day of creation (`YYYY-MM-DD`), for per-day stats without `$dateToString`. */
   day: string;
   lastMessageAt: Date;
+  /**
+   * UTC day of `lastMessageAt`: the admin list reads a few days at a time through it (`dayWindows`). Missing only on
+   * conversations stored before it existed, until the one-time `conversations.backfillLastDay` job.
+   */
+  lastDay?: string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -75,19 +80,31 @@ export const conversationSchema = new Schema<ConversationDoc>(
     searchText: { type: String, default: '' },
     day: { type: String, required: true },
     lastMessageAt: { type: Date, required: true },
+    lastDay: { type: String },
   },
   { timestamps: true, versionKey: false },
 );
-// Admin list by tenant, site and the has-images filter (equality, then the keyset sort, then the
-// rating ranges), the visitor's own list, stats. `indexCoverage.test.ts` checks every query shape.
-conversationSchema.index({ tenantId: 1, lastMessageAt: -1, _id: -1, ratingUp: 1, ratingDown: 1 });
-conversationSchema.index({ tenantId: 1, siteId: 1, lastMessageAt: -1, _id: -1, ratingUp: 1, ratingDown: 1 });
-conversationSchema.index({ tenantId: 1, hasImages: 1, lastMessageAt: -1, _id: -1, ratingUp: 1, ratingDown: 1 });
-conversationSchema.index({ tenantId: 1, siteId: 1, hasImages: 1, lastMessageAt: -1, _id: -1, ratingUp: 1, ratingDown: 1 });
-// The inbox: one mode (waiting, human), optionally one site.
-conversationSchema.index({ tenantId: 1, mode: 1, lastMessageAt: -1, _id: -1, ratingUp: 1, ratingDown: 1 });
-conversationSchema.index({ tenantId: 1, siteId: 1, mode: 1, lastMessageAt: -1, _id: -1, ratingUp: 1, ratingDown: 1 });
+// Admin list by tenant, site and the has-images filter, a window of days at a time (equality, then the keyset sort,
+// then the rating ranges), the visitor's own list, stats, the backfill of `lastDay`. `indexCoverage.test.ts` checks
+// every query shape.
+conversationSchema.index({ tenantId: 1, lastDay: 1, lastMessageAt: -1, _id: -1, ratingUp: 1, ratingDown: 1 });
+conversationSchema.index({ tenantId: 1, siteId: 1, lastDay: 1, lastMessageAt: -1, _id: -1, ratingUp: 1, ratingDown: 1 });
+conversationSchema.index({ tenantId: 1, hasImages: 1, lastDay: 1, lastMessageAt: -1, _id: -1, ratingUp: 1, ratingDown: 1 });
+conversationSchema.index({
+  tenantId: 1,
+  siteId: 1,
+  hasImages: 1,
+  lastDay: 1,
+  lastMessageAt: -1,
+  _id: -1,
+  ratingUp: 1,
+  ratingDown: 1,
+});
+// The inbox: one mode (waiting, human), optionally one site, a window of days at a time.
+conversationSchema.index({ tenantId: 1, mode: 1, lastDay: 1, lastMessageAt: -1, _id: -1, ratingUp: 1, ratingDown: 1 });
+conversationSchema.index({ tenantId: 1, siteId: 1, mode: 1, lastDay: 1, lastMessageAt: -1, _id: -1, ratingUp: 1, ratingDown: 1 });
 conversationSchema.index({ tenantId: 1, visitorId: 1, lastMessageAt: -1, _id: -1 });
+conversationSchema.index({ lastDay: 1 });
 conversationSchema.index({ tenantId: 1, day: 1 });
 conversationSchema.index({ tenantId: 1, siteId: 1, day: 1 });
 conversationSchema.index({ siteId: 1 });
