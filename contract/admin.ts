@@ -44,7 +44,14 @@ export const AdminConversation = z
   .extend(HandoffFields.shape);
 export type AdminConversation = z.infer<typeof AdminConversation>;
 
-export const AdminConversationDetail = AdminConversation.extend({ messages: z.array(Message) });
+/**
+ * A conversation with its latest page of messages (oldest first); `messagesCursor` pages back through
+ * `GET conversations/{id}/messages` (`null`: these are all of them).
+ */
+export const AdminConversationDetail = AdminConversation.extend({
+  messages: z.array(Message),
+  messagesCursor: Cursor.nullable(),
+});
 export type AdminConversationDetail = z.infer<typeof AdminConversationDetail>;
 
 export const ImageListQuery = z.strictObject({

@@ -147,13 +147,6 @@ export function messageRepository({ Message, Stream, DailyCount }: Models) {
       const page = toPage(docs.map(toMessage), limit, (m) => ({ at: m.createdAt, id: oid(m.id) }));
       return { items: page.items.reverse(), nextCursor: page.nextCursor };
     },
-    async allForConversation(tenantId: string, conversationId: string, max = 2000): Promise<MessageRecord[]> {
-      const docs = await Message.find({ tenantId, conversationId: oid(conversationId) })
-        .sort({ createdAt: -1, _id: -1 })
-        .limit(max)
-        .lean<MessageDoc[]>();
-      return docs.map(toMessage).reverse();
-    },
     /** Replaces a final answer (retry of an answer that failed or stopped). */
     async replaceAnswer(message: NewMessage): Promise<void> {
       await Message.collection.replaceOne({ _id: oid(message.id) }, toDoc(message));

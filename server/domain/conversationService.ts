@@ -10,7 +10,7 @@ import type { MessageRepository } from '../data/messageRepository.js';
 import type { VisitorRepository } from '../data/visitorRepository.js';
 import { AppError, notFound } from '../lib/AppError.js';
 import { ownConversation, tenantConversation } from './conversationAccess.js';
-import { type ConversationWindow, pageFromWindow, RECENT_CAPACITY, RECENT_PAGE } from './conversationWindow.js';
+import { type ConversationWindow, pageFromWindow, RECENT_PAGE } from './conversationWindow.js';
 import { type ImageUrlsOf, toAdminConversationView, toConversationView, toMessageView } from './views.js';
 import type { VisitorIdentity } from './visitorTokens.js';
 
@@ -122,19 +122,26 @@ export function conversationService(deps: ConversationServiceDeps) {
       return { items, nextCursor: page.nextCursor };
     },
 
+    /** The conversation with its latest page of messages, from the window (one `_id` read) when it has them. */
     async getForAdmin(tenantId: string, id: string): Promise<AdminConversationDetail> {
       const conversation = await tenantConversation(conversations, tenantId, id);
-      // A window below its capacity holds every message of the conversation.
       const recent = await window.read(conversation);
-      const whole = recent && recent.length < RECENT_CAPACITY ? recent : null;
-      const [thumbnail, history] = await Promise.all([
+      const [thumbnail, page] = await Promise.all([
         thumbnailFor(conversation),
-        whole ?? messages.allForConversation(tenantId, id),
+        recent ? pageFromWindow(recent, RECENT_PAGE) : messages.listForConversation(tenantId, id, RECENT_PAGE),
       ]);
       return {
         ...toAdminConversationView(conversation, thumbnail),
-        messages: history.map((m) => toMessageView(m, imageUrls)),
+        messages: page.items.map((m) => toMessageView(m, imageUrls)),
+        messagesCursor: page.nextCursor,
       };
+    },
+
+    /** Older pages of a conversation's messages (the admin's "load earlier"). */
+    async messagesForAdmin(tenantId: string, id: string, query: { limit: number; cursor?: string }): Promise<Page<Message>> {
+      await tenantConversation(conversations, tenantId, id);
+      const page = await messages.listForConversation(tenantId, id, query.limit, decodeCursor(query.cursor));
+      return { items: page.items.map((m) => toMessageView(m, imageUrls)), nextCursor: page.nextCursor };
     },
 
     /** Deletes a conversation with its messages and images (files first, then records). */

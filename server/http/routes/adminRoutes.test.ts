@@ -1,3 +1,4 @@
+import { Types } from 'mongoose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { clerkTestKit } from '../../test/clerkTokens.js';
 import { json } from '../../test/json.js';
@@ -175,6 +176,50 @@ describe('conversations (admin)', () => {
     expect((await app.admin(`/v1/admin/conversations/${other.id}`, { token: adminA, method: 'DELETE' })).status).toBe(204);
     expect((await app.admin(`/v1/admin/conversations/${other.id}`, { token: adminA })).status).toBe(404);
     expect(await app.models.Message.countDocuments({ conversationId: other.id })).toBe(0);
+  });
+
+  it('pages a long conversation: the latest 50 messages with the detail, older pages by cursor', async () => {
+    const long = await visitor.newConversation();
+    const conversation = await app.models.Conversation.findById(long.id).lean();
+    const start = Date.now() - 1_000_000;
+    await app.models.Message.collection.insertMany(
+      Array.from({ length: 120 }, (_, i) => ({
+        _id: new Types.ObjectId(),
+        tenantId: conversation?.tenantId,
+        siteId: conversation?.siteId,
+        conversationId: conversation?._id,
+        role: i % 2 ? 'assistant' : 'user',
+        text: `m${i}`,
+        images: [],
+        status: 'complete',
+        errorCode: null,
+        clientMessageId: `p${Math.floor(i / 2)}`,
+        model: null,
+        usage: null,
+        feedback: null,
+        day: new Date(start).toISOString().slice(0, 10),
+        createdAt: new Date(start + i * 1000),
+        updatedAt: new Date(start + i * 1000),
+      })),
+    );
+    await app.models.ConversationWindow.updateOne({ _id: long.id }, { $set: { stale: true } });
+    const texts = (items: { text: string }[]) => items.map((m) => m.text);
+    const detail = await json(await app.admin(`/v1/admin/conversations/${long.id}`, { token: adminA }));
+    expect(texts(detail.messages)).toEqual(Array.from({ length: 50 }, (_, i) => `m${70 + i}`));
+    const older = await json(
+      await app.admin(`/v1/admin/conversations/${long.id}/messages?limit=50&cursor=${detail.messagesCursor}`, { token: adminA }),
+    );
+    expect(texts(older.items)).toEqual(Array.from({ length: 50 }, (_, i) => `m${20 + i}`));
+    const oldest = await json(
+      await app.admin(`/v1/admin/conversations/${long.id}/messages?limit=50&cursor=${older.nextCursor}`, { token: adminA }),
+    );
+    expect(texts(oldest.items)).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`));
+    expect(oldest.nextCursor).toBeNull();
+    // Short conversations come whole, without a cursor; other tenants get 404; a bad cursor is 400.
+    const short = await json(await app.admin(`/v1/admin/conversations/${conversationA.id}`, { token: adminA }));
+    expect(short.messagesCursor).toBeNull();
+    expect((await app.admin(`/v1/admin/conversations/${long.id}/messages`, { token: adminB })).status).toBe(404);
+    expect((await app.admin(`/v1/admin/conversations/${long.id}/messages?cursor=nope`, { token: adminA })).status).toBe(400);
   });
 
   it('filters by rating after feedback', async () => {

@@ -4,6 +4,7 @@ import { ConversationListQuery, ImageListQuery, StatsQuery } from '../../../cont
 import { IdParams } from '../../../contract/common.js';
 import { AgentReply } from '../../../contract/handoff.js';
 import { type IdentitySecret, type Site, SiteCreate, SiteUpdate } from '../../../contract/sites.js';
+import { ListQuery } from '../../../contract/widget.js';
 import type { ConversationService } from '../../domain/conversationService.js';
 import type { HandoffService } from '../../domain/handoff/handoffService.js';
 import { type LiveLog, tenantScope } from '../../domain/handoff/liveLog.js';
@@ -104,6 +105,11 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
   router.get('/conversations/:id', async (req, res) => {
     const { id } = parse(IdParams, req.params, 'params');
     res.json(await deps.conversations.getForAdmin(tenant(res), id));
+  });
+  router.get('/conversations/:id/messages', async (req, res) => {
+    const { id } = parse(IdParams, req.params, 'params');
+    const query = parse(ListQuery, req.query, 'query');
+    res.json(await deps.conversations.messagesForAdmin(tenant(res), id, query));
   });
   router.delete('/conversations/:id', requireAdminRole, async (req, res) => {
     const { id } = parse(IdParams, req.params, 'params');

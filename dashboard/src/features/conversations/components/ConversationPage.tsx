@@ -8,6 +8,7 @@ import { navigate } from '../../../lib/router/history.js';
 import { Link } from '../../../lib/router/Link.js';
 import { useDeleteConversation } from '../api/deleteConversation.js';
 import { useConversation } from '../api/getConversation.js';
+import { useEarlierMessages } from '../api/getConversationMessages.js';
 import { RatingBadges } from './ConversationRow.js';
 import { MessageView } from './MessageView.js';
 import { VisitorDetails } from './VisitorDetails.js';
@@ -15,6 +16,7 @@ import { VisitorDetails } from './VisitorDetails.js';
 /** One conversation: transcript, visitor details, delete with confirmation. */
 export function ConversationPage({ id, canDelete }: { id: string; canDelete: boolean }) {
   const query = useConversation(id);
+  const earlier = useEarlierMessages(id, query.data?.messagesCursor ?? null);
   const remove = useDeleteConversation();
   const [confirming, setConfirming] = useState(false);
   const [openImage, setOpenImage] = useState<ImageRef | null>(null);
@@ -36,6 +38,9 @@ export function ConversationPage({ id, canDelete }: { id: string; canDelete: boo
     );
   }
   const conversation = query.data;
+  // Pages fetched newest first, each oldest first: the transcript shows them oldest page first.
+  const older = [...(earlier.data?.pages ?? [])].reverse().flatMap((page) => page.items);
+  const moreEarlier = earlier.data ? earlier.hasNextPage : conversation.messagesCursor !== null;
   const title = conversation.firstQuestion.trim() || conversation.title || 'Conversation';
   return (
     <article className="conversation" aria-labelledby="conversation-title">
@@ -47,8 +52,16 @@ export function ConversationPage({ id, canDelete }: { id: string; canDelete: boo
       </h1>
       <div className="conversation-layout">
         <section aria-label="Transcript">
+          {moreEarlier && (
+            <p>
+              <button type="button" onClick={() => earlier.fetchNextPage()} disabled={earlier.isFetching}>
+                {earlier.isFetching ? 'Loading earlier messages…' : 'Load earlier messages'}
+              </button>
+            </p>
+          )}
+          {earlier.isError && <ErrorState error={earlier.error} title="Could not load earlier messages" />}
           <ol className="transcript">
-            {conversation.messages.map((message) => (
+            {[...older, ...conversation.messages].map((message) => (
               <MessageView key={message.id} message={message} onOpenImage={setOpenImage} />
             ))}
           </ol>

@@ -1,0 +1,70 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Message } from '../../../../../contract/index.js';
+import { TOKEN_STORAGE_KEY } from '../../../app/auth/localToken.js';
+import { conversation, site } from '../../../test/contractFixtures.js';
+import { errorBody, startFakeAdminApi } from '../../../test/fakeAdminApi.js';
+import { renderApp } from '../../../test/renderApp.js';
+import { waitFor } from '../../../test/waitFor.js';
+
+const detail = conversation(1);
+const message = (n: number): Message => ({
+  id: n.toString(16).padStart(24, '0'),
+  conversationId: detail.id,
+  role: n % 2 ? 'assistant' : 'user',
+  author: null,
+  text: `Message number ${n}`,
+  status: 'complete',
+  errorCode: null,
+  clientMessageId: `c${n}`,
+  images: [],
+  feedback: null,
+  model: null,
+  usage: null,
+  createdAt: new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString(),
+  updatedAt: new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString(),
+});
+// Five messages: the detail has the latest two, then pages of two and one going back.
+const pages: Record<string, { items: Message[]; nextCursor: string | null }> = {
+  older: { items: [message(2), message(3)], nextCursor: 'oldest' },
+  oldest: { items: [message(1)], nextCursor: null },
+};
+
+let api: Awaited<ReturnType<typeof startFakeAdminApi>>;
+beforeAll(async () => {
+  api = await startFakeAdminApi(({ path, query }) => {
+    if (path === '/v1/admin/auth/config') return { status: 200, body: { mode: 'local', clerkPublishableKey: null } };
+    if (path === '/v1/admin/me') return { status: 200, body: { tenantId: 'local', role: 'admin', userId: null } };
+    if (path === '/v1/admin/sites') return { status: 200, body: { items: [site()], nextCursor: null } };
+    if (path === `/v1/admin/conversations/${detail.id}`)
+      return { status: 200, body: { ...detail, messages: [message(4), message(5)], messagesCursor: 'older' } };
+    const page = pages[query.get('cursor') ?? ''];
+    if (path === `/v1/admin/conversations/${detail.id}/messages` && page) return { status: 200, body: page };
+    return { status: 404, body: errorBody('not_found', 'Not found') };
+  });
+});
+afterAll(() => api.close());
+let app: ReturnType<typeof renderApp> | undefined;
+afterEach(() => app?.unmount());
+
+const transcript = () => [...(app?.container.querySelectorAll('ol.transcript > li') ?? [])].map((li) => li.textContent ?? '');
+const loadEarlier = () =>
+  [...(app?.container.querySelectorAll('button') ?? [])].find((b) => b.textContent === 'Load earlier messages');
+
+describe('Conversation page', () => {
+  it('shows the latest messages, and loads earlier pages on demand, oldest first', async () => {
+    sessionStorage.setItem(TOKEN_STORAGE_KEY, 'admin');
+    history.replaceState(null, '', `/dashboard/conversations/${detail.id}`);
+    app = renderApp(api.baseUrl);
+    await waitFor(() => transcript().length === 2);
+    expect(api.requests.some((r) => r.path.endsWith('/messages'))).toBe(false);
+
+    loadEarlier()?.click();
+    await waitFor(() => transcript().length === 4);
+    loadEarlier()?.click();
+    await waitFor(() => transcript().length === 5);
+    const order = transcript().map((text) => Number(/Message number (\d)/.exec(text)?.[1]));
+    expect(order).toEqual([1, 2, 3, 4, 5]);
+    expect(loadEarlier()).toBeUndefined();
+    expect(api.requests.filter((r) => r.path.endsWith('/messages')).map((r) => r.query.get('limit'))).toEqual(['50', '50']);
+  });
+});
