@@ -52,6 +52,8 @@ interface SizeResult {
   skippedAfter: string | null;
   /** One more send, with each database command it issued and its duration. */
   sendCommands: TimedCommand[];
+  /** Each read once through FerretDB with its pushdown disabled (the same data; see `measureBaseline`). */
+  baseline?: QueryResult[];
 }
 
 const db = await openBenchDatabase('data');
@@ -93,8 +95,9 @@ const pick = (run: number) => {
   const own = all.filter((c, i) => i > 0 && c.tenantId === tenantId);
   return own[Math.floor(((run + 0.5) * own.length) / SEND_RUNS) % own.length] as SeededConversation;
 };
-const adminList = (query: Record<string, string>) => () =>
-  services.conversations.listForAdmin(tenantId, ConversationListQuery.parse({ limit: '25', ...query }));
+type Services = typeof services;
+const adminList = (query: Record<string, string>) => (_i: number, s: Services) =>
+  s.conversations.listForAdmin(tenantId, ConversationListQuery.parse({ limit: '25', ...query }));
 
 const sendOnce = async (i: number, through = services) => {
   const conversation = pick(i);
@@ -110,7 +113,15 @@ const sendOnce = async (i: number, through = services) => {
 
 // Cheapest first (conversations and images are 10× and 100× smaller than messages), so the 10 s rule skips as
 // little as possible; the two goals (send path, dashboard first page) come first.
-const queries: { name: string; runs: number; run: (i: number) => Promise<unknown> }[] = [
+const longest = () => all[0] as SeededConversation;
+/** The cursor of the 200-message conversation's second page (from its first), for the page-back reads. */
+let pageBack: string | undefined;
+const secondPage = async (s: Services) => {
+  pageBack ??=
+    (await s.conversations.messagesForVisitor(visitorOf(longest()), longest().id, { limit: 50 })).nextCursor ?? undefined;
+  return pageBack;
+};
+const queries: { name: string; runs: number; run: (i: number, s: Services) => Promise<unknown> }[] = [
   { name: 'send path DB work (whole send, instant model)', runs: SEND_RUNS, run: sendOnce },
   { name: 'dashboard first page (25)', runs: RUNS, run: adminList({}) },
   { name: 'filter siteId', runs: RUNS, run: adminList({ siteId: site.id }) },
@@ -121,25 +132,57 @@ const queries: { name: string; runs: number; run: (i: number) => Promise<unknown
   {
     name: 'images list (40)',
     runs: RUNS,
-    run: () => services.images.listForAdmin(tenantId, ImageListQuery.parse({ limit: '40' })),
+    run: (_i, s) => s.images.listForAdmin(tenantId, ImageListQuery.parse({ limit: '40' })),
   },
   {
     name: 'widget: latest conversation (list, limit 1)',
     runs: RUNS,
-    run: (i) => services.conversations.listForVisitor(visitorOf(pick(i)), { limit: 1 }),
+    run: (i, s) => s.conversations.listForVisitor(visitorOf(pick(i)), { limit: 1 }),
   },
   {
     name: 'widget: history (latest 50 messages)',
     runs: RUNS,
-    run: (i) => services.conversations.messagesForVisitor(visitorOf(pick(i)), pick(i).id, { limit: 50 }),
+    run: (i, s) => s.conversations.messagesForVisitor(visitorOf(pick(i)), pick(i).id, { limit: 50 }),
   },
   {
-    name: 'one conversation, 200 messages',
+    name: 'history page back (50, cursor), 200 messages',
     runs: RUNS,
-    run: () => services.conversations.getForAdmin(tenantId, (all[0] as SeededConversation).id),
+    run: async (_i, s) =>
+      s.conversations.messagesForVisitor(visitorOf(longest()), longest().id, { limit: 50, cursor: await secondPage(s) }),
   },
-  { name: 'stats (30 days)', runs: RUNS, run: () => services.stats.get(tenantId, { days: 30 }) },
+  {
+    name: 'admin: conversation page, 200 messages',
+    runs: RUNS,
+    run: (_i, s) => s.conversations.getForAdmin(tenantId, longest().id),
+  },
+  { name: 'stats (30 days)', runs: RUNS, run: (_i, s) => s.stats.get(tenantId, { days: 30 }) },
 ];
+
+/** Until one of its reads passes 10 s, each size also times every read once without our FerretDB patch. */
+let baselineOn = !process.env.MONGODB_URI;
+async function measureBaseline(): Promise<QueryResult[]> {
+  const baseline = await db.connectWithoutPushdown();
+  if (!baseline) return [];
+  const through = servicesOn(baseline.models);
+  const measured: QueryResult[] = [];
+  try {
+    // Reads only: the send path is flat either way (it reaches its documents by `_id`).
+    for (const query of queries.slice(1)) {
+      const t = performance.now();
+      await query.run(0, through);
+      const took = performance.now() - t;
+      measured.push({ name: query.name, runs: [took], p50: took, p99: took });
+      console.log(`  without the p2 patch: ${query.name.padEnd(46)} ${ms(took).padStart(8)}`);
+      if (took > SKIP_AFTER_MS) {
+        baselineOn = false;
+        break;
+      }
+    }
+  } finally {
+    await baseline.stop();
+  }
+  return measured;
+}
 
 async function measure(target: number): Promise<SizeResult> {
   const before = total.messages;
@@ -181,7 +224,7 @@ async function measure(target: number): Promise<SizeResult> {
     const runs: number[] = [];
     for (let i = 0; i < query.runs; i++) {
       const t = performance.now();
-      await query.run(i);
+      await query.run(i, services);
       runs.push(performance.now() - t);
       if ((runs[runs.length - 1] as number) > SKIP_AFTER_MS) {
         result.skippedAfter = query.name;
@@ -200,6 +243,7 @@ async function measure(target: number): Promise<SizeResult> {
     }
   }
   if (result.skippedAfter) console.log(`  "${result.skippedAfter}" passed 10 s: the remaining queries of this size were skipped`);
+  if (baselineOn) result.baseline = await measureBaseline();
   return result;
 }
 
@@ -230,16 +274,25 @@ try {
 
 const header = [
   'query (tenant 0 of 10; p50 / p99)',
-  ...results.map((r) => `${r.counts.messages.toLocaleString('en')} msgs${r.partial ? '*' : ''}`),
+  ...results.flatMap((r) => {
+    const size = `${r.counts.messages.toLocaleString('en')} msgs${r.partial ? '*' : ''}`;
+    return r.baseline?.length ? [size, `${size} without p2`] : [size];
+  }),
 ];
 const rows = queries.map((q) => [
   q.name,
-  ...results.map((r) => {
+  ...results.flatMap((r) => {
     const found = r.queries.find((x) => x.name === q.name);
-    return !found || found.p50 === null ? 'skipped' : `${ms(found.p50)} / ${ms(found.p99 ?? Number.NaN)}`;
+    const cell = !found || found.p50 === null ? 'skipped' : `${ms(found.p50)} / ${ms(found.p99 ?? Number.NaN)}`;
+    if (!r.baseline?.length) return [cell];
+    const base = r.baseline.find((x) => x.name === q.name);
+    return [cell, base?.p50 != null ? ms(base.p50) : '–'];
   }),
 ]);
-rows.unshift(['seeding (bulk inserts, this step)', ...results.map((r) => ms(r.seedMs))]);
+rows.unshift([
+  'seeding (bulk inserts, this step)',
+  ...results.flatMap((r) => (r.baseline?.length ? [ms(r.seedMs), ''] : [ms(r.seedMs)])),
+]);
 console.log(`\n${table([header, ...rows])}`);
 if (results.some((r) => r.partial))
   console.log(

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mongoose, { type Connection } from 'mongoose';
@@ -15,6 +15,11 @@ export interface BenchDatabase {
   models: Models;
   /** A second connection to the same database with the driver's command monitoring on (for `timeCommands`). */
   connectMonitored(): Promise<{ connection: Connection; models: Models }>;
+  /**
+   * The same data through a second FerretDB with its pushdown disabled (every filter applied in Go, as FerretDB does
+   * without our `p2` patch): the baseline of the same run. `null` on MongoDB.
+   */
+  connectWithoutPushdown(): Promise<{ models: Models; stop: () => Promise<void> } | null>;
   stop(): Promise<void>;
 }
 
@@ -48,6 +53,27 @@ export async function openBenchDatabase(name: string): Promise<BenchDatabase> {
       await monitored.asPromise();
       extra.push(monitored);
       return { connection: monitored, models: await createModels(monitored) };
+    },
+    async connectWithoutPushdown() {
+      if (!embedded) return null;
+      // Its own folder (pid file) whose database folder is this one's SQLite files.
+      const baseDir = join(dataDir, 'baseline');
+      mkdirSync(baseDir, { recursive: true });
+      symlinkSync(join(dataDir, 'db'), join(baseDir, 'db'));
+      const baseline = await startEmbeddedDatabase({
+        binary: ensureFerretdbBinary(),
+        dataDir: baseDir,
+        extraArgs: ['--test-disable-pushdown'],
+      });
+      const other = await connectMongo(baseline.uri(`bench_${name}`));
+      const otherModels = await createModels(other);
+      return {
+        models: otherModels,
+        async stop() {
+          await other.close().catch(() => {});
+          await baseline.stop();
+        },
+      };
     },
     async stop() {
       for (const other of extra) await other.close().catch(() => {});
