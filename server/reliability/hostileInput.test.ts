@@ -72,6 +72,7 @@ const OWN_ID: Record<string, () => string> = {
   // Deletions get an id that does not exist, so the walk never removes what it needs.
   'DELETE /v1/admin/sites/{id}': () => absentId,
   'GET /v1/admin/conversations/{id}': () => visitor.conversation.id,
+  'GET /v1/admin/conversations/{id}/messages': () => visitor.conversation.id,
   'DELETE /v1/admin/conversations/{id}': () => absentId,
   'GET /v1/admin/jobs/{id}': () => absentId,
   'GET /v1/admin/sites/{id}/usage': () => patchTarget.id,
@@ -110,6 +111,7 @@ const VALID: Record<string, (() => Record<string, unknown>) | null> = {
   'DELETE /v1/admin/sites/{id}': null,
   'GET /v1/admin/conversations': null,
   'GET /v1/admin/conversations/{id}': null,
+  'GET /v1/admin/conversations/{id}/messages': null,
   'DELETE /v1/admin/conversations/{id}': null,
   'GET /v1/admin/images': null,
   'GET /v1/admin/jobs/{id}': null,
