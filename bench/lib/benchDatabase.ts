@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mongoose, { type Connection } from 'mongoose';
@@ -59,7 +59,7 @@ export async function openBenchDatabase(name: string): Promise<BenchDatabase> {
       // Its own folder (pid file) whose database folder is this one's SQLite files.
       const baseDir = join(dataDir, 'baseline');
       mkdirSync(baseDir, { recursive: true });
-      symlinkSync(join(dataDir, 'db'), join(baseDir, 'db'));
+      if (!existsSync(join(baseDir, 'db'))) symlinkSync(join(dataDir, 'db'), join(baseDir, 'db'));
       const baseline = await startEmbeddedDatabase({
         binary: ensureFerretdbBinary(),
         dataDir: baseDir,
