@@ -164,6 +164,7 @@ async function measureBaseline(): Promise<QueryResult[]> {
   const baseline = await db.connectWithoutPushdown();
   if (!baseline) return [];
   const through = servicesOn(baseline.models);
+  console.log(`  baseline FerretDB sees ${await baseline.models.Message.countDocuments({})} messages`);
   const measured: QueryResult[] = [];
   try {
     // Reads only: the send path is flat either way (it reaches its documents by `_id`).
