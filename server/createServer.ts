@@ -23,6 +23,7 @@ import type { ImageStorage } from './images/ImageStorage.js';
 import { localImageRoutes } from './images/localImageRoutes.js';
 import { LocalImageStorage } from './images/localImageStorage.js';
 import { toModelImage } from './images/normalizeImage.js';
+import { fetchSourcePages, webFetchOptions } from './knowledge/web/fetchSourcePages.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { type BackgroundWorker, periodic } from './lib/periodic.js';
 import { smtpMailer } from './lib/smtpMailer.js';
@@ -172,6 +173,8 @@ export async function createServer(config: Config, overrides: ServerOverrides = 
         pages: config.KNOWLEDGE_MAX_PAGES,
         chunks: config.KNOWLEDGE_MAX_CHUNKS,
       },
+      fetchPages: (source, { signal }) =>
+        fetchSourcePages(source, { ...webFetchOptions(config), maxPages: source.maxPages, signal }),
       log,
       ...overrides.services,
     });
