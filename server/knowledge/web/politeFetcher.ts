@@ -1,4 +1,4 @@
-import robotsParserModule from 'robots-parser';
+import { createRequire } from 'node:module';
 import { AppError } from '../../lib/AppError.js';
 import { type Resolver, SAFE_FETCH_DEFAULTS, type SafeResponse, safeFetch } from '../../lib/safeFetch.js';
 import { HostPacer } from './hostPacer.js';
@@ -28,9 +28,14 @@ const MAX_CRAWL_DELAY_MS = 10_000;
 /** RFC 9309 asks crawlers to read at least 500 KiB of a robots.txt. */
 const ROBOTS_BYTES = 512 * 1024;
 
-// The package is CommonJS (module.exports = the function) while its types declare an ES default export.
-const robotsParser = robotsParserModule as unknown as typeof robotsParserModule.default;
-type Robots = ReturnType<typeof robotsParser>;
+/** What this crawler asks of a parsed robots.txt. */
+interface Robots {
+  isAllowed(url: string, userAgent?: string): boolean | undefined;
+  getCrawlDelay(userAgent?: string): number | undefined;
+}
+// The package is CommonJS (module.exports = the function) while its types declare an ES default export, which the
+// server (NodeNext) and the browser parts' test imports (Bundler) read differently: required as what it is.
+const robotsParser = createRequire(import.meta.url)('robots-parser') as (url: string, robotsTxt: string) => Robots;
 
 /**
  * Every request of one crawl goes through here: robots.txt read once per origin and obeyed, requests to a host
