@@ -4,6 +4,7 @@ export * from './common.js';
 export * from './handoff.js';
 export * from './jobs.js';
 export * from './knowledge.js';
+export * from './knowledgeSearch.js';
 export * from './messages.js';
 export * from './sites.js';
 export * from './widget.js';

@@ -17,6 +17,20 @@ export type ImageRef = z.infer<typeof ImageRef>;
 export const ImageUploadFields = z.object({ conversationId: Id.optional() });
 export type ImageUploadFields = z.infer<typeof ImageUploadFields>;
 
+/** A passage of the site's knowledge an answer is drawn from; `[n]` in the answer's text is its n-th citation. */
+export const Citation = z.object({
+  /** The source's id (`faq` for the site's FAQ entries). */
+  sourceId: z.string(),
+  title: z.string(),
+  /** Where the passage is read (a web page); null for files and text snippets. Shown through `safeUrl` only. */
+  url: z.string().nullable(),
+  /** The page of a document (PDF), from 1. */
+  page: z.number().int().nullable(),
+  /** The beginning of the passage. */
+  snippet: z.string(),
+});
+export type Citation = z.infer<typeof Citation>;
+
 export const Message = z.object({
   id: Id,
   conversationId: Id,
@@ -32,6 +46,10 @@ export const Message = z.object({
   feedback: Rating.nullable(),
   model: z.string().nullable(),
   usage: z.object({ inputTokens: z.number().int(), outputTokens: z.number().int() }).nullable(),
+  /** The passages an answer cites, in the order of their markers `[1]`, `[2]`… (empty for questions). */
+  citations: z.array(Citation),
+  /** An answer drawn from the site's knowledge (it cites at least one passage); false for questions. */
+  grounded: z.boolean(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });

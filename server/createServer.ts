@@ -23,6 +23,7 @@ import type { ImageStorage } from './images/ImageStorage.js';
 import { localImageRoutes } from './images/localImageRoutes.js';
 import { LocalImageStorage } from './images/localImageStorage.js';
 import { toModelImage } from './images/normalizeImage.js';
+import { selectEmbedder } from './knowledge/embeddings/selectEmbedder.js';
 import { fetchSourcePages, webFetchOptions } from './knowledge/web/fetchSourcePages.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { type BackgroundWorker, periodic } from './lib/periodic.js';
@@ -176,6 +177,7 @@ export async function createServer(config: Config, overrides: ServerOverrides = 
       fetchPages: (source, { signal }) =>
         fetchSourcePages(source, { ...webFetchOptions(config), maxPages: source.maxPages, signal }),
       log,
+      embedder: selectEmbedder(config),
       ...overrides.services,
     });
     const interrupted = await services.chat.recoverInterrupted();

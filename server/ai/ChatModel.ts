@@ -1,5 +1,3 @@
-import type { FaqEntry } from '../../contract/sites.js';
-
 /** One turn of the conversation as the model sees it. */
 export interface ModelTurn {
   role: 'user' | 'assistant';
@@ -15,6 +13,18 @@ export interface ModelImage {
   height: number;
 }
 
+/** A numbered passage of the site's knowledge, retrieved for the question; the answer cites it as `[number]`. */
+export interface KnowledgePassage {
+  number: number;
+  title: string;
+  headingPath: string[];
+  url: string | null;
+  page: number | null;
+  text: string;
+  /** Its BM25 score for the question (null: found by meaning only), to tell close passages from weak ones. */
+  keywordScore: number | null;
+}
+
 export interface ChatRequest {
   /** The site's persona / system instruction. */
   system: string;
@@ -25,10 +35,11 @@ export interface ChatRequest {
   /** Overrides the provider's default model (from the site's settings). */
   model?: string | null;
   temperature?: number;
-  /** The site's knowledge (FAQ entries): the offline provider answers from it. */
-  knowledge: FaqEntry[];
-  /** A stable key for caching per-site indexes (e.g. `siteId:updatedAt`). */
-  knowledgeKey: string;
+  /**
+   * The site's knowledge for this question, best first (also in `system`, numbered): the offline provider answers from
+   * it. `suggestions` are questions the site's FAQ answers, offered when nothing matches.
+   */
+  knowledge: { passages: KnowledgePassage[]; suggestions: string[] };
   signal: AbortSignal;
 }
 
@@ -39,6 +50,8 @@ export interface ChatResult {
   usage: { inputTokens: number; outputTokens: number } | null;
   /** The model that answered. */
   model: string;
+  /** The passages (numbers) the answer is drawn from, when the provider knows them without `[n]` markers. */
+  cited?: number[];
 }
 
 /**

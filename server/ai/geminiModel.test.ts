@@ -19,8 +19,7 @@ function request(overrides: Partial<ChatRequest> = {}): ChatRequest {
     system: 'You are the helpful assistant of Acme.',
     history: [],
     turn: { role: 'user', text: 'Hello there' },
-    knowledge: [],
-    knowledgeKey: 'site:1',
+    knowledge: { passages: [], suggestions: [] },
     signal: new AbortController().signal,
     ...overrides,
   };

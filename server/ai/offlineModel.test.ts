@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FaqEntry } from '../../contract/sites.js';
-import type { ChatModel, ChatRequest, ChatResult } from './ChatModel.js';
+import { noStoredKnowledge, retriever } from '../knowledge/retrieval/retriever.js';
+import type { ChatModel, ChatRequest, ChatResult, KnowledgePassage } from './ChatModel.js';
 import { createOfflineModel, NO_MATCH } from './offlineModel.js';
 
 const faq: FaqEntry[] = [
@@ -22,21 +23,32 @@ const faq: FaqEntry[] = [
   { question: 'How do I change the greeting of the chat?', answer: 'Edit the greeting in the site settings.' },
 ];
 
-function request(text: string, overrides: Partial<ChatRequest> = {}): ChatRequest {
+// The offline provider answers from what retrieval gives it: the real retrieval over the FAQ, as the context step does.
+const retrieval = retriever({ store: noStoredKnowledge });
+
+async function knowledgeFor(entries: FaqEntry[], text: string, updatedAt = '2026-01-01T00:00:00.000Z') {
+  const found = await retrieval.retrieve({ id: 'site-1', tenantId: 't', faq: entries, updatedAt }, text);
+  const passages = found.passages.map(
+    ({ passage, keywordScore }, i): KnowledgePassage => ({ ...passage, number: i + 1, keywordScore }),
+  );
+  return { passages, suggestions: entries.slice(0, 3).map((entry) => entry.question) };
+}
+
+async function request(text: string, overrides: Partial<ChatRequest> & { faq?: FaqEntry[] } = {}): Promise<ChatRequest> {
+  const { faq: entries = faq, ...rest } = overrides;
   return {
     system: '',
     history: [],
     turn: { role: 'user', text },
-    knowledge: faq,
-    knowledgeKey: 'site-1:v1',
+    knowledge: await knowledgeFor(entries, text),
     signal: new AbortController().signal,
-    ...overrides,
+    ...rest,
   };
 }
 
-async function run(model: ChatModel, req: ChatRequest) {
+async function run(model: ChatModel, pending: ChatRequest | Promise<ChatRequest>) {
   const deltas: string[] = [];
-  const stream = model.stream(req);
+  const stream = model.stream(await pending);
   let next = await stream.next();
   while (!next.done) {
     deltas.push(next.value);
@@ -58,7 +70,8 @@ describe('createOfflineModel', () => {
   ])('answers %j with the matching FAQ entry', async (question, entry) => {
     const { text, result } = await run(model, request(question));
     expect(text.startsWith(entry.answer)).toBe(true);
-    expect(result).toEqual({ finishReason: 'stop', usage: null, model: 'offline' });
+    // The passage it answered from is reported, so the stored answer cites it.
+    expect(result).toEqual({ finishReason: 'stop', usage: null, model: 'offline', cited: [1] });
   });
 
   it('lists close questions as related', async () => {
@@ -72,11 +85,11 @@ describe('createOfflineModel', () => {
     expect(text).toBe(
       `${NO_MATCH} Try rephrasing it, or ask one of these:\n- ${faq[0]!.question}\n- ${faq[1]!.question}\n- ${faq[2]!.question}`,
     );
-    expect(text.startsWith("No AI model is configured and nothing in this site's FAQ matches your question")).toBe(true);
+    expect(text.startsWith("No AI model is configured and nothing in this site's knowledge matches your question")).toBe(true);
   });
 
   it('says so too when the site has no FAQ at all', async () => {
-    const { text } = await run(model, request('anything?', { knowledge: [], knowledgeKey: 'empty' }));
+    const { text } = await run(model, request('anything?', { faq: [] }));
     expect(text).toBe(`${NO_MATCH} Try rephrasing it.`);
   });
 
@@ -119,7 +132,8 @@ describe('createOfflineModel', () => {
       const deltas: string[] = [];
       const error = await (async () => {
         try {
-          for await (const delta of paced.stream(request('Where are conversations stored?', { signal: controller.signal }))) {
+          const req = await request('Where are conversations stored?', { signal: controller.signal });
+          for await (const delta of paced.stream(req)) {
             deltas.push(delta);
             if (deltas.length === 2) controller.abort();
           }
@@ -137,19 +151,40 @@ describe('createOfflineModel', () => {
     await expect(run(model, request('widget', { signal: AbortSignal.abort() }))).rejects.toMatchObject({ name: 'AbortError' });
   });
 
-  it('keeps one index per knowledge key, rebuilt when the key changes or the entry was evicted', async () => {
-    const cached = createOfflineModel({ chunkDelayMs: 0, cacheSize: 2 });
+  it('answers from the passages it is given only: a changed FAQ answers at once', async () => {
     const v1: FaqEntry[] = [{ question: 'What are your opening hours?', answer: 'Nine to five.' }];
     const v2: FaqEntry[] = [{ question: 'What are your opening hours?', answer: 'Eight to six.' }];
-    const ask = (knowledge: FaqEntry[], knowledgeKey: string) =>
-      run(cached, request('opening hours', { knowledge, knowledgeKey }));
-    expect((await ask(v1, 'site:v1')).text).toBe('Nine to five.');
-    // Same key: the cached index answers (the key is the contract for "knowledge unchanged").
-    expect((await ask(v2, 'site:v1')).text).toBe('Nine to five.');
-    expect((await ask(v2, 'site:v2')).text).toBe('Eight to six.');
-    await ask(v2, 'other:v1');
-    await ask(v2, 'third:v1');
-    // site:v1 was the least recently used of three keys in a cache of two: evicted, so rebuilt from the new entries.
-    expect((await ask(v2, 'site:v1')).text).toBe('Eight to six.');
+    const ask = async (entries: FaqEntry[], updatedAt: string) =>
+      run(model, { ...(await request('opening hours')), knowledge: await knowledgeFor(entries, 'opening hours', updatedAt) });
+    expect((await ask(v1, '2026-02-01T00:00:00.000Z')).text).toBe('Nine to five.');
+    expect((await ask(v2, '2026-02-02T00:00:00.000Z')).text).toBe('Eight to six.');
+  });
+
+  it('answers extractively from a long document passage, cut at a sentence, and lists other pages as related', async () => {
+    const long = `${'The warranty covers parts and labour for two years. '.repeat(40)}`;
+    const passages: KnowledgePassage[] = [
+      {
+        number: 1,
+        title: 'Warranty',
+        headingPath: ['Terms'],
+        url: 'https://shop.test/warranty',
+        page: null,
+        text: long,
+        keywordScore: 9,
+      },
+      {
+        number: 2,
+        title: 'Returns',
+        headingPath: [],
+        url: 'https://shop.test/returns',
+        page: null,
+        text: 'Thirty days.',
+        keywordScore: 5,
+      },
+    ];
+    const { text, result } = await run(model, { ...(await request('warranty')), knowledge: { passages, suggestions: [] } });
+    expect(text.length).toBeLessThan(1300);
+    expect(text).toMatch(/^The warranty covers parts and labour for two years\. .*years\.\n\nRelated:\n- Returns$/s);
+    expect(result.cited).toEqual([1]);
   });
 });

@@ -14,8 +14,20 @@ const request: ChatRequest = {
   system: 'Be brief.',
   history: [],
   turn: { role: 'user', text: 'opening hours' },
-  knowledge: [{ question: 'What are your opening hours?', answer: 'Nine to five, from the FAQ.' }],
-  knowledgeKey: 'site:1',
+  knowledge: {
+    passages: [
+      {
+        number: 1,
+        title: 'What are your opening hours?',
+        headingPath: [],
+        url: null,
+        page: null,
+        text: 'Nine to five, from the FAQ.',
+        keywordScore: 1,
+      },
+    ],
+    suggestions: [],
+  },
   signal: new AbortController().signal,
 };
 

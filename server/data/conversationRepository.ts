@@ -97,6 +97,9 @@ const toWindowMessage = (m: MessageRecord): WindowMessage => ({
   model: m.model,
   usage: m.usage,
   feedback: m.feedback,
+  citations: m.citations,
+  grounded: m.grounded,
+  retrievalScore: m.retrievalScore,
   createdAt: m.createdAt,
   updatedAt: m.updatedAt,
 });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { MessageStatus, Rating } from '../../contract/common.js';
 import type { Models } from '../db/models/index.js';
-import type { MessageDoc, MessageImage } from '../db/models/message.js';
+import type { MessageDoc, MessageImage, StoredCitation } from '../db/models/message.js';
 import type { StreamDoc } from '../db/models/stream.js';
 import type { StoredImage } from '../images/ImageStorage.js';
 import { countPerDay } from './countPerDay.js';
@@ -33,11 +33,23 @@ export interface MessageRecord {
   model: string | null;
   usage: { inputTokens: number; outputTokens: number } | null;
   feedback: Rating | null;
+  /** The passages an answer cites, in the order of its markers. */
+  citations: StoredCitation[];
+  grounded: boolean;
+  /** The best passage's retrieval score (0..1); null when nothing was retrieved. */
+  retrievalScore: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
 
 export type NewMessage = Omit<MessageRecord, 'feedback' | 'updatedAt'>;
+
+/** What a message that is not an answer from the site's knowledge (a question, an interrupted answer) carries. */
+export const NO_CITATIONS: Readonly<Pick<MessageRecord, 'citations' | 'grounded' | 'retrievalScore'>> = Object.freeze({
+  citations: [],
+  grounded: false,
+  retrievalScore: null,
+});
 
 /** An answer being streamed right now (see the Stream model); its id is the answer's message id. */
 export interface StreamRecord {
@@ -88,6 +100,15 @@ export const toMessage = (doc: Omit<MessageDoc, 'day'>): MessageRecord => ({
   model: doc.model ?? null,
   usage: doc.usage ? { inputTokens: doc.usage.inputTokens, outputTokens: doc.usage.outputTokens } : null,
   feedback: doc.feedback ?? null,
+  citations: (doc.citations ?? []).map((c) => ({
+    sourceId: c.sourceId,
+    title: c.title,
+    url: c.url ?? null,
+    page: c.page ?? null,
+    snippet: c.snippet,
+  })),
+  grounded: doc.grounded ?? false,
+  retrievalScore: doc.retrievalScore ?? null,
   createdAt: doc.createdAt,
   updatedAt: doc.updatedAt,
 });

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Message } from '../../contract/messages.js';
 import { createGeminiModel } from '../ai/geminiModel.js';
-import { messageIdFor } from '../data/messageRepository.js';
+import { messageIdFor, NO_CITATIONS } from '../data/messageRepository.js';
 import { startFakeGemini } from '../test/fakeGemini.js';
 import { json } from '../test/json.js';
 import { parseSse, startTestApp } from '../test/testApp.js';
@@ -170,6 +170,7 @@ describe('send path with Gemini', () => {
       clientMessageId: 'lost',
       model: null,
       usage: null,
+      ...NO_CITATIONS,
       createdAt: new Date(),
     });
     await repos.messages.startStream({

@@ -2,6 +2,7 @@ import type { ChatModel, ModelImage } from '../ai/ChatModel.js';
 import type { ConversationRepository } from '../data/conversationRepository.js';
 import type { ImageRepository } from '../data/imageRepository.js';
 import type { AttachedImage, MessageRepository } from '../data/messageRepository.js';
+import type { Retriever } from '../knowledge/retrieval/retriever.js';
 import { answerTurn } from './chat/answerTurn.js';
 import { inFlightAnswers } from './chat/inFlightAnswers.js';
 import { recoverAnswers } from './chat/recoverAnswers.js';
@@ -28,6 +29,8 @@ export interface ChatServiceDeps {
   budget?: ModelBudget;
   /** While a person is involved the send path delivers to them instead of calling the model. */
   handoff?: HandoffService;
+  /** The site's knowledge, searched for each question. */
+  retriever: Retriever;
   now?: () => Date;
 }
 

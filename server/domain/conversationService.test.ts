@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Message } from '../../contract/messages.js';
 import type { ChatModel, ChatRequest } from '../ai/ChatModel.js';
 import { ModelError } from '../ai/ChatModel.js';
-import { messageIdFor } from '../data/messageRepository.js';
+import { messageIdFor, NO_CITATIONS } from '../data/messageRepository.js';
 import { json } from '../test/json.js';
 import { startTestApp } from '../test/testApp.js';
 import { RECENT_CAPACITY, RECENT_PAGE, windowWith } from './conversationWindow.js';
@@ -245,6 +245,7 @@ describe("the first page of history from the conversation's window", () => {
         clientMessageId,
         model: null,
         usage: null,
+        ...NO_CITATIONS,
         createdAt: now,
       });
       const answerId = messageIdFor(conversationId, clientMessageId, 'assistant');

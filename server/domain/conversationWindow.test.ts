@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCursor } from '../data/cursor.js';
-import type { MessageRecord } from '../data/messageRepository.js';
+import { type MessageRecord, NO_CITATIONS } from '../data/messageRepository.js';
 import { pageFromWindow, RECENT_CAPACITY, RECENT_PAGE, windowWith } from './conversationWindow.js';
 
 const message = (n: number, at: number, changes: Partial<MessageRecord> = {}): MessageRecord => ({
@@ -17,6 +17,7 @@ const message = (n: number, at: number, changes: Partial<MessageRecord> = {}): M
   model: null,
   usage: null,
   feedback: null,
+  ...NO_CITATIONS,
   createdAt: new Date(at),
   updatedAt: new Date(at),
   ...changes,

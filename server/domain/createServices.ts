@@ -19,6 +19,8 @@ import type { Models } from '../db/models/index.js';
 import { type EventBus, inProcessBus } from '../events/eventBus.js';
 import type { ImageStorage, StoredImage } from '../images/ImageStorage.js';
 import { createLogger, type Logger } from '../lib/logger.js';
+import type { Embedder } from '../knowledge/embeddings/Embedder.js';
+import { type KnowledgeStore, noStoredKnowledge, retriever } from '../knowledge/retrieval/retriever.js';
 import { chatService } from './chatService.js';
 import { databaseLock } from './conversationLock.js';
 import { conversationService } from './conversationService.js';
@@ -50,7 +52,11 @@ export interface ServiceDeps {
   readImage: (stored: StoredImage) => Promise<Buffer>;
   /** Downsizes an image for the model. */
   toModelImage: (data: Buffer) => Promise<ModelImage>;
-  /** Answers when a site is over its daily model budget; the FAQ answerer by default. */
+  /** Embeds passages and questions for hybrid retrieval (with a Gemini key); keyword retrieval alone without. */
+  embedder?: Embedder | null;
+  /** Where the sites' stored knowledge is read from. */
+  knowledgeStore?: KnowledgeStore;
+  /** Answers when a site is over its daily model budget; the offline answerer by default. */
   offlineModel?: ChatModel;
   maxUploadBytes?: number;
   tenantQuotaBytes?: number;
@@ -144,8 +150,10 @@ export function createServices(deps: ServiceDeps) {
   });
   const views = liveViews({ ...repos, handoff, adminView: conversations.adminView, imageUrls });
   const budget = modelBudget({ usage: repos.usage, offline: deps.offlineModel ?? createOfflineModel(), now: deps.now });
+  const retrieval = retriever({ store: deps.knowledgeStore ?? noStoredKnowledge, embedder: deps.embedder });
   const chat = chatService({
     ...repos,
+    retriever: retrieval,
     window,
     budget,
     model: deps.model,
@@ -218,6 +226,7 @@ export function createServices(deps: ServiceDeps) {
     handoff,
     live,
     liveViews: views,
+    retrieval,
     stats,
     images,
     jobHandlers,

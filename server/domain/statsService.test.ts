@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
 import { afterAll, describe, expect, it } from 'vitest';
+import { NO_CITATIONS } from '../data/messageRepository.js';
 import { startTestApp } from '../test/testApp.js';
 import { lastDays, statsService } from './statsService.js';
 
@@ -39,6 +40,7 @@ async function conversationWithMessages(startedDaysAgo: number, messageDaysAgo: 
       clientMessageId: `c-${i}`,
       model: null,
       usage: null,
+      ...NO_CITATIONS,
       createdAt: ago(days),
     });
   return conversation;

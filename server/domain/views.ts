@@ -29,6 +29,8 @@ export const toMessageView = (message: MessageRecord, urls: ImageUrlsOf): Messag
   feedback: message.feedback,
   model: message.model,
   usage: message.usage,
+  citations: message.citations,
+  grounded: message.grounded,
   createdAt: message.createdAt.toISOString(),
   updatedAt: message.updatedAt.toISOString(),
 });

@@ -12,6 +12,15 @@ export interface MessageImage {
   height: number;
 }
 
+/** A citation as an answer keeps it (the contract's `Citation`). */
+export interface StoredCitation {
+  sourceId: string;
+  title: string;
+  url: string | null;
+  page: number | null;
+  snippet: string;
+}
+
 export interface MessageDoc {
   _id: Types.ObjectId;
   tenantId: string;
@@ -29,6 +38,10 @@ export interface MessageDoc {
   model: string | null;
   usage: { inputTokens: number; outputTokens: number } | null;
   feedback: 'up' | 'down' | null;
+  citations: StoredCitation[];
+  grounded: boolean;
+  /** The best passage's retrieval score (0..1), null when nothing was retrieved: for the owner's reports. */
+  retrievalScore: number | null;
   day: string;
   createdAt: Date;
   updatedAt: Date;
@@ -49,6 +62,12 @@ export const messageContentFields = {
   model: { type: String, default: null },
   usage: { type: new Schema({ inputTokens: Number, outputTokens: Number }, { _id: false }), default: null },
   feedback: { type: String, enum: ['up', 'down', null], default: null },
+  citations: {
+    type: [new Schema({ sourceId: String, title: String, url: String, page: Number, snippet: String }, { _id: false })],
+    default: [],
+  },
+  grounded: { type: Boolean, default: false },
+  retrievalScore: { type: Number, default: null },
 };
 
 export const messageSchema = new Schema<MessageDoc>(

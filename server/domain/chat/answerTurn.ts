@@ -2,6 +2,7 @@ import type { ChatModel, ModelImage } from '../../ai/ChatModel.js';
 import type { ConversationRecord, ConversationRepository } from '../../data/conversationRepository.js';
 import type { AttachedImage, MessageRecord, MessageRepository } from '../../data/messageRepository.js';
 import type { SiteRecord } from '../../data/siteRepository.js';
+import type { Retriever } from '../../knowledge/retrieval/retriever.js';
 import type { ConversationWindow } from '../conversationWindow.js';
 import type { ModelBudget } from '../modelBudget.js';
 import type { ImageUrlsOf } from '../views.js';
@@ -19,6 +20,8 @@ export interface AnswerTurnDeps {
   imageUrls: ImageUrlsOf;
   /** Reads a stored image and downsizes it for the model. */
   loadModelImage: (image: AttachedImage) => Promise<ModelImage>;
+  /** The site's knowledge, searched for each question. */
+  retriever: Retriever;
   /** The per-site daily cap on model calls. */
   budget?: ModelBudget;
   now: () => Date;
@@ -113,18 +116,20 @@ export function answerTurn(deps: AnswerTurnDeps) {
 
   return async function* answer(turn: Turn): AsyncGenerator<ChatEvent> {
     const { site, question, answerId, signal } = turn;
-    const context = await buildContext({
+    const { context, grounding } = await buildContext({
       site,
       window: turn.window,
       question,
       without: turn.retry ? answerId : undefined,
       loadModelImage: deps.loadModelImage,
+      retriever: deps.retriever,
     });
     const budget = deps.budget;
     const answer = yield* streamAnswer({
       model: deps.model,
       budget: budget && ((model) => budget.modelFor(site, model)),
       context,
+      grounding,
       question,
       answerId,
       signal,

@@ -1,5 +1,11 @@
 import type { ConversationRepository } from '../../data/conversationRepository.js';
-import { type MessageRecord, type MessageRepository, messageIdFor, type StreamRecord } from '../../data/messageRepository.js';
+import {
+  type MessageRecord,
+  type MessageRepository,
+  messageIdFor,
+  NO_CITATIONS,
+  type StreamRecord,
+} from '../../data/messageRepository.js';
 import type { ConversationWindow } from '../conversationWindow.js';
 import type { InFlightAnswers } from './inFlightAnswers.js';
 
@@ -37,6 +43,7 @@ export function recoverAnswers(deps: RecoverAnswersDeps) {
           clientMessageId: stream.clientMessageId,
           model: stream.model,
           usage: null,
+          ...NO_CITATIONS,
           createdAt: now(),
         });
     await window.serialized(conversationId, async () => {

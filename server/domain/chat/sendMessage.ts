@@ -1,6 +1,6 @@
 import type { ConversationRepository } from '../../data/conversationRepository.js';
 import { type ImageRecord, type ImageRepository, toAttachedImage } from '../../data/imageRepository.js';
-import { type MessageRecord, type MessageRepository, messageIdFor } from '../../data/messageRepository.js';
+import { type MessageRecord, type MessageRepository, messageIdFor, NO_CITATIONS } from '../../data/messageRepository.js';
 import type { SiteRecord } from '../../data/siteRepository.js';
 import { AppError, badRequest, conflict, notFound } from '../../lib/AppError.js';
 import { ownConversation } from '../conversationAccess.js';
@@ -137,6 +137,7 @@ export function sendMessage(deps: SendMessageDeps) {
       clientMessageId: body.clientMessageId,
       model: null,
       usage: null,
+      ...NO_CITATIONS,
       createdAt: now(),
     });
     if (!question) {

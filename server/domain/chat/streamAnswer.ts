@@ -1,7 +1,8 @@
 import { type ChatModel, ModelError } from '../../ai/ChatModel.js';
 import type { MessageRecord } from '../../data/messageRepository.js';
+import { citeAnswer, snippetOf } from '../../knowledge/citations.js';
 import type { ChatEvent } from './chatEvents.js';
-import type { ModelContext } from './modelContext.js';
+import type { Grounding, ModelContext } from './modelContext.js';
 
 const isAbort = (error: unknown) => (error as Error)?.name === 'AbortError';
 
@@ -15,6 +16,8 @@ export async function* streamAnswer(input: {
   /** The site's daily budget: the model to call (it counts the call) and a notice for the visitor when over it. */
   budget?: (model: ChatModel) => Promise<{ model: ChatModel; notice: string | null }>;
   context: ModelContext;
+  /** The passages the model was given, from which the answer's `[n]` markers become citations. */
+  grounding: Grounding;
   question: MessageRecord;
   answerId: string;
   signal: AbortSignal;
@@ -26,6 +29,7 @@ export async function* streamAnswer(input: {
   let errorCode: string | null = null;
   let usage: MessageRecord['usage'] = null;
   let answeredBy: string | null = context.model ?? null;
+  let reported: number[] = [];
   try {
     const chosen = input.budget ? await input.budget(model) : { model, notice: null };
     if (chosen.notice) {
@@ -38,6 +42,7 @@ export async function* streamAnswer(input: {
       if (next.done) {
         usage = next.value.usage;
         answeredBy = next.value.model;
+        reported = next.value.cited ?? [];
         if (next.value.finishReason === 'safety' && !text) {
           status = 'error';
           errorCode = 'model_blocked';
@@ -57,13 +62,15 @@ export async function* streamAnswer(input: {
       errorCode = error instanceof ModelError ? error.code : 'model_error';
     }
   }
+  const { passages } = input.grounding;
+  const cited = citeAnswer(text, passages, reported);
   return {
     id: input.answerId,
     tenantId: question.tenantId,
     siteId: question.siteId,
     conversationId: question.conversationId,
     role: 'assistant',
-    text,
+    text: cited.text,
     images: [],
     status,
     errorCode,
@@ -71,6 +78,15 @@ export async function* streamAnswer(input: {
     model: answeredBy ?? model.name,
     usage,
     feedback: null,
+    citations: cited.cited.map(({ passage }) => ({
+      sourceId: passage.sourceId,
+      title: passage.title,
+      url: passage.url,
+      page: passage.page,
+      snippet: snippetOf(passage.text),
+    })),
+    grounded: cited.cited.length > 0,
+    retrievalScore: passages[0]?.score ?? null,
     createdAt: now(),
     updatedAt: now(),
   };

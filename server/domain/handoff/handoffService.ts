@@ -6,7 +6,7 @@ import type { Conversation } from '../../../contract/widget.js';
 import type { ConversationRecord, ConversationRepository, HandoffState } from '../../data/conversationRepository.js';
 import type { JobRepository } from '../../data/jobRepository.js';
 import type { LiveEventRepository } from '../../data/liveEventRepository.js';
-import type { MessageRecord, MessageRepository } from '../../data/messageRepository.js';
+import { type MessageRecord, type MessageRepository, NO_CITATIONS } from '../../data/messageRepository.js';
 import type { VisitorRepository } from '../../data/visitorRepository.js';
 import { ownConversation, tenantConversation } from '../conversationAccess.js';
 import type { ConversationWindow } from '../conversationWindow.js';
@@ -200,6 +200,7 @@ export function handoffService(deps: HandoffDeps) {
         clientMessageId: `agent-${messageId}`,
         model: null,
         usage: null,
+        ...NO_CITATIONS,
         createdAt: now(),
       });
       if (!stored) throw new Error('An agent message id was taken');
