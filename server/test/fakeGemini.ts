@@ -3,9 +3,11 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { answerEmbeddings, type FakeEmbedRequest } from './fakeGeminiEmbeddings.js';
 
 /**
- * A local fake of Gemini's `POST /v1beta/models/{model}:streamGenerateContent?alt=sse`, speaking its wire format
+ * A local fake of Gemini's `POST /v1beta/models/{model}:streamGenerateContent?alt=sse` (and of its embeddings API,
+ * `fakeGeminiEmbeddings.ts`), speaking its wire format
  * (INTEGRATIONS.md) so tests drive the real `@google/genai` SDK against it through `httpOptions.baseUrl`.
  * Each request takes the next queued behaviour, or the default one (an echo) when the queue is empty.
  */
@@ -78,6 +80,10 @@ export interface FakeGemini {
   apiKey: string;
   requests: FakeGeminiRequest[];
   enqueue(...behaviours: FakeGeminiBehaviour[]): void;
+  /** Embeddings requests answered (see `fakeGeminiEmbeddings.ts`). */
+  embedRequests: FakeEmbedRequest[];
+  /** Errors the next embeddings requests answer, in order (then vectors again). */
+  failEmbeddings(...errors: GoogleError[]): void;
   /** The behaviour used when the queue is empty. */
   setDefault(behaviour: FakeGeminiBehaviour): void;
   close(): Promise<void>;
@@ -166,10 +172,12 @@ export async function startFakeGemini(
   const queue: FakeGeminiBehaviour[] = [];
   let fallback: FakeGeminiBehaviour = options.defaultBehaviour ?? {};
   const requests: FakeGeminiRequest[] = [];
+  const embedRequests: FakeEmbedRequest[] = [];
+  const embedFailures: GoogleError[] = [];
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://fake');
-    const route = /^\/v1beta\/models\/([^/:]+):streamGenerateContent$/.exec(url.pathname);
+    const route = /^\/v1beta\/models\/([^/:]+):(streamGenerateContent|batchEmbedContents|embedContent)$/.exec(url.pathname);
     if (req.method !== 'POST' || !route) {
       sendJson(res, 404, errorBody({ code: 404, message: `Method not found: ${req.method} ${url.pathname}` }));
       return;
@@ -183,6 +191,21 @@ export async function startFakeGemini(
     if (key !== apiKey) {
       sendJson(res, 400, errorBody({ code: 400, message: 'API key not valid. Please pass a valid API key.' }));
       return;
+    }
+    if (route[2] !== 'streamGenerateContent') {
+      let body: unknown;
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        sendJson(res, 400, errorBody({ code: 400, message: 'Invalid JSON payload received.' }));
+        return;
+      }
+      const failure = embedFailures.shift();
+      if (failure) return sendJson(res, failure.code, errorBody(failure));
+      const model = decodeURIComponent(route[1] ?? '');
+      const answer = answerEmbeddings(route[2] as string, model, body, req, (r) => embedRequests.push(r));
+      if ('problem' in answer) return sendJson(res, 400, errorBody({ code: 400, message: answer.problem }));
+      return sendJson(res, answer.status, answer.body);
     }
     if (url.searchParams.get('alt') !== 'sse') {
       sendJson(res, 400, errorBody({ code: 400, message: 'This fake only answers ?alt=sse.' }));
@@ -339,6 +362,10 @@ export async function startFakeGemini(
     url: `http://127.0.0.1:${port}`,
     apiKey,
     requests,
+    embedRequests,
+    failEmbeddings: (...errors) => {
+      embedFailures.push(...errors);
+    },
     enqueue: (...behaviours) => {
       queue.push(...behaviours);
     },
