@@ -4,6 +4,8 @@ import { z } from 'zod';
 export const Id = z.string().regex(/^[a-f0-9]{24}$/, 'must be a 24-character hex id');
 
 export const IdParams = z.strictObject({ id: Id });
+/** The site a nested route is under (`/sites/:siteId/…`). */
+export const SiteIdParams = z.strictObject({ siteId: Id });
 
 /** An ISO 8601 timestamp string. */
 export const Timestamp = z.iso.datetime({ offset: true });

@@ -83,7 +83,16 @@ function conversationDocs(index: number, site: SiteRecord, turns: number, now: n
           }
         : null;
     if (image) images.push(image);
-    const base = { tenantId: site.tenantId, siteId, conversationId: _id, errorCode: null, clientMessageId };
+    const base = {
+      tenantId: site.tenantId,
+      siteId,
+      conversationId: _id,
+      errorCode: null,
+      clientMessageId,
+      citations: [],
+      grounded: false,
+      retrievalScore: null,
+    };
     messages.push({
       ...base,
       _id: questionId,

@@ -18,9 +18,9 @@ import { visitorRepository } from '../data/visitorRepository.js';
 import type { Models } from '../db/models/index.js';
 import { type EventBus, inProcessBus } from '../events/eventBus.js';
 import type { ImageStorage, StoredImage } from '../images/ImageStorage.js';
-import { createLogger, type Logger } from '../lib/logger.js';
 import type { Embedder } from '../knowledge/embeddings/Embedder.js';
 import { type KnowledgeStore, noStoredKnowledge, retriever } from '../knowledge/retrieval/retriever.js';
+import { createLogger, type Logger } from '../lib/logger.js';
 import { chatService } from './chatService.js';
 import { databaseLock } from './conversationLock.js';
 import { conversationService } from './conversationService.js';
@@ -36,6 +36,7 @@ import type { JobHandler } from './jobs/jobWorker.js';
 import { type EmbedStep, KNOWLEDGE_SYNC, type KnowledgeLimits, knowledgeIngestion } from './knowledge/ingestion.js';
 import { knowledgeSources } from './knowledge/knowledgeSources.js';
 import type { FetchSourcePages } from './knowledge/sourcePages.js';
+import { knowledgeSearch } from './knowledgeSearch.js';
 import { modelBudget } from './modelBudget.js';
 import { sessionService } from './sessionService.js';
 import { SITE_DELETION, siteDeletion } from './siteDeletion.js';
@@ -227,6 +228,7 @@ export function createServices(deps: ServiceDeps) {
     live,
     liveViews: views,
     retrieval,
+    knowledgeSearch: knowledgeSearch({ sites, retriever: retrieval }),
     stats,
     images,
     jobHandlers,

@@ -133,6 +133,7 @@ export function buildApp(deps: AppDeps): Express {
         liveViews: services.liveViews,
         presence: services.repos.liveEvents,
         knowledge: services.knowledge,
+        knowledgeSearch: services.knowledgeSearch,
       }),
     );
   }

@@ -48,7 +48,7 @@ const absentId = 'f'.repeat(24);
 /** The real id a route's `{id}` gets, from the collection it names. Deletions get one that does not exist. */
 function idFor(method: string, path: string): string {
   if (method === 'delete') return absentId;
-  const collection = /\/([a-z]+)\/\{id\}/.exec(path)?.[1];
+  const collection = /\/([a-z]+)\/\{(?:id|siteId)\}/.exec(path)?.[1];
   if (collection === 'sites') return path.startsWith('/v1/admin') ? patchTarget.id : site.id;
   if (collection === 'conversations') return visitor.conversation.id;
   if (collection === 'messages') return visitor.answer.id;

@@ -89,6 +89,7 @@ const OWN_ID: Record<string, () => string> = {
   'GET /v1/admin/sources/{id}': () => absentId,
   'POST /v1/admin/sources/{id}/sync': () => absentId,
   'DELETE /v1/admin/sources/{id}': () => absentId,
+  'POST /v1/admin/sites/{siteId}/knowledge/search': () => patchTarget.id,
 };
 
 /** A valid body per JSON route (fresh each time: sends need a new clientMessageId). */
@@ -122,6 +123,7 @@ const VALID: Record<string, (() => Record<string, unknown>) | null> = {
   'GET /v1/admin/sources/{id}': null,
   'POST /v1/admin/sources/{id}/sync': null,
   'DELETE /v1/admin/sources/{id}': null,
+  'POST /v1/admin/sites/{siteId}/knowledge/search': () => ({ q: 'how do I reset my password' }),
   'GET /v1/admin/stats': null,
   'POST /v1/widget/conversations/{id}/handoff': () => ({ email: 'visitor@example.com' }),
   'GET /v1/widget/conversations/{id}/events': null,

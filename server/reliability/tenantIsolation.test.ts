@@ -85,6 +85,7 @@ const ADMIN_BODIES: Record<string, unknown> = {
   'GET /v1/admin/images': undefined,
   'GET /v1/admin/jobs/{id}': undefined,
   'GET /v1/admin/sites/{id}/usage': undefined,
+  'POST /v1/admin/sites/{siteId}/knowledge/search': { q: 'question answer' },
   'GET /v1/admin/stats': undefined,
   'POST /v1/admin/conversations/{id}/takeover': undefined,
   'POST /v1/admin/conversations/{id}/release': undefined,
@@ -99,6 +100,8 @@ const MEMBER_WRITES = new Set([
   'POST /v1/admin/conversations/{id}/release',
   'POST /v1/admin/conversations/{id}/close',
   'POST /v1/admin/conversations/{id}/messages',
+  // A search: it changes nothing.
+  'POST /v1/admin/sites/{siteId}/knowledge/search',
 ]);
 
 /** Which of its own ids the owner uses to prove a route works (so the 404s for others mean something). */
@@ -122,6 +125,7 @@ const OWN_ID: Record<string, ((t: SeededTenant) => string) | null> = {
   'POST /v1/admin/conversations/{id}/release': (t) => t.visitor.conversation.id,
   'POST /v1/admin/conversations/{id}/close': (t) => t.visitor.conversation.id,
   'POST /v1/admin/conversations/{id}/messages': (t) => t.visitor.conversation.id,
+  'POST /v1/admin/sites/{siteId}/knowledge/search': (t) => t.site.id,
 };
 
 async function call(target: TestApp, route: ApiRoute, path: string, token: string | undefined, body: unknown, origin?: string) {
@@ -319,6 +323,56 @@ describe('admin routes, local mode', () => {
     expect(tally.problems).toEqual([]);
     expect(leaks).toEqual([]);
     expect((await local.admin(`/v1/admin/sites/${site.id}`)).status).toBe(200);
+  });
+});
+
+describe('knowledge: another organization never retrieves or cites this site’s text', () => {
+  // The personal workspace deleted its site above: the two organizations' sites remain.
+  const live = tenants.slice(0, 2);
+  const search = (target: TestApp, siteId: string, q: string, token: string) =>
+    call(target, { method: 'post' } as ApiRoute, `/v1/admin/sites/${siteId}/knowledge/search`, token, { q });
+
+  it('the owner finds its own passage, so the misses below mean something', async () => {
+    for (const tenant of live) {
+      const { status, text } = await search(app, tenant.site.id, `${tenant.marker} question`, tenant.admin);
+      expect(status).toBe(200);
+      expect(JSON.parse(text).items[0]).toMatchObject({ sourceId: 'faq', text: `${tenant.marker} answer.` });
+    }
+  });
+
+  it('searching its own site, or the victim’s, for the victim’s words finds nothing of the victim', async () => {
+    for (const attacker of live) {
+      for (const victim of live.filter((t) => t !== attacker)) {
+        for (const token of [attacker.admin, attacker.member].filter((t): t is string => Boolean(t))) {
+          const own = await search(app, attacker.site.id, `${victim.marker} question answer`, token);
+          expect(own.status).toBe(200);
+          noteLeak(`${attacker.label} searching its site for ${victim.label}`, own.status, own.text, victim);
+          const theirs = await search(app, victim.site.id, `${victim.marker} question answer`, token);
+          expect(theirs.status).toBe(404);
+          noteLeak(`${attacker.label} searching ${victim.label}'s site`, theirs.status, theirs.text, victim);
+        }
+      }
+    }
+    expect(leaks).toEqual([]);
+  });
+
+  it('a visitor of another site asking the victim’s question gets no passage of it, and cites its own site only', async () => {
+    let n = 0;
+    for (const attacker of live) {
+      const visitor = await app.startVisitor(attacker.site.publicKey);
+      const conversation = await visitor.newConversation();
+      for (const victim of live.filter((t) => t !== attacker)) {
+        const sent = await visitor.send(conversation.id, `${victim.marker} question?`, `knowledge-${n++}`);
+        tally.count(sent.res.status);
+        const done = sent.events.find((e) => e.event === 'done')?.data as { citations: { snippet: string }[] };
+        // Only its own site's passages may be cited (its FAQ shares the word "question").
+        expect(done.citations.every((citation) => citation.snippet.startsWith(attacker.marker))).toBe(true);
+        noteLeak(`${attacker.label} visitor asking ${victim.label}'s question`, sent.res.status, JSON.stringify(sent.events), {
+          secrets: [`${victim.marker} answer`],
+        });
+      }
+    }
+    expect(leaks).toEqual([]);
   });
 });
 

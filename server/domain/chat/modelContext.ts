@@ -76,7 +76,7 @@ export interface Grounding {
 /** A follow-up ("and how much is it?") says little alone: without a match, the previous question is searched with it. */
 async function retrieveFor(retriever: Retriever, site: SiteRecord, question: string, history: ModelTurn[]) {
   const found = await retriever.retrieve(site, question);
-  const previous = history.findLast((turn) => turn.role === 'user')?.text;
+  const previous = [...history].reverse().find((turn) => turn.role === 'user')?.text;
   if (found.passages.length || !previous || !question.trim()) return found.passages;
   return (await retriever.retrieve(site, `${previous}\n${question}`)).passages;
 }

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { ConversationListQuery, ImageListQuery, StatsQuery } from '../../../contract/admin.js';
-import { IdParams } from '../../../contract/common.js';
+import { IdParams, SiteIdParams } from '../../../contract/common.js';
 import { AgentReply } from '../../../contract/handoff.js';
+import { KnowledgeSearch } from '../../../contract/knowledgeSearch.js';
 import { type IdentitySecret, type Site, SiteCreate, SiteUpdate } from '../../../contract/sites.js';
 import { ListQuery } from '../../../contract/widget.js';
 import type { ConversationService } from '../../domain/conversationService.js';
@@ -13,6 +14,7 @@ import type { ImageService } from '../../domain/imageService.js';
 import type { AdminJobs } from '../../domain/jobs/jobViews.js';
 import { toJobView } from '../../domain/jobs/jobViews.js';
 import type { KnowledgeSources } from '../../domain/knowledge/knowledgeSources.js';
+import type { KnowledgeSearchService } from '../../domain/knowledgeSearch.js';
 import type { ModelBudget } from '../../domain/modelBudget.js';
 import type { SiteDeletion } from '../../domain/siteDeletion.js';
 import { type SiteService, toSiteAnswer, toSiteView } from '../../domain/siteService.js';
@@ -42,6 +44,7 @@ export interface AdminRouteDeps {
   /** Marks an agent's inbox stream present (every instance reads it for "someone online") until the date, or gone. */
   presence: { present(id: string, tenantId: string, until: Date): Promise<void>; absent(id: string): Promise<void> };
   knowledge: KnowledgeSources;
+  knowledgeSearch: KnowledgeSearchService;
 }
 
 export function adminRoutes(deps: AdminRouteDeps): Router {
@@ -96,6 +99,13 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
     const { id } = parse(IdParams, req.params, 'params');
     // The site is gone at once; its data is deleted in the background, followed at GET /jobs/:id.
     res.status(202).json(toJobView(await deps.siteDeletions.start(tenant(res), id)));
+  });
+
+  // A POST for the question's sake (long, and kept out of logs and URLs); it changes nothing, so members may ask too.
+  router.post('/sites/:siteId/knowledge/search', async (req, res) => {
+    const { siteId } = parse(SiteIdParams, req.params, 'params');
+    const { q } = parse(KnowledgeSearch, req.body, 'body');
+    res.json(await deps.knowledgeSearch(tenant(res), siteId, q));
   });
 
   router.get('/conversations', async (req, res) => {

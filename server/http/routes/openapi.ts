@@ -203,6 +203,16 @@ export const apiRoutes: {
     status: 204,
   },
   {
+    method: 'post',
+    path: '/v1/admin/sites/{siteId}/knowledge/search',
+    auth: 'admin',
+    summary:
+      "The passages retrieval would give the model for a question, best first, with their scores (the dashboard's Try a question)",
+    params: c.SiteIdParams,
+    body: c.KnowledgeSearch,
+    response: c.KnowledgeSearchResult,
+  },
+  {
     method: 'delete',
     path: '/v1/admin/sites/{id}',
     auth: 'admin',

@@ -4,10 +4,13 @@ export type ApiRoute = (typeof apiRoutes)[number];
 
 export const routeKey = (route: Pick<ApiRoute, 'method' | 'path'>) => `${route.method.toUpperCase()} ${route.path}`;
 
-/** `/v1/admin/sites/{id}` with the id filled in (encoded: hostile ids go in too). */
-export const fillPath = (path: string, id = '') => path.replace('{id}', encodeURIComponent(id));
+/** A route's one id parameter: `{id}`, or `{siteId}` of a route nested under a site. */
+const ID_PARAM = /\{(?:id|siteId)\}/;
 
-export const hasIdParam = (route: ApiRoute) => route.path.includes('{id}');
+/** `/v1/admin/sites/{id}` with the id filled in (encoded: hostile ids go in too). */
+export const fillPath = (path: string, id = '') => path.replace(ID_PARAM, encodeURIComponent(id));
+
+export const hasIdParam = (route: ApiRoute) => ID_PARAM.test(route.path);
 
 export const adminApiRoutes = () => apiRoutes.filter((route) => route.auth === 'admin');
 export const visitorApiRoutes = () => apiRoutes.filter((route) => route.auth === 'visitor');

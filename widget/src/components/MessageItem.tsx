@@ -3,6 +3,7 @@ import { Markdown } from '../markdown/Markdown.js';
 import type { ChatItem } from '../state/ChatItem.js';
 import { type ChatModel, personInvolved } from '../state/createChatModel.js';
 import { noticeFor } from '../state/notice.js';
+import { Citations } from './Citations.js';
 import { Icon } from './Icon.js';
 
 /**
@@ -45,6 +46,7 @@ export function MessageItem({ item, model, t }: { item: ChatItem; model: ChatMod
     <div class="msg">
       {author ? <b class="who">{author}</b> : <span class="sr">{t.assistant}: </span>}
       {item.text ? <Markdown text={item.text} /> : streaming && <span>{t.thinking}</span>}
+      <Citations list={item.message?.citations} />
       {(item.status === 'stopped' || item.status === 'error') && (
         <div class="status">
           {item.status === 'stopped' ? t.stopped : t[noticeFor(item.errorCode)]} {(item.id || item.status === 'error') && retry}

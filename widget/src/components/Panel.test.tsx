@@ -92,6 +92,31 @@ describe('the widget in its shadow root', () => {
     expect(events).toEqual(['open', 'message:sent', 'message:received']);
   });
 
+  it('shows an answer’s sources as small links (new tab, no opener), documents with their page, unsafe URLs as text', async () => {
+    const ui = start();
+    server.answers.push('Refunds take 14 days [1]. See the terms [2].');
+    const citation = { sourceId: 's1', snippet: '…', page: null };
+    server.citations = [
+      { ...citation, title: 'Refund policy', url: 'https://shop.example/refunds' },
+      { ...citation, title: 'Terms.pdf', url: null, page: 3 },
+      { ...citation, title: 'Sneaky', url: 'javascript:alert(1)' },
+    ];
+    const box = await openAndType(ui, 'Refunds?');
+    box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    await until(() => ui.$('.cites'));
+    const items = [...ui.shadow.querySelectorAll('.cites li')];
+    expect(items.map((li) => li.textContent)).toEqual(['Refund policy', 'Terms.pdf, p. 3', 'Sneaky']);
+    const link = ui.$<HTMLAnchorElement>('.cites a')!;
+    expect([link.href, link.target, link.rel]).toEqual(['https://shop.example/refunds', '_blank', 'noopener noreferrer']);
+    expect(ui.shadow.querySelectorAll('.cites a')).toHaveLength(1);
+    // From history too: a new panel over the same conversation shows them again.
+    widget.destroy();
+    const again = start();
+    again.byLabel('Open chat')!.click();
+    await until(() => again.$('.cites'));
+    expect(again.shadow.querySelectorAll('.cites li')).toHaveLength(3);
+  });
+
   it('shows Stop while streaming, stops, and retries the stopped answer', async () => {
     const ui = start();
     server.hold = true;

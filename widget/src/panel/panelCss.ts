@@ -19,6 +19,7 @@ header :focus-visible{outline-color:currentColor}
 .msg pre{background:#1f2328;color:#f6f8fa;padding:8px 10px;border-radius:8px;overflow-x:auto;font-size:13px}
 .msg code{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.92em}
 .msg a{color:#1d4ed8}
+.cites{font-size:12px}
 .status{font-size:12px;color:#595959;margin-top:4px;display:flex;gap:8px;align-items:center;flex-wrap:wrap}
 .user .status{color:inherit}
 .link{background:none;border:0;padding:0;color:#1d4ed8;text-decoration:underline;font-size:12px}

@@ -42,6 +42,8 @@ export function createFakeServer(options: { siteKey?: string; look?: Partial<Pub
     sessionBodies: [] as Record<string, unknown>[],
     /** The next answers, in order; when empty, an echo. */
     answers: [] as string[],
+    /** The citations of the next complete answer (then none again). */
+    citations: [] as Message['citations'],
     /** When set, the answer streams its first delta and then waits for `release()`. */
     hold: false,
     /** The next send/retry fails this way: an HTTP error before streaming, or a connection dropped mid-stream. */
@@ -95,6 +97,8 @@ export function createFakeServer(options: { siteKey?: string; look?: Partial<Pub
       feedback: null,
       model: partial.role === 'assistant' ? 'offline' : null,
       usage: null,
+      citations: [],
+      grounded: false,
       createdAt: now(),
       updatedAt: now(),
       ...partial,
@@ -205,7 +209,9 @@ export function createFakeServer(options: { siteKey?: string; look?: Partial<Pub
         push(event('error', { error: { code: 'model_unavailable', message: 'The model is unavailable' }, message: stored }));
         return;
       }
-      push(event('done', store({ text })));
+      const citations = state.citations;
+      state.citations = [];
+      push(event('done', store({ text, citations, grounded: citations.length > 0 })));
     });
     return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } });
   }

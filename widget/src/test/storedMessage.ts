@@ -14,6 +14,8 @@ export const storedMessage = (partial: Partial<Message> = {}): Message => ({
   feedback: null,
   model: null,
   usage: null,
+  citations: [],
+  grounded: false,
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
   ...partial,

@@ -1,4 +1,5 @@
 import type { ImageRef, Message } from '../../../../../contract/index.js';
+import { CitationList } from '../../../components/CitationList.js';
 import { Thumbnail } from '../../../components/Thumbnail.js';
 import { formatDateTime } from '../../../lib/format.js';
 import { Markdown } from '../../../lib/markdown/Markdown.js';
@@ -10,7 +11,7 @@ const STATUS_LABEL: Partial<Record<Message['status'], string>> = {
   streaming: 'Still streaming',
 };
 
-/** One transcript entry: who, when, status, the text (markdown), images and the visitor's feedback. */
+/** One transcript entry: who, when, status, the text (markdown), its sources, images and the visitor's feedback. */
 export function MessageView({ message, onOpenImage }: { message: Message; onOpenImage: (image: ImageRef) => void }) {
   const status = STATUS_LABEL[message.status];
   return (
@@ -27,10 +28,16 @@ export function MessageView({ message, onOpenImage }: { message: Message; onOpen
             {message.errorCode ? ` (${message.errorCode})` : ''}
           </span>
         )}
+        {message.role === 'assistant' && message.status === 'complete' && !message.grounded && (
+          <span className="badge" title="The answer cites nothing from the site's knowledge">
+            No sources
+          </span>
+        )}
         {message.feedback === 'up' && <span className="badge badge-up">👍 Helpful</span>}
         {message.feedback === 'down' && <span className="badge badge-down">👎 Not helpful</span>}
       </div>
       {message.text ? <Markdown source={message.text} /> : message.images.length === 0 && <p className="muted">(no text)</p>}
+      <CitationList citations={message.citations ?? []} />
       {message.images.length > 0 && (
         <ul className="message-images" aria-label="Images">
           {message.images.map((image, n) => (

@@ -1,0 +1,141 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { KnowledgeSearchResult } from '../../../contract/knowledgeSearch.js';
+import type { Message } from '../../../contract/messages.js';
+import { createGeminiModel } from '../../ai/geminiModel.js';
+import { NO_MATCH } from '../../ai/offlineModel.js';
+import { startFakeGemini } from '../../test/fakeGemini.js';
+import { json } from '../../test/json.js';
+import { startTestApp } from '../../test/testApp.js';
+
+// Grounded answers end to end: the site's knowledge → retrieval → the model (offline, or Gemini through the real SDK
+// against the fake, embeddings included) → the stored answer's citations, in the `done` event, history and dashboard.
+const gemini = await startFakeGemini();
+const offline = await startTestApp(import.meta.url);
+const withGemini = await startTestApp(new URL('./knowledgeAnswers.gemini.test.ts', import.meta.url).href, {
+  model: createGeminiModel({ apiKey: gemini.apiKey, model: 'gemini-2.5-flash', baseUrl: gemini.url }),
+  env: { GEMINI_API_KEY: gemini.apiKey, GEMINI_BASE_URL: gemini.url },
+});
+afterAll(async () => {
+  await offline.close();
+  await withGemini.close();
+  await gemini.close();
+});
+
+const faq = [
+  { question: 'How long do refunds take?', answer: 'Refunds are paid back within 14 days of the return.' },
+  { question: 'Do you ship abroad?', answer: 'We ship to every country in the EU.' },
+];
+
+describe('grounded answers, offline', () => {
+  const ready = (async () => {
+    const site = await offline.createSite({ name: 'Shop', faq });
+    return { site, visitor: await offline.startVisitor(site.publicKey) };
+  })();
+
+  it('cites the passage it answers from, in the done event, the history and the dashboard transcript', async () => {
+    const { visitor } = await ready;
+    const conversation = await visitor.newConversation();
+    const { events } = await visitor.send(conversation.id, 'how long for a refund?', 'k1');
+    const done = events.at(-1)?.data as Message;
+    expect(done).toMatchObject({ text: faq[0]?.answer, grounded: true });
+    const citation = { sourceId: 'faq', title: faq[0]?.question, url: null, page: null, snippet: faq[0]?.answer };
+    expect(done.citations).toEqual([citation]);
+    const history = await json(await visitor.request(`/v1/widget/conversations/${conversation.id}/messages`));
+    expect(history.items[1]).toMatchObject({ citations: [citation], grounded: true });
+    expect(history.items[0]).toMatchObject({ citations: [], grounded: false });
+    const transcript = await json(await offline.admin(`/v1/admin/conversations/${conversation.id}`));
+    expect(transcript.messages[1]).toMatchObject({ citations: [citation], grounded: true });
+    // The top retrieval score is kept on the stored answer for the owner's reports.
+    const stored = await offline.services.repos.messages.findById(done.id);
+    expect(stored?.retrievalScore).toBe(1);
+  });
+
+  it('says plainly when nothing matches: not grounded, no citations', async () => {
+    const { visitor } = await ready;
+    const conversation = await visitor.newConversation();
+    const done = (await visitor.send(conversation.id, 'what is the weather in Paris?', 'k2')).events.at(-1)?.data as Message;
+    expect(done.text.startsWith(NO_MATCH)).toBe(true);
+    expect(done).toMatchObject({ grounded: false, citations: [] });
+  });
+
+  it('a follow-up that says little alone is searched with the previous question', async () => {
+    const { visitor } = await ready;
+    const conversation = await visitor.newConversation();
+    await visitor.send(conversation.id, 'Do you ship abroad?', 'k3');
+    const done = (await visitor.send(conversation.id, 'and to Norway?', 'k4')).events.at(-1)?.data as Message;
+    expect(done.citations.map((c) => c.title)).toEqual(['Do you ship abroad?']);
+  });
+
+  it('the search route shows what the model would get, scores included; bad input 400, unknown site 404', async () => {
+    const { site } = await ready;
+    const res = await offline.admin(`/v1/admin/sites/${site.id}/knowledge/search`, { method: 'POST', json: { q: 'refunds' } });
+    expect(res.status).toBe(200);
+    const result = (await res.json()) as KnowledgeSearchResult;
+    expect(result.mode).toBe('keyword');
+    expect(result.items[0]).toMatchObject({
+      number: 1,
+      sourceId: 'faq',
+      title: faq[0]?.question,
+      text: faq[0]?.answer,
+      score: 1,
+      keywordScore: expect.any(Number),
+      similarity: null,
+    });
+    for (const body of [{}, { q: '   ' }, { q: 'x'.repeat(1001) }, { q: 'a', extra: 1 }]) {
+      const bad = await offline.admin(`/v1/admin/sites/${site.id}/knowledge/search`, { method: 'POST', json: body });
+      expect(bad.status).toBe(400);
+      expect((await bad.json()).error.code).toBeTypeOf('string');
+    }
+    const missing = await offline.admin(`/v1/admin/sites/${'f'.repeat(24)}/knowledge/search`, {
+      method: 'POST',
+      json: { q: 'refunds' },
+    });
+    expect(missing.status).toBe(404);
+  });
+});
+
+describe('grounded answers, Gemini with embeddings (fake vectors: plumbing, not quality)', () => {
+  const ready = (async () => {
+    const site = await withGemini.createSite({ name: 'Shop', faq });
+    return { site, visitor: await withGemini.startVisitor(site.publicKey) };
+  })();
+
+  it('gives the model numbered sources, turns valid markers into citations and drops invented ones', async () => {
+    const { visitor } = await ready;
+    const conversation = await visitor.newConversation();
+    gemini.embedRequests.length = 0;
+    gemini.enqueue({ chunks: ['Refunds take 14 days [1]. ', 'Shipping is quick [7].'] });
+    const { events } = await visitor.send(conversation.id, 'How long do refunds take?', 'g1');
+    const system = gemini.requests.at(-1)?.body.systemInstruction?.parts[0]?.text ?? '';
+    expect(system).toContain('[1] How long do refunds take?\nRefunds are paid back within 14 days of the return.');
+    expect(system).toContain('cite every source you use with its number in square brackets');
+    const done = events.at(-1)?.data as Message;
+    expect(done.text).toBe('Refunds take 14 days [1]. Shipping is quick.');
+    expect(done.citations).toEqual([
+      { sourceId: 'faq', title: faq[0]?.question, url: null, page: null, snippet: faq[0]?.answer },
+    ]);
+    expect(done.grounded).toBe(true);
+    // The FAQ was embedded as documents, the question as a query.
+    expect(gemini.embedRequests.map((r) => r.taskTypes[0])).toEqual(['RETRIEVAL_DOCUMENT', 'RETRIEVAL_QUERY']);
+  });
+
+  it('an answer citing nothing is not grounded; with nothing retrieved the model is told to say so', async () => {
+    const { visitor } = await ready;
+    const conversation = await visitor.newConversation();
+    gemini.enqueue({ chunks: ['I cannot tell from this site.'] });
+    const done = (await visitor.send(conversation.id, 'quantum chromodynamics', 'g2')).events.at(-1)?.data as Message;
+    expect(done).toMatchObject({ grounded: false, citations: [] });
+    expect(gemini.requests.at(-1)?.body.systemInstruction?.parts[0]?.text).toContain(
+      "Nothing in the site's knowledge matches this question",
+    );
+  });
+
+  it('the search route says it is hybrid and shows the similarity', async () => {
+    const { site } = await ready;
+    const result = (await json(
+      await withGemini.admin(`/v1/admin/sites/${site.id}/knowledge/search`, { method: 'POST', json: { q: 'ship abroad' } }),
+    )) as KnowledgeSearchResult;
+    expect(result.mode).toBe('hybrid');
+    expect(result.items[0]).toMatchObject({ title: 'Do you ship abroad?', similarity: expect.any(Number) });
+  });
+});
