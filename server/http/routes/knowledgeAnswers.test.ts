@@ -84,7 +84,7 @@ describe('grounded answers, offline', () => {
     for (const body of [{}, { q: '   ' }, { q: 'x'.repeat(1001) }, { q: 'a', extra: 1 }]) {
       const bad = await offline.admin(`/v1/admin/sites/${site.id}/knowledge/search`, { method: 'POST', json: body });
       expect(bad.status).toBe(400);
-      expect((await bad.json()).error.code).toBeTypeOf('string');
+      expect(((await bad.json()) as { error: { code: string } }).error.code).toBeTypeOf('string');
     }
     const missing = await offline.admin(`/v1/admin/sites/${'f'.repeat(24)}/knowledge/search`, {
       method: 'POST',
