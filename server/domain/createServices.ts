@@ -19,7 +19,8 @@ import type { Models } from '../db/models/index.js';
 import { type EventBus, inProcessBus } from '../events/eventBus.js';
 import type { ImageStorage, StoredImage } from '../images/ImageStorage.js';
 import type { Embedder } from '../knowledge/embeddings/Embedder.js';
-import { type KnowledgeStore, noStoredKnowledge, retriever } from '../knowledge/retrieval/retriever.js';
+import { type KnowledgeStore, retriever } from '../knowledge/retrieval/retriever.js';
+import { storedKnowledge } from '../knowledge/retrieval/storedKnowledge.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { chatService } from './chatService.js';
 import { databaseLock } from './conversationLock.js';
@@ -55,7 +56,7 @@ export interface ServiceDeps {
   toModelImage: (data: Buffer) => Promise<ModelImage>;
   /** Embeds passages and questions for hybrid retrieval (with a Gemini key); keyword retrieval alone without. */
   embedder?: Embedder | null;
-  /** Where the sites' stored knowledge is read from. */
+  /** Where the sites' stored knowledge is read from: the chunks collection by default. */
   knowledgeStore?: KnowledgeStore;
   /** Answers when a site is over its daily model budget; the offline answerer by default. */
   offlineModel?: ChatModel;
@@ -151,7 +152,7 @@ export function createServices(deps: ServiceDeps) {
   });
   const views = liveViews({ ...repos, handoff, adminView: conversations.adminView, imageUrls });
   const budget = modelBudget({ usage: repos.usage, offline: deps.offlineModel ?? createOfflineModel(), now: deps.now });
-  const retrieval = retriever({ store: deps.knowledgeStore ?? noStoredKnowledge, embedder: deps.embedder });
+  const retrieval = retriever({ store: deps.knowledgeStore ?? storedKnowledge(repos), embedder: deps.embedder });
   const chat = chatService({
     ...repos,
     retriever: retrieval,

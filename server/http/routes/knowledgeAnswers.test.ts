@@ -94,6 +94,76 @@ describe('grounded answers, offline', () => {
   });
 });
 
+describe('grounded answers from stored chunks (the sources collection, served generations only)', () => {
+  it('cites a web page with its link and a document with its page; a new version is seen; a sync in progress is not', async () => {
+    const site = await offline.createSite({ name: 'Docs' });
+    const { knowledgeSources, knowledgeChunks, knowledgeVersions } = offline.services.repos;
+    const source = await knowledgeSources.create({
+      tenantId: 'local',
+      siteId: site.id,
+      type: 'website',
+      title: 'Help centre',
+      url: 'https://help.example/',
+      text: null,
+      maxPages: null,
+      file: null,
+    });
+    await knowledgeSources.update('local', source.id, { status: 'ready', generation: 1 });
+    const chunk = { tenantId: 'local', siteId: site.id, sourceId: source.id, headingPath: ['Billing'], embedding: null };
+    await knowledgeChunks.insertMany([
+      {
+        ...chunk,
+        generation: 1,
+        title: 'Invoices',
+        url: 'https://help.example/invoices',
+        page: null,
+        text: 'Invoices are emailed on the first of the month.',
+        hash: 'h1',
+        position: 0,
+      },
+      {
+        ...chunk,
+        generation: 1,
+        title: 'Price list.pdf',
+        url: null,
+        page: 4,
+        text: 'The gold plan costs 40 euros a month.',
+        hash: 'h2',
+        position: 1,
+      },
+      // A sync writing its next generation: not served until it swaps.
+      {
+        ...chunk,
+        generation: 2,
+        title: 'Invoices',
+        url: 'https://help.example/invoices',
+        page: null,
+        text: 'Draft: invoices by carrier pigeon.',
+        hash: 'h3',
+        position: 0,
+      },
+    ]);
+    await knowledgeVersions.bump('local', site.id);
+    const visitor = await offline.startVisitor(site.publicKey);
+    const conversation = await visitor.newConversation();
+    const ask = async (text: string, id: string) =>
+      (await visitor.send(conversation.id, text, id)).events.at(-1)?.data as Message;
+    const invoices = await ask('when are invoices emailed?', 's1');
+    expect(invoices.text).toBe('Invoices are emailed on the first of the month.');
+    expect(invoices.citations).toEqual([
+      { sourceId: source.id, title: 'Invoices', url: 'https://help.example/invoices', page: null, snippet: invoices.text },
+    ]);
+    const gold = await ask('how much is the gold plan?', 's2');
+    expect(gold.citations).toMatchObject([{ title: 'Price list.pdf', url: null, page: 4 }]);
+    expect((await ask('carrier pigeon', 's3')).grounded).toBe(false);
+    // The sync swaps and bumps the version: within a second every instance serves the new text.
+    await knowledgeSources.update('local', source.id, { generation: 2 });
+    await knowledgeVersions.bump('local', site.id);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await ask('carrier pigeon', 's4')).citations).toMatchObject([{ title: 'Invoices' }]);
+  });
+});
+
 describe('grounded answers, Gemini with embeddings (fake vectors: plumbing, not quality)', () => {
   const ready = (async () => {
     const site = await withGemini.createSite({ name: 'Shop', faq });
