@@ -98,7 +98,8 @@ export function createFakeServer(options: { siteKey?: string; look?: Partial<Pub
       model: partial.role === 'assistant' ? 'offline' : null,
       usage: null,
       citations: [],
-      grounded: false,
+      // Answers are from the site's knowledge unless `ungrounded` says otherwise.
+      grounded: partial.role === 'assistant',
       createdAt: now(),
       updatedAt: now(),
       ...partial,
@@ -211,7 +212,7 @@ export function createFakeServer(options: { siteKey?: string; look?: Partial<Pub
       }
       const citations = state.citations;
       state.citations = [];
-      push(event('done', store({ text, citations, grounded: citations.length > 0 })));
+      push(event('done', store({ text, citations })));
     });
     return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } });
   }
