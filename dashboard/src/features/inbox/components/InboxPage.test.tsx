@@ -33,8 +33,8 @@ const message = (conversationId: string, n: number, partial: Partial<Message>): 
   feedback: null,
   model: null,
   usage: null,
-  // The knowledge fields, whether or not this Message type has them yet.
-  ...({ citations: [], grounded: false } as object),
+  citations: [],
+  grounded: false,
   createdAt: at(0),
   updatedAt: at(0),
   ...partial,
