@@ -20,6 +20,8 @@ const message = (n: number): Message => ({
   feedback: null,
   model: null,
   usage: null,
+  citations: [],
+  grounded: false,
   createdAt: new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString(),
   updatedAt: new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString(),
 });
