@@ -6,11 +6,12 @@ export function Citations({ list }: { list?: Citation[] }) {
   if (!list?.length) return null;
   return (
     <ol class="cites">
-      {list.map((c) => {
+      {list.map((c, n) => {
         const href = c.url && safeUrl(c.url);
         const name = c.page ? `${c.title}, p. ${c.page}` : c.title;
         return (
-          <li>
+          // biome-ignore lint/suspicious/noArrayIndexKey: numbered like the answer's markers, fixed once stored
+          <li key={n}>
             {href ? (
               <a href={href} target="_blank" rel="noopener noreferrer">
                 {name}
