@@ -1,4 +1,4 @@
-import type { AdminConversation, Site, Stats } from '../../../contract/index.js';
+import type { AdminConversation, Message, Site, Stats } from '../../../contract/index.js';
 
 const hex = (n: number) => n.toString(16).padStart(24, '0');
 
@@ -54,3 +54,24 @@ export const conversation = (n: number): AdminConversation => ({
 });
 
 export const emptyStats: Stats = { days: [], ratings: { up: 0, down: 0 }, totals: { conversations: 0, messages: 0, images: 0 } };
+
+/** A stored message as the admin API returns it; `overrides` names what the test cares about. */
+export const message = (overrides: Partial<Message> = {}): Message => ({
+  id: hex(1),
+  conversationId: hex(0xc1),
+  role: 'user',
+  author: null,
+  text: 'Hi',
+  status: 'complete',
+  errorCode: null,
+  clientMessageId: null,
+  images: [],
+  feedback: null,
+  model: null,
+  usage: null,
+  citations: [],
+  grounded: false,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  ...overrides,
+});

@@ -1,30 +1,22 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '../../../../../contract/index.js';
 import { TOKEN_STORAGE_KEY } from '../../../app/auth/localToken.js';
-import { conversation, site } from '../../../test/contractFixtures.js';
+import { conversation, site, message as storedMessage } from '../../../test/contractFixtures.js';
 import { errorBody, startFakeAdminApi } from '../../../test/fakeAdminApi.js';
 import { renderApp } from '../../../test/renderApp.js';
 import { waitFor } from '../../../test/waitFor.js';
 
 const detail = conversation(1);
-const message = (n: number): Message => ({
-  id: n.toString(16).padStart(24, '0'),
-  conversationId: detail.id,
-  role: n % 2 ? 'assistant' : 'user',
-  author: null,
-  text: `Message number ${n}`,
-  status: 'complete',
-  errorCode: null,
-  clientMessageId: `c${n}`,
-  images: [],
-  feedback: null,
-  model: null,
-  usage: null,
-  citations: [],
-  grounded: false,
-  createdAt: new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString(),
-  updatedAt: new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString(),
-});
+const message = (n: number): Message =>
+  storedMessage({
+    id: n.toString(16).padStart(24, '0'),
+    conversationId: detail.id,
+    role: n % 2 ? 'assistant' : 'user',
+    text: `Message number ${n}`,
+    clientMessageId: `c${n}`,
+    createdAt: new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString(),
+    updatedAt: new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString(),
+  });
 // Five messages: the detail has the latest two, then pages of two and one going back.
 const pages: Record<string, { items: Message[]; nextCursor: string | null }> = {
   older: { items: [message(2), message(3)], nextCursor: 'oldest' },

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminConversation, Message } from '../../../../../contract/index.js';
 import { TOKEN_STORAGE_KEY } from '../../../app/auth/localToken.js';
-import { conversation, site } from '../../../test/contractFixtures.js';
+import { conversation, site, message as storedMessage } from '../../../test/contractFixtures.js';
 import { errorBody, startFakeAdminApi } from '../../../test/fakeAdminApi.js';
 import { renderApp } from '../../../test/renderApp.js';
 import { waitFor } from '../../../test/waitFor.js';
@@ -20,25 +20,15 @@ const held = (n: number, assignee: { id: string; name: string }): AdminConversat
   mode: 'human',
   assignee,
 });
-const message = (conversationId: string, n: number, partial: Partial<Message>): Message => ({
-  id: `m${n}`.padStart(24, '0'),
-  conversationId,
-  role: 'user',
-  author: null,
-  text: `text ${n}`,
-  status: 'complete',
-  errorCode: null,
-  clientMessageId: null,
-  images: [],
-  feedback: null,
-  model: null,
-  usage: null,
-  citations: [],
-  grounded: false,
-  createdAt: at(0),
-  updatedAt: at(0),
-  ...partial,
-});
+const message = (conversationId: string, n: number, partial: Partial<Message>): Message =>
+  storedMessage({
+    id: `m${n}`.padStart(24, '0'),
+    conversationId,
+    text: `text ${n}`,
+    createdAt: at(0),
+    updatedAt: at(0),
+    ...partial,
+  });
 
 const views = new Map<string, AdminConversation>();
 let api: Awaited<ReturnType<typeof startFakeAdminApi>>;
@@ -98,7 +88,10 @@ describe('Inbox', () => {
 
     // A new waiting visitor (the longest wait) arrives through the event stream, without a reload.
     await waitFor(() => api.openStreams() === 1);
-    api.send('conversation', waiting(5, 9));
+    // Stored first, as the server stores it before publishing: a list read racing the event finds it too.
+    const arrived = waiting(5, 9);
+    views.set(arrived.id, arrived);
+    api.send('conversation', arrived);
     await waitFor(() => rows().length === 5 && rows()[0]!.includes('Question number 5?'));
 
     // Open a waiting conversation, take it over and answer.
