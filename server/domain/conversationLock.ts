@@ -30,7 +30,12 @@ export interface DatabaseLockDeps {
   now: () => Date;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number, { unref = false } = {}) =>
+  new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    // A background retry never keeps a stopping process alive.
+    if (unref) timer.unref();
+  });
 
 /**
  * A lease document per conversation (by `_id`): insert it to hold the lock, wait while another holder's lease runs,
@@ -56,11 +61,40 @@ export function databaseLock(deps: DatabaseLockDeps): ConversationLock {
     }
   }
 
+  /**
+   * Gives up the lease of a holder whose task failed: marked expired, not removed, so the next holder takes it over as
+   * abandoned and distrusts what it guards. The task mostly failed because the database is unreachable, so this first
+   * try is retried in the background until it succeeds or the lease (ending at `until`) ran out by itself: the
+   * conversation's next task then waits for the database to come back, not for the whole lease.
+   */
+  async function giveUp(conversationId: string, holder: string, until: number): Promise<void> {
+    const expire = () =>
+      locks.renew(conversationId, holder, new Date(0)).then(
+        () => true,
+        () => false,
+      );
+    if (await expire()) return;
+    void (async () => {
+      for (let wait = 100; now().getTime() + wait < until; wait = Math.min(wait * 2, 1000)) {
+        await sleep(wait, { unref: true });
+        if (await expire()) return;
+      }
+    })();
+  }
+
   async function holding<T>(conversationId: string, task: (held: Held) => Promise<T>): Promise<T> {
     const holder = `${deps.instanceId}:${randomBytes(4).toString('hex')}`;
     const held = await acquire(conversationId, holder);
+    // When the lease ends if no renewal succeeds from now on.
+    let until = now().getTime() + lockMs;
     const renewal = setInterval(() => {
-      locks.renew(conversationId, holder, new Date(now().getTime() + lockMs)).catch(() => {});
+      const next = new Date(now().getTime() + lockMs);
+      locks.renew(conversationId, holder, next).then(
+        () => {
+          until = next.getTime();
+        },
+        () => {},
+      );
     }, deps.renewEveryMs);
     try {
       const result = await task(held);
@@ -69,9 +103,7 @@ export function databaseLock(deps: DatabaseLockDeps): ConversationLock {
       return result;
     } catch (error) {
       clearInterval(renewal);
-      // Left expired, not removed: the next holder takes it over as abandoned and distrusts what it guards. If the
-      // database is unreachable now, the lease expires by itself with the same effect.
-      await locks.renew(conversationId, holder, new Date(0)).catch(() => {});
+      await giveUp(conversationId, holder, until);
       throw error;
     }
   }
