@@ -26,6 +26,11 @@ export const Source = z.object({
   status: SourceStatus,
   /** Why the last sync failed (`failed`), or null. */
   error: SourceError.nullable(),
+  /**
+   * A caveat of the last sync that still made the source ready, or null. `embeddings_unavailable`: Gemini embeddings
+   * kept failing, so the source is searched by keywords only until its next sync embeds what is missing.
+   */
+  warning: SourceError.nullable(),
   /** Pages (web pages, PDF pages, one per other file or snippet) in the served chunks. */
   pages: z.number().int(),
   chunks: z.number().int(),

@@ -41,7 +41,7 @@ export function toContents(history: ModelTurn[], turn: ModelTurn): Content[] {
 }
 
 /** Seconds from a `google.rpc.RetryInfo` detail (`retryDelay: "32s"`) in the error's JSON, if any. */
-function retryAfterFrom(error: ApiError): number | undefined {
+export function retryAfterFrom(error: ApiError): number | undefined {
   const start = error.message.indexOf('{');
   if (start < 0) return undefined;
   try {

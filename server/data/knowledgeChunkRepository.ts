@@ -2,13 +2,26 @@ import type { Models } from '../db/models/index.js';
 import type { KnowledgeChunkDoc } from '../db/models/knowledge.js';
 import { oid } from './cursor.js';
 
-/** A stored chunk with string ids (the model says what each field is). */
-export type ChunkRecord = Omit<KnowledgeChunkDoc, '_id' | 'siteId' | 'sourceId'> & {
+/** A stored chunk with string ids and its vector as floats (the model says what each field is). */
+export type ChunkRecord = Omit<KnowledgeChunkDoc, '_id' | 'siteId' | 'sourceId' | 'embedding'> & {
   id: string;
   siteId: string;
   sourceId: string;
+  embedding: Float32Array | null;
 };
 export type NewChunk = Omit<ChunkRecord, 'id' | 'createdAt'>;
+
+/** The stored bytes of a vector (a Buffer, or the driver's Binary on a lean read) as floats, copied to be aligned. */
+function toVector(stored: unknown): Float32Array | null {
+  if (!stored) return null;
+  const bytes = Buffer.isBuffer(stored) ? stored : (stored as { buffer: Uint8Array }).buffer;
+  if (!bytes || bytes.length === 0 || bytes.length % 4 !== 0) return null;
+  const copy = new Uint8Array(bytes);
+  return new Float32Array(copy.buffer, 0, copy.length / 4);
+}
+
+const toBytes = (vector: Float32Array | null) =>
+  vector ? Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength) : null;
 
 const toChunk = (doc: KnowledgeChunkDoc): ChunkRecord => ({
   id: String(doc._id),
@@ -23,7 +36,8 @@ const toChunk = (doc: KnowledgeChunkDoc): ChunkRecord => ({
   text: doc.text,
   hash: doc.hash,
   position: doc.position,
-  embedding: doc.embedding && doc.embedding.length > 0 ? [...doc.embedding] : null,
+  embedding: toVector(doc.embedding),
+  embeddingModel: doc.embeddingModel ?? null,
   createdAt: doc.createdAt,
 });
 
@@ -35,7 +49,9 @@ export function knowledgeChunkRepository({ KnowledgeChunk }: Models) {
     async insertMany(chunks: NewChunk[]): Promise<void> {
       for (let i = 0; i < chunks.length; i += INSERT_BATCH)
         await KnowledgeChunk.insertMany(
-          chunks.slice(i, i + INSERT_BATCH).map((c) => ({ ...c, siteId: oid(c.siteId), sourceId: oid(c.sourceId) })),
+          chunks
+            .slice(i, i + INSERT_BATCH)
+            .map((c) => ({ ...c, siteId: oid(c.siteId), sourceId: oid(c.sourceId), embedding: toBytes(c.embedding) })),
           { ordered: false },
         );
     },

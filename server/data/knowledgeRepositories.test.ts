@@ -30,6 +30,7 @@ const chunk = (sourceId: string, generation: number, position: number): NewChunk
   hash: `h${position}`,
   position,
   embedding: null,
+  embeddingModel: null,
 });
 
 describe('knowledge repositories', () => {

@@ -13,6 +13,7 @@ export type SourceChanges = Partial<
     | 'title'
     | 'status'
     | 'error'
+    | 'warning'
     | 'generation'
     | 'pages'
     | 'chunks'
@@ -37,6 +38,7 @@ const toSource = (doc: KnowledgeSourceDoc): SourceRecord => ({
   file: doc.file ? { mimeType: doc.file.mimeType, bytes: doc.file.bytes, parts: doc.file.parts } : null,
   status: doc.status,
   error: doc.error ? { code: doc.error.code, message: doc.error.message } : null,
+  warning: doc.warning ? { code: doc.warning.code, message: doc.warning.message } : null,
   generation: doc.generation ?? 0,
   pages: doc.pages ?? 0,
   chunks: doc.chunks ?? 0,

@@ -34,7 +34,8 @@ import { imageService } from './imageService.js';
 import { DEFAULT_LEASES, type LeaseSettings, newInstanceId } from './instance.js';
 import { adminJobs } from './jobs/jobViews.js';
 import type { JobHandler } from './jobs/jobWorker.js';
-import { type EmbedStep, KNOWLEDGE_SYNC, type KnowledgeLimits, knowledgeIngestion } from './knowledge/ingestion.js';
+import type { EmbedRetry } from './knowledge/chunkVectors.js';
+import { KNOWLEDGE_SYNC, type KnowledgeLimits, knowledgeIngestion } from './knowledge/ingestion.js';
 import { knowledgeSources } from './knowledge/knowledgeSources.js';
 import type { FetchSourcePages } from './knowledge/sourcePages.js';
 import { knowledgeSearch } from './knowledgeSearch.js';
@@ -72,8 +73,8 @@ export interface ServiceDeps {
   knowledgeLimits?: Partial<KnowledgeLimits>;
   /** Web fetching for url, website and sitemap sources. */
   fetchPages?: FetchSourcePages;
-  /** The embeddings step of a knowledge sync (before its new chunks are served). */
-  embedChunks?: (step: EmbedStep) => Promise<void>;
+  /** How a knowledge sync retries the embeddings API while it refuses (rate limits, outages). */
+  knowledgeEmbedRetry?: EmbedRetry;
   log?: Logger;
   now?: () => Date;
   /** Sends the handoff reminder; none: no email. */
@@ -179,7 +180,8 @@ export function createServices(deps: ServiceDeps) {
     ...knowledgeRepos,
     limits: knowledgeLimits,
     fetchPages: deps.fetchPages,
-    embed: deps.embedChunks,
+    embedder: deps.embedder,
+    embedRetry: deps.knowledgeEmbedRetry,
     log: deps.log ?? createLogger('silent'),
     now: deps.now,
   });

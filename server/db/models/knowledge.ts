@@ -16,6 +16,8 @@ export interface KnowledgeSourceDoc {
   file: { mimeType: string; bytes: number; parts: number } | null;
   status: 'queued' | 'processing' | 'ready' | 'failed';
   error: { code: string; message: string } | null;
+  /** A caveat of the last sync that did not stop it (embeddings unavailable: keywords only until the next sync). */
+  warning: { code: string; message: string } | null;
   /** The chunk generation answers are served from (0: none yet); a sync writes the next one, then swaps. */
   generation: number;
   pages: number;
@@ -42,6 +44,7 @@ export const knowledgeSourceSchema = new Schema<KnowledgeSourceDoc>(
     file: { type: Schema.Types.Mixed, default: null },
     status: { type: String, enum: ['queued', 'processing', 'ready', 'failed'], required: true },
     error: { type: Schema.Types.Mixed, default: null },
+    warning: { type: Schema.Types.Mixed, default: null },
     generation: { type: Number, default: 0 },
     pages: { type: Number, default: 0 },
     chunks: { type: Number, default: 0 },
@@ -73,8 +76,13 @@ export interface KnowledgeChunkDoc {
   hash: string;
   /** Order within the source. */
   position: number;
-  /** Filled by the embeddings step when a Gemini key is set; null until then (or without a key). */
-  embedding: number[] | null;
+  /**
+   * The `RETRIEVAL_DOCUMENT` vector, written with the chunk when a Gemini key is set: Float32 little-endian bytes
+   * (a quarter of a number array's size, and read back without parsing). Null without a key or when embedding failed.
+   */
+  embedding: Buffer | null;
+  /** What made `embedding` (model and size): a vector of another one is made again, never compared. */
+  embeddingModel: string | null;
   createdAt: Date;
 }
 
@@ -91,7 +99,8 @@ export const knowledgeChunkSchema = new Schema<KnowledgeChunkDoc>(
     text: { type: String, required: true },
     hash: { type: String, required: true },
     position: { type: Number, required: true },
-    embedding: { type: [Number], default: null },
+    embedding: { type: Buffer, default: null },
+    embeddingModel: { type: String, default: null },
   },
   { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
 );

@@ -6,10 +6,12 @@ import type { KnowledgeSourceRepository, SourceRecord } from '../../data/knowled
 import type { KnowledgeVersionRepository } from '../../data/knowledgeVersionRepository.js';
 import { chunkText, hashText } from '../../knowledge/chunkText.js';
 import type { ExtractedDocument } from '../../knowledge/document.js';
+import type { Embedder } from '../../knowledge/embeddings/Embedder.js';
 import { fileToDocuments } from '../../knowledge/extract/fileToDocuments.js';
 import { AppError } from '../../lib/AppError.js';
 import type { Logger } from '../../lib/logger.js';
 import type { JobHandler } from '../jobs/jobWorker.js';
+import { chunkVectors, DEFAULT_EMBED_RETRY, EMBED_BATCH, type EmbedRetry } from './chunkVectors.js';
 import { servedChunks } from './servedChunks.js';
 import type { FetchedPage, FetchSourcePages } from './sourcePages.js';
 
@@ -27,15 +29,6 @@ export interface KnowledgeLimits {
   chunks: number;
 }
 
-export interface EmbedStep {
-  tenantId: string;
-  siteId: string;
-  sourceId: string;
-  /** The generation just written (its chunks have `embedding: null` unless copied from an unchanged page). */
-  generation: number;
-  signal: AbortSignal;
-}
-
 export interface IngestionDeps {
   sources: KnowledgeSourceRepository;
   chunks: KnowledgeChunkRepository;
@@ -44,11 +37,9 @@ export interface IngestionDeps {
   limits: KnowledgeLimits;
   /** Web fetching (url, website, sitemap sources); without it those sources fail with `web_fetch_unavailable`. */
   fetchPages?: FetchSourcePages;
-  /**
-   * Runs after a sync wrote its new chunks and before they are served: where embeddings are computed (chunks whose
-   * `embedding` is null). A throw fails the attempt like any other (retried; the served chunks stay).
-   */
-  embed?: (step: EmbedStep) => Promise<void>;
+  /** Gives chunks their vectors as they are written (with a Gemini key); none: keyword retrieval only. */
+  embedder?: Embedder | null;
+  embedRetry?: EmbedRetry;
   log: Logger;
   now?: () => Date;
 }
@@ -120,6 +111,24 @@ export function knowledgeIngestion(deps: IngestionDeps) {
     const previous = source.generation > 0 ? await deps.chunks.forGeneration(tenantId, sourceId, source.generation) : [];
     // Passages the site already serves from its other sources are not stored twice.
     const seen = new Set((await servedChunks(deps, tenantId, siteId)).filter((c) => c.sourceId !== sourceId).map((c) => c.hash));
+    const vectors = chunkVectors({
+      embedder: deps.embedder,
+      reuse: new Map(
+        previous.flatMap((c) =>
+          c.embedding && c.embeddingModel === deps.embedder?.model ? [[c.hash, c.embedding] as const] : [],
+        ),
+      ),
+      retry: deps.embedRetry ?? DEFAULT_EMBED_RETRY,
+      signal,
+      log: deps.log,
+    });
+    // Chunks wait here until a batch's worth needs embedding, then are embedded and inserted together.
+    const pending: NewChunk[] = [];
+    const flush = async () => {
+      await vectors.fill(pending);
+      check();
+      await deps.chunks.insertMany(pending.splice(0));
+    };
 
     const pageHashes: { key: string; hash: string }[] = [];
     const failures: PageFailure[] = [];
@@ -166,7 +175,16 @@ export function knowledgeIngestion(deps: IngestionDeps) {
         for (const chunk of chunkText(document)) {
           if (seen.has(chunk.hash)) continue;
           seen.add(chunk.hash);
-          pageChunks.push({ ...chunk, tenantId, siteId, sourceId, generation, position: position++, embedding: null });
+          pageChunks.push({
+            ...chunk,
+            tenantId,
+            siteId,
+            sourceId,
+            generation,
+            position: position++,
+            embedding: null,
+            embeddingModel: null,
+          });
         }
       }
       if (position > chunkBudget)
@@ -174,11 +192,13 @@ export function knowledgeIngestion(deps: IngestionDeps) {
           code: 'knowledge_limit_reached',
           message: `The organization's knowledge is limited to ${deps.limits.chunks} passages`,
         });
-      await deps.chunks.insertMany(pageChunks);
+      pending.push(...pageChunks);
+      if (pending.filter(vectors.needsEmbedding).length >= EMBED_BATCH || pending.length >= 4 * EMBED_BATCH) await flush();
       pageHashes.push({ key, hash });
       pages++;
       await report();
     }
+    await flush();
     await report(true);
 
     if (position === 0) {
@@ -190,14 +210,13 @@ export function knowledgeIngestion(deps: IngestionDeps) {
       );
     }
     check();
-    await deps.embed?.({ tenantId, siteId, sourceId, generation, signal });
-    check();
 
     // The swap: the source now serves the new generation; the old one goes; every instance sees the new version.
     const swapped = await deps.sources.update(tenantId, sourceId, {
       generation,
       status: 'ready',
       error: null,
+      warning: vectors.warning(),
       pages,
       chunks: position,
       pageHashes,

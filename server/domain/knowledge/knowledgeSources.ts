@@ -23,6 +23,7 @@ export const toSourceView = (s: SourceRecord): Source => ({
   url: s.url,
   status: s.status,
   error: s.error,
+  warning: s.warning,
   pages: s.pages,
   chunks: s.chunks,
   progress: s.progress,

@@ -109,7 +109,14 @@ describe('grounded answers from stored chunks (the sources collection, served ge
       file: null,
     });
     await knowledgeSources.update('local', source.id, { status: 'ready', generation: 1 });
-    const chunk = { tenantId: 'local', siteId: site.id, sourceId: source.id, headingPath: ['Billing'], embedding: null };
+    const chunk = {
+      tenantId: 'local',
+      siteId: site.id,
+      sourceId: source.id,
+      headingPath: ['Billing'],
+      embedding: null,
+      embeddingModel: null,
+    };
     await knowledgeChunks.insertMany([
       {
         ...chunk,

@@ -66,7 +66,8 @@ describe('text sources', () => {
     const chunks = (await served()).filter((c) => c.sourceId === created.id);
     expect(chunks[0]).toMatchObject({ headingPath: ['Returns'], embedding: null });
     expect(chunks[0]?.text).toContain('within 30 days');
-    expect(await repos.knowledgeVersions.get(site.id)).not.toBe(version);
+    // The stamp is bumped just after the swap that shows `ready`.
+    await expect.poll(() => repos.knowledgeVersions.get(site.id)).not.toBe(version);
 
     const list = await app.admin(`/v1/admin/sites/${site.id}/sources?limit=50`, { token: member });
     expect(list.status).toBe(200);
@@ -113,7 +114,8 @@ describe('text sources', () => {
     const created = (await (await addText('Shipping', 'Orders ship within two working days.')).json()) as Source;
     await settled(created.id);
     const [chunk] = (await served()).filter((c) => c.sourceId === created.id);
-    await app.models.KnowledgeChunk.updateOne({ _id: chunk?.id }, { $set: { embedding: [0.25, 0.5] } });
+    const vector = Buffer.from(new Float32Array([0.25, 0.5]).buffer);
+    await app.models.KnowledgeChunk.updateOne({ _id: chunk?.id }, { $set: { embedding: vector, embeddingModel: 'm@2' } });
     const version = await repos.knowledgeVersions.get(site.id);
     const res = await app.admin(`/v1/admin/sources/${created.id}/sync`, { method: 'POST', token: admin });
     expect(res.status).toBe(202);
@@ -121,8 +123,10 @@ describe('text sources', () => {
     expect(again).toMatchObject({ status: 'ready', chunks: 1, pages: 1 });
     const [kept] = (await served()).filter((c) => c.sourceId === created.id);
     expect(kept?.id).not.toBe(chunk?.id); // the new generation's copy …
-    expect(kept?.embedding).toEqual([0.25, 0.5]); // … of the unchanged page, not a new chunking
-    expect(await repos.knowledgeVersions.get(site.id)).not.toBe(version);
+    expect(kept?.embedding).toEqual(new Float32Array([0.25, 0.5])); // … of the unchanged page, not a new chunking
+    expect(kept?.embeddingModel).toBe('m@2');
+    // The stamp is bumped just after the swap that shows `ready`.
+    await expect.poll(() => repos.knowledgeVersions.get(site.id)).not.toBe(version);
     expect(await app.models.KnowledgeChunk.countDocuments({ sourceId: chunk?.sourceId })).toBe(1);
   });
 

@@ -1,5 +1,6 @@
-import { GoogleGenAI } from '@google/genai';
-import type { Embedder } from './Embedder.js';
+import { ApiError, GoogleGenAI } from '@google/genai';
+import { retryAfterFrom } from '../../ai/geminiModel.js';
+import { type Embedder, EmbeddingError } from './Embedder.js';
 
 export interface GeminiEmbedderOptions {
   apiKey: string;
@@ -15,6 +16,27 @@ const BATCH = 100;
 /** About 2,048 tokens: Gemini's input limit per text. */
 const MAX_CHARS = 8000;
 
+/** The SDK's failure as an `EmbeddingError` (rate limits, 5xx and transport failures are worth retrying); aborts pass. */
+function toEmbeddingError(error: unknown): unknown {
+  if (error instanceof ApiError) {
+    const retryable = error.status === 429 || error.status === 408 || error.status >= 500;
+    const after = error.status === 429 ? retryAfterFrom(error) : undefined;
+    return new EmbeddingError(
+      `Gemini embeddings answered ${error.status}`,
+      error.status,
+      retryable,
+      after ? after * 1000 : null,
+      {
+        cause: error,
+      },
+    );
+  }
+  if (error instanceof Error && error.name === 'AbortError') return error;
+  if (error instanceof TypeError || (error instanceof Error && /socket|ECONN|terminated/i.test(error.message)))
+    return new EmbeddingError('Gemini embeddings could not be reached', null, true, null, { cause: error });
+  return error;
+}
+
 /** `gemini-embedding-001` through `@google/genai` `models.embedContent`. */
 export function createGeminiEmbedder(options: GeminiEmbedderOptions): Embedder {
   const model = options.model ?? 'gemini-embedding-001';
@@ -25,11 +47,15 @@ export function createGeminiEmbedder(options: GeminiEmbedderOptions): Embedder {
   });
 
   async function embed(texts: string[], config: { taskType: string; title?: string }, signal?: AbortSignal) {
-    const response = await ai.models.embedContent({
-      model,
-      contents: texts.map((text) => text.slice(0, MAX_CHARS)),
-      config: { ...config, outputDimensionality: dimensions, ...(signal ? { abortSignal: signal } : {}) },
-    });
+    const response = await ai.models
+      .embedContent({
+        model,
+        contents: texts.map((text) => text.slice(0, MAX_CHARS)),
+        config: { ...config, outputDimensionality: dimensions, ...(signal ? { abortSignal: signal } : {}) },
+      })
+      .catch((error: unknown) => {
+        throw toEmbeddingError(error);
+      });
     const vectors = (response.embeddings ?? []).map((embedding) => embedding.values ?? []);
     if (vectors.length !== texts.length || vectors.some((vector) => vector.length === 0))
       throw new Error(`Gemini returned ${vectors.length} embeddings for ${texts.length} texts.`);
@@ -37,7 +63,7 @@ export function createGeminiEmbedder(options: GeminiEmbedderOptions): Embedder {
   }
 
   return {
-    model,
+    model: `${model}@${dimensions}`,
     async embedDocuments(passages, signal) {
       const vectors: number[][] = [];
       for (let i = 0; i < passages.length; i += BATCH) {

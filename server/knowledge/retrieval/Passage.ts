@@ -11,8 +11,8 @@ export interface Passage {
   page: number | null;
   headingPath: string[];
   text: string;
-  /** The `RETRIEVAL_DOCUMENT` embedding, when one was made. */
-  embedding: number[] | null;
+  /** The `RETRIEVAL_DOCUMENT` embedding, when one was made (stored chunks: Float32, as the database keeps them). */
+  embedding: ArrayLike<number> | null;
 }
 
 /** A passage found for a question, with how it was found. */

@@ -34,7 +34,7 @@ export interface RetrieverOptions {
   versionCheckMs?: number;
   /** How many sites' indexes one instance keeps (least recently used dropped first). */
   cacheSize?: number;
-  /** A question's embedding that takes longer is given up: keyword retrieval still answers. */
+  /** A question's (or a changed FAQ's) embedding that takes longer is given up: keyword retrieval still answers. */
   queryEmbedTimeoutMs?: number;
   minSimilarity?: number;
   now?: () => number;
@@ -55,7 +55,7 @@ interface CachedIndex {
   checkedAt: number;
   index: Promise<SiteIndex>;
   /** FAQ embeddings by text, reused when the site changes but its entries do not. */
-  faqVectors: Map<string, number[]>;
+  faqVectors: Map<string, ArrayLike<number>>;
 }
 
 /** The site's FAQ entries, read as passages of one text source (`faq`). */
@@ -80,17 +80,17 @@ export function retriever(options: RetrieverOptions) {
   const { store, embedder } = options;
   const versionCheckMs = options.versionCheckMs ?? 1000;
   const cacheSize = options.cacheSize ?? 200;
-  const queryEmbedTimeoutMs = options.queryEmbedTimeoutMs ?? 3000;
+  const queryEmbedTimeoutMs = options.queryEmbedTimeoutMs ?? 1500;
   const now = options.now ?? Date.now;
   const cache = new Map<string, CachedIndex>();
 
-  async function build(site: KnowledgeSite, cached: CachedIndex | undefined, faqVectors: Map<string, number[]>) {
+  async function build(site: KnowledgeSite, cached: CachedIndex | undefined, faqVectors: Map<string, ArrayLike<number>>) {
     const [stored, faq] = [await store.passagesOf(site.tenantId, site.id), faqPassages(site.faq)];
     if (embedder) {
       for (const passage of faq) passage.embedding = cached?.faqVectors.get(passage.title + passage.text) ?? null;
       const missing = faq.filter((passage) => !passage.embedding);
       try {
-        const vectors = missing.length ? await embedder.embedDocuments(missing) : [];
+        const vectors = missing.length ? await embedder.embedDocuments(missing, AbortSignal.timeout(queryEmbedTimeoutMs)) : [];
         for (const [i, passage] of missing.entries()) passage.embedding = vectors[i] ?? null;
       } catch {
         // The FAQ stays findable by keywords; the next rebuild tries again.
@@ -109,7 +109,7 @@ export function retriever(options: RetrieverOptions) {
       if (entry && entry.version === version && entry.faqKey === faqKey) entry.checkedAt = now();
       else {
         const previous = entry;
-        const faqVectors = new Map<string, number[]>();
+        const faqVectors = new Map<string, ArrayLike<number>>();
         const fresh: CachedIndex = { version, faqKey, checkedAt: now(), faqVectors, index: build(site, previous, faqVectors) };
         // A failed build is not kept: the next question tries again.
         fresh.index.catch(() => cache.get(cacheKey) === fresh && cache.delete(cacheKey));

@@ -17,12 +17,13 @@ export function normalize(vector: ArrayLike<number>): Float32Array {
  * Exact cosine top-k over one site's embeddings: one flat matrix scanned in a tight loop, the best `limit` kept as it
  * goes (10k vectors of 768 dimensions take a few milliseconds).
  */
-export function vectorIndex(embeddings: (number[] | null)[]) {
+export function vectorIndex(embeddings: (ArrayLike<number> | null)[]) {
   const dimensions = embeddings.find((embedding) => embedding?.length)?.length ?? 0;
   // Vectors of another size (another model) are left out rather than compared.
   const positions = embeddings.flatMap((embedding, position) => (embedding?.length === dimensions ? [position] : []));
   const matrix = new Float32Array(positions.length * dimensions);
-  for (const [row, position] of positions.entries()) matrix.set(normalize(embeddings[position] as number[]), row * dimensions);
+  for (const [row, position] of positions.entries())
+    matrix.set(normalize(embeddings[position] as ArrayLike<number>), row * dimensions);
   return {
     size: positions.length,
     nearest(query: number[], limit: number): VectorHit[] {
