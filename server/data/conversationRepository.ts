@@ -16,6 +16,8 @@ export interface ConversationRecord {
   title: string;
   firstQuestion: string;
   messageCount: number;
+  /** See `ConversationDoc.countedAnswers`; empty in lists. */
+  countedAnswers: string[];
   hasImages: boolean;
   thumbnailImageId: string | null;
   ratingUp: number;
@@ -54,6 +56,7 @@ export interface ConversationActivity {
   title: string;
   firstQuestion: string;
   messageCount: number;
+  countedAnswers: string[];
   hasImages: boolean;
   thumbnailImageId: string | null;
   searchText: string;
@@ -68,6 +71,7 @@ const toConversation = (doc: ConversationDoc): ConversationRecord => ({
   title: doc.title,
   firstQuestion: doc.firstQuestion,
   messageCount: doc.messageCount,
+  countedAnswers: doc.countedAnswers ?? [],
   hasImages: doc.hasImages,
   thumbnailImageId: doc.thumbnailImageId ? String(doc.thumbnailImageId) : null,
   ratingUp: doc.ratingUp,
@@ -104,8 +108,8 @@ const toWindowMessage = (m: MessageRecord): WindowMessage => ({
   updatedAt: m.updatedAt,
 });
 
-/** Lists never need the conversation's text (nor the turn window of older conversations). */
-const LIST_PROJECTION = { searchText: 0 };
+/** Lists never need the conversation's text, nor its bookkeeping of counted answers. */
+const LIST_PROJECTION = { searchText: 0, countedAnswers: 0 };
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

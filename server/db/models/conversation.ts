@@ -16,6 +16,11 @@ export interface ConversationDoc {
   title: string;
   firstQuestion: string;
   messageCount: number;
+  /**
+   * The latest answers counted in `messageCount` (bounded): an instance that died between storing an answer and
+   * counting it left its in-flight entry, and the recovery counts that answer only if it is not here.
+   */
+  countedAnswers?: string[];
   hasImages: boolean;
   thumbnailImageId: Types.ObjectId | null;
   ratingUp: number;
@@ -64,6 +69,7 @@ export const conversationSchema = new Schema<ConversationDoc>(
     title: { type: String, default: '' },
     firstQuestion: { type: String, default: '' },
     messageCount: { type: Number, default: 0 },
+    countedAnswers: { type: [String], default: undefined },
     hasImages: { type: Boolean, default: false },
     thumbnailImageId: { type: Schema.Types.ObjectId, default: null },
     ratingUp: { type: Number, default: 0 },

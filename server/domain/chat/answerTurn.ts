@@ -8,9 +8,8 @@ import type { ModelBudget } from '../modelBudget.js';
 import type { ImageUrlsOf } from '../views.js';
 import { type ChatEvent, finalEvent } from './chatEvents.js';
 import { buildContext } from './modelContext.js';
+import { recordTurn } from './recordTurn.js';
 import { streamAnswer } from './streamAnswer.js';
-
-const SEARCH_TEXT_LIMIT = 20_000;
 
 export interface AnswerTurnDeps {
   conversations: ConversationRepository;
@@ -41,9 +40,6 @@ export interface Turn {
   signal: AbortSignal;
 }
 
-/** What the messages collection holds for a message inserted (or replaced) with this record. */
-const asStored = (m: MessageRecord): MessageRecord => ({ ...m, feedback: null, updatedAt: m.createdAt });
-
 /** The final writes of an answer outlive a short database outage: a few tries, backing off. */
 async function persistently<T>(task: () => Promise<T>, attempts = 5): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -64,31 +60,6 @@ export function answerTurn(deps: AnswerTurnDeps) {
   const { conversations, messages, window, imageUrls, now } = deps;
 
   /**
-   * The conversation after an answer was stored (inserted, or replaced by a retry): counters, the window of recent
-   * messages, search text, thumbnail. Runs inside `window.serialized`, with the conversation read there.
-   */
-  async function recordTurn(conversation: ConversationRecord, question: MessageRecord, answer: MessageRecord, retry: boolean) {
-    const recent = await window.after(conversation, asStored(answer));
-    const searchText = (await conversations.searchTextOf(conversation.id)).concat(
-      '\n',
-      retry ? '' : question.text.toLowerCase(),
-      '\n',
-      answer.text.toLowerCase(),
-    );
-    const firstImage = question.images[0]?.id ?? null;
-    await window.write(conversation.id, recent);
-    await conversations.recordActivity(conversation.id, {
-      title: conversation.title || question.text.slice(0, 80) || 'Image',
-      firstQuestion: conversation.firstQuestion || question.text.slice(0, 300),
-      messageCount: conversation.messageCount + (retry ? 0 : 2),
-      hasImages: conversation.hasImages || question.images.length > 0,
-      thumbnailImageId: conversation.thumbnailImageId ?? firstImage,
-      searchText: searchText.slice(-SEARCH_TEXT_LIMIT),
-      lastMessageAt: answer.createdAt,
-    });
-  }
-
-  /**
    * Stores the final answer and what follows from it; the in-flight entry ends even when recording fails. Returns the
    * answer as stored: if this instance lost its lease (it could not renew it) and another recovered the answer as
    * interrupted, that one stays and nothing is recorded twice.
@@ -105,7 +76,7 @@ export function answerTurn(deps: AnswerTurnDeps) {
       try {
         await persistently(async () => {
           const fresh = (await conversations.findById(conversation.id)) ?? conversation;
-          await recordTurn(fresh, question, answer, retry);
+          await recordTurn({ conversations, window }, { conversation: fresh, question, answer, retry });
         });
       } finally {
         await persistently(() => messages.endStream(answer.id));

@@ -8,6 +8,7 @@ import {
 } from '../../data/messageRepository.js';
 import type { ConversationWindow } from '../conversationWindow.js';
 import type { InFlightAnswers } from './inFlightAnswers.js';
+import { recordTurn } from './recordTurn.js';
 
 export interface RecoverAnswersDeps {
   conversations: ConversationRepository;
@@ -53,11 +54,13 @@ export function recoverAnswers(deps: RecoverAnswersDeps) {
       // window) is rebuilt from the collection.
       const questionId = messageIdFor(conversationId, stream.clientMessageId, 'user');
       const current = await window.read(conversation);
-      const recent =
-        inserted && current?.some((m) => m.id === questionId)
-          ? await window.after(conversation, inserted)
-          : await window.rebuild(conversation);
-      await window.write(conversationId, recent);
+      const recent = inserted && current?.some((m) => m.id === questionId) ? undefined : await window.rebuild(conversation);
+      const [question, answer] = await Promise.all([messages.findById(questionId), inserted ?? messages.findById(id)]);
+      // The interrupted answer counts as any answer (a retry later replaces it without counting again), and so does one
+      // its dead instance stored but did not count.
+      if (question && answer && !conversation.countedAnswers.includes(id))
+        await recordTurn({ conversations, window }, { conversation, question, answer, retry: false }, recent);
+      else await window.write(conversationId, recent ?? (await window.rebuild(conversation)));
     });
     await messages.endStream(id);
   }

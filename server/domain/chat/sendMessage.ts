@@ -75,16 +75,28 @@ export function sendMessage(deps: SendMessageDeps) {
     }
   }
 
-  /** Replays what is stored for an earlier attempt with the same clientMessageId. */
-  async function* replay(question: MessageRecord, answerId: string, signal: AbortSignal): AsyncGenerator<ChatEvent> {
-    if (deps.handoff && !(await messages.findById(answerId)) && !(await messages.findStream(answerId))) {
-      // No answer was ever started: the question went to a person (while one is still involved, say so again).
+  /**
+   * Replays what is stored for an earlier attempt with the same clientMessageId. A question with neither an answer nor
+   * an in-flight entry went to a person, or was left by an instance that died between storing it and starting its
+   * answer: `unanswered` answers it now (the in-flight entry's insert decides which request does, so it is answered
+   * once), else the replay says the answer is missing.
+   */
+  async function* replay(
+    question: MessageRecord,
+    answerId: string,
+    signal: AbortSignal,
+    unanswered?: () => AsyncGenerator<ChatEvent>,
+  ): AsyncGenerator<ChatEvent> {
+    if (!(await messages.findById(answerId)) && !(await messages.findStream(answerId))) {
       const conversation = await conversations.findById(question.conversationId);
-      if (conversation && withPerson(conversation.mode)) {
+      if (deps.handoff && conversation && withPerson(conversation.mode)) {
+        // While a person is involved, say again that it went to them.
         yield questionEvent(question, imageUrls);
         yield { event: 'delivered', data: { ...(await deps.handoff.modeEvent(conversation)), handoffRequested: false } };
         return;
       }
+      // One that asks for a person is left to the request that stored it (it may be handing it over right now).
+      if (unanswered && !asksForHuman(question.text)) return yield* unanswered();
     }
     const stored = await settledAnswer(answerId, signal);
     yield questionEvent(question, imageUrls);
@@ -119,10 +131,27 @@ export function sendMessage(deps: SendMessageDeps) {
     const questionId = messageIdFor(conversation.id, body.clientMessageId, 'user');
     const answerId = messageIdFor(conversation.id, body.clientMessageId, 'assistant');
 
-    const earlier = await messages.findById(questionId);
-    if (earlier) return yield* replay(earlier, answerId, signal);
-
     if (site.id !== visitor.siteId || site.tenantId !== visitor.tenantId) throw notFound('Site');
+    // The in-flight entry comes before the window write: a process that dies between the two leaves the entry, and
+    // recovery rebuilds this conversation's window (`recoverAnswers`). Its insert makes one request the answering one
+    // when a resend races this send.
+    const answerNow = (question: MessageRecord) =>
+      async function* (): AsyncGenerator<ChatEvent> {
+        const started = await inFlight.start({
+          id: answerId,
+          tenantId: visitor.tenantId,
+          siteId: visitor.siteId,
+          conversationId: conversation.id,
+          clientMessageId: body.clientMessageId,
+          model: site.model,
+        });
+        if (!started) return yield* replay(question, answerId, signal);
+        yield* inFlight.own(answerId, signal, (signal) => answerQuestion({ site, conversation, question, answerId, signal }));
+      };
+
+    const earlier = await messages.findById(questionId);
+    if (earlier) return yield* replay(earlier, answerId, signal, answerNow(earlier));
+
     const attached = await checkImages(visitor, body.imageIds);
     const question = await messages.insert({
       id: questionId,
@@ -143,7 +172,7 @@ export function sendMessage(deps: SendMessageDeps) {
     if (!question) {
       const stored = await messages.findById(questionId);
       if (!stored) throw conflict('This message is being sent');
-      return yield* replay(stored, answerId, signal);
+      return yield* replay(stored, answerId, signal, answerNow(stored));
     }
     await Promise.all(attached.map((image) => images.attach(image.id, conversation.id, question.id)));
     const handoff = deps.handoff;
@@ -158,16 +187,6 @@ export function sendMessage(deps: SendMessageDeps) {
         return;
       }
     }
-    // The in-flight entry comes before the window write: a process that dies between the two leaves the entry, and
-    // the next start rebuilds this conversation's window (`recoverAnswers`).
-    await inFlight.start({
-      id: answerId,
-      tenantId: visitor.tenantId,
-      siteId: visitor.siteId,
-      conversationId: conversation.id,
-      clientMessageId: body.clientMessageId,
-      model: site.model,
-    });
-    yield* inFlight.own(answerId, signal, (signal) => answerQuestion({ site, conversation, question, answerId, signal }));
+    yield* answerNow(question)();
   };
 }

@@ -1,0 +1,49 @@
+import type { ConversationRecord, ConversationRepository } from '../../data/conversationRepository.js';
+import type { MessageRecord } from '../../data/messageRepository.js';
+import type { ConversationWindow } from '../conversationWindow.js';
+
+const SEARCH_TEXT_LIMIT = 20_000;
+/**
+ * How many counted answers a conversation remembers: more than a visitor can send (20 a minute) before the lease
+ * recovery (within two leases) looks at an answer its dead instance stored.
+ */
+const COUNTED_ANSWERS_KEPT = 20;
+
+/** What the messages collection holds for a message inserted (or replaced) with this record. */
+export const asStored = (m: MessageRecord): MessageRecord => ({ ...m, feedback: null, updatedAt: m.createdAt });
+
+/**
+ * The conversation after an answer was stored (inserted, recovered as interrupted, or replaced by a retry): counters,
+ * the window of recent messages (`recent` when the caller rebuilt it), search text, thumbnail. A question counts with
+ * its answer, so every stored answer, even an interrupted one, counts its pair once; a retry counts nothing. Runs
+ * inside `window.serialized`, with the conversation read there.
+ */
+export async function recordTurn(
+  deps: { conversations: ConversationRepository; window: ConversationWindow },
+  turn: { conversation: ConversationRecord; question: MessageRecord; answer: MessageRecord; retry: boolean },
+  recent?: MessageRecord[],
+): Promise<void> {
+  const { conversation, question, answer, retry } = turn;
+  const messages = recent ?? (await deps.window.after(conversation, asStored(answer)));
+  const searchText = (await deps.conversations.searchTextOf(conversation.id)).concat(
+    '\n',
+    retry ? '' : question.text.toLowerCase(),
+    '\n',
+    answer.text.toLowerCase(),
+  );
+  const firstImage = question.images[0]?.id ?? null;
+  await deps.window.write(conversation.id, messages);
+  // One update: the count and the answer it counted change together.
+  await deps.conversations.recordActivity(conversation.id, {
+    title: conversation.title || question.text.slice(0, 80) || 'Image',
+    firstQuestion: conversation.firstQuestion || question.text.slice(0, 300),
+    messageCount: conversation.messageCount + (retry ? 0 : 2),
+    countedAnswers: retry
+      ? conversation.countedAnswers
+      : [...conversation.countedAnswers.filter((id) => id !== answer.id), answer.id].slice(-COUNTED_ANSWERS_KEPT),
+    hasImages: conversation.hasImages || question.images.length > 0,
+    thumbnailImageId: conversation.thumbnailImageId ?? firstImage,
+    searchText: searchText.slice(-SEARCH_TEXT_LIMIT),
+    lastMessageAt: answer.createdAt,
+  });
+}
