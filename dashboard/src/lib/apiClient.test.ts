@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../contract/ApiError.js';
-import { errorBody, type Handler, startFakeAdminApi } from '../test/fakeAdminApi.js';
+import { errorBody, type Handler, type RecordedRequest, startFakeAdminApi } from '../test/fakeAdminApi.js';
 import { buildUrl, createApiClient } from './apiClient.js';
 
 let handler: Handler = () => ({ status: 200, body: {} });
@@ -33,6 +33,19 @@ describe('createApiClient', () => {
     handler = (r) => (r.method === 'DELETE' ? { status: 204 } : { status: 201, body: { echoed: r.body } });
     await expect(client.post('sites', { body: { name: 'Shop' } })).resolves.toEqual({ echoed: { name: 'Shop' } });
     await expect(client.delete('sites/abc')).resolves.toBeUndefined();
+  });
+
+  it('sends a FormData body as multipart with its own boundary, never as JSON', async () => {
+    const client = createApiClient({ baseUrl: api.baseUrl, getToken: () => 'x' });
+    handler = () => ({ status: 202, body: { ok: true } });
+    const form = new FormData();
+    form.append('title', 'Guide');
+    form.append('file', new File(['# Hello'], 'guide.md', { type: 'text/markdown' }));
+    await expect(client.post('sites/s/sources/files', { body: form })).resolves.toEqual({ ok: true });
+    const sent = api.requests.at(-1) as RecordedRequest;
+    expect(sent.contentType).toMatch(/^multipart\/form-data; boundary=/);
+    expect(sent.body).toMatchObject({ title: 'Guide', file: { filename: 'guide.md', type: 'text/markdown' } });
+    expect(String((sent.body as { file: { bytes: Buffer } }).file.bytes)).toBe('# Hello');
   });
 
   it('turns the documented error shape into a typed ApiError', async () => {

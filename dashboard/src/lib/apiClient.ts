@@ -13,6 +13,7 @@ export interface ApiClientOptions {
 
 export interface RequestOptions {
   query?: Record<string, QueryValue>;
+  /** Sent as JSON; a `FormData` goes as multipart (the browser writes its boundary). */
   body?: unknown;
   signal?: AbortSignal;
 }
@@ -36,7 +37,7 @@ export function buildUrl(baseUrl: string, path: string, query?: Record<string, Q
   return url;
 }
 
-/** The dashboard's only `fetch`: JSON in and out, Bearer token, errors as `ApiError`. */
+/** The dashboard's only `fetch`: JSON (or multipart) in, JSON out, Bearer token, errors as `ApiError`. */
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const send = async (
     method: string,
@@ -46,13 +47,14 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   ): Promise<Response> => {
     const token = await options.getToken();
     if (token) headers.authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    const form = body instanceof FormData;
+    if (body !== undefined && !form) headers['content-type'] = 'application/json';
     let response: Response;
     try {
       response = await (options.fetch ?? fetch)(buildUrl(options.baseUrl, path, query), {
         method,
         headers,
-        body: body === undefined ? null : JSON.stringify(body),
+        body: body === undefined ? null : form ? body : JSON.stringify(body),
         signal: signal ?? null,
       });
     } catch (error) {

@@ -1,6 +1,7 @@
 /// <reference types="node" />
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import busboy from 'busboy';
 
 export interface RecordedRequest {
   method: string;
@@ -8,7 +9,37 @@ export interface RecordedRequest {
   query: URLSearchParams;
   authorization: string | undefined;
   lastEventId: string | undefined;
+  contentType: string | undefined;
+  /** JSON, or for a multipart request its fields (files as `UploadedPart`). */
   body: unknown;
+}
+
+/** A file part of a multipart request, as the server's upload reader sees it. */
+export interface UploadedPart {
+  filename: string;
+  type: string;
+  bytes: Buffer;
+}
+
+/** Multipart bodies read with the parser the server's upload reader uses (busboy), fields by name. */
+function readMultipart(raw: Buffer, contentType: string): Promise<Record<string, string | UploadedPart>> {
+  return new Promise((resolve, reject) => {
+    const fields: Record<string, string | UploadedPart> = {};
+    const parser = busboy({ headers: { 'content-type': contentType } });
+    parser.on('field', (name, value) => {
+      fields[name] = value;
+    });
+    parser.on('file', (name, stream, info) => {
+      const parts: Buffer[] = [];
+      stream.on('data', (part: Buffer) => parts.push(part));
+      stream.on('end', () => {
+        fields[name] = { filename: info.filename ?? '', type: info.mimeType, bytes: Buffer.concat(parts) };
+      });
+    });
+    parser.on('close', () => resolve(fields));
+    parser.on('error', reject);
+    parser.end(raw);
+  });
 }
 
 export type Handler = (request: RecordedRequest) => {
@@ -39,7 +70,9 @@ export async function startFakeAdminApi(handler: Handler) {
     }
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
+    const raw = Buffer.concat(chunks);
+    const contentType = req.headers['content-type'];
+    const text = raw.toString('utf8');
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const recorded: RecordedRequest = {
       method: req.method ?? 'GET',
@@ -47,7 +80,12 @@ export async function startFakeAdminApi(handler: Handler) {
       query: url.searchParams,
       authorization: req.headers.authorization,
       lastEventId: req.headers['last-event-id'] as string | undefined,
-      body: text ? JSON.parse(text) : undefined,
+      contentType,
+      body: contentType?.startsWith('multipart/form-data')
+        ? await readMultipart(raw, contentType)
+        : text
+          ? JSON.parse(text)
+          : undefined,
     };
     requests.push(recorded);
     const answer = handler(recorded);
