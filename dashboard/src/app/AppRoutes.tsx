@@ -17,6 +17,11 @@ const SiteEditorPage = lazy(() =>
   import('../features/sites/components/SiteEditor.js').then((m) => ({ default: m.SiteEditorPage })),
 );
 
+// The knowledge page validates sources against the contract (zod) too: loaded when opened.
+const KnowledgePage = lazy(() =>
+  import('../features/knowledge/components/KnowledgePage.js').then((m) => ({ default: m.KnowledgePage })),
+);
+
 const TITLES: [string, string][] = [
   ['/', 'Overview'],
   ['/inbox', 'Inbox'],
@@ -26,6 +31,8 @@ const TITLES: [string, string][] = [
   ['/images', 'Images'],
   ['/sites', 'Sites'],
   ['/sites/:id', 'Site'],
+  ['/knowledge', 'Knowledge'],
+  ['/knowledge/:siteId', 'Knowledge'],
 ];
 
 /** Path → page. Sites are read here and handed down, so features never import each other. */
@@ -54,6 +61,13 @@ export function AppRoutes() {
     return (
       <Suspense fallback={<Loading label="Loading the editor…" />}>
         <SiteEditorPage key={site.id} id={site.id} canEdit={isAdmin} origin={window.location.origin} />
+      </Suspense>
+    );
+  const knowledge = path === '/knowledge' ? { siteId: null } : matchRoute('/knowledge/:siteId', path);
+  if (knowledge)
+    return (
+      <Suspense fallback={<Loading label="Loading knowledge…" />}>
+        <KnowledgePage siteId={knowledge.siteId ?? null} sites={siteOptions} canEdit={isAdmin} />
       </Suspense>
     );
   return (

@@ -11,6 +11,7 @@ const NAV = [
   { to: '/conversations', label: 'Conversations' },
   { to: '/images', label: 'Images' },
   { to: '/sites', label: 'Sites' },
+  { to: '/knowledge', label: 'Knowledge' },
 ] as const;
 
 /** The signed-in frame: skip link, header with navigation and account controls, the routed page. */

@@ -7,6 +7,10 @@ import type {} from '../../../server/test/globalSetup.js';
 import { startTestApp } from '../../../server/test/testApp.js';
 import { getMe } from '../features/auth/api/getMe.js';
 import { conversationsQueryOptions, PAGE_SIZE } from '../features/conversations/api/getConversations.js';
+import { addSource } from '../features/knowledge/api/addSource.js';
+import { getSources } from '../features/knowledge/api/getSources.js';
+import { searchKnowledge } from '../features/knowledge/api/searchKnowledge.js';
+import { uploadSourceFile } from '../features/knowledge/api/uploadSourceFile.js';
 import { createSite } from '../features/sites/api/createSite.js';
 import { getSites } from '../features/sites/api/getSites.js';
 import { updateSite } from '../features/sites/api/updateSite.js';
@@ -68,5 +72,30 @@ describe('API client against the real admin API', () => {
       unsubscribe();
       queryClient.clear();
     }
+  });
+
+  it('adds a text source and uploads a file as multipart; both become ready and answer the knowledge search', async () => {
+    const client = createApiClient({ baseUrl, getToken: () => app.adminToken });
+    const site = await createSite(client, { name: 'Knowledge', allowedOrigins: ['http://localhost:5173'] });
+    const text = await addSource(client, site.id, { type: 'text', title: 'Opening hours', text: 'We open at nine on weekdays.' });
+    expect(text).toMatchObject({ type: 'text', status: 'queued' });
+    const markdown = '# Fern care\n\nWater ferns twice a week and keep them out of direct sun.';
+    const file = await uploadSourceFile(client, site.id, {
+      file: new Blob([markdown], { type: 'text/markdown' }),
+      filename: 'ferns.md',
+      title: 'Fern care guide',
+    });
+    expect(file).toMatchObject({ type: 'file', title: 'Fern care guide', status: 'queued' });
+    for (const started = Date.now(); ; await new Promise((resolve) => setTimeout(resolve, 100))) {
+      const { items } = await getSources(client, site.id, undefined);
+      if (items.length === 2 && items.every((s) => s.status === 'ready')) break;
+      if (Date.now() - started > 20_000) throw new Error(`sources not ready: ${JSON.stringify(items)}`);
+    }
+    const found = await searchKnowledge(client, site.id, { q: 'How often should I water ferns?' });
+    expect(found.items[0]).toMatchObject({ sourceId: file.id, title: 'Fern care guide' });
+    // A file the server cannot read comes back as its documented 415.
+    await expect(
+      uploadSourceFile(client, site.id, { file: new Blob([new Uint8Array([0, 1, 2, 3, 255])]), filename: 'blob.bin' }),
+    ).rejects.toMatchObject({ status: 415, code: 'unsupported_file_type' });
   });
 });

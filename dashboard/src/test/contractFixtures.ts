@@ -1,4 +1,4 @@
-import type { AdminConversation, Message, Site, Stats } from '../../../contract/index.js';
+import type { AdminConversation, Message, Site, Source, Stats } from '../../../contract/index.js';
 
 const hex = (n: number) => n.toString(16).padStart(24, '0');
 
@@ -73,5 +73,24 @@ export const message = (overrides: Partial<Message> = {}): Message => ({
   grounded: false,
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
+  ...overrides,
+});
+
+/** A knowledge source as the admin API returns it, ready by default; `overrides` names what the test cares about. */
+export const source = (n: number, overrides: Partial<Source> = {}): Source => ({
+  id: hex(0x3000 + n),
+  siteId: SITE_ID,
+  type: 'url',
+  title: `https://shop.example/help/${n}`,
+  url: `https://shop.example/help/${n}`,
+  status: 'ready',
+  error: null,
+  pages: 1,
+  chunks: 3,
+  progress: { done: 1, total: 1 },
+  failedPages: 0,
+  failures: [],
+  lastSyncedAt: '2026-01-02T10:00:00.000Z',
+  createdAt: new Date(Date.UTC(2026, 0, 2) - n * 60_000).toISOString(),
   ...overrides,
 });

@@ -229,6 +229,9 @@ function SiteEditor({ site, canEdit, origin }: { site: Site; canEdit: boolean; o
             />
 
             <h2>Knowledge (FAQ)</h2>
+            <p className="muted">
+              Pages, websites, sitemaps and documents are added on the <Link to={`/knowledge/${site.id}`}>Knowledge page</Link>.
+            </p>
             <FaqEditor entries={draft.faq} onChange={(faq) => set('faq', faq)} />
 
             <h2>Identity verification</h2>
