@@ -85,6 +85,7 @@ export const source = (n: number, overrides: Partial<Source> = {}): Source => ({
   url: `https://shop.example/help/${n}`,
   status: 'ready',
   error: null,
+  warning: null,
   pages: 1,
   chunks: 3,
   progress: { done: 1, total: 1 },

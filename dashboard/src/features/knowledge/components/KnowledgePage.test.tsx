@@ -182,6 +182,7 @@ describe('Knowledge page', () => {
         url: null,
         pages: 30,
         chunks: 90,
+        warning: { code: 'embeddings_unavailable', message: 'Searched by keywords only until the next sync' },
         failedPages: 1,
         failures: [{ url: null, page: 7, code: 'empty_page', message: 'No text on this page' }],
       }),
@@ -201,6 +202,7 @@ describe('Knowledge page', () => {
     expect(sitemap).toContain('Never synced');
     expect(manual).toContain('1 page could not be read');
     expect(manual).toContain('Page 7: No text on this page');
+    expect(manual).toContain('Searched by keywords only until the next sync');
     // Source text is text: the hostile title is shown, never parsed.
     expect(sitemap).toContain(XSS);
     expect($('ul[aria-labelledby="sources-title"] img')).toBeNull();

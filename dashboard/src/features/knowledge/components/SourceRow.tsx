@@ -48,6 +48,7 @@ export function SourceRow({ source, canEdit }: { source: Source; canEdit: boolea
           {source.failedPages > 0 && <span>{plural(source.failedPages, 'page')} could not be read</span>}
         </div>
         {source.status === 'failed' && source.error && <p className="source-error">{source.error.message}</p>}
+        {source.warning && <p className="source-warning">{source.warning.message}</p>}
         {source.failures.length > 0 && (
           <details>
             <summary>Pages that could not be read</summary>
