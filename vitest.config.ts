@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
@@ -19,7 +19,18 @@ export default defineConfig({
         extends: true,
         oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
         resolve: { alias: { react: 'preact/compat', 'react-dom': 'preact/compat' } },
-        test: { name: 'widget', include: ['widget/**/*.test.{ts,tsx}'], environment: 'happy-dom' },
+        test: {
+          name: 'widget',
+          include: ['widget/**/*.test.{ts,tsx}'],
+          exclude: [...configDefaults.exclude, 'widget/src/react/**'],
+          environment: 'happy-dom',
+        },
+      },
+      {
+        extends: true,
+        // The React binding against real React (no preact/compat alias); the widget modules behind it keep Preact's JSX.
+        oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+        test: { name: 'react', include: ['widget/src/react/**/*.test.ts'], environment: 'happy-dom' },
       },
       {
         extends: true,

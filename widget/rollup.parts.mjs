@@ -1,10 +1,13 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import resolve from '@rollup/plugin-node-resolve';
 import replace from '@rollup/plugin-replace';
 import esbuild from 'rollup-plugin-esbuild';
 import { minify } from 'terser';
-import ts from 'typescript';
 import { precompress } from '../scripts/precompress.mjs';
+import { writeDeclarations } from './declarations.mjs';
+
+/** The ESM build's entries: the page API and the React binding (`@chatwidget/widget` and `…/react`). */
+const ESM_ENTRIES = { index: 'widget/src/index.ts', react: 'widget/src/react/index.ts' };
 
 const plugins = () => [
   // query-core reads process.env.NODE_ENV for its dev-only checks; browsers have no `process` (a ReferenceError there).
@@ -49,29 +52,19 @@ const injectPanel = {
   },
 };
 
-/** Declarations for the ESM build, emitted from the sources by the TypeScript compiler. */
+/** Self-contained declarations of the ESM build's entries (`widget/declarations.mjs`). */
 const declarations = {
   name: 'declarations',
-  writeBundle() {
-    const program = ts.createProgram(['widget/src/index.ts'], {
-      declaration: true,
-      emitDeclarationOnly: true,
-      outDir: 'dist/widget-esm/types',
-      rootDir: '.',
-      jsx: ts.JsxEmit.ReactJSX,
-      jsxImportSource: 'preact',
-      module: ts.ModuleKind.ESNext,
-      moduleResolution: ts.ModuleResolutionKind.Bundler,
-      target: ts.ScriptTarget.ES2022,
-      lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts', 'lib.esnext.disposable.d.ts'],
-      skipLibCheck: true,
-      strict: true,
-      types: [],
-    });
-    const result = program.emit();
-    if (result.emitSkipped) throw new Error('declaration emit failed');
-    writeFileSync('dist/widget-esm/index.d.ts', "export * from './types/widget/src/index.js';\n");
-  },
+  writeBundle: () => writeDeclarations(ESM_ENTRIES, 'dist/widget-esm'),
+};
+
+/**
+ * React reads `'use client'` at the top of a module to render it only in the browser (Next.js server components);
+ * bundling drops module directives, so it is put back on the React binding's output.
+ */
+const useClient = {
+  name: 'use-client',
+  renderChunk: (code, chunk) => (chunk.name === 'react' ? `'use client';\n${code}` : null),
 };
 
 export default [
@@ -90,16 +83,19 @@ export default [
     output: { file: 'dist/widget/widget.js', format: 'iife', plugins: [terser] },
     plugins: [injectPanel, ...plugins(), precompress()],
   },
-  // ESM for bundlers and <script type=module> (self-contained, with types), outside dist/widget/ so the script tag's
-  // budget counts only what the tag loads.
+  // ESM for bundlers and <script type=module> (self-contained, with types) and the React binding, outside
+  // dist/widget/ so the script tag's budget counts only what the tag loads.
   {
-    input: { index: 'widget/src/index.ts' },
+    input: ESM_ENTRIES,
+    // The React binding imports React from the host app and the widget from `index.js`: one widget, one React.
+    external: ['react'],
     output: {
       dir: 'dist/widget-esm',
       format: 'es',
       entryFileNames: '[name].js',
-      chunkFileNames: 'panel-[hash].js',
-      plugins: [terser],
+      // Shared and lazy chunks named for their first module (the page API's, the panel, the handoff).
+      chunkFileNames: '[name]-[hash].js',
+      plugins: [terser, useClient],
     },
     plugins: [...plugins(), declarations, precompress()],
   },

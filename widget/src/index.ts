@@ -18,8 +18,12 @@ let api: ChatWidgetApi | undefined;
 
 /** The API origin defaults to where this module was served from (a bundled copy should pass `apiUrl`). */
 function defaultApiUrl(): string {
-  const origin = new URL(import.meta.url).origin;
-  return origin.startsWith('http') ? origin : location.origin;
+  // Bundlers may leave `import.meta.url` a file: URL or, in a non-module output, undefined.
+  try {
+    const origin = new URL(import.meta.url).origin;
+    if (origin.startsWith('http')) return origin;
+  } catch {}
+  return location.origin;
 }
 
 const instance = (): ChatWidgetApi =>
