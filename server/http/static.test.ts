@@ -157,6 +157,12 @@ describe('chunks and the dashboard', () => {
     const esm = await get('/widget-esm/index.js', { 'accept-encoding': 'gzip' });
     expect(esm.headers['content-encoding']).toBe('gzip');
     expect(esm.headers['cache-control']).toBe('public, max-age=300');
+    // The ESM build's hashed chunks (the page API shared by its entries, the panel, the handoff) are immutable too.
+    const esmChunks = readdirSync(dist('widget-esm')).filter((f) => /-[\w-]{8}\.js$/.test(f));
+    expect(esmChunks.length).toBeGreaterThanOrEqual(2);
+    for (const file of esmChunks)
+      expect((await get(`/widget-esm/${file}`)).headers['cache-control'], file).toBe('public, max-age=31536000, immutable');
+    expect((await get('/widget-esm/react.js')).headers['cache-control']).toBe('public, max-age=300');
   });
 
   it('every dashboard asset carries a content hash and is served immutable; the pages are revalidated', async () => {

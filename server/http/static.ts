@@ -55,6 +55,8 @@ export function dashboardCsp(hosts: DashboardHosts): string {
 
 /** Content-hashed build outputs (`[name]-[hash]`): a new build gives new names. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** Rollup's `[name]-[hash].js`: the ESM build's chunks (its entries, `index.js` and `react.js`, keep their names). */
+const CONTENT_HASHED = /-[\w-]{8}\.js$/;
 const SHORT = 'public, max-age=300';
 
 /**
@@ -79,7 +81,7 @@ export function staticRoutes(
   router.use(
     '/widget-esm',
     servePrecompressed(dirs.widgetEsm, {
-      cacheControl: (file) => (file.startsWith('panel-') ? IMMUTABLE : SHORT),
+      cacheControl: (file) => (CONTENT_HASHED.test(file) ? IMMUTABLE : SHORT),
       headers: cors,
     }),
   );
