@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Cursor, Id, Limit, queryInt, Rating, Timestamp, trimmedText } from './common.js';
 import { RangeFrom, RangeTo } from './dateRange.js';
-import { ConversationMode, HandoffFields } from './handoff.js';
+import { Agent, ConversationMode, HandoffFields } from './handoff.js';
 import { ImageRef, Message } from './messages.js';
 
 const BoolString = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -97,5 +97,13 @@ export const Me = z.object({
   tenantId: z.string(),
   role: z.enum(['admin', 'member']),
   userId: z.string().nullable(),
+  /** Who this admin is as an agent: the assignee id of the conversations they hold, and the name visitors see. */
+  agent: Agent,
+  /** The name this agent set in the dashboard (it wins over the session's name claim), or null. */
+  displayName: z.string().nullable(),
 });
 export type Me = z.infer<typeof Me>;
+
+/** `PATCH /v1/admin/me`: the agent's display name, shown to visitors on their replies; null goes back to the default. */
+export const MeUpdate = z.strictObject({ displayName: trimmedText(80, { nonBlank: true }).nullable() });
+export type MeUpdate = z.input<typeof MeUpdate>;

@@ -276,6 +276,14 @@ export function conversationRepository({ Conversation, ConversationWindow, Daily
       }
       return result.deletedCount === 1;
     },
+    /** The tenant's conversations waiting for a person (told when an agent comes online or goes). */
+    async idsWaiting(tenantId: string, limit: number): Promise<string[]> {
+      const docs = await Conversation.find({ tenantId, mode: 'waiting' })
+        .select({ _id: 1 })
+        .limit(limit)
+        .lean<{ _id: Types.ObjectId }[]>();
+      return docs.map((d) => String(d._id));
+    },
     async idsForSite(tenantId: string, siteId: string, limit = 1000): Promise<string[]> {
       const docs = await Conversation.find({ tenantId, siteId: oid(siteId) })
         .select({ _id: 1 })

@@ -1,6 +1,7 @@
 import { DEFAULT_KNOWLEDGE_LIMITS } from '../../contract/limits.js';
 import type { ChatModel, ModelImage } from '../ai/ChatModel.js';
 import { createOfflineModel } from '../ai/offlineModel.js';
+import { agentProfileRepository } from '../data/agentProfileRepository.js';
 import { conversationLockRepository } from '../data/conversationLockRepository.js';
 import { conversationRepository } from '../data/conversationRepository.js';
 import { dailyCountRepository } from '../data/dailyCountRepository.js';
@@ -26,6 +27,7 @@ import { chatService } from './chatService.js';
 import { databaseLock } from './conversationLock.js';
 import { conversationService } from './conversationService.js';
 import { conversationWindow } from './conversationWindow.js';
+import { agentDirectory } from './handoff/agents.js';
 import { handoffService } from './handoff/handoffService.js';
 import { liveLog } from './handoff/liveLog.js';
 import { liveViews } from './handoff/liveViews.js';
@@ -98,6 +100,7 @@ export function createServices(deps: ServiceDeps) {
     jobs: jobRepository(deps.models),
     usage: usageRepository(deps.models),
     liveEvents: liveEventRepository(deps.models),
+    agentProfiles: agentProfileRepository(deps.models),
     knowledgeSources: knowledgeSourceRepository(deps.models),
     knowledgeChunks: knowledgeChunkRepository(deps.models),
     knowledgeVersions: knowledgeVersionRepository(deps.models),
@@ -228,6 +231,7 @@ export function createServices(deps: ServiceDeps) {
     conversations,
     chat,
     handoff,
+    agents: agentDirectory({ profiles: repos.agentProfiles, now }),
     live,
     liveViews: views,
     retrieval,

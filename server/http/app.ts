@@ -131,7 +131,7 @@ export function buildApp(deps: AppDeps): Express {
         handoff: services.handoff,
         live: services.live,
         liveViews: services.liveViews,
-        presence: services.repos.liveEvents,
+        agents: services.agents,
         knowledge: services.knowledge,
         knowledgeSearch: services.knowledgeSearch,
       }),

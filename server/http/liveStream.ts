@@ -20,7 +20,8 @@ export interface LiveStreamOptions {
   endAt?: Date;
   /** Every heartbeat (e.g. renewing the agent's presence). */
   onBeat?: () => Promise<void>;
-  onClose?: () => void;
+  /** `expired`: ended at `endAt` (the client reconnects with a fresh credential at once). */
+  onClose?: (expired: boolean) => void;
   heartbeatMs?: number;
 }
 
@@ -54,15 +55,22 @@ export async function serveLiveStream(req: Request, res: Response, options: Live
     options.onBeat?.().catch((error: unknown) => options.log.warn({ err: error }, 'Live stream heartbeat failed'));
   }, heartbeatMs);
   beat.unref();
+  let expired = false;
   const expiry = options.endAt
-    ? setTimeout(() => stream.end(), Math.max(0, Math.min(options.endAt.getTime() - Date.now(), 2 ** 31 - 1)))
+    ? setTimeout(
+        () => {
+          expired = true;
+          stream.end();
+        },
+        Math.max(0, Math.min(options.endAt.getTime() - Date.now(), 2 ** 31 - 1)),
+      )
     : undefined;
   expiry?.unref();
   const close = () => {
     clearInterval(beat);
     clearTimeout(expiry);
     follower.stop();
-    options.onClose?.();
+    options.onClose?.(expired);
   };
   if (stream.closed) close();
   else res.on('close', close);

@@ -104,6 +104,7 @@ const VALID: Record<string, (() => Record<string, unknown>) | null> = {
   'POST /v1/widget/images': null,
   'GET /v1/admin/auth/config': null,
   'GET /v1/admin/me': null,
+  'PATCH /v1/admin/me': () => ({ displayName: 'Walker' }),
   'GET /v1/admin/sites': null,
   'POST /v1/admin/sites': () => ({ name: 'created by the walk' }),
   'GET /v1/admin/sites/{id}': null,

@@ -66,6 +66,7 @@ function knowledgeFile() {
 /** A valid body per route, so a refusal is about who asks, not about what is sent. */
 const ADMIN_BODIES: Record<string, unknown> = {
   'GET /v1/admin/me': undefined,
+  'PATCH /v1/admin/me': { displayName: 'Intruder' },
   'GET /v1/admin/sites': undefined,
   'POST /v1/admin/sites': { name: 'Intruder site', allowedOrigins: ['https://evil.example'] },
   'GET /v1/admin/sites/{id}': undefined,
@@ -96,6 +97,8 @@ const ADMIN_BODIES: Record<string, unknown> = {
 
 /** Writes members may make: handling the live inbox (settings stay admin-only). */
 const MEMBER_WRITES = new Set([
+  // Their own display name (it lands in their own tenant: checked below).
+  'PATCH /v1/admin/me',
   'POST /v1/admin/conversations/{id}/takeover',
   'POST /v1/admin/conversations/{id}/release',
   'POST /v1/admin/conversations/{id}/close',
@@ -190,10 +193,11 @@ describe('admin routes, Clerk organizations and a personal workspace', () => {
                 noteLeak(where, status, text, victim);
               }
             } else {
-              // A create: it must land in the attacker's own tenant, never the victim's.
+              // A create (or the caller's own profile): it must land in the attacker's own tenant, never the victim's.
               const where = `${attacker.label} ${routeKey(route)}`;
               const { status, text } = await call(app, route, route.path, token, body);
-              if (status !== (isMember ? 403 : 201)) tally.problem(`${where} → ${status}`);
+              const expected = isMember && !MEMBER_WRITES.has(routeKey(route)) ? 403 : (route.status ?? 200);
+              if (status !== expected) tally.problem(`${where} → ${status}`);
               noteLeak(where, status, text, victim);
             }
           }

@@ -15,7 +15,15 @@ export async function clerkTestKit() {
   const auth = clerkAdminAuth({ secretKey: 'sk_test_local', publishableKey, jwtKey, authorizedParties: [DASHBOARD_ORIGIN] });
 
   async function token(
-    claims: { userId: string; orgId?: string; role?: 'admin' | 'member'; azp?: string; expiresIn?: number },
+    claims: {
+      userId: string;
+      orgId?: string;
+      role?: 'admin' | 'member';
+      azp?: string;
+      expiresIn?: number;
+      /** Custom session-token claims (an organization adds e.g. `name` in Clerk's dashboard). */
+      extra?: Record<string, unknown>;
+    },
     key = privateKey,
   ) {
     const now = Math.floor(Date.now() / 1000);
@@ -23,6 +31,7 @@ export async function clerkTestKit() {
       sid: `sess_${claims.userId}`,
       azp: claims.azp ?? DASHBOARD_ORIGIN,
       v: 2,
+      ...claims.extra,
       ...(claims.orgId ? { o: { id: claims.orgId, rol: claims.role ?? 'admin', slg: claims.orgId } } : {}),
     })
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: 'ins_test' })

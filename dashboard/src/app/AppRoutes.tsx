@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { Empty, Loading } from '../components/States.js';
 import { useMe } from '../features/auth/api/getMe.js';
+import { AgentNameForm } from '../features/auth/components/AgentNameForm.js';
 import { ConversationPage } from '../features/conversations/components/ConversationPage.js';
 import { ConversationsPage } from '../features/conversations/components/ConversationsPage.js';
 import { ImagesPage } from '../features/images/components/ImagesPage.js';
@@ -50,7 +51,7 @@ export function AppRoutes() {
 
   if (path === '/') return <OverviewPage sites={siteOptions} />;
   const inbox = path === '/inbox' ? { id: null } : matchRoute('/inbox/:id', path);
-  if (inbox) return <InboxPage selectedId={inbox.id ?? null} me={me.data?.userId ?? null} />;
+  if (inbox) return <InboxPage selectedId={inbox.id ?? null} me={me.data?.agent.id ?? null} agentSettings={<AgentNameForm />} />;
   if (path === '/conversations') return <ConversationsPage sites={siteOptions} />;
   const conversation = matchRoute('/conversations/:id', path);
   if (conversation?.id) return <ConversationPage key={conversation.id} id={conversation.id} canDelete={isAdmin} />;

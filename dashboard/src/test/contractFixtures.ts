@@ -1,8 +1,18 @@
-import type { AdminConversation, Message, Site, Source, Stats } from '../../../contract/index.js';
+import type { AdminConversation, Me, Message, Site, Source, Stats } from '../../../contract/index.js';
 
 const hex = (n: number) => n.toString(16).padStart(24, '0');
 
 export const SITE_ID = hex(0xa1);
+
+/** The signed-in admin, as `GET /v1/admin/me` answers in local mode. */
+export const me = (overrides: Partial<Me> = {}): Me => ({
+  tenantId: 'local',
+  role: 'admin',
+  userId: null,
+  agent: { id: 'local-admin', name: 'Support' },
+  displayName: null,
+  ...overrides,
+});
 
 export const site = (overrides: Partial<Site> = {}): Site => ({
   id: SITE_ID,

@@ -1,4 +1,5 @@
 import type { Connection, Model } from 'mongoose';
+import { type AgentProfileDoc, agentProfileSchema } from './agentProfile.js';
 import {
   type ConversationDoc,
   type ConversationWindowDoc,
@@ -52,6 +53,7 @@ export interface Models {
   LiveEvent: Model<LiveEventDoc>;
   LiveHead: Model<LiveHeadDoc>;
   AgentPresence: Model<AgentPresenceDoc>;
+  AgentProfile: Model<AgentProfileDoc>;
   DailyCount: Model<DailyCountDoc>;
 }
 
@@ -72,6 +74,7 @@ export async function createModels(connection: Connection): Promise<Models> {
     LiveEvent: connection.model<LiveEventDoc>('LiveEvent', liveEventSchema),
     LiveHead: connection.model<LiveHeadDoc>('LiveHead', liveHeadSchema),
     AgentPresence: connection.model<AgentPresenceDoc>('AgentPresence', agentPresenceSchema),
+    AgentProfile: connection.model<AgentProfileDoc>('AgentProfile', agentProfileSchema),
     KnowledgeSource: connection.model<KnowledgeSourceDoc>('KnowledgeSource', knowledgeSourceSchema),
     KnowledgeChunk: connection.model<KnowledgeChunkDoc>('KnowledgeChunk', knowledgeChunkSchema),
     KnowledgeVersion: connection.model<KnowledgeVersionDoc>('KnowledgeVersion', knowledgeVersionSchema),

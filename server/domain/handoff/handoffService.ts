@@ -16,6 +16,8 @@ import { conversationScope, type LiveLog, tenantScope } from './liveLog.js';
 import { REPLY_REMINDER, reminderKey } from './replyReminder.js';
 
 const SEARCH_TEXT_LIMIT = 20_000;
+/** At most this many waiting conversations are told when agents come or go (the rest see it at their next event). */
+const WAITING_ANNOUNCED = 500;
 /** A person is involved: visitor messages go to the agents and the assistant is silent. */
 export const withPerson = (mode: ConversationMode) => mode === 'waiting' || mode === 'human';
 
@@ -26,7 +28,7 @@ export interface HandoffDeps {
   jobs: JobRepository;
   window: ConversationWindow;
   live: LiveLog;
-  presence: Pick<LiveEventRepository, 'anyPresent'>;
+  presence: Pick<LiveEventRepository, 'anyPresent' | 'present' | 'absent'>;
   imageUrls: ImageUrlsOf;
   /** The admin view of a conversation (with its thumbnail). */
   adminView: (conversation: ConversationRecord) => Promise<AdminConversation>;
@@ -118,15 +120,27 @@ export function handoffService(deps: HandoffDeps) {
     await live.append(tenantScope(c.tenantId), 'conversation', { conversationId: c.id });
   }
 
-  const agentOf = (identity: { userId: string | null; name?: string | null }): Agent => ({
-    id: identity.userId ?? 'local-admin',
-    name: identity.name?.trim() || 'Support',
-  });
+  /** Waiting visitors' streams re-read their mode, whose `agentsOnline` just changed. */
+  async function announcePresence(tenantId: string) {
+    for (const id of await conversations.idsWaiting(tenantId, WAITING_ANNOUNCED))
+      await live.append(conversationScope(id), 'mode', {});
+  }
 
   return {
     agentsOnline,
     modeEvent,
-    agentOf,
+
+    /** An agent's inbox stream opened or renewed its lease: if nobody was online, waiting visitors learn someone is. */
+    async agentPresent(presenceId: string, tenantId: string, until: Date): Promise<void> {
+      const before = await agentsOnline(tenantId);
+      await deps.presence.present(presenceId, tenantId, until);
+      if (!before) await announcePresence(tenantId);
+    },
+    /** An agent's inbox stream closed: if it was the last one, waiting visitors learn nobody is online. */
+    async agentAbsent(presenceId: string, tenantId: string): Promise<void> {
+      await deps.presence.absent(presenceId);
+      if (!(await agentsOnline(tenantId))) await announcePresence(tenantId);
+    },
 
     /** `POST /v1/widget/conversations/:id/handoff`: idempotent; the email is kept on the visitor and the conversation. */
     async request(

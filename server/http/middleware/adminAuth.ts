@@ -8,6 +8,22 @@ export interface AdminIdentity {
   tenantId: string;
   role: 'admin' | 'member';
   userId: string | null;
+  /** The session's name claim, if the token carries one (`domain/handoff/agents.ts` decides the agent's name). */
+  name: string | null;
+  /** When the credential expires (a Clerk session token's `exp`); null for the local token. Streams end then. */
+  expiresAt: Date | null;
+}
+
+/**
+ * The person's name from a Clerk session token: Clerk's default token has none, so an organization adds one in
+ * Clerk's dashboard (Sessions → Customize session token), e.g. `{"name": "{{user.full_name}}"}`; `fullName` is read too.
+ */
+function nameClaim(claims: Record<string, unknown> | null | undefined): string | null {
+  for (const key of ['name', 'fullName']) {
+    const value = claims?.[key];
+    if (typeof value === 'string' && value.trim()) return value.trim().slice(0, 80);
+  }
+  return null;
 }
 
 /** Turns a request into an admin identity, or throws 401. */
@@ -29,7 +45,7 @@ export function localAdminAuth(adminToken: string): AdminAuth {
       if (!token) throw unauthorized('An admin token is required');
       const given = Buffer.from(token);
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw unauthorized('Invalid admin token');
-      return { tenantId: 'local', role: 'admin', userId: null };
+      return { tenantId: 'local', role: 'admin', userId: null, name: null, expiresAt: null };
     },
   };
 }
@@ -64,10 +80,16 @@ export function clerkAdminAuth(options: {
     identify(req) {
       const auth = getAuth(req);
       if (!auth.isAuthenticated || !auth.userId) throw unauthorized('Sign in to continue');
+      const claims = auth.sessionClaims as Record<string, unknown> | null;
+      const person = {
+        userId: auth.userId,
+        name: nameClaim(claims),
+        expiresAt: typeof claims?.exp === 'number' ? new Date(claims.exp * 1000) : null,
+      };
       if (auth.orgId) {
-        return { tenantId: `org:${auth.orgId}`, role: auth.orgRole === 'org:admin' ? 'admin' : 'member', userId: auth.userId };
+        return { tenantId: `org:${auth.orgId}`, role: auth.orgRole === 'org:admin' ? 'admin' : 'member', ...person };
       }
-      return { tenantId: `user:${auth.userId}`, role: 'admin', userId: auth.userId };
+      return { tenantId: `user:${auth.userId}`, role: 'admin', ...person };
     },
   };
 }

@@ -32,16 +32,22 @@ describe('admin auth (Clerk, verified networklessly)', () => {
       tenantId: 'org:org_a',
       role: 'admin',
       userId: 'user_a',
+      agent: { id: 'user_a', name: 'Support' },
+      displayName: null,
     });
     expect(await json(await app.admin('/v1/admin/me', { token: memberA }))).toEqual({
       tenantId: 'org:org_a',
       role: 'member',
       userId: 'user_m',
+      agent: { id: 'user_m', name: 'Support' },
+      displayName: null,
     });
     expect(await json(await app.admin('/v1/admin/me', { token: personal }))).toEqual({
       tenantId: 'user:user_p',
       role: 'admin',
       userId: 'user_p',
+      agent: { id: 'user_p', name: 'Support' },
+      displayName: null,
     });
   });
 
@@ -241,7 +247,13 @@ describe('local mode', () => {
     const local = await startTestApp(new URL('./adminRoutes.local.test.ts', import.meta.url).href);
     try {
       expect((await local.admin('/v1/admin/me')).status).toBe(200);
-      expect(await json(await local.admin('/v1/admin/me'))).toEqual({ tenantId: 'local', role: 'admin', userId: null });
+      expect(await json(await local.admin('/v1/admin/me'))).toEqual({
+        tenantId: 'local',
+        role: 'admin',
+        userId: null,
+        agent: { id: 'local-admin', name: 'Support' },
+        displayName: null,
+      });
       const wrong = await local.request('/v1/admin/me', { token: 'x'.repeat(32) });
       expect(wrong.status).toBe(401);
       expect((await json(await local.request('/v1/admin/auth/config'))).mode).toBe('local');

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
-import { ConversationListQuery, ImageListQuery, StatsQuery } from '../../../contract/admin.js';
+import { ConversationListQuery, ImageListQuery, MeUpdate, StatsQuery } from '../../../contract/admin.js';
 import { IdParams, SiteIdParams } from '../../../contract/common.js';
 import { AgentReply } from '../../../contract/handoff.js';
 import { KnowledgeSearch } from '../../../contract/knowledgeSearch.js';
 import { type IdentitySecret, type Site, SiteCreate, SiteUpdate } from '../../../contract/sites.js';
 import { ListQuery } from '../../../contract/widget.js';
 import type { ConversationService } from '../../domain/conversationService.js';
+import type { AgentDirectory } from '../../domain/handoff/agents.js';
 import type { HandoffService } from '../../domain/handoff/handoffService.js';
 import { type LiveLog, tenantScope } from '../../domain/handoff/liveLog.js';
 import type { LiveViews } from '../../domain/handoff/liveViews.js';
@@ -39,10 +40,9 @@ export interface AdminRouteDeps {
   jobs: AdminJobs;
   log: Logger;
   handoff: HandoffService;
+  agents: AgentDirectory;
   live: LiveLog;
   liveViews: LiveViews;
-  /** Marks an agent's inbox stream present (every instance reads it for "someone online") until the date, or gone. */
-  presence: { present(id: string, tenantId: string, until: Date): Promise<void>; absent(id: string): Promise<void> };
   knowledge: KnowledgeSources;
   knowledgeSearch: KnowledgeSearchService;
 }
@@ -63,8 +63,13 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
     next();
   });
 
-  router.get('/me', (_req, res) => {
-    res.json(adminOf(res));
+  router.get('/me', async (_req, res) => {
+    res.json(await deps.agents.me(adminOf(res)));
+  });
+  // Any member names themselves (the name visitors see on their replies).
+  router.patch('/me', async (req, res) => {
+    const { displayName } = parse(MeUpdate, req.body, 'body');
+    res.json(await deps.agents.setDisplayName(adminOf(res), displayName));
   });
 
   router.get('/sites', async (_req, res) => {
@@ -128,10 +133,10 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
   });
 
   // Handoff: members may take over and reply (settings stay admin-only).
-  const agent = (res: Response) => deps.handoff.agentOf(adminOf(res));
+  const agent = (res: Response) => deps.agents.agentOf(adminOf(res));
   router.post('/conversations/:id/takeover', async (req, res) => {
     const { id } = parse(IdParams, req.params, 'params');
-    res.json(await deps.handoff.takeover(tenant(res), id, agent(res)));
+    res.json(await deps.handoff.takeover(tenant(res), id, await agent(res)));
   });
   router.post('/conversations/:id/release', async (req, res) => {
     const { id } = parse(IdParams, req.params, 'params');
@@ -144,22 +149,31 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
   router.post('/conversations/:id/messages', async (req, res) => {
     const { id } = parse(IdParams, req.params, 'params');
     const { text } = parse(AgentReply, req.body, 'body');
-    res.status(201).json(await deps.handoff.reply(tenant(res), id, agent(res), text));
+    res.status(201).json(await deps.handoff.reply(tenant(res), id, await agent(res), text));
   });
 
-  // The tenant's live inbox; while it is open, its agent counts as online.
+  // The tenant's live inbox; while it is open, its agent counts as online. It ends when the session token expires
+  // (the dashboard reconnects with a fresh one and resumes with Last-Event-ID).
   router.get('/events', async (req, res) => {
-    const tenantId = tenant(res);
+    const { tenantId, expiresAt } = adminOf(res);
     const presenceId = `${tenantId}:${randomBytes(9).toString('base64url')}`;
     const lease = () => new Date(Date.now() + 3 * LIVE_HEARTBEAT_MS);
-    await deps.presence.present(presenceId, tenantId, lease());
+    await deps.handoff.agentPresent(presenceId, tenantId, lease());
     await serveLiveStream(req, res, {
       live: deps.live,
       log: deps.log,
       scope: tenantScope(tenantId),
       render: (event) => deps.liveViews.forInbox(tenantId, event),
-      onBeat: () => deps.presence.present(presenceId, tenantId, lease()),
-      onClose: () => void deps.presence.absent(presenceId).catch(() => {}),
+      endAt: expiresAt ?? undefined,
+      onBeat: () => deps.handoff.agentPresent(presenceId, tenantId, lease()),
+      // Ended by its token's expiry, the agent is back within a second: the lease covers it, so waiting visitors
+      // are not told "nobody online" at every token refresh (Clerk's last a minute).
+      onClose: (expired) => {
+        if (!expired)
+          deps.handoff
+            .agentAbsent(presenceId, tenantId)
+            .catch((error: unknown) => deps.log.warn({ err: error }, 'Agent presence not removed'));
+      },
     });
   });
 

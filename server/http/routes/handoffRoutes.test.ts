@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { AdminConversation, AdminConversationDetail } from '../../../contract/admin.js';
+import type { AdminConversation, AdminConversationDetail, Me } from '../../../contract/admin.js';
 import type { HandoffResponse } from '../../../contract/index.js';
 import type { Message } from '../../../contract/messages.js';
 import { createGeminiModel } from '../../ai/geminiModel.js';
@@ -107,6 +107,50 @@ describe('POST /v1/widget/conversations/:id/handoff', () => {
     expect(res.status).toBe(404);
     const stream = await openLiveStream(`${app.url}/v1/widget/conversations/${conversation.id}/events`, other.token, ORIGIN);
     expect(stream.res.status).toBe(404);
+  });
+});
+
+describe('agents coming and going', () => {
+  it('tell waiting visitors live: "no one is online" flips when an agent opens the inbox, and back when the last leaves', async () => {
+    const { handoff, stream } = await visitorWithConversation(quiet.publicKey);
+    expect((await handoff()).body.agentsOnline).toBe(false);
+    const tab = await stream();
+    expect((await tab.waitFor(1))[0]).toMatchObject({ event: 'mode', data: { mode: 'waiting', agentsOnline: false } });
+
+    const first = await inbox();
+    expect((await tab.waitFor(2))[1]).toMatchObject({ event: 'mode', data: { mode: 'waiting', agentsOnline: true } });
+    // A second agent changes nothing for the visitor; the last one leaving does.
+    const second = await inbox();
+    first.close();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(tab.events).toHaveLength(2);
+    second.close();
+    expect((await tab.waitFor(3))[2]).toMatchObject({ event: 'mode', data: { mode: 'waiting', agentsOnline: false } });
+    tab.close();
+  });
+});
+
+describe('the local admin as an agent', () => {
+  it('GET /me carries the agent id conversations are assigned to; a display name set there names the replies', async () => {
+    const me = async () => (await (await app.admin('/v1/admin/me')).json()) as Me;
+    expect(await me()).toEqual({
+      tenantId: 'local',
+      role: 'admin',
+      userId: null,
+      agent: { id: 'local-admin', name: 'Support' },
+      displayName: null,
+    });
+    const { conversation, handoff } = await visitorWithConversation();
+    await handoff();
+    const taken = await adminPost(`/v1/admin/conversations/${conversation.id}/takeover`);
+    expect((taken.body as AdminConversation).assignee?.id).toBe((await me()).agent.id);
+
+    const named = await app.admin('/v1/admin/me', { method: 'PATCH', json: { displayName: 'Ada' } });
+    expect(await named.json()).toMatchObject({ agent: { id: 'local-admin', name: 'Ada' }, displayName: 'Ada' });
+    const reply = await adminPost(`/v1/admin/conversations/${conversation.id}/messages`, { text: 'Ada here' });
+    expect(reply.body).toMatchObject({ author: { id: 'local-admin', name: 'Ada' } });
+    await app.admin('/v1/admin/me', { method: 'PATCH', json: { displayName: null } });
+    expect((await me()).agent.name).toBe('Support');
   });
 });
 

@@ -4,7 +4,21 @@ import type { RouteDoc } from './routeDoc.js';
 /** The admin API: sign-in, sites, conversations, the inbox, images and stats. */
 export const adminRouteDocs: RouteDoc[] = [
   { method: 'get', path: '/v1/admin/auth/config', auth: 'none', summary: 'How the dashboard signs in', response: c.AuthConfig },
-  { method: 'get', path: '/v1/admin/me', auth: 'admin', summary: 'The signed-in admin and tenant', response: c.Me },
+  {
+    method: 'get',
+    path: '/v1/admin/me',
+    auth: 'admin',
+    summary: 'The signed-in admin and tenant, and who they are as an agent (id, name visitors see)',
+    response: c.Me,
+  },
+  {
+    method: 'patch',
+    path: '/v1/admin/me',
+    auth: 'admin',
+    summary: 'Set (or clear with null) your display name, shown to visitors on your replies (members too)',
+    body: c.MeUpdate,
+    response: c.Me,
+  },
   { method: 'get', path: '/v1/admin/sites', auth: 'admin', summary: 'List sites', response: c.page(c.Site) },
   {
     method: 'post',

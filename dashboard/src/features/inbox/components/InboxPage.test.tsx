@@ -1,12 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminConversation, Message } from '../../../../../contract/index.js';
 import { TOKEN_STORAGE_KEY } from '../../../app/auth/localToken.js';
-import { conversation, site, message as storedMessage } from '../../../test/contractFixtures.js';
+import { conversation, me, site, message as storedMessage } from '../../../test/contractFixtures.js';
 import { errorBody, startFakeAdminApi } from '../../../test/fakeAdminApi.js';
 import { renderApp } from '../../../test/renderApp.js';
 import { waitFor } from '../../../test/waitFor.js';
 
-const ME = { id: 'agent-1', name: 'Ada' };
+// Local mode: the admin has no user id, only its agent id (which conversations are assigned to).
+const ME = { id: 'local-admin', name: 'Ada' };
 const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
 const waiting = (n: number, minutesAgo: number): AdminConversation => ({
   ...conversation(n),
@@ -31,12 +32,18 @@ const message = (conversationId: string, n: number, partial: Partial<Message>): 
   });
 
 const views = new Map<string, AdminConversation>();
+let profile = me({ agent: ME, displayName: ME.name });
 let api: Awaited<ReturnType<typeof startFakeAdminApi>>;
 beforeAll(async () => {
   for (const c of [held(2, { id: 'agent-2', name: 'Bob' }), waiting(1, 2), held(3, ME), waiting(4, 5)]) views.set(c.id, c);
   api = await startFakeAdminApi(({ method, path, query, body }) => {
     if (path === '/v1/admin/auth/config') return { status: 200, body: { mode: 'local', clerkPublishableKey: null } };
-    if (path === '/v1/admin/me') return { status: 200, body: { tenantId: 'local', role: 'member', userId: ME.id } };
+    if (path === '/v1/admin/me' && method === 'PATCH') {
+      const { displayName } = body as { displayName: string | null };
+      profile = me({ agent: { ...ME, name: displayName ?? 'Support' }, displayName });
+      return { status: 200, body: profile };
+    }
+    if (path === '/v1/admin/me') return { status: 200, body: profile };
     if (path === '/v1/admin/sites') return { status: 200, body: { items: [site()], nextCursor: null } };
     if (path === '/v1/admin/events') return { status: 200, eventStream: true };
     if (path === '/v1/admin/conversations') {
@@ -122,5 +129,22 @@ describe('Inbox', () => {
     api.send('message', { conversationId: first.id, message: message(first.id, 4, { text: 'Still there?' }) });
     await waitFor(() => transcript().includes('Still there?'));
     expect(transcript().match(/Thanks!/g)).toHaveLength(1);
+  });
+
+  it('lets the agent set the name visitors see on their replies', async () => {
+    sessionStorage.setItem(TOKEN_STORAGE_KEY, 'admin');
+    history.replaceState(null, '', '/dashboard/inbox');
+    app = renderApp(api.baseUrl);
+    const field = (await waitFor(() => app!.container.querySelector<HTMLInputElement>('#agent-name')))!;
+    await waitFor(() => field.value === 'Ada');
+    expect(app.container.textContent).toContain('Visitors see your replies as “Ada”.');
+    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set?.call(field, 'Ada L.');
+    field.dispatchEvent(new Event('input', { bubbles: true }));
+    await waitFor(() => !button('Save name')!.hasAttribute('disabled'));
+    button('Save name')!.click();
+    await waitFor(() => app!.container.textContent?.includes('Visitors see your replies as “Ada L.”.'));
+    expect(api.requests.find((r) => r.path === '/v1/admin/me' && r.method === 'PATCH')?.body).toEqual({
+      displayName: 'Ada L.',
+    });
   });
 });

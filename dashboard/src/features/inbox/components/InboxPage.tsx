@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { AdminConversation } from '../../../../../contract/index.js';
 import { Empty, ErrorState, Loading } from '../../../components/States.js';
 import { Link } from '../../../lib/router/Link.js';
@@ -11,13 +12,25 @@ function who(c: AdminConversation, me: string | null): string {
   return c.assignee?.id === me ? 'With you' : `With ${c.assignee?.name ?? 'an agent'}`;
 }
 
-/** Conversations where a person is asked for or holds the conversation, live; the selected one beside the list. */
-export function InboxPage({ selectedId, me }: { selectedId: string | null; me: string | null }) {
+/**
+ * Conversations where a person is asked for or holds the conversation, live; the selected one beside the list. `me` is
+ * the signed-in agent's id (conversations they hold are "With you"); `agentSettings` shows under the title.
+ */
+export function InboxPage({
+  selectedId,
+  me,
+  agentSettings,
+}: {
+  selectedId: string | null;
+  me: string | null;
+  agentSettings?: ReactNode;
+}) {
   const inbox = useInbox();
   const items = sortInbox(inbox.data ?? [], me);
   return (
     <section className="inbox" aria-labelledby="inbox-title">
       <h1 id="inbox-title">Inbox</h1>
+      {agentSettings}
       <div className="inbox-layout">
         <div>
           {inbox.isPending && <Loading label="Loading the inbox…" />}
