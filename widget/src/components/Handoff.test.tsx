@@ -126,6 +126,24 @@ describe('talking to a person', () => {
     expect(server.conversations[0]!.mode).toBe('waiting');
   });
 
+  it('while waiting, flips between "no one is online" and "a person will reply shortly" as agents come and go', async () => {
+    server.agentsOnline = false;
+    const ui = start();
+    await ui.open();
+    ui.buttons('Talk to a person')[0]!.click();
+    await until(() => ui.text().includes('No one is online now'));
+    await until(() => server.openStreams() === 1);
+    // An agent opens the inbox: the server tells the waiting conversation's stream.
+    server.agentsOnline = true;
+    server.setMode(conversationId(), 'waiting');
+    await until(() => ui.text().includes('A person will reply shortly.'));
+    expect(ui.byLabel('Your email')).toBeNull();
+    server.agentsOnline = false;
+    server.setMode(conversationId(), 'waiting');
+    await until(() => ui.text().includes('No one is online now'));
+    expect(ui.byLabel('Your email')).not.toBeNull();
+  });
+
   it('a message asking for a human starts the handoff on the server, with no empty answer', async () => {
     const ui = start();
     await ui.open();
