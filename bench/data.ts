@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import { ConversationListQuery, ImageListQuery } from '../contract/admin.js';
 import type { ChatModel } from '../server/ai/ChatModel.js';
 import type { SiteRecord } from '../server/data/siteRepository.js';
+import { type MonitoredCommand, recordCommands } from '../server/db/commandMonitor.js';
 import { createServices } from '../server/domain/createServices.js';
 import type { VisitorIdentity } from '../server/domain/visitorTokens.js';
 import { LocalImageStorage } from '../server/images/localImageStorage.js';
 import { toModelImage } from '../server/images/normalizeImage.js';
 import { openBenchDatabase } from './lib/benchDatabase.js';
-import { type TimedCommand, timeCommands } from './lib/commandTimer.js';
 import { assertShapes, type SeedCounts, type SeededConversation, seedConversations } from './lib/seedConversations.js';
 import { machine, ms, percentile, table } from './lib/stats.js';
 
@@ -51,7 +51,7 @@ interface SizeResult {
   queries: QueryResult[];
   skippedAfter: string | null;
   /** One more send, with each database command it issued and its duration. */
-  sendCommands: TimedCommand[];
+  sendCommands: MonitoredCommand[];
   /** Each read once through FerretDB with its pushdown disabled (the same data; see `measureBaseline`). */
   baseline?: QueryResult[];
 }
@@ -240,7 +240,7 @@ async function measure(target: number): Promise<SizeResult> {
       `  ${query.name.padEnd(46)} p50 ${ms(entry.p50).padStart(8)}  p99 ${ms(entry.p99).padStart(8)}  (${runs.length} runs)`,
     );
     if (query === queries[0] && !result.skippedAfter) {
-      result.sendCommands = await timeCommands(monitored.connection, () => sendOnce(SEND_RUNS + 1, monitoredServices));
+      result.sendCommands = await recordCommands(monitored.connection, () => sendOnce(SEND_RUNS + 1, monitoredServices));
       const line = result.sendCommands.map((c) => `${c.command} ${c.collection} ${ms(c.ms)}`).join(', ');
       console.log(`    one send, command by command: ${line}`);
     }

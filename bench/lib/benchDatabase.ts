@@ -13,7 +13,7 @@ export interface BenchDatabase {
   embedded: EmbeddedDatabase | null;
   connection: Connection;
   models: Models;
-  /** A second connection to the same database with the driver's command monitoring on (for `timeCommands`). */
+  /** A second connection to the same database with the driver's command monitoring on (for `recordCommands`). */
   connectMonitored(): Promise<{ connection: Connection; models: Models }>;
   /**
    * The same data through a second FerretDB with its pushdown disabled (every filter applied in Go, as FerretDB does

@@ -13,9 +13,13 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** Connects Mongoose with timeouts that fail fast instead of hanging requests. */
-export async function connectMongo(uri: string): Promise<Connection> {
+/**
+ * Connects Mongoose with timeouts that fail fast instead of hanging requests. `monitorCommands` makes the driver emit
+ * an event per command (`commandMonitor.ts`: tests and benchmarks count what a send costs).
+ */
+export async function connectMongo(uri: string, options: { monitorCommands?: boolean } = {}): Promise<Connection> {
   const connection = mongoose.createConnection(uri, {
+    monitorCommands: options.monitorCommands ?? false,
     serverSelectionTimeoutMS: 5000,
     connectTimeoutMS: 5000,
     // Admin reads on a large embedded database can take many seconds (stats: 18 s at 100k messages);

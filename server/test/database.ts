@@ -24,8 +24,8 @@ export function testDatabaseUri(fileUrl: string): string {
 }
 
 /** Connects to this test file's database, emptied first unless `keep` (another instance joining it). */
-export async function openTestDatabase(fileUrl: string, { keep = false } = {}): Promise<Connection> {
-  const connection = await connectMongo(testDatabaseUri(fileUrl));
+export async function openTestDatabase(fileUrl: string, { keep = false, monitorCommands = false } = {}): Promise<Connection> {
+  const connection = await connectMongo(testDatabaseUri(fileUrl), { monitorCommands });
   if (!keep) await connection.dropDatabase();
   return connection;
 }

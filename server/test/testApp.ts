@@ -26,6 +26,8 @@ export interface TestAppOptions {
   services?: Partial<ServiceDeps>;
   /** Joins this test file's database as it is (a second instance of the same deployment) instead of emptying it. */
   joinDatabase?: boolean;
+  /** The driver emits an event per database command (counted with `recordCommands`). */
+  monitorCommands?: boolean;
   /** The server's logger; silent unless TEST_LOG_LEVEL is set. */
   log?: Logger;
 }
@@ -61,7 +63,7 @@ export function parseSse(body: string): SseEvent[] {
  */
 export async function startTestApp(fileUrl: string, options: TestAppOptions = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'chatwidget-app-'));
-  const connection = await openTestDatabase(fileUrl, { keep: options.joinDatabase });
+  const connection = await openTestDatabase(fileUrl, { keep: options.joinDatabase, monitorCommands: options.monitorCommands });
   const server = await createServer(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0', ...options.env }), {
     database: serverDatabase(connection),
     log: options.log ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),

@@ -1,27 +1,27 @@
 import type { Connection } from 'mongoose';
 
-export interface TimedCommand {
+export interface MonitoredCommand {
   command: string;
   collection: string;
   ms: number;
 }
 
 /**
- * Times every database command a piece of work issues, from the driver's command monitoring (round trip as the
- * client sees it), to show where a slow path spends its time. The connection must be opened with
- * `monitorCommands: true` (see `BenchDatabase.connectMonitored`).
+ * Records every database command a piece of work issues, from the driver's command monitoring (round trip as the
+ * client sees it): how many a send costs (asserted in `sendCommands.test.ts`, printed by the benchmarks) and where a
+ * slow path spends its time. The connection must be opened with `monitorCommands: true` (`connectMongo`).
  */
-export async function timeCommands(connection: Connection, work: () => Promise<unknown>): Promise<TimedCommand[]> {
+export async function recordCommands(connection: Connection, work: () => Promise<unknown>): Promise<MonitoredCommand[]> {
   const client = connection.getClient();
   const started = new Map<number, { command: string; collection: string }>();
-  const timed: TimedCommand[] = [];
+  const recorded: MonitoredCommand[] = [];
   const onStart = (event: { requestId: number; commandName: string; command: Record<string, unknown> }) => {
     const target = event.command[event.commandName];
     started.set(event.requestId, { command: event.commandName, collection: typeof target === 'string' ? target : '' });
   };
   const onEnd = (event: { requestId: number; duration: number }) => {
     const what = started.get(event.requestId);
-    if (what) timed.push({ ...what, ms: event.duration });
+    if (what) recorded.push({ ...what, ms: event.duration });
   };
   client.on('commandStarted', onStart);
   client.on('commandSucceeded', onEnd);
@@ -33,5 +33,8 @@ export async function timeCommands(connection: Connection, work: () => Promise<u
     client.off('commandSucceeded', onEnd);
     client.off('commandFailed', onEnd);
   }
-  return timed;
+  return recorded;
 }
+
+/** `find conversations, insert messages, …` in the order issued. */
+export const describeCommands = (commands: MonitoredCommand[]) => commands.map((c) => `${c.command} ${c.collection}`).join(', ');

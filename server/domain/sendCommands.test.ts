@@ -1,0 +1,65 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createGeminiModel } from '../ai/geminiModel.js';
+import { describeCommands, type MonitoredCommand, recordCommands } from '../db/commandMonitor.js';
+import { startFakeGemini } from '../test/fakeGemini.js';
+import { startTestApp, type TestApp } from '../test/testApp.js';
+
+// How many database commands a send costs (issue 18): counted, not timed, so it is deterministic. Background work of
+// the instance (job queue polls, lease sweeps) and the knowledge version stamp (read at most once a second per site,
+// not per send) are not the send's.
+const NOT_THE_SENDS = new Set(['jobs', 'knowledgeversions']);
+
+const gemini = await startFakeGemini();
+const offline = await startTestApp(import.meta.url, { monitorCommands: true });
+const withGemini = await startTestApp(import.meta.url, {
+  joinDatabase: true,
+  monitorCommands: true,
+  model: createGeminiModel({ apiKey: gemini.apiKey, model: 'gemini-2.5-flash', baseUrl: gemini.url, firstTokenTimeoutMs: 2000 }),
+});
+afterAll(async () => {
+  await withGemini.close();
+  await offline.close();
+  await gemini.close();
+});
+
+async function sendsOf(app: TestApp, answer: () => void) {
+  const site = await app.createSite({ name: 'Shop' });
+  const visitor = await app.startVisitor(site.publicKey);
+  const send = async (conversationId: string, text: string, clientMessageId: string) => {
+    answer();
+    let events: { event: string }[] = [];
+    const commands = await recordCommands(app.connection, async () => {
+      ({ events } = await visitor.send(conversationId, text, clientMessageId));
+    });
+    expect(events.map((e) => e.event)).toEqual(expect.arrayContaining(['message', 'done']));
+    return commands.filter((c) => !NOT_THE_SENDS.has(c.collection));
+  };
+  // Warm: the site is cached, the knowledge index built.
+  await send((await visitor.newConversation()).id, 'Hello', 'warm');
+  const conversation = await visitor.newConversation();
+  return {
+    first: await send(conversation.id, 'What are your opening hours?', 'c1'),
+    followUp: await send(conversation.id, 'And on Sundays?', 'c2'),
+  };
+}
+
+const check = (commands: MonitoredCommand[], most: number) =>
+  expect(commands.length, describeCommands(commands)).toBeLessThanOrEqual(most);
+
+describe('database commands per send', () => {
+  it('offline provider: the first send of a conversation and a follow-up', async () => {
+    const { first, followUp } = await sendsOf(offline, () => {});
+    console.log(`offline first (${first.length}): ${describeCommands(first)}`);
+    console.log(`offline follow-up (${followUp.length}): ${describeCommands(followUp)}`);
+    check(first, 17);
+    check(followUp, 17);
+  });
+
+  it('Gemini: the first send of a conversation and a follow-up (the model call counted against the budget)', async () => {
+    const { first, followUp } = await sendsOf(withGemini, () => gemini.enqueue({ chunks: ['Nine to five.'] }));
+    console.log(`gemini first (${first.length}): ${describeCommands(first)}`);
+    console.log(`gemini follow-up (${followUp.length}): ${describeCommands(followUp)}`);
+    check(first, 18);
+    check(followUp, 18);
+  });
+});
