@@ -227,7 +227,7 @@ export function conversationRepository({ Conversation, ConversationWindow, Daily
      * The conversation's window of recent messages (`ConversationWindowDoc`, rules in `domain/conversationWindow`), by
      * `_id`; `null` for a conversation from before windows, or whose window is marked stale.
      */
-    async recentMessages(conversation: ConversationRecord): Promise<MessageRecord[] | null> {
+    async recentMessages(conversation: Pick<ConversationRecord, 'id' | 'tenantId' | 'siteId'>): Promise<MessageRecord[] | null> {
       const doc = await ConversationWindow.findById(oid(conversation.id)).lean<ConversationWindowDoc>();
       if (!doc || doc.stale) return null;
       const owner = { tenantId: conversation.tenantId, siteId: oid(conversation.siteId), conversationId: doc._id };
@@ -263,6 +263,11 @@ export function conversationRepository({ Conversation, ConversationWindow, Daily
     async searchTextOf(id: string): Promise<string> {
       const doc = await Conversation.findById(oid(id)).select({ searchText: 1 }).lean<Pick<ConversationDoc, 'searchText'>>();
       return doc?.searchText ?? '';
+    },
+    /** The conversation with its search text, in one read (the writes that append to both). */
+    async findWithSearchText(id: string): Promise<{ conversation: ConversationRecord; searchText: string } | null> {
+      const doc = await Conversation.findById(oid(id)).lean<ConversationDoc>();
+      return doc ? { conversation: toConversation(doc), searchText: doc.searchText ?? '' } : null;
     },
     async delete(tenantId: string, id: string): Promise<boolean> {
       const doc = await Conversation.findById(oid(id))

@@ -64,6 +64,11 @@ export interface StreamRecord {
   owner: string;
   /** Until when the owner holds it; after that, any instance may recover it. */
   leaseUntil: Date;
+  /**
+   * A new send's question, stored in the collection and carried here until it joins the conversation's window with its
+   * answer (one window write per send); history reads add it meanwhile. Absent for a retry (its question is there).
+   */
+  question?: MessageRecord | null;
 }
 
 /**
@@ -134,6 +139,7 @@ const toStream = (doc: StreamDoc): StreamRecord => ({
   // Entries from before leases have neither: they count as expired.
   owner: doc.owner ?? '',
   leaseUntil: doc.leaseUntil ?? new Date(0),
+  question: doc.question ? toMessage(doc.question) : null,
 });
 
 export const isDuplicateKey = (error: unknown) => (error as { code?: number })?.code === 11000;
@@ -213,12 +219,14 @@ export function messageRepository({ Message, Stream, DailyCount }: Models) {
 
     // In-flight answers (see the Stream model): inserted when an answer starts, removed when it ends.
     async startStream(stream: StreamRecord): Promise<boolean> {
+      const { question, ...entry } = stream;
       try {
         await Stream.collection.insertOne({
-          ...stream,
+          ...entry,
           _id: oid(stream.id),
           siteId: oid(stream.siteId),
           conversationId: oid(stream.conversationId),
+          ...(question ? { question: toDoc(question) } : {}),
         });
         return true;
       } catch (error) {

@@ -40,10 +40,13 @@ const collection = async (conversationId: string) =>
   (await repos.messages.listForConversation(tenantId, conversationId, 100)).items;
 
 /** The conversation's window as stored (`null`: none). */
+/** The window as the conversation shows it: with the questions still being answered (their in-flight entries carry them). */
 async function windowOf(conversationId: string) {
   const conversation = await repos.conversations.findById(conversationId);
   if (!conversation) throw new Error(`no conversation ${conversationId}`);
-  return repos.conversations.recentMessages(conversation);
+  const stored = await repos.conversations.recentMessages(conversation);
+  const pending = await repos.messages.streamingForConversation(tenantId, conversationId);
+  return stored && pending.reduce((shown, s) => (s.question ? windowWith(shown, s.question) : shown), stored);
 }
 
 /** The window equals the latest messages of the collection, record for record (images, status, feedback, times). */
@@ -115,6 +118,8 @@ describe("the first page of history from the conversation's window", () => {
     expect(operations.map(({ collection, method, filter }) => ({ collection, method, filter }))).toEqual([
       { collection: 'conversations', method: 'findOne', filter: { _id: expect.anything() } },
       { collection: 'conversationwindows', method: 'findOne', filter: { _id: expect.anything() } },
+      // The questions still being answered (a few entries at any time, found by the conversation's index).
+      { collection: 'streams', method: 'find', filter: { tenantId, conversationId: expect.anything() } },
     ]);
     // Older pages (a cursor) and pages larger than the window still query the messages.
     const older = await operationsDuring(() => history(conversation.id, '?limit=2'));

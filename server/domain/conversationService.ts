@@ -75,7 +75,8 @@ export function conversationService(deps: ConversationServiceDeps) {
     ): Promise<Page<Message>> {
       const conversation = await ownConversation(conversations, visitor, conversationId);
       // The first page (every widget open) comes from the window, read by `_id`; older pages query the messages.
-      const recent = !query.cursor && query.limit <= RECENT_PAGE ? await window.read(conversation) : null;
+      const stored = !query.cursor && query.limit <= RECENT_PAGE ? await window.read(conversation) : null;
+      const recent = stored && (await window.withPending(conversation, stored));
       const page = recent
         ? pageFromWindow(recent, query.limit)
         : await messages.listForConversation(visitor.tenantId, conversationId, query.limit, decodeCursor(query.cursor));
@@ -125,7 +126,8 @@ export function conversationService(deps: ConversationServiceDeps) {
     /** The conversation with its latest page of messages, from the window (one `_id` read) when it has them. */
     async getForAdmin(tenantId: string, id: string): Promise<AdminConversationDetail> {
       const conversation = await tenantConversation(conversations, tenantId, id);
-      const recent = await window.read(conversation);
+      const stored = await window.read(conversation);
+      const recent = stored && (await window.withPending(conversation, stored));
       const [thumbnail, page] = await Promise.all([
         thumbnailFor(conversation),
         recent ? pageFromWindow(recent, RECENT_PAGE) : messages.listForConversation(tenantId, id, RECENT_PAGE),

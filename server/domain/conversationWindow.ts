@@ -30,6 +30,9 @@ export function pageFromWindow(window: MessageRecord[], limit: number): { items:
   return { items, nextCursor: window.length > limit && oldest ? encodeCursor(oldest.createdAt, oldest.id) : null };
 }
 
+/** What reading a window needs of its conversation (a visitor's send knows it before the conversation is read). */
+export type WindowOwner = Pick<ConversationRecord, 'id' | 'tenantId' | 'siteId'>;
+
 export interface ConversationWindowDeps {
   conversations: ConversationRepository;
   messages: MessageRepository;
@@ -62,20 +65,32 @@ export function conversationWindow(deps: ConversationWindowDeps) {
     });
   }
 
-  /** The stored window (one `_id` read), when it can be trusted to equal the latest messages of the collection. */
-  const read = async (conversation: ConversationRecord) => conversations.recentMessages(conversation);
+  /**
+   * The stored window (one `_id` read), when it can be trusted to equal the latest messages of the collection, except
+   * the questions still being answered (`withPending` adds those).
+   */
+  const read = async (conversation: WindowOwner) => conversations.recentMessages(conversation);
+
+  /**
+   * What the conversation shows: the window with the questions still being answered (a send's question joins the
+   * window with its answer; meanwhile its in-flight entry carries it). One read of the small streams collection.
+   */
+  async function withPending(conversation: WindowOwner, window: MessageRecord[]): Promise<MessageRecord[]> {
+    const pending = await messages.streamingForConversation(conversation.tenantId, conversation.id);
+    return pending.reduce((shown, stream) => (stream.question ? windowWith(shown, stream.question) : shown), window);
+  }
 
   /** The latest messages read from the collection (a scan on the embedded database): the window rebuilt. */
   const rebuild = async (conversation: ConversationRecord) =>
     (await messages.listForConversation(conversation.tenantId, conversation.id, RECENT_CAPACITY)).items;
 
   /**
-   * The window after `message` was inserted or changed in the messages collection; call inside `serialized`.
+   * The window after `added` were inserted or changed in the messages collection; call inside `serialized`.
    * Conversations from before windows, or whose last window write failed, get it rebuilt from the collection.
    */
-  async function after(conversation: ConversationRecord, message: MessageRecord): Promise<MessageRecord[]> {
+  async function after(conversation: ConversationRecord, ...added: MessageRecord[]): Promise<MessageRecord[]> {
     const window = await read(conversation);
-    return window ? windowWith(window, message) : rebuild(conversation);
+    return window ? added.reduce(windowWith, window) : rebuild(conversation);
   }
 
   const write = (conversationId: string, window: MessageRecord[]) => conversations.setRecentMessages(conversationId, window);
@@ -83,18 +98,12 @@ export function conversationWindow(deps: ConversationWindowDeps) {
   return {
     serialized,
     read,
+    withPending,
     /** The window to build on: the stored one when trusted, else rebuilt from the collection. */
     readOrRebuild: async (conversation: ConversationRecord) => (await read(conversation)) ?? rebuild(conversation),
     rebuild,
     after,
     write,
-    /** Puts a message just stored (or changed) in the collection into the window; returns the window written. */
-    add: (conversation: ConversationRecord, message: MessageRecord) =>
-      serialized(conversation.id, async () => {
-        const window = await after(conversation, message);
-        await write(conversation.id, window);
-        return window;
-      }),
   };
 }
 export type ConversationWindow = ReturnType<typeof conversationWindow>;

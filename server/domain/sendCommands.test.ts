@@ -51,15 +51,15 @@ describe('database commands per send', () => {
     const { first, followUp } = await sendsOf(offline, () => {});
     console.log(`offline first (${first.length}): ${describeCommands(first)}`);
     console.log(`offline follow-up (${followUp.length}): ${describeCommands(followUp)}`);
-    check(first, 17);
-    check(followUp, 17);
+    check(first, 12);
+    check(followUp, 12);
   });
 
   it('Gemini: the first send of a conversation and a follow-up (the model call counted against the budget)', async () => {
     const { first, followUp } = await sendsOf(withGemini, () => gemini.enqueue({ chunks: ['Nine to five.'] }));
     console.log(`gemini first (${first.length}): ${describeCommands(first)}`);
     console.log(`gemini follow-up (${followUp.length}): ${describeCommands(followUp)}`);
-    check(first, 18);
-    check(followUp, 18);
+    check(first, 13);
+    check(followUp, 13);
   });
 });

@@ -1,4 +1,5 @@
 import { Schema, type Types } from 'mongoose';
+import type { MessageDoc } from './message.js';
 
 /**
  * An answer being streamed right now. The final message is inserted into `messages` when it ends
@@ -17,6 +18,8 @@ export interface StreamDoc {
   startedAt: Date;
   owner: string;
   leaseUntil: Date;
+  /** A new send's question as stored in `messages`, until it joins the window with its answer. */
+  question?: MessageDoc;
 }
 
 export const streamSchema = new Schema<StreamDoc>(
@@ -29,6 +32,7 @@ export const streamSchema = new Schema<StreamDoc>(
     startedAt: { type: Date, required: true },
     owner: { type: String, required: true },
     leaseUntil: { type: Date, required: true },
+    question: { type: Schema.Types.Mixed, default: undefined },
   },
   { versionKey: false },
 );

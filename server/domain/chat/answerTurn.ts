@@ -75,8 +75,11 @@ export function answerTurn(deps: AnswerTurnDeps) {
       if (!inserted) return (await messages.findById(answer.id)) ?? answer;
       try {
         await persistently(async () => {
-          const fresh = (await conversations.findById(conversation.id)) ?? conversation;
-          await recordTurn({ conversations, window }, { conversation: fresh, question, answer, retry });
+          const fresh = await conversations.findWithSearchText(conversation.id);
+          await recordTurn(
+            { conversations, window },
+            { ...(fresh ?? { conversation, searchText: undefined }), question, answer, retry },
+          );
         });
       } finally {
         await persistently(() => messages.endStream(answer.id));

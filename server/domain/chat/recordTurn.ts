@@ -14,18 +14,27 @@ export const asStored = (m: MessageRecord): MessageRecord => ({ ...m, feedback: 
 
 /**
  * The conversation after an answer was stored (inserted, recovered as interrupted, or replaced by a retry): counters,
- * the window of recent messages (`recent` when the caller rebuilt it), search text, thumbnail. A question counts with
+ * the window of recent messages with the question and its answer (`recent` when the caller rebuilt it), search text,
+ * thumbnail. A question counts with
  * its answer, so every stored answer, even an interrupted one, counts its pair once; a retry counts nothing. Runs
  * inside `window.serialized`, with the conversation read there.
  */
 export async function recordTurn(
   deps: { conversations: ConversationRepository; window: ConversationWindow },
-  turn: { conversation: ConversationRecord; question: MessageRecord; answer: MessageRecord; retry: boolean },
+  turn: {
+    conversation: ConversationRecord;
+    /** The conversation's search text when the caller read it with the conversation (one read instead of two). */
+    searchText?: string;
+    question: MessageRecord;
+    answer: MessageRecord;
+    retry: boolean;
+  },
   recent?: MessageRecord[],
 ): Promise<void> {
   const { conversation, question, answer, retry } = turn;
-  const messages = recent ?? (await deps.window.after(conversation, asStored(answer)));
-  const searchText = (await deps.conversations.searchTextOf(conversation.id)).concat(
+  // A new send's question joins the window with its answer (its in-flight entry carried it until now).
+  const messages = recent ?? (await deps.window.after(conversation, ...(retry ? [] : [question]), asStored(answer)));
+  const searchText = (turn.searchText ?? (await deps.conversations.searchTextOf(conversation.id))).concat(
     '\n',
     retry ? '' : question.text.toLowerCase(),
     '\n',

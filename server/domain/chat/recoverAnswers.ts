@@ -50,12 +50,17 @@ export function recoverAnswers(deps: RecoverAnswersDeps) {
     await window.serialized(conversationId, async () => {
       const conversation = await conversations.findById(conversationId);
       if (!conversation) return;
-      // A window the process may have left behind the collection (it died between storing a message and writing the
+      // The question joins the window with its answer (recordTurn): a new send's entry carries it, a retry's is in the
+      // window. A window the process may have left behind the collection (it died between storing a message and writing the
       // window) is rebuilt from the collection.
       const questionId = messageIdFor(conversationId, stream.clientMessageId, 'user');
       const current = await window.read(conversation);
-      const recent = inserted && current?.some((m) => m.id === questionId) ? undefined : await window.rebuild(conversation);
-      const [question, answer] = await Promise.all([messages.findById(questionId), inserted ?? messages.findById(id)]);
+      const known = Boolean(stream.question) || Boolean(current?.some((m) => m.id === questionId));
+      const recent = inserted && current && known ? undefined : await window.rebuild(conversation);
+      const [question, answer] = await Promise.all([
+        stream.question ?? messages.findById(questionId),
+        inserted ?? messages.findById(id),
+      ]);
       // The interrupted answer counts as any answer (a retry later replaces it without counting again), and so does one
       // its dead instance stored but did not count.
       if (question && answer && !conversation.countedAnswers.includes(id))

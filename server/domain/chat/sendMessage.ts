@@ -9,7 +9,7 @@ import { type HandoffService, withPerson } from '../handoff/handoffService.js';
 import { asksForHuman } from '../handoff/humanRequest.js';
 import type { ImageUrlsOf } from '../views.js';
 import type { VisitorIdentity } from '../visitorTokens.js';
-import type { AnswerTurn, Turn } from './answerTurn.js';
+import type { AnswerTurn } from './answerTurn.js';
 import { type ChatEvent, finalEvent, questionEvent } from './chatEvents.js';
 import type { InFlightAnswers } from './inFlightAnswers.js';
 import type { RecoverAnswers } from './recoverAnswers.js';
@@ -104,18 +104,6 @@ export function sendMessage(deps: SendMessageDeps) {
     else yield { event: 'error', data: { error: { code: 'answer_missing', message: 'The answer was interrupted; retry it.' } } };
   }
 
-  /** The rest of a send, once the question is stored and its in-flight entry exists. */
-  async function* answerQuestion(turn: Omit<Turn, 'window' | 'retry'>): AsyncGenerator<ChatEvent> {
-    // The question joins the window now, as it joined the collection: a reload while it is answered shows it.
-    const recent = await window.add(turn.conversation, turn.question).catch(async (error: unknown) => {
-      // No answer follows: the question stays, as when a send fails before its echo.
-      await messages.endStream(turn.answerId).catch(() => {});
-      throw error;
-    });
-    yield questionEvent(turn.question, imageUrls);
-    yield* deps.answer({ ...turn, window: recent, retry: false });
-  }
-
   /**
    * Sends a visitor's message to the site (read once, by the route). Errors thrown before the first event are request
    * errors (JSON); after it, every outcome is an event and is stored first.
@@ -127,14 +115,18 @@ export function sendMessage(deps: SendMessageDeps) {
     body: SendInput,
     signal: AbortSignal,
   ): AsyncGenerator<ChatEvent> {
-    const conversation = await ownConversation(conversations, visitor, conversationId);
+    // The window (the model's context) is read beside the conversation: it is the visitor's own, checked right after.
+    const [conversation, storedWindow] = await Promise.all([
+      ownConversation(conversations, visitor, conversationId),
+      window.read({ id: conversationId, tenantId: visitor.tenantId, siteId: visitor.siteId }),
+    ]);
     const questionId = messageIdFor(conversation.id, body.clientMessageId, 'user');
     const answerId = messageIdFor(conversation.id, body.clientMessageId, 'assistant');
 
     if (site.id !== visitor.siteId || site.tenantId !== visitor.tenantId) throw notFound('Site');
-    // The in-flight entry comes before the window write: a process that dies between the two leaves the entry, and
-    // recovery rebuilds this conversation's window (`recoverAnswers`). Its insert makes one request the answering one
-    // when a resend races this send.
+    // The in-flight entry carries the question until it joins the window with its answer (`recordTurn`); a process
+    // that dies meanwhile leaves the entry, and recovery puts both there (`recoverAnswers`). Its insert makes one
+    // request the answering one when a resend races this send.
     const answerNow = (question: MessageRecord) =>
       async function* (): AsyncGenerator<ChatEvent> {
         const started = await inFlight.start({
@@ -144,12 +136,19 @@ export function sendMessage(deps: SendMessageDeps) {
           conversationId: conversation.id,
           clientMessageId: body.clientMessageId,
           model: site.model,
+          question,
         });
         if (!started) return yield* replay(question, answerId, signal);
-        yield* inFlight.own(answerId, signal, (signal) => answerQuestion({ site, conversation, question, answerId, signal }));
+        const recent = storedWindow ?? (await window.rebuild(conversation));
+        yield* inFlight.own(answerId, signal, async function* (signal) {
+          yield questionEvent(question, imageUrls);
+          yield* deps.answer({ site, conversation, question, answerId, signal, window: recent, retry: false });
+        });
       };
 
-    const earlier = await messages.findById(questionId);
+    // A repeated send is found by its question's `_id`: before anything when images would be attached again,
+    // otherwise by the insert itself (duplicate key), one round trip less.
+    const earlier = body.imageIds.length ? await messages.findById(questionId) : null;
     if (earlier) return yield* replay(earlier, answerId, signal, answerNow(earlier));
 
     const attached = await checkImages(visitor, body.imageIds);
