@@ -24,6 +24,12 @@ export interface StartOptions {
   readyTimeoutMs?: number;
   /** More FerretDB flags (a test compares results with `--test-disable-pushdown`). */
   extraArgs?: string[];
+  /**
+   * SQLite's `synchronous` with WAL: `NORMAL` (default) syncs the log at checkpoints, not at every commit, so a crash of
+   * any process loses nothing and a power loss may lose the last commits (docs/embedded-database.md); `FULL` syncs
+   * every commit (the bench's baseline).
+   */
+  synchronous?: 'NORMAL' | 'FULL';
 }
 
 const DB_NAME = /^[a-zA-Z0-9_-]{1,63}$/;
@@ -106,8 +112,9 @@ export async function startEmbeddedDatabase(options: StartOptions): Promise<Embe
     // BEGIN IMMEDIATE: FerretDB's updates read then write inside a deferred transaction, and in WAL
     // mode SQLite fails such an upgrade with SQLITE_BUSY at once (no busy wait) when another write
     // committed meanwhile, which surfaced as errors under concurrent sends. Writers then queue on
-    // the busy timeout (FerretDB's default 10 s, raised for bursts on a loaded machine).
-    `--sqlite-url=file:${sqliteDir}/?_txlock=immediate&_pragma=busy_timeout(30000)`,
+    // the busy timeout (FerretDB's default 10 s, raised for bursts on a loaded machine). The busy timeout must come
+    // before WAL is enabled (FerretDB adds `journal_mode(wal)` after what we give).
+    `--sqlite-url=file:${sqliteDir}/?_txlock=immediate&_pragma=busy_timeout(30000)&_pragma=synchronous(${options.synchronous ?? 'NORMAL'})`,
     `--listen-addr=127.0.0.1:${port}`,
     '--state-dir=-',
     '--debug-addr=-',
