@@ -1,11 +1,15 @@
 // Streaming overhead of our server (issue 9): a fake model on 127.0.0.1 streams tokens at a fixed cadence; this
 // process (the load generator) opens streams at a steady rate straight to the fake (the floor) and through the real
 // server (its own process, embedded database, real Gemini provider), and compares time to first token and the gaps
-// between tokens at 1, 100 and 1,000 concurrent streams; then sustained sends/s with persistence on.
+// between tokens at 1, 100 and 1,000 concurrent streams; then sustained sends/s with persistence on, and the database
+// commands per send. With BENCH_BASELINE=<git ref>, the same levels also run through that commit's server (checked out
+// into a temporary worktree), interleaved with ours: the baseline of the same run on the same loaded machine.
 // Prints tables and writes bench/results/server.json.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openStream, type StreamTiming } from './lib/openStream.js';
@@ -47,21 +51,41 @@ const rssMiB = (pid: number | null) => {
 
 const fake = await startChild('bench/lib/fakeModelProcess.ts', []);
 const fakeUrl = fake.ready;
-const server = await startChild('bench/lib/serverProcess.ts', [fakeUrl]);
-const { url, siteKey, pid, databasePid } = JSON.parse(server.ready) as {
-  url: string;
-  siteKey: string;
-  pid: number;
-  databasePid: number | null;
-};
 
 async function setModel(behaviour: object) {
   fake.child.stdin?.write(`${JSON.stringify(behaviour)}\n`);
   await fake.lines.next(); // OK
 }
 
-async function json(path: string, init: { token?: string; body: unknown }) {
-  const res = await fetch(url + path, {
+/** A server under test: ours (this checkout) or the baseline (another commit), each in its own process. */
+interface Target {
+  name: string;
+  child: ChildProcess;
+  lines: AsyncIterator<string>;
+  url: string;
+  siteKey: string;
+  pid: number;
+  databasePid: number | null;
+  visitors: { token: string; conversationId: string }[];
+}
+
+async function startTarget(name: string, root?: string): Promise<Target> {
+  const started = await startChild('bench/lib/serverProcess.ts', [fakeUrl, ...(root ? [root] : [])]);
+  const ready = JSON.parse(started.ready) as Pick<Target, 'url' | 'siteKey' | 'pid' | 'databasePid'>;
+  return { name, child: started.child, lines: started.lines, ...ready, visitors: [] };
+}
+
+/** The database commands the target issued since the last call, by command and collection. */
+async function commandsOf(target: Target): Promise<Record<string, number>> {
+  target.child.stdin?.write('COUNT\n');
+  for (let line = await target.lines.next(); !line.done; line = await target.lines.next())
+    if (line.value.startsWith('COUNT ')) return JSON.parse(line.value.slice(6)) as Record<string, number>;
+  throw new Error(`${target.name} exited`);
+}
+const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+
+async function json(target: Target, path: string, init: { token?: string; body: unknown }) {
+  const res = await fetch(target.url + path, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
@@ -74,28 +98,40 @@ async function json(path: string, init: { token?: string; body: unknown }) {
   return res.json() as Promise<Record<string, unknown>>;
 }
 
+const baselineRef = process.env.BENCH_BASELINE;
+let baselineDir: string | null = null;
+if (baselineRef) {
+  baselineDir = mkdtempSync(join(tmpdir(), 'chatwidget-baseline-'));
+  execFileSync('git', ['worktree', 'add', '--detach', baselineDir, baselineRef], { stdio: 'ignore' });
+  symlinkSync(resolve('node_modules'), join(baselineDir, 'node_modules'));
+}
+const targets = [...(baselineDir ? [await startTarget(`baseline ${baselineRef}`, baselineDir)] : []), await startTarget('ours')];
+
 // One visitor with one conversation per concurrent stream (a visitor's sends to one conversation are serialized).
-const visitors: { token: string; conversationId: string }[] = [];
 const setupStart = performance.now();
 const maxConcurrent = Math.max(...LEVELS.map((l) => l.concurrent), SUSTAINED.workers);
-while (visitors.length < maxConcurrent) {
-  const batch = await Promise.all(
-    Array.from({ length: Math.min(50, maxConcurrent - visitors.length) }, async () => {
-      const session = await json('/v1/widget/sessions', { body: { siteKey } });
-      const token = session.visitorToken as string;
-      const conversation = await json('/v1/widget/conversations', { token, body: {} });
-      return { token, conversationId: conversation.id as string };
-    }),
-  );
-  visitors.push(...batch);
+for (const target of targets) {
+  while (target.visitors.length < maxConcurrent) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(50, maxConcurrent - target.visitors.length) }, async () => {
+        const session = await json(target, '/v1/widget/sessions', { body: { siteKey: target.siteKey } });
+        const token = session.visitorToken as string;
+        const conversation = await json(target, '/v1/widget/conversations', { token, body: {} });
+        return { token, conversationId: conversation.id as string };
+      }),
+    );
+    target.visitors.push(...batch);
+  }
 }
-console.log(`${visitors.length} visitors with a conversation each, in ${ms(performance.now() - setupStart)}`);
+console.log(
+  `${maxConcurrent} visitors with a conversation each on ${targets.length} server(s), in ${ms(performance.now() - setupStart)}`,
+);
 
 let sendCounter = 0;
-const ours = (slot: number) => {
-  const visitor = visitors[slot % visitors.length] as (typeof visitors)[number];
+const sendTo = (target: Target) => (slot: number) => {
+  const visitor = target.visitors[slot % target.visitors.length] as (typeof target.visitors)[number];
   return openStream(
-    `${url}/v1/widget/conversations/${visitor.conversationId}/messages`,
+    `${target.url}/v1/widget/conversations/${visitor.conversationId}/messages`,
     agent,
     { 'content-type': 'application/json', authorization: `Bearer ${visitor.token}`, origin: ORIGIN },
     JSON.stringify({ text: 'Tell me about your plans.', clientMessageId: `b-${++sendCounter}`, imageIds: [] }),
@@ -127,7 +163,11 @@ interface Run {
 }
 
 /** Opens streams as the level says, sampling the server's memory, and waits for every one to end. */
-async function run(level: (typeof LEVELS)[number], open: (slot: number) => Promise<StreamTiming>): Promise<Run> {
+async function run(
+  level: (typeof LEVELS)[number],
+  open: (slot: number) => Promise<StreamTiming>,
+  { pid, databasePid }: { pid: number | null; databasePid: number | null },
+): Promise<Run> {
   let openNow = 0;
   let peakOpen = 0;
   const rssBefore = rssMiB(pid);
@@ -195,81 +235,144 @@ const summary = (r: Run) => {
   };
 };
 
-const levels: { name: string; floor: ReturnType<typeof summary>; ours: ReturnType<typeof summary> }[] = [];
+interface LevelResult {
+  name: string;
+  floor: ReturnType<typeof summary>;
+  /** By target name. */
+  servers: Record<string, ReturnType<typeof summary>>;
+}
+const levels: LevelResult[] = [];
+const oursOf = (level: LevelResult) => level.servers.ours as ReturnType<typeof summary>;
+const loads: number[] = [];
 try {
   for (const level of LEVELS) {
     await setModel({ tokens: level.tokens, delayMs: CADENCE_MS });
-    const floorRun = summary(await run(level, floor));
-    const oursRun = summary(await run(level, ours));
-    levels.push({ name: level.name, floor: floorRun, ours: oursRun });
-    console.log(
-      `${level.name}: TTFT p50/p99 floor ${ms(floorRun.ttftP50)}/${ms(floorRun.ttftP99)}, ours ${ms(oursRun.ttftP50)}/${ms(oursRun.ttftP99)}; ` +
-        `gap p99 floor ${ms(floorRun.gapP99)}, ours ${ms(oursRun.gapP99)}; errors ${oursRun.errors}; peak open ${oursRun.peakOpen}`,
-    );
-    if (oursRun.firstErrors.length) console.log(`  errors: ${oursRun.firstErrors.join(' | ')}`);
+    const result: LevelResult = {
+      name: level.name,
+      floor: summary(await run(level, floor, { pid: null, databasePid: null })),
+      servers: {},
+    };
+    for (const target of targets) {
+      loads.push(loadavg()[0] as number);
+      const r = summary(await run(level, sendTo(target), target));
+      result.servers[target.name] = r;
+      console.log(
+        `${level.name}, ${target.name}: TTFT p50/p99 floor ${ms(result.floor.ttftP50)}/${ms(result.floor.ttftP99)}, ` +
+          `server ${ms(r.ttftP50)}/${ms(r.ttftP99)}; gap p99 floor ${ms(result.floor.gapP99)}, server ${ms(r.gapP99)}; ` +
+          `errors ${r.errors}; peak open ${r.peakOpen}`,
+      );
+      if (r.firstErrors.length) console.log(`  errors: ${r.firstErrors.join(' | ')}`);
+    }
+    levels.push(result);
   }
 
-  // Sustained sends/s with persistence on: workers send back to back, each answer one token at once.
+  // Database commands of one send: the first of a new conversation, then a follow-up (one-token answers).
   await setModel({ tokens: 1, delayMs: 0 });
-  const sustained = { completed: 0, errors: 0, firstErrors: [] as string[], seconds: SUSTAINED.seconds };
-  const deadline = performance.now() + SUSTAINED.seconds * 1000;
-  await Promise.all(
-    Array.from({ length: SUSTAINED.workers }, async (_, worker) => {
-      while (performance.now() < deadline) {
-        const timing = await ours(worker);
-        if (timing.error) {
-          sustained.errors++;
-          if (sustained.firstErrors.length < 3) sustained.firstErrors.push(timing.error);
-        } else sustained.completed++;
-      }
-    }),
-  );
-  const sendsPerSecond = sustained.completed / SUSTAINED.seconds;
+  const perSend: Record<string, { first: Record<string, number>; followUp: Record<string, number> }> = {};
+  for (const target of targets) {
+    const session = await json(target, '/v1/widget/sessions', { body: { siteKey: target.siteKey } });
+    const token = session.visitorToken as string;
+    const conversation = await json(target, '/v1/widget/conversations', { token, body: {} });
+    const one = { visitors: [{ token, conversationId: conversation.id as string }] };
+    await commandsOf(target);
+    await sendTo({ ...target, ...one })(0);
+    const first = await commandsOf(target);
+    await sendTo({ ...target, ...one })(0);
+    perSend[target.name] = { first, followUp: await commandsOf(target) };
+  }
+
+  // Sustained sends/s with persistence on: workers send back to back, each answer one token at once. Every command
+  // the server issues meanwhile (background work included) is counted.
+  const sustainedRuns: Record<
+    string,
+    { completed: number; errors: number; firstErrors: string[]; sendsPerSecond: number; commandsPerSend: number; load: number }
+  > = {};
+  for (const target of targets) {
+    const sustained = { completed: 0, errors: 0, firstErrors: [] as string[] };
+    const load = loadavg()[0] as number;
+    loads.push(load);
+    await commandsOf(target);
+    const deadline = performance.now() + SUSTAINED.seconds * 1000;
+    await Promise.all(
+      Array.from({ length: SUSTAINED.workers }, async (_, worker) => {
+        while (performance.now() < deadline) {
+          const timing = await sendTo(target)(worker);
+          if (timing.error) {
+            sustained.errors++;
+            if (sustained.firstErrors.length < 3) sustained.firstErrors.push(timing.error);
+          } else sustained.completed++;
+        }
+      }),
+    );
+    const commands = total(await commandsOf(target));
+    sustainedRuns[target.name] = {
+      ...sustained,
+      sendsPerSecond: sustained.completed / SUSTAINED.seconds,
+      commandsPerSend: commands / Math.max(1, sustained.completed + sustained.errors),
+      load,
+    };
+  }
 
   const rows = [
     [
       'concurrent streams',
-      'TTFT p50 floor/ours',
-      'TTFT p99 floor/ours',
+      'server',
+      'TTFT p50 floor/server',
+      'TTFT p99 floor/server',
       'added TTFT p50/p99',
-      'gap p50 floor/ours',
-      'gap p99 floor/ours',
+      'gap p99 floor/server',
       'added gap p99',
       'errors',
       'RSS/stream',
     ],
-    ...levels.map(({ name, floor: f, ours: o }) => [
-      `${name} (peak ${o.peakOpen})`,
-      `${ms(f.ttftP50)} / ${ms(o.ttftP50)}`,
-      `${ms(f.ttftP99)} / ${ms(o.ttftP99)}`,
-      `${ms(o.ttftP50 - f.ttftP50)} / ${ms(o.ttftP99 - f.ttftP99)}`,
-      `${ms(f.gapP50)} / ${ms(o.gapP50)}`,
-      `${ms(f.gapP99)} / ${ms(o.gapP99)}`,
-      ms(o.gapP99 - f.gapP99),
-      String(o.errors + f.errors),
-      // One stream moves the heap by less than its noise: per-stream memory only where many are open.
-      o.peakOpen >= 100 ? `${o.rssPerStreamKiB.toFixed(0)} KiB` : '–',
-    ]),
+    ...levels.flatMap(({ name, floor: f, servers }) =>
+      Object.entries(servers).map(([server, o]) => [
+        `${name} (peak ${o.peakOpen})`,
+        server,
+        `${ms(f.ttftP50)} / ${ms(o.ttftP50)}`,
+        `${ms(f.ttftP99)} / ${ms(o.ttftP99)}`,
+        `${ms(o.ttftP50 - f.ttftP50)} / ${ms(o.ttftP99 - f.ttftP99)}`,
+        `${ms(f.gapP99)} / ${ms(o.gapP99)}`,
+        ms(o.gapP99 - f.gapP99),
+        String(o.errors + f.errors),
+        // One stream moves the heap by less than its noise: per-stream memory only where many are open.
+        o.peakOpen >= 100 ? `${o.rssPerStreamKiB.toFixed(0)} KiB` : '–',
+      ]),
+    ),
   ];
-  console.log(`\nfake model: tokens every ${CADENCE_MS} ms; floor = straight from the fake, ours = through the server\n`);
+  console.log(`\nfake model: tokens every ${CADENCE_MS} ms; floor = straight from the fake, server = through it\n`);
   console.log(table(rows));
-  const top = levels.at(-1)?.ours;
+  const top = levels.at(-1);
+  const topOurs = top && oursOf(top);
   console.log(
-    `\nserver RSS ${top?.rssBeforeMiB.toFixed(0)} MiB before the 1,000-stream level, ${top?.rssPeakMiB.toFixed(0)} MiB at its peak; ` +
-      `embedded database RSS peak ${top?.databaseRssPeakMiB.toFixed(0)} MiB`,
+    `\nour server RSS ${topOurs?.rssBeforeMiB.toFixed(0)} MiB before the 1,000-stream level, ${topOurs?.rssPeakMiB.toFixed(0)} MiB at its peak; ` +
+      `embedded database RSS peak ${topOurs?.databaseRssPeakMiB.toFixed(0)} MiB`,
   );
-  console.log(
-    `sustained: ${sendsPerSecond.toFixed(0)} sends/s with persistence on (${SUSTAINED.workers} clients back to back, ` +
-      `one-token answers, ${SUSTAINED.seconds} s), ${sustained.errors} errors${sustained.firstErrors.length ? `: ${sustained.firstErrors.join(' | ')}` : ''}`,
-  );
-  const top99 = levels.at(-1);
-  if (top99) {
-    const added = top99.ours.ttftP99 - top99.floor.ttftP99;
-    const errors = levels.reduce((n, l) => n + l.ours.errors, 0) + sustained.errors;
+  const describe = (counts: Record<string, number>) =>
+    Object.entries(counts)
+      .map(([what, n]) => (n > 1 ? `${what} ×${n}` : what))
+      .join(', ');
+  for (const [server, counts] of Object.entries(perSend)) {
+    console.log(`\ndatabase commands, ${server}: first send ${total(counts.first)} (${describe(counts.first)})`);
+    console.log(`  follow-up ${total(counts.followUp)} (${describe(counts.followUp)})`);
+  }
+  for (const [server, r] of Object.entries(sustainedRuns))
     console.log(
-      `goal: server-added TTFT p99 <= 10 ms at 1,000 streams with 0 errors → ${ms(added)}, ${errors} errors: ${added <= 10 && errors === 0 ? 'PASS' : 'MISS'}`,
+      `sustained, ${server}: ${r.sendsPerSecond.toFixed(0)} sends/s with persistence on (${SUSTAINED.workers} clients back to back, ` +
+        `one-token answers, ${SUSTAINED.seconds} s), ${r.commandsPerSend.toFixed(1)} database commands per send, ${r.errors} errors` +
+        `${r.firstErrors.length ? `: ${r.firstErrors.join(' | ')}` : ''}; load average ${r.load.toFixed(1)}`,
+    );
+  if (top && topOurs) {
+    const added = topOurs.ttftP99 - top.floor.ttftP99;
+    const errors = levels.reduce((n, l) => n + oursOf(l).errors, 0) + (sustainedRuns.ours?.errors ?? 0);
+    const sends = sustainedRuns.ours?.sendsPerSecond ?? 0;
+    const perOurSend = total(perSend.ours?.followUp ?? {});
+    console.log(
+      `goals: added TTFT p99 <= 100 ms at 1,000 streams with 0 errors → ${ms(added)}, ${errors} errors: ${added <= 100 && errors === 0 ? 'PASS' : 'MISS'}; ` +
+        `>= 150 sends/s → ${sends.toFixed(0)}: ${sends >= 150 ? 'PASS' : 'MISS'}; <= 6 commands per send → ${perOurSend}: ${perOurSend <= 6 ? 'PASS' : 'MISS'}`,
     );
   }
+  console.log(`load average (1 min) while measuring: ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`);
   mkdirSync('bench/results', { recursive: true });
   writeFileSync(
     'bench/results/server.json',
@@ -279,8 +382,11 @@ try {
         machine: await machine(),
         database: process.env.MONGODB_URI ? 'MongoDB (MONGODB_URI)' : 'embedded FerretDB v1.24.2 (SQLite)',
         cadenceMs: CADENCE_MS,
+        baseline: baselineRef ?? null,
+        loadAverage: { min: Math.min(...loads), max: Math.max(...loads) },
         levels,
-        sustained: { ...sustained, workers: SUSTAINED.workers, sendsPerSecond },
+        commandsPerSend: perSend,
+        sustained: { workers: SUSTAINED.workers, seconds: SUSTAINED.seconds, servers: sustainedRuns },
       },
       null,
       2,
@@ -289,7 +395,11 @@ try {
   console.log('wrote bench/results/server.json');
 } finally {
   agent.destroy();
-  server.child.stdin?.end();
+  for (const target of targets) target.child.stdin?.end();
   fake.child.stdin?.end();
-  await Promise.all([server.child, fake.child].map((c) => new Promise((r) => c.once('exit', r))));
+  await Promise.all([...targets.map((t) => t.child), fake.child].map((c) => new Promise((r) => c.once('exit', r))));
+  if (baselineDir) {
+    execFileSync('git', ['worktree', 'remove', '--force', baselineDir], { stdio: 'ignore' });
+    rmSync(baselineDir, { recursive: true, force: true });
+  }
 }

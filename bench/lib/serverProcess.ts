@@ -1,17 +1,44 @@
 // A child process of bench/server.ts: the real server (createServer) on the embedded database with the real Gemini
 // provider pointed at the fake (GEMINI_BASE_URL), rate limits raised for the load. Prints one `READY <json>` line with
 // its URL, a site key and the pids whose memory the benchmark samples; stops cleanly when stdin closes.
-import { loadConfig } from '../../server/config.js';
-import { createServer } from '../../server/createServer.js';
-import { pingDatabase } from '../../server/db/database.js';
-import { GENEROUS_LIMITS } from '../../server/http/middleware/rateLimits.js';
-import { openBenchDatabase } from './benchDatabase.js';
+// Optional second argument: another checkout of this repository (the baseline of the same run, `BENCH_BASELINE`)
+// whose server and embedded database are run instead; the driver's command monitoring is this checkout's.
+// Each `COUNT` line on stdin is answered with the database commands issued since the previous one, as JSON.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
+import { connectMongo, pingDatabase } from '../../server/db/database.js';
 
-const baseUrl = process.argv[2];
-if (!baseUrl) throw new Error('usage: serverProcess.ts <fake model url>');
-const db = await openBenchDatabase('server');
+const [baseUrl, rootArg] = process.argv.slice(2);
+if (!baseUrl) throw new Error('usage: serverProcess.ts <fake model url> [repository root]');
+const root = rootArg ? resolve(rootArg) : resolve(import.meta.dirname, '../..');
+const load = <T>(path: string): Promise<T> => import(pathToFileURL(join(root, path)).href) as Promise<T>;
+const { loadConfig } = await load<typeof import('../../server/config.js')>('server/config.ts');
+const { createServer } = await load<typeof import('../../server/createServer.js')>('server/createServer.ts');
+const { GENEROUS_LIMITS } = await load<typeof import('../../server/http/middleware/rateLimits.js')>(
+  'server/http/middleware/rateLimits.ts',
+);
+const { startEmbeddedDatabase } = await load<typeof import('../../server/db/embedded.js')>('server/db/embedded.ts');
+const { ensureFerretdbBinary } = await load<typeof import('../../server/db/ferretdbBinary.js')>('server/db/ferretdbBinary.ts');
+
+const dataDir = mkdtempSync(join(tmpdir(), 'chatwidget-bench-server-'));
+const embedded = process.env.MONGODB_URI ? null : await startEmbeddedDatabase({ binary: ensureFerretdbBinary(), dataDir });
+const uri = embedded
+  ? embedded.uri('bench_server')
+  : Object.assign(new URL(process.env.MONGODB_URI as string), { pathname: `/bench_server_${process.pid}` }).toString();
+const connection = await connectMongo(uri, { monitorCommands: true });
+await connection.dropDatabase();
+let commands: Record<string, number> = {};
+connection.getClient().on('commandStarted', (event) => {
+  const target = event.command[event.commandName];
+  const key = `${event.commandName} ${typeof target === 'string' ? target : ''}`;
+  commands[key] = (commands[key] ?? 0) + 1;
+});
+
 const config = loadConfig({
-  DATA_DIR: db.dataDir,
+  DATA_DIR: dataDir,
   LOG_LEVEL: 'silent',
   PORT: '0',
   GEMINI_API_KEY: 'bench-key',
@@ -19,7 +46,7 @@ const config = loadConfig({
   GEMINI_BASE_URL: baseUrl,
 });
 const server = await createServer(config, {
-  database: { connection: db.connection, ping: (timeoutMs) => pingDatabase(db.connection, timeoutMs) },
+  database: { connection, ping: (timeoutMs) => pingDatabase(connection, timeoutMs) },
   // Every stream of the load comes from one address; the limits are per minute.
   rateLimits: GENEROUS_LIMITS,
   staticDirs: null,
@@ -28,11 +55,17 @@ const server = await createServer(config, {
 const web = await server.listen();
 const site = await server.services.sites.create('bench', { name: 'Bench', allowedOrigins: [] });
 process.stdout.write(
-  `READY ${JSON.stringify({ url: web.url, siteKey: site.publicKey, pid: process.pid, databasePid: db.embedded?.pid ?? null })}\n`,
+  `READY ${JSON.stringify({ url: web.url, siteKey: site.publicKey, pid: process.pid, databasePid: embedded?.pid ?? null })}\n`,
 );
-process.stdin.resume();
+createInterface({ input: process.stdin }).on('line', (line) => {
+  if (line !== 'COUNT') return;
+  process.stdout.write(`COUNT ${JSON.stringify(commands)}\n`);
+  commands = {};
+});
 process.stdin.on('end', async () => {
   await server.stop(1000);
-  await db.stop();
+  await connection.close().catch(() => {});
+  await embedded?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
   process.exit(0);
 });
