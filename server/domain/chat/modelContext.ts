@@ -11,25 +11,51 @@ const TURN_TEXT_LIMIT = 4000;
 const storedBefore = (a: MessageRecord, b: MessageRecord) =>
   a.createdAt.getTime() < b.createdAt.getTime() || (a.createdAt.getTime() === b.createdAt.getTime() && a.id < b.id);
 
+/** How an agent's words reach the model: marked as a person's, so it neither contradicts nor imitates them. */
+export const agentTurnText = (name: string, text: string) => `[${name}, a person of the team, wrote:] ${text}`;
+
 /**
  * The model's history, from the conversation's window: the questions stored before `question` that have an answer,
  * each followed by its answer (an answer is matched by its question's clientMessageId, so a retried answer, stored
- * later, stays beside its question). `without` is an answer being retried, left out.
+ * later, stays beside its question). `without` is an answer being retried, left out. What was said while a person had
+ * the conversation is kept too, after the conversation went back to the assistant: the visitor's messages to the
+ * agents and the agents' replies, the latter as assistant turns marked as a person's (`agentTurnText`). Adjacent turns
+ * of one role are joined, so roles alternate.
  */
 export function contextFor(window: MessageRecord[], question: MessageRecord, without?: string): ModelTurn[] {
   const answers = new Map<string, MessageRecord>();
   for (const m of window)
     if (m.role === 'assistant' && m.clientMessageId !== null && m.id !== without) answers.set(m.clientMessageId, m);
   const turns: ModelTurn[] = [];
+  const push = (role: ModelTurn['role'], text: string) => {
+    const last = turns.at(-1);
+    if (last?.role === role) last.text = `${last.text}\n\n${text}`.slice(0, TURN_TEXT_LIMIT);
+    else turns.push({ role, text: text.slice(0, TURN_TEXT_LIMIT) });
+  };
+  // Visitor messages without an answer: kept only if a person answered them.
+  let unanswered: MessageRecord[] = [];
   for (const m of window) {
-    const answered = m.role === 'user' && m.clientMessageId !== null ? answers.get(m.clientMessageId) : undefined;
-    if (!answered || !storedBefore(m, question)) continue;
-    turns.push(
-      { role: 'user', text: m.text.slice(0, TURN_TEXT_LIMIT) },
-      { role: 'assistant', text: answered.text.slice(0, TURN_TEXT_LIMIT) },
-    );
+    if (!storedBefore(m, question)) continue;
+    if (m.role === 'agent') {
+      for (const asked of unanswered) push('user', asked.text);
+      unanswered = [];
+      push('assistant', agentTurnText(m.author?.name ?? 'Support', m.text));
+      continue;
+    }
+    if (m.role !== 'user') continue;
+    const answered = m.clientMessageId !== null ? answers.get(m.clientMessageId) : undefined;
+    if (!answered) {
+      unanswered.push(m);
+      continue;
+    }
+    unanswered = [];
+    push('user', m.text);
+    push('assistant', answered.text);
   }
-  return turns.slice(-CONTEXT_TURNS);
+  const recent = turns.slice(-CONTEXT_TURNS);
+  // Gemini wants the history to open with the user: an agent who spoke first answered a request for a person.
+  if (recent[0]?.role === 'assistant') recent.unshift({ role: 'user', text: '[The visitor asked to talk to a person.]' });
+  return recent;
 }
 
 /** How much of a passage the model reads (chunks are a few hundred words). */
@@ -42,11 +68,17 @@ function describe(passage: KnowledgePassage): string {
   return `[${passage.number}] ${heading}${where ? ` (${where})` : ''}\n${passage.text.slice(0, PASSAGE_TEXT_LIMIT)}`;
 }
 
-function systemInstruction(site: Pick<SiteRecord, 'name' | 'persona'>, passages: KnowledgePassage[]) {
+function systemInstruction(site: Pick<SiteRecord, 'name' | 'persona'>, passages: KnowledgePassage[], afterPerson: boolean) {
   const parts = [
     `You are the assistant of the website "${site.name}", chatting with a visitor in a small chat widget.`,
     'Answer concisely in the language of the visitor. Use Markdown only for lists, emphasis, code and links.',
   ];
+  if (afterPerson)
+    parts.push(
+      'Earlier turns that begin with "[…, a person of the team, wrote:]" were written by a human colleague who took ' +
+        'over the chat and then handed it back to you: stay consistent with what they said and told the visitor, ' +
+        'and never begin your own answers with such a mark.',
+    );
   if (site.persona.trim()) parts.push(site.persona.trim());
   if (passages.length) {
     parts.push(
@@ -114,7 +146,11 @@ export async function buildContext(input: {
   );
   return {
     context: {
-      system: systemInstruction(site, passages),
+      system: systemInstruction(
+        site,
+        passages,
+        input.window.some((m) => m.role === 'agent' && storedBefore(m, question)),
+      ),
       history,
       turn: { role: 'user', text: question.text, images },
       model: site.model,

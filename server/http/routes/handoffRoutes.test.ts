@@ -225,6 +225,14 @@ describe('takeover, reply, release and close', () => {
     const answered = await visitor.send(conversation.id, 'Thanks, and what are your hours?', 'q-after-release');
     expect(answered.events.at(-1)?.event).toBe('done');
     expect(fake.requests.length).toBe(calls + 1);
+    // The model is told what the agent said, as a person's words, after what the visitor said to them.
+    const asked = fake.requests.at(-1)?.body;
+    const contents = (asked?.contents ?? []).map((c) => ({ role: c.role, text: c.parts.map((p) => p.text).join('') }));
+    expect(contents.slice(-2)).toEqual([
+      { role: 'model', text: '[Support, a person of the team, wrote:] Hi, I am here.' },
+      { role: 'user', text: 'Thanks, and what are your hours?' },
+    ]);
+    expect(asked?.systemInstruction?.parts[0]?.text).toContain('a human colleague who took over the chat');
 
     const closed = await adminPost(`/v1/admin/conversations/${conversation.id}/close`);
     expect(closed.body).toMatchObject({ mode: 'closed' });
