@@ -1,10 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Passage } from '../server/knowledge/retrieval/Passage.js';
 import { siteIndex } from '../server/knowledge/retrieval/siteIndex.js';
 import { fakeEmbedding } from '../server/test/fakeEmbedding.js';
 import { machine, ms, percentile, table } from './lib/stats.js';
+import { ingestionFigures } from './retrievalIngestion.js';
 
 /**
  * Retrieval quality and speed (`npm run bench:retrieval`): a corpus of help pages written for it
@@ -36,9 +38,10 @@ function chunksOf(slug: string, markdown: string): Passage[] {
   });
 }
 
-const corpus = readdirSync(join(here, 'corpus'))
+const pages = readdirSync(join(here, 'corpus'))
   .filter((file) => file.endsWith('.md'))
-  .flatMap((file) => chunksOf(file.replace(/\.md$/, ''), readFileSync(join(here, 'corpus', file), 'utf8')));
+  .map((file) => ({ slug: file.replace(/\.md$/, ''), markdown: readFileSync(join(here, 'corpus', file), 'utf8') }));
+const corpus = pages.flatMap((page) => chunksOf(page.slug, page.markdown));
 const questions = JSON.parse(readFileSync(join(here, 'questions.json'), 'utf8')) as Record<
   'labelled' | 'heldOut',
   { q: string; page: string }[]
@@ -109,6 +112,7 @@ function latency(size: number, mode: Mode) {
   return { chunks: size, mode, p50: percentile(times, 50), p95: percentile(times, 95) };
 }
 
+const loadBefore = loadavg()[0] as number;
 const results = {
   machine: await machine(),
   corpus: { pages: new Set(corpus.map((p) => p.id.split('#')[0])).size, chunks: corpus.length },
@@ -117,6 +121,8 @@ const results = {
     heldOut: { keyword: quality(corpus, questions.heldOut, 'keyword'), hybrid: quality(corpus, questions.heldOut, 'hybrid') },
   },
   latency: [latency(1000, 'keyword'), latency(1000, 'hybrid'), latency(10_000, 'keyword'), latency(10_000, 'hybrid')],
+  ingestion: await ingestionFigures(pages),
+  loadAverage: { before: loadBefore, after: loadavg()[0] as number },
 };
 
 const pct = (value: number) => value.toFixed(2);
@@ -147,8 +153,24 @@ for (const set of ['labelled', 'heldOut'] as const) {
   if (misses.length) console.log(`\nKeyword misses (${set}):\n${misses.map((m) => `  ${m}`).join('\n')}`);
 }
 console.log(
-  '\nNot measured here: ingestion pages/s from a local site and time to ready for a 30-page PDF need the sync job of ' +
-    'the knowledge sources, which was not on main when this benchmark was written.',
+  `\n${table([
+    ['ingestion (real routes, job queue, embedded database)', 'mode', 'pages', 'passages', 'ready in', 'pages/s'],
+    ...results.ingestion.flatMap((i) => [
+      ['30-page PDF upload (goal ≤ 30 s)', i.mode, String(i.pdf.pages), String(i.pdf.chunks), ms(i.pdf.readyMs), '-'],
+      [
+        'local website by its sitemap',
+        i.mode,
+        String(i.site.pages),
+        String(i.site.chunks),
+        ms(i.site.readyMs),
+        i.site.pagesPerSecond.toFixed(0),
+      ],
+    ]),
+  ])}`,
+);
+console.log(
+  `\nLoad average (1 min) ${results.loadAverage.before.toFixed(1)} before, ${results.loadAverage.after.toFixed(1)} after, ` +
+    `on ${results.machine.cores} cores: figures on a shared machine vary with it.`,
 );
 await mkdir(join(import.meta.dirname, 'results'), { recursive: true });
 await writeFile(join(import.meta.dirname, 'results', 'retrieval.json'), `${JSON.stringify(results, null, 2)}\n`);
