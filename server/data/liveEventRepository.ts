@@ -28,6 +28,15 @@ export function liveEventRepository({ LiveEvent, LiveHead, AgentPresence }: Mode
 
   return {
     head,
+    /** Whether an event is still stored (a resume point older than the sweep is not). */
+    exists,
+    /**
+     * Deletes the events stored before `before`, of every log. Logs are appended in time order, so this takes a prefix
+     * of each log: no gap opens between kept events, and the head hints stay, so sequence numbers are never reused.
+     */
+    async sweep(before: Date): Promise<number> {
+      return (await LiveEvent.deleteMany({ at: { $lt: before } })).deletedCount ?? 0;
+    },
     /** Appends an event at the next free sequence number and returns it. */
     async append(scope: string, type: string, data: Record<string, unknown>, at: Date): Promise<number> {
       let seq = (await head(scope)) + 1;

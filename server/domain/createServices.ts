@@ -29,7 +29,7 @@ import { conversationService } from './conversationService.js';
 import { conversationWindow } from './conversationWindow.js';
 import { agentDirectory } from './handoff/agents.js';
 import { handoffService } from './handoff/handoffService.js';
-import { liveLog } from './handoff/liveLog.js';
+import { LIVE_EVENT_SWEEP, liveLog } from './handoff/liveLog.js';
 import { liveViews } from './handoff/liveViews.js';
 import { type Mailer, REPLY_REMINDER, replyReminder } from './handoff/replyReminder.js';
 import { imageService } from './imageService.js';
@@ -210,9 +210,11 @@ export function createServices(deps: ServiceDeps) {
       dashboardUrl: deps.dashboardUrl ?? '/dashboard',
     }),
     [KNOWLEDGE_SYNC]: ingestion.handler,
+    [LIVE_EVENT_SWEEP]: async () => void (await live.sweep()),
   };
   const recurringJobs: NewJob[] = [
     { type: 'images.sweepOrphans', key: 'images.sweepOrphans', everyMs: 600_000 },
+    { type: LIVE_EVENT_SWEEP, key: LIVE_EVENT_SWEEP, everyMs: 3600_000 },
     // Once per database (keyed, not recurring): conversations stored before `lastDay` get it.
     { type: BACKFILL_LAST_DAY, key: BACKFILL_LAST_DAY },
   ];

@@ -37,7 +37,8 @@ function lastEventId(req: Request): number | null {
  * writes on its own: a slow client only fills its own buffer, and is dropped past `MAX_BUFFERED_BYTES`.
  */
 export async function serveLiveStream(req: Request, res: Response, options: LiveStreamOptions): Promise<void> {
-  const resumeFrom = lastEventId(req);
+  const asked = lastEventId(req);
+  const resumeFrom = asked === null ? null : await options.live.resumeAfter(options.scope, asked);
   const after = resumeFrom ?? (await options.live.head(options.scope));
   const first = resumeFrom === null && options.initial ? await options.initial() : null;
   const heartbeatMs = options.heartbeatMs ?? LIVE_HEARTBEAT_MS;

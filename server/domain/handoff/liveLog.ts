@@ -6,6 +6,10 @@ export const conversationScope = (conversationId: string) => `c:${conversationId
 export const tenantScope = (tenantId: string) => `t:${tenantId}`;
 const topicOf = (scope: string) => `live:${scope}`;
 
+/** How long live events are kept: long enough for any reconnect; older state is read afresh from the database. */
+export const LIVE_EVENT_RETENTION_MS = 7 * 24 * 3600_000;
+export const LIVE_EVENT_SWEEP = 'live.sweep';
+
 export interface Follower {
   /** Stops following (the stream closed). */
   stop(): void;
@@ -22,6 +26,16 @@ export function liveLog(deps: { events: LiveEventRepository; bus: EventBus; now:
   const { events, bus, now } = deps;
   return {
     head: (scope: string) => events.head(scope),
+    /**
+     * Where a stream resumed with `Last-Event-ID` continues: after that event, unless the sweep has removed what came
+     * after it (`null`: the client starts afresh from the current state, as a new stream does).
+     */
+    async resumeAfter(scope: string, lastEventId: number): Promise<number | null> {
+      if (await events.exists(scope, lastEventId + 1)) return lastEventId;
+      return lastEventId < (await events.head(scope)) ? null : lastEventId;
+    },
+    /** Forgets the events older than the retention window (a recurring job; `LIVE_EVENT_RETENTION_MS`). */
+    sweep: () => events.sweep(new Date(now().getTime() - LIVE_EVENT_RETENTION_MS)),
     async append(scope: string, type: string, data: Record<string, unknown>): Promise<number> {
       const seq = await events.append(scope, type, data, now());
       await bus.publish(topicOf(scope), { seq });
