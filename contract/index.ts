@@ -1,6 +1,7 @@
 // The API contract: request/response schemas shared by the server, the dashboard and (types only) the widget.
 export * from './admin.js';
 export * from './common.js';
+export * from './dataRemoval.js';
 export * from './handoff.js';
 export * from './jobs.js';
 export * from './knowledge.js';

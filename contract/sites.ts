@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, Timestamp, trimmedText, withGrammar } from './common.js';
+import { RetentionDays } from './dataRemoval.js';
 
 const Origin = z
   .string()
@@ -49,6 +50,8 @@ export const Site = z.object({
   identityVerification: z.boolean(),
   /** Who is emailed when a visitor waits for a person without a reply (set by org:admin). */
   handoffEmails: z.array(z.string()),
+  /** Days conversations are kept after their last message (`null`: until deleted); set by org:admin. */
+  retentionDays: z.number().int().nullable(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
@@ -82,6 +85,7 @@ const SiteSettings = z.strictObject({
   dailyModelCalls: DailyModelCalls,
   identityVerification: z.boolean(),
   handoffEmails: z.array(withGrammar(z.email().max(320))).max(10),
+  retentionDays: RetentionDays,
 });
 
 /** Only the name is required; the server fills in the rest (no origins, the default look, …). */

@@ -30,6 +30,10 @@ export function conversationLockRepository({ ConversationLock }: Models) {
       const result = await ConversationLock.updateOne({ _id: oid(conversationId), holder }, { $set: { until } });
       return result.matchedCount === 1;
     },
+    /** Removes the lock whoever holds it: the conversation is being erased. */
+    async remove(conversationId: string): Promise<void> {
+      await ConversationLock.deleteOne({ _id: oid(conversationId) });
+    },
     /** Removes the lock if `holder` still holds it (a taken-over lock is someone else's now). */
     async release(conversationId: string, holder: string): Promise<void> {
       await ConversationLock.deleteOne({ _id: oid(conversationId), holder });

@@ -296,6 +296,22 @@ export function conversationRepository({ Conversation, ConversationWindow, Daily
         .lean<{ _id: Types.ObjectId }[]>();
       return docs.map((d) => String(d._id));
     },
+    /** A visitor's conversations (an erasure's batches). */
+    async idsForVisitor(tenantId: string, visitorId: string, limit = 100): Promise<string[]> {
+      const docs = await Conversation.find({ tenantId, visitorId: oid(visitorId) })
+        .select({ _id: 1 })
+        .limit(limit)
+        .lean<{ _id: Types.ObjectId }[]>();
+      return docs.map((d) => String(d._id));
+    },
+    /** A site's conversations whose last message was on a day before `day` (the retention run's batches). */
+    async idsLastActiveBefore(tenantId: string, siteId: string, day: string, limit = 100): Promise<string[]> {
+      const docs = await Conversation.find({ tenantId, siteId: oid(siteId), lastDay: { $lt: day } })
+        .select({ _id: 1 })
+        .limit(limit)
+        .lean<{ _id: Types.ObjectId }[]>();
+      return docs.map((d) => String(d._id));
+    },
     async countPerDay(tenantId: string, days: string[], siteId?: string) {
       return countPerDay(Conversation, tenantId, days, siteId);
     },

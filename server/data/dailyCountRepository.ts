@@ -45,6 +45,9 @@ export function dailyCountRepository({ DailyCount }: Models) {
       });
     },
     forget: (tenantId: string, days?: string[]) => forgetDailyCounts(DailyCount, tenantId, days),
+    async deleteForSite(tenantId: string, siteId: string): Promise<void> {
+      await DailyCount.deleteMany({ tenantId, siteId });
+    },
   };
 }
 export type DailyCountRepository = ReturnType<typeof dailyCountRepository>;

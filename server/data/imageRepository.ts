@@ -105,6 +105,13 @@ export function imageRepository({ Image, DailyCount }: Models) {
         .lean<ImageDoc[]>();
       return docs.map(toImage);
     },
+    /** A visitor's uploads (an erasure's batches). */
+    async forVisitor(tenantId: string, visitorId: string, limit: number): Promise<ImageRecord[]> {
+      const docs = await Image.find({ tenantId, visitorId: oid(visitorId) })
+        .limit(limit)
+        .lean<ImageDoc[]>();
+      return docs.map(toImage);
+    },
     /** Uploads never attached to a message, older than `before`. */
     async unattachedBefore(before: Date, limit = 500): Promise<ImageRecord[]> {
       const docs = await Image.find({ messageId: null, createdAt: { $lt: before } })

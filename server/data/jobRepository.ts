@@ -164,6 +164,10 @@ export function jobRepository({ Job, JobClaim }: Models) {
       return result.matchedCount === 1;
     },
     /** Forgets a keyed job (what it worked on is gone); a run in progress finds its work gone and stops. */
+    /** The jobs about these conversations (e.g. handoff reminders), when they are erased. */
+    async deleteForConversations(tenantId: string, conversationIds: string[]): Promise<void> {
+      if (conversationIds.length) await Job.deleteMany({ tenantId, 'payload.conversationId': { $in: conversationIds } });
+    },
     async deleteByKey(key: string): Promise<void> {
       await Job.deleteOne({ key });
     },

@@ -75,6 +75,18 @@ export function liveEventRepository({ LiveEvent, LiveHead, AgentPresence }: Mode
       await LiveHead.deleteOne({ _id: scope });
     },
 
+    /**
+     * Empties a tenant log's events about these conversations (erased or deleted): deleting them would leave gaps that
+     * stop the readers, so they stay as `erased` events without data, which streams skip.
+     */
+    async scrubConversations(scope: string, conversationIds: string[]): Promise<void> {
+      if (!conversationIds.length) return;
+      await LiveEvent.updateMany(
+        { scope, 'data.conversationId': { $in: conversationIds } },
+        { $set: { type: 'erased', data: {} } },
+      );
+    },
+
     /** An agent's stream is present until `until`. */
     async present(id: string, tenantId: string, until: Date): Promise<void> {
       await AgentPresence.updateOne({ _id: id }, { $set: { tenantId, until } }, { upsert: true });

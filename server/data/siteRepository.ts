@@ -34,6 +34,7 @@ export function toSite(doc: SiteDoc): SiteRecord {
     dailyModelCalls: doc.dailyModelCalls ?? DEFAULT_DAILY_MODEL_CALLS,
     identitySecret: doc.identitySecret ?? null,
     handoffEmails: [...(doc.handoffEmails ?? [])],
+    retentionDays: doc.retentionDays ?? null,
     createdAt: doc.createdAt.toISOString(),
     updatedAt: doc.updatedAt.toISOString(),
   };
@@ -60,6 +61,11 @@ export function siteRepository({ Site }: Models) {
     },
     async listForTenant(tenantId: string): Promise<SiteRecord[]> {
       const docs = await Site.find({ tenantId }).sort({ createdAt: -1 }).limit(500).lean<SiteDoc[]>();
+      return docs.map(toSite);
+    },
+    /** Every site with a retention period (any tenant): the daily retention run's list. */
+    async withRetention(): Promise<SiteRecord[]> {
+      const docs = await Site.find({ retentionDays: { $gt: 0 } }).lean<SiteDoc[]>();
       return docs.map(toSite);
     },
     async countForTenant(tenantId: string): Promise<number> {

@@ -9,6 +9,7 @@ export interface VisitorRecord {
   userId: string | null;
   name: string | null;
   email: string | null;
+  lead: { name: string | null; email: string | null; capturedAt: Date } | null;
 }
 
 const toVisitor = (doc: VisitorDoc): VisitorRecord => ({
@@ -18,11 +19,12 @@ const toVisitor = (doc: VisitorDoc): VisitorRecord => ({
   userId: doc.userId ?? null,
   name: doc.name ?? null,
   email: doc.email ?? null,
+  lead: doc.lead ? { name: doc.lead.name ?? null, email: doc.lead.email ?? null, capturedAt: doc.lead.capturedAt } : null,
 });
 
 export function visitorRepository({ Visitor }: Models) {
   return {
-    async create(visitor: Omit<VisitorRecord, 'id'>): Promise<VisitorRecord> {
+    async create(visitor: Omit<VisitorRecord, 'id' | 'lead'>): Promise<VisitorRecord> {
       const doc = await Visitor.create({ ...visitor, siteId: oid(visitor.siteId) });
       return toVisitor(doc.toObject());
     },
@@ -33,6 +35,38 @@ export function visitorRepository({ Visitor }: Models) {
     async findByUser(siteId: string, userId: string): Promise<VisitorRecord | null> {
       const doc = await Visitor.findOne({ siteId: oid(siteId), userId }).lean<VisitorDoc>();
       return doc ? toVisitor(doc) : null;
+    },
+    async findForSite(tenantId: string, siteId: string, id: string): Promise<VisitorRecord | null> {
+      const doc = await Visitor.findOne({ _id: oid(id), tenantId, siteId: oid(siteId) }).lean<VisitorDoc>();
+      return doc ? toVisitor(doc) : null;
+    },
+    /** Every visitor of a site with this verified user id (one normally; more if identities were revoked and reused). */
+    async listByUser(tenantId: string, siteId: string, userId: string): Promise<VisitorRecord[]> {
+      const docs = await Visitor.find({ siteId: oid(siteId), userId })
+        .limit(1000)
+        .lean<VisitorDoc[]>();
+      return docs.map(toVisitor).filter((visitor) => visitor.tenantId === tenantId);
+    },
+    /** A site's visitors created before `before`, oldest first, after the keyset position `after` (retention). */
+    async createdBefore(
+      tenantId: string,
+      siteId: string,
+      before: Date,
+      limit: number,
+      after?: { at: Date; id: string },
+    ): Promise<(VisitorRecord & { createdAt: Date })[]> {
+      const keyset = after
+        ? { $or: [{ createdAt: { $gt: after.at } }, { createdAt: after.at, _id: { $gt: oid(after.id) } }] }
+        : {};
+      const docs = await Visitor.find({ tenantId, siteId: oid(siteId), createdAt: { $lt: before }, ...keyset })
+        .sort({ createdAt: 1, _id: 1 })
+        .limit(limit)
+        .lean<VisitorDoc[]>();
+      return docs.map((doc) => ({ ...toVisitor(doc), createdAt: doc.createdAt }));
+    },
+    async delete(tenantId: string, id: string): Promise<boolean> {
+      const result = await Visitor.deleteOne({ _id: oid(id), tenantId });
+      return result.deletedCount === 1;
     },
     async deleteForSite(tenantId: string, siteId: string): Promise<number> {
       const result = await Visitor.deleteMany({ tenantId, siteId: oid(siteId) });

@@ -152,6 +152,25 @@ async function driveEveryRoute(app: TestApp) {
   await app.services.images.sweepOrphans(0);
   await app.services.chat.recoverInterrupted();
 
+  // Owners' data tools: a retention run over a site that keeps 1 day, an erasure, their records.
+  await ok(app.admin(`/v1/admin/sites/${site.id}`, { method: 'PATCH', json: { retentionDays: 1 } }));
+  const retentionJob = await app.services.repos.jobs.findById(
+    String((await app.models.Job.findOne({ key: 'retention.run' }).lean())?._id),
+  );
+  if (!retentionJob) throw new Error('no retention job');
+  await app.services.jobHandlers['retention.run']?.({
+    job: retentionJob,
+    signal: new AbortController().signal,
+    progress: async () => {},
+  });
+  await ok(
+    app.admin(`/v1/admin/sites/${site.id}/erasures`, { method: 'POST', json: { visitorId: identified.session.visitorId } }),
+    201,
+  );
+  await ok(app.admin(`/v1/admin/sites/${site.id}/erasures`, { method: 'POST', json: { userId: 'user-1' } }), 201);
+  const removals = (await ok(app.admin(`/v1/admin/sites/${site.id}/removals?limit=1`))) as { nextCursor: string };
+  await ok(app.admin(`/v1/admin/sites/${site.id}/removals?limit=1&cursor=${removals.nextCursor}`));
+
   // Deletes last: a conversation (messages and images with it), then a site.
   await ok(app.admin(`/v1/admin/conversations/${conversation.id}`, { method: 'DELETE' }), 204);
   // The site's deletion runs on the job queue: its batches are recorded once the job is done.

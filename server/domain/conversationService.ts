@@ -5,7 +5,7 @@ import type { Message } from '../../contract/messages.js';
 import type { Conversation, CreateConversation } from '../../contract/widget.js';
 import type { ConversationRecord, ConversationRepository } from '../data/conversationRepository.js';
 import { decodeCursor } from '../data/cursor.js';
-import type { ImageRecord, ImageRepository } from '../data/imageRepository.js';
+import type { ImageRepository } from '../data/imageRepository.js';
 import type { MessageRepository } from '../data/messageRepository.js';
 import type { VisitorRepository } from '../data/visitorRepository.js';
 import { AppError, notFound } from '../lib/AppError.js';
@@ -22,10 +22,8 @@ export interface ConversationServiceDeps {
   window: ConversationWindow;
   imageUrls: ImageUrlsOf;
   now?: () => Date;
-  /** Removes stored image files (storage provider); database records are removed here. */
-  deleteImageFile?: (image: ImageRecord) => Promise<void>;
-  /** Removes a deleted conversation's live events. */
-  deleteLiveLog?: (conversationId: string) => Promise<void>;
+  /** Removes conversations with everything that hangs from them (`dataRemoval`). */
+  removeConversations: (tenantId: string, ids: string[]) => Promise<unknown>;
 }
 
 export function conversationService(deps: ConversationServiceDeps) {
@@ -149,14 +147,7 @@ export function conversationService(deps: ConversationServiceDeps) {
     /** Deletes a conversation with its messages and images (files first, then records). */
     async deleteForAdmin(tenantId: string, id: string): Promise<void> {
       await tenantConversation(conversations, tenantId, id);
-      const owned = await images.forConversation(tenantId, id);
-      for (const image of owned) {
-        await deps.deleteImageFile?.(image);
-        await images.delete(image.id);
-      }
-      await messages.deleteForConversation(tenantId, id);
-      await conversations.delete(tenantId, id);
-      await deps.deleteLiveLog?.(id);
+      await deps.removeConversations(tenantId, [id]);
     },
   };
 }

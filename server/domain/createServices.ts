@@ -13,6 +13,7 @@ import { knowledgeSourceRepository } from '../data/knowledgeSourceRepository.js'
 import { knowledgeVersionRepository } from '../data/knowledgeVersionRepository.js';
 import { liveEventRepository } from '../data/liveEventRepository.js';
 import { messageRepository } from '../data/messageRepository.js';
+import { removalRepository } from '../data/removalRepository.js';
 import { siteRepository } from '../data/siteRepository.js';
 import { usageRepository } from '../data/usageRepository.js';
 import { visitorRepository } from '../data/visitorRepository.js';
@@ -27,6 +28,8 @@ import { chatService } from './chatService.js';
 import { databaseLock } from './conversationLock.js';
 import { conversationService } from './conversationService.js';
 import { conversationWindow } from './conversationWindow.js';
+import { dataRemoval, noRemovals } from './dataRemoval.js';
+import { erasures } from './erasures.js';
 import { agentDirectory } from './handoff/agents.js';
 import { handoffService } from './handoff/handoffService.js';
 import { LIVE_EVENT_SWEEP, liveLog } from './handoff/liveLog.js';
@@ -42,6 +45,7 @@ import { knowledgeSources } from './knowledge/knowledgeSources.js';
 import type { FetchSourcePages } from './knowledge/sourcePages.js';
 import { knowledgeSearch } from './knowledgeSearch.js';
 import { modelBudget } from './modelBudget.js';
+import { RETENTION, RETENTION_EVERY_MS, retention } from './retention.js';
 import { sessionService } from './sessionService.js';
 import { SITE_DELETION, siteDeletion } from './siteDeletion.js';
 import { siteService } from './siteService.js';
@@ -106,6 +110,8 @@ export function createServices(deps: ServiceDeps) {
     knowledgeVersions: knowledgeVersionRepository(deps.models),
     knowledgeFiles: knowledgeFileRepository(deps.models),
     dailyCounts: dailyCountRepository(deps.models),
+    locks: conversationLockRepository(deps.models),
+    removals: removalRepository(deps.models),
   };
   const tokens = visitorTokens(deps.visitorTokenSecret, deps.now);
   const bus = deps.bus ?? inProcessBus();
@@ -117,7 +123,7 @@ export function createServices(deps: ServiceDeps) {
   const now = deps.now ?? (() => new Date());
   // Each conversation's writes are ordered through a lease document in the database, for every instance at once.
   const lock = databaseLock({
-    locks: conversationLockRepository(deps.models),
+    locks: repos.locks,
     instanceId,
     lockMs: leases.conversationLockMs,
     renewEveryMs: leases.renewEveryMs,
@@ -136,12 +142,12 @@ export function createServices(deps: ServiceDeps) {
     now: deps.now,
   });
   const live = liveLog({ events: repos.liveEvents, bus, now });
+  const removal = dataRemoval({ ...repos, deleteImageFile: images.deleteFile });
   const conversations = conversationService({
     ...repos,
     window,
     imageUrls,
-    deleteImageFile: images.deleteFile,
-    deleteLiveLog: (id) => repos.liveEvents.deleteScope(`c:${id}`),
+    removeConversations: (tenantId, ids) => removal.conversations(tenantId, ids, noRemovals()),
     now: deps.now,
   });
   const handoff = handoffService({
@@ -192,12 +198,16 @@ export function createServices(deps: ServiceDeps) {
     ...repos,
     sites,
     siteRecords: repos.sites,
-    deleteImageFile: images.deleteFile,
+    removal,
     deleteExtras: async (tenantId, siteId) => {
       await repos.usage.deleteForSite(tenantId, siteId);
       await knowledge.deleteForSite(tenantId, siteId);
+      await repos.dailyCounts.deleteForSite(tenantId, siteId);
+      await repos.removals.deleteForSite(tenantId, siteId);
     },
   });
+  const siteErasures = erasures({ sites, visitors: repos.visitors, removal, records: repos.removals });
+  const retentionRun = retention({ ...repos, siteRecords: repos.sites, removal, records: repos.removals, now: deps.now });
   // Background work, run by the job worker of whichever instance claims it (docs/jobs.md).
   const jobHandlers: Record<string, JobHandler> = {
     'images.sweepOrphans': async () => void (await images.sweepOrphans()),
@@ -211,12 +221,14 @@ export function createServices(deps: ServiceDeps) {
     }),
     [KNOWLEDGE_SYNC]: ingestion.handler,
     [LIVE_EVENT_SWEEP]: async () => void (await live.sweep()),
+    [RETENTION]: retentionRun.handler,
   };
   const recurringJobs: NewJob[] = [
     { type: 'images.sweepOrphans', key: 'images.sweepOrphans', everyMs: 600_000 },
     { type: LIVE_EVENT_SWEEP, key: LIVE_EVENT_SWEEP, everyMs: 3600_000 },
     // Once per database (keyed, not recurring): conversations stored before `lastDay` get it.
     { type: BACKFILL_LAST_DAY, key: BACKFILL_LAST_DAY },
+    { type: RETENTION, key: RETENTION, everyMs: RETENTION_EVERY_MS },
   ];
   const jobs = adminJobs(repos.jobs);
   return {
@@ -226,6 +238,7 @@ export function createServices(deps: ServiceDeps) {
     tokens,
     sites,
     siteDeletions,
+    erasures: siteErasures,
     knowledge,
     jobs,
     budget,

@@ -1,16 +1,15 @@
+import type { RemovalCounts } from '../../contract/dataRemoval.js';
 import type { ConversationRepository } from '../data/conversationRepository.js';
-import type { ImageRecord, ImageRepository } from '../data/imageRepository.js';
+import type { ImageRepository } from '../data/imageRepository.js';
 import type { JobRecord, JobRepository } from '../data/jobRepository.js';
 import type { MessageRepository } from '../data/messageRepository.js';
 import type { SiteRepository } from '../data/siteRepository.js';
 import type { VisitorRepository } from '../data/visitorRepository.js';
+import { type DataRemoval, noRemovals, REMOVAL_BATCH, stopWhenAborted } from './dataRemoval.js';
 import type { JobHandler } from './jobs/jobWorker.js';
 import type { SiteService } from './siteService.js';
 
 export const SITE_DELETION = 'site.delete';
-
-/** Rows deleted per batch; progress is stored after each. */
-const BATCH = 100;
 
 export interface SiteDeletionDeps {
   sites: SiteService;
@@ -20,58 +19,48 @@ export interface SiteDeletionDeps {
   messages: MessageRepository;
   images: ImageRepository;
   visitors: VisitorRepository;
-  /** Removes an image's bytes from its storage (local files or ImageKit); a missing file is not an error. */
-  deleteImageFile: (image: ImageRecord) => Promise<void>;
-  /** Other per-site records to remove (e.g. model usage). */
-  deleteExtras?: (tenantId: string, siteId: string) => Promise<void>;
+  removal: DataRemoval;
+  /** The site's records outside conversations and visitors (knowledge, usage, daily counts, removal records). */
+  deleteExtras: (tenantId: string, siteId: string) => Promise<void>;
 }
 
-export type SiteDeletionProgress = { conversations: number; messages: number; images: number; visitors: number };
-
-const stopped = () => Object.assign(new Error('Site deletion stopped'), { name: 'AbortError' });
+export type SiteDeletionProgress = Omit<RemovalCounts, 'leads'>;
 
 /**
  * Deleting a site: the record goes at once (404 for admins, sessions refused), everything it owns goes in the
- * background on the job queue, in batches, idempotently (a resumed job continues where the data ends).
+ * background on the job queue, in batches, idempotently (a resumed job continues where the data ends), through the
+ * same removal steps as an erasure (`dataRemoval`).
  */
 export function siteDeletion(deps: SiteDeletionDeps) {
   const handler: JobHandler = async ({ job, signal, progress }) => {
     const tenantId = job.tenantId as string;
     const siteId = String(job.payload.siteId);
-    const done: SiteDeletionProgress = { conversations: 0, messages: 0, images: 0, visitors: 0, ...job.progress };
-    const check = () => {
-      if (signal.aborted) throw stopped();
+    const counts = { ...noRemovals(), ...job.progress };
+    const check = stopWhenAborted(signal);
+    const report = () => {
+      const { leads: _leads, ...shown } = counts;
+      return progress(shown);
     };
     await deps.siteRecords.delete(tenantId, siteId);
 
-    // Images first (bytes in storage, then the record): a URL must stop answering before its record is forgotten.
-    for (let batch = await deps.images.forSite(tenantId, siteId, BATCH); batch.length; ) {
-      for (const image of batch) {
-        check();
-        await deps.deleteImageFile(image);
-        await deps.images.delete(image.id);
-        done.images++;
-      }
-      await progress(done);
-      batch = await deps.images.forSite(tenantId, siteId, BATCH);
+    // Images first (the site's uploads, attached or not), so no URL keeps answering while the rest goes.
+    for (let batch = await deps.images.forSite(tenantId, siteId, REMOVAL_BATCH); batch.length; ) {
+      check();
+      for (const image of batch) await deps.removal.image(image, counts);
+      await report();
+      batch = await deps.images.forSite(tenantId, siteId, REMOVAL_BATCH);
     }
-    // Conversations with their messages, in-flight answers and windows.
-    for (let ids = await deps.conversations.idsForSite(tenantId, siteId, BATCH); ids.length; ) {
-      for (const id of ids) {
-        check();
-        done.messages += await deps.messages.deleteForConversation(tenantId, id);
-        await deps.messages.endStreamsForConversation(tenantId, id);
-        await deps.conversations.delete(tenantId, id);
-        done.conversations++;
-      }
-      await progress(done);
-      ids = await deps.conversations.idsForSite(tenantId, siteId, BATCH);
+    for (let ids = await deps.conversations.idsForSite(tenantId, siteId, REMOVAL_BATCH); ids.length; ) {
+      await deps.removal.conversations(tenantId, ids, counts, check);
+      await report();
+      ids = await deps.conversations.idsForSite(tenantId, siteId, REMOVAL_BATCH);
     }
     check();
-    done.messages += await deps.messages.deleteForSite(tenantId, siteId);
-    done.visitors += await deps.visitors.deleteForSite(tenantId, siteId);
-    await deps.deleteExtras?.(tenantId, siteId);
-    await progress(done);
+    // What is left of its messages once its conversations are gone (an answer stored late).
+    counts.messages += await deps.messages.deleteForSite(tenantId, siteId);
+    counts.visitors += await deps.visitors.deleteForSite(tenantId, siteId);
+    await deps.deleteExtras(tenantId, siteId);
+    await report();
   };
 
   return {

@@ -98,6 +98,7 @@ export function siteService(sites: SiteRepository, options: SiteServiceOptions) 
         dailyModelCalls: input.dailyModelCalls ?? DEFAULT_DAILY_MODEL_CALLS,
         identitySecret: input.identityVerification ? newIdentitySecret() : null,
         handoffEmails: input.handoffEmails ?? [],
+        retentionDays: input.retentionDays ?? null,
       }),
     list: (tenantId: string) => sites.listForTenant(tenantId),
     async get(tenantId: string, id: string): Promise<SiteRecord> {

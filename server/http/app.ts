@@ -134,6 +134,7 @@ export function buildApp(deps: AppDeps): Express {
         agents: services.agents,
         knowledge: services.knowledge,
         knowledgeSearch: services.knowledgeSearch,
+        erasures: services.erasures,
       }),
     );
   }

@@ -43,6 +43,8 @@ await visitorRequest('/v1/widget/conversations', { method: 'POST', json: {} });
 await uploadImage(app, visitor.token, { conversationId: visitor.conversation.id });
 for (const title of ['First snippet', 'Second snippet'])
   await app.admin(`/v1/admin/sites/${patchTarget.id}/sources`, { method: 'POST', json: { type: 'text', title, text: title } });
+for (const userId of ['nobody-1', 'nobody-2'])
+  await app.admin(`/v1/admin/sites/${patchTarget.id}/erasures`, { method: 'POST', json: { userId } });
 const absentId = 'f'.repeat(24);
 
 /** The real id a route's `{id}` gets, from the collection it names. Deletions get one that does not exist. */
@@ -96,7 +98,7 @@ async function baseRequest(operation: ApiOperation, token: string | undefined) {
   for (const p of operation.parameters)
     params[p.name] = p.in === 'path' ? idFor(operation.method, operation.path) : (real[p.name] ?? example(p.schema, document));
   if ('cursor' in params) {
-    params.cursor = await realCursor(operation.path.replace('{id}', String(params.id)), token);
+    params.cursor = await realCursor(operation.path.replace(/\{(?:id|siteId)\}/, String(params.id ?? params.siteId)), token);
     expect(params.cursor, `${operation.key} has a second page to ask for`).toBeDefined();
   }
   const realBody = Object.fromEntries(

@@ -90,6 +90,8 @@ const OWN_ID: Record<string, () => string> = {
   'POST /v1/admin/sources/{id}/sync': () => absentId,
   'DELETE /v1/admin/sources/{id}': () => absentId,
   'POST /v1/admin/sites/{siteId}/knowledge/search': () => patchTarget.id,
+  'POST /v1/admin/sites/{siteId}/erasures': () => patchTarget.id,
+  'GET /v1/admin/sites/{siteId}/removals': () => patchTarget.id,
 };
 
 /** A valid body per JSON route (fresh each time: sends need a new clientMessageId). */
@@ -125,6 +127,8 @@ const VALID: Record<string, (() => Record<string, unknown>) | null> = {
   'POST /v1/admin/sources/{id}/sync': null,
   'DELETE /v1/admin/sources/{id}': null,
   'POST /v1/admin/sites/{siteId}/knowledge/search': () => ({ q: 'how do I reset my password' }),
+  'POST /v1/admin/sites/{siteId}/erasures': () => ({ userId: 'nobody-of-the-walk' }),
+  'GET /v1/admin/sites/{siteId}/removals': null,
   'GET /v1/admin/stats': null,
   'POST /v1/widget/conversations/{id}/handoff': () => ({ email: 'visitor@example.com' }),
   'GET /v1/widget/conversations/{id}/events': null,

@@ -55,6 +55,13 @@ const tenants: (SeededTenant & { admin: string; member?: string })[] = [
   { ...(await seedTenant(app, 'B', tokens.adminB)), admin: tokens.adminB, member: tokens.memberB },
   { ...(await seedTenant(app, 'P', tokens.personal)), admin: tokens.personal },
 ];
+// Each site has an erasure receipt (of nobody), so its list of removals has something to leak.
+for (const tenant of tenants)
+  await app.admin(`/v1/admin/sites/${tenant.site.id}/erasures`, {
+    method: 'POST',
+    json: { userId: 'nobody' },
+    token: tenant.admin,
+  });
 
 /** A knowledge file upload (multipart), sent as is every time. */
 function knowledgeFile() {
@@ -87,6 +94,8 @@ const ADMIN_BODIES: Record<string, unknown> = {
   'GET /v1/admin/jobs/{id}': undefined,
   'GET /v1/admin/sites/{id}/usage': undefined,
   'POST /v1/admin/sites/{siteId}/knowledge/search': { q: 'question answer' },
+  'POST /v1/admin/sites/{siteId}/erasures': { userId: 'user-of-the-owner' },
+  'GET /v1/admin/sites/{siteId}/removals': undefined,
   'GET /v1/admin/stats': undefined,
   'POST /v1/admin/conversations/{id}/takeover': undefined,
   'POST /v1/admin/conversations/{id}/release': undefined,
@@ -129,6 +138,8 @@ const OWN_ID: Record<string, ((t: SeededTenant) => string) | null> = {
   'POST /v1/admin/conversations/{id}/close': (t) => t.visitor.conversation.id,
   'POST /v1/admin/conversations/{id}/messages': (t) => t.visitor.conversation.id,
   'POST /v1/admin/sites/{siteId}/knowledge/search': (t) => t.site.id,
+  'POST /v1/admin/sites/{siteId}/erasures': (t) => t.site.id,
+  'GET /v1/admin/sites/{siteId}/removals': (t) => t.site.id,
 };
 
 async function call(target: TestApp, route: ApiRoute, path: string, token: string | undefined, body: unknown, origin?: string) {

@@ -34,6 +34,7 @@ export const site = (overrides: Partial<Site> = {}): Site => ({
   dailyModelCalls: 1000,
   identityVerification: false,
   handoffEmails: [],
+  retentionDays: null,
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
   ...overrides,

@@ -30,3 +30,5 @@ export const dailyCountSchema = new Schema<DailyCountDoc>(
 );
 // The days a deletion touched.
 dailyCountSchema.index({ tenantId: 1, day: 1 });
+// A deleted site's.
+dailyCountSchema.index({ tenantId: 1, siteId: 1 });

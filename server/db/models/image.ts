@@ -51,3 +51,5 @@ imageSchema.index({ messageId: 1, createdAt: 1 });
 imageSchema.index({ tenantId: 1, day: 1 });
 imageSchema.index({ tenantId: 1, siteId: 1, day: 1 });
 imageSchema.index({ tenantId: 1, siteId: 1, messageId: 1 });
+// A visitor's uploads, for an erasure.
+imageSchema.index({ tenantId: 1, visitorId: 1 });

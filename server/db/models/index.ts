@@ -29,6 +29,7 @@ import {
   liveHeadSchema,
 } from './liveEvent.js';
 import { type MessageDoc, messageSchema } from './message.js';
+import { type RemovalDoc, removalSchema } from './removal.js';
 import { type SiteDoc, siteSchema } from './site.js';
 import { type StreamDoc, streamSchema } from './stream.js';
 import { type UsageDoc, usageSchema } from './usage.js';
@@ -55,6 +56,7 @@ export interface Models {
   AgentPresence: Model<AgentPresenceDoc>;
   AgentProfile: Model<AgentProfileDoc>;
   DailyCount: Model<DailyCountDoc>;
+  Removal: Model<RemovalDoc>;
 }
 
 /** Registers every model on a connection (never on mongoose's global one) and builds their indexes. */
@@ -80,6 +82,7 @@ export async function createModels(connection: Connection): Promise<Models> {
     KnowledgeVersion: connection.model<KnowledgeVersionDoc>('KnowledgeVersion', knowledgeVersionSchema),
     KnowledgeFilePart: connection.model<KnowledgeFilePartDoc>('KnowledgeFilePart', knowledgeFilePartSchema),
     DailyCount: connection.model<DailyCountDoc>('DailyCount', dailyCountSchema),
+    Removal: connection.model<RemovalDoc>('Removal', removalSchema),
   };
   await Promise.all(Object.values(models).map((model: Model<unknown>) => model.init()));
   return models;

@@ -29,6 +29,8 @@ export const liveEventSchema = new Schema<LiveEventDoc>(
 );
 // A deleted conversation's log; the sweep of old events.
 liveEventSchema.index({ scope: 1 });
+// A tenant log's events about an erased conversation.
+liveEventSchema.index({ scope: 1, 'data.conversationId': 1 });
 liveEventSchema.index({ at: 1 });
 
 /** Where a log's last event probably is (a hint: readers probe forward from it), under the scope. */

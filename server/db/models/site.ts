@@ -14,6 +14,7 @@ export interface SiteDoc {
   dailyModelCalls?: number;
   identitySecret: string | null;
   handoffEmails?: string[];
+  retentionDays?: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -39,8 +40,11 @@ export const siteSchema = new Schema<SiteDoc>(
     dailyModelCalls: { type: Number },
     identitySecret: { type: String, default: null },
     handoffEmails: { type: [String], default: [] },
+    retentionDays: { type: Number, default: null },
   },
   { timestamps: true, versionKey: false },
 );
 // Admin list: a tenant's sites, newest first.
 siteSchema.index({ tenantId: 1, createdAt: -1 });
+// The daily retention run: the sites that keep conversations for a number of days.
+siteSchema.index({ retentionDays: 1 });

@@ -8,6 +8,8 @@ export interface VisitorDoc {
   userId: string | null;
   name: string | null;
   email: string | null;
+  /** What the visitor left through the site's lead capture form. */
+  lead?: { name: string | null; email: string | null; capturedAt: Date } | null;
   createdAt: Date;
 }
 
@@ -18,10 +20,11 @@ export const visitorSchema = new Schema<VisitorDoc>(
     userId: { type: String, default: null },
     name: { type: String, default: null },
     email: { type: String, default: null },
+    lead: { type: new Schema({ name: String, email: String, capturedAt: Date }, { _id: false }), default: null },
   },
   { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
 );
 // Identified users resume their visitor on every device.
 visitorSchema.index({ siteId: 1, userId: 1 });
-// A deleted site's visitors.
-visitorSchema.index({ tenantId: 1, siteId: 1 });
+// A deleted site's visitors; a site's visitors oldest first (retention).
+visitorSchema.index({ tenantId: 1, siteId: 1, createdAt: 1, _id: 1 });

@@ -76,10 +76,9 @@ export function answerTurn(deps: AnswerTurnDeps) {
       try {
         await persistently(async () => {
           const fresh = await conversations.findWithSearchText(conversation.id);
-          await recordTurn(
-            { conversations, window },
-            { ...(fresh ?? { conversation, searchText: undefined }), question, answer, retry },
-          );
+          // Erased (or deleted) while answering: what this turn stored goes too.
+          if (!fresh) await messages.deleteForConversation(conversation.tenantId, conversation.id);
+          else await recordTurn({ conversations, window }, { ...fresh, question, answer, retry });
         });
       } finally {
         await persistently(() => messages.endStream(answer.id));

@@ -25,9 +25,10 @@ import { LIVE_HEARTBEAT_MS, serveLiveStream } from '../liveStream.js';
 import { type AdminAuth, adminOf, requireAdmin, requireAdminRole } from '../middleware/adminAuth.js';
 import type { Limiters } from '../middleware/rateLimits.js';
 import { parse } from '../validate.js';
+import { type DataRouteDeps, dataRoutes } from './dataRoutes.js';
 import { knowledgeRoutes } from './knowledgeRoutes.js';
 
-export interface AdminRouteDeps {
+export interface AdminRouteDeps extends DataRouteDeps {
   auth: AdminAuth;
   limits: Limiters;
   clerkPublishableKey: string | null;
@@ -193,6 +194,7 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
   });
 
   router.use(knowledgeRoutes(deps.knowledge));
+  router.use(dataRoutes(deps));
 
   return router;
 }

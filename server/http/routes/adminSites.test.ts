@@ -62,6 +62,7 @@ const ONE_FIELD: Record<string, { body: Record<string, unknown>; expect: (before
   rotateIdentitySecret: { body: { rotateIdentitySecret: true }, expect: () => ({}) },
   identityVerification: { body: { identityVerification: false }, expect: () => ({ identityVerification: false }) },
   handoffEmails: { body: { handoffEmails: ['owner@shop.example'] }, expect: () => ({ handoffEmails: ['owner@shop.example'] }) },
+  retentionDays: { body: { retentionDays: 90 }, expect: () => ({ retentionDays: 90 }) },
 };
 
 describe('PATCH /v1/admin/sites/:id changes only what it names', () => {

@@ -2,6 +2,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import { z } from 'zod';
 import * as c from '../../../contract/index.js';
 import { adminRouteDocs } from './docs/adminRouteDocs.js';
+import { dataRouteDocs } from './docs/dataRouteDocs.js';
 import { knowledgeRouteDocs } from './docs/knowledgeRouteDocs.js';
 import type { RouteDoc } from './docs/routeDoc.js';
 import { widgetRouteDocs } from './docs/widgetRouteDocs.js';
@@ -10,7 +11,7 @@ import { widgetRouteDocs } from './docs/widgetRouteDocs.js';
  * The OpenAPI 3.1 document of both APIs, generated from the contract's zod schemas (the same ones
  * the routes validate with). `apiRoutes` (one table per area under docs/) is also what the hostile-input and isolation suites walk.
  */
-export const apiRoutes: RouteDoc[] = [...widgetRouteDocs, ...adminRouteDocs, ...knowledgeRouteDocs];
+export const apiRoutes: RouteDoc[] = [...widgetRouteDocs, ...adminRouteDocs, ...knowledgeRouteDocs, ...dataRouteDocs];
 
 export function openApiDocument() {
   const registry = new OpenAPIRegistry();

@@ -7,6 +7,7 @@ import { SITE_DELETION } from '../../domain/siteDeletion.js';
 import { createImageStorage } from '../../images/createImageStorage.js';
 import { startFakeImageKit } from '../../test/fakeImageKit.js';
 import { json } from '../../test/json.js';
+import { filesOf, leftovers } from '../../test/leftovers.js';
 import { PAGE_ORIGIN, uploadImage } from '../../test/reliability/seedTenant.js';
 import { startTestApp, type TestApp } from '../../test/testApp.js';
 
@@ -115,6 +116,57 @@ describe.each([
     expect((await app.admin(`/v1/admin/conversations/${other.conversation.id}`)).status).toBe(200);
     expect(await imageStatus(app, other.image.url)).toBe(200);
     expect(await countsFor(app, kept.site)).toMatchObject({ conversations: 1, messages: 2, images: 1, visitors: 1 });
+  });
+
+  it('leaves nothing of the site in any collection or the image store', async () => {
+    const doomed = await seedSite(app, 'obliterate', 2);
+    const [first] = doomed.seeded;
+    if (!first) throw new Error('not seeded');
+    const { site } = doomed;
+    // Everything else a site gathers: knowledge, a handoff (live logs, a reminder job), counters, a lock, a receipt.
+    const source = await app.admin(`/v1/admin/sites/${site.id}/sources`, {
+      method: 'POST',
+      json: { type: 'text', title: 'Obliterate hours', text: 'Open from nine to five.' },
+    });
+    expect(source.status).toBe(202);
+    const handoff = await first.visitor.request(`/v1/widget/conversations/${first.conversation.id}/handoff`, {
+      method: 'POST',
+      json: { email: 'obliterate@visitor.example' },
+    });
+    expect(handoff.status).toBe(200);
+    await app.services.repos.usage.countModelCall('local', site.id, '2020-01-01');
+    await app.services.repos.dailyCounts.keep(
+      'local',
+      site.id,
+      new Map([['2020-01-01', { conversations: 1, messages: 2, images: 0 }]]),
+    );
+    await app.services.repos.locks.tryAcquire(first.conversation.id, 'another-instance', new Date(Date.now() + 60_000));
+    expect((await app.admin(`/v1/admin/sites/${site.id}/erasures`, { method: 'POST', json: { userId: 'nobody' } })).status).toBe(
+      201,
+    );
+    const images = await app.models.Image.find({ siteId: site.id }).lean();
+    const needles = [
+      site.id,
+      site.publicKey,
+      'obliterate',
+      ...doomed.seeded.flatMap((s) => [s.visitor.session.visitorId, s.conversation.id, s.image.id]),
+      ...images.map((i) => i.key),
+    ];
+    expect(await leftovers(app.models, needles)).not.toEqual([]);
+
+    const job = (await json(await app.admin(`/v1/admin/sites/${site.id}`, { method: 'DELETE' }))) as Job;
+    expect(await finished(app, job.id)).toMatchObject({ status: 'done' });
+    // Only the deletion's own job names the site: it is what the admin follows.
+    const deletionJob = (collection: string, doc: Record<string, unknown>) => collection === 'jobs' && String(doc._id) === job.id;
+    expect(await leftovers(app.models, needles, deletionJob)).toEqual([]);
+    if (app === local)
+      expect(
+        await filesOf(
+          `${app.dataDir}/images`,
+          images.map((i) => i.key),
+        ),
+      ).toEqual([]);
+    else expect([...fake.files.values()].filter((f) => images.some((i) => f.filePath.includes(i.key)))).toEqual([]);
   });
 
   it('is idempotent: running the deletion again (a resumed job) changes nothing and keeps its counts', async () => {
