@@ -14,6 +14,8 @@ export interface SiteDraft {
   faq: FaqEntry[];
   dailyModelCalls: number;
   identityVerification: boolean;
+  /** Days as typed; empty: kept until deleted. */
+  retentionDays: string;
 }
 
 const lines = (text: string): string[] =>
@@ -34,6 +36,7 @@ export function draftFromSite(site: Site): SiteDraft {
     faq: site.faq,
     dailyModelCalls: site.dailyModelCalls,
     identityVerification: site.identityVerification,
+    retentionDays: site.retentionDays === null ? '' : String(site.retentionDays),
   };
 }
 
@@ -49,6 +52,7 @@ export function draftToUpdate(draft: SiteDraft): SiteUpdate {
     faq: draft.faq.map((entry) => ({ question: entry.question.trim(), answer: entry.answer.trim() })),
     dailyModelCalls: draft.dailyModelCalls,
     identityVerification: draft.identityVerification,
+    retentionDays: draft.retentionDays.trim() ? Number(draft.retentionDays) : null,
   };
 }
 

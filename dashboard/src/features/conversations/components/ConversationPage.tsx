@@ -10,6 +10,7 @@ import { useDeleteConversation } from '../api/deleteConversation.js';
 import { useConversation } from '../api/getConversation.js';
 import { useEarlierMessages } from '../api/getConversationMessages.js';
 import { RatingBadges } from './ConversationRow.js';
+import { EraseVisitor } from './EraseVisitor.js';
 import { MessageView } from './MessageView.js';
 import { VisitorDetails } from './VisitorDetails.js';
 
@@ -91,6 +92,7 @@ export function ConversationPage({ id, canDelete }: { id: string; canDelete: boo
                 </button>
               )}
               {remove.isError && <ErrorState error={remove.error} title="Could not delete" />}
+              <EraseVisitor conversation={conversation} />
             </div>
           )}
         </aside>

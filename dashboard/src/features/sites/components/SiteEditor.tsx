@@ -9,6 +9,7 @@ import { useDeleteSite } from '../api/deleteSite.js';
 import { useSite } from '../api/getSite.js';
 import { useUpdateSite } from '../api/updateSite.js';
 import { draftFromSite, draftLook, draftToUpdate, isDraftDirty, type SiteDraft, validateDraft } from '../siteDraft.js';
+import { RemovalRecords, RetentionField } from './DataRetention.js';
 import { EmbedSnippet } from './EmbedSnippet.js';
 import { FaqEditor } from './FaqEditor.js';
 import { IdentitySecret } from './IdentitySecret.js';
@@ -228,6 +229,9 @@ function SiteEditor({ site, canEdit, origin }: { site: Site; canEdit: boolean; o
               onChange={(value) => set('dailyModelCalls', value)}
             />
 
+            <h2>Data retention</h2>
+            <RetentionField value={draft.retentionDays} onChange={(value) => set('retentionDays', value)} />
+
             <h2>Knowledge (FAQ)</h2>
             <p className="muted">
               Pages, websites, sitemaps and documents are added on the <Link to={`/knowledge/${site.id}`}>Knowledge page</Link>.
@@ -275,6 +279,10 @@ function SiteEditor({ site, canEdit, origin }: { site: Site; canEdit: boolean; o
           <WidgetPreview siteKey={site.publicKey} look={look} />
         </aside>
       </div>
+      <section aria-labelledby="data-records-title">
+        <h2 id="data-records-title">Data records</h2>
+        <RemovalRecords siteId={site.id} />
+      </section>
       {canEdit && (
         <section className="danger-zone" aria-labelledby="delete-site-title">
           <h2 id="delete-site-title">Delete site</h2>
