@@ -154,7 +154,7 @@ export function AddSourceForm({ siteId, onAdded }: { siteId: string; onAdded: (t
         </div>
       )}
       {failed.isError && <ErrorState error={failed.error} title="Could not add the source" />}
-      <div className="form-actions">
+      <div className="add-source-actions">
         <button type="submit" className="primary" disabled={busy}>
           {busy ? 'Adding…' : draft.kind === 'file' ? 'Upload' : 'Add source'}
         </button>
