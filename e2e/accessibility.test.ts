@@ -82,6 +82,10 @@ describe('journey 4: keyboard and accessibility', () => {
       .png()
       .toBuffer();
     const conversationId = await server.visitorAsks('Can visitors send images?', image);
+    await server.admin(`/v1/admin/sites/${server.demoSite.id}/sources`, {
+      method: 'POST',
+      json: { type: 'text', title: 'Opening hours', text: 'We answer questions on weekdays from nine to five.' },
+    });
     const page = await context.newPage();
     const errors = watchErrors(page);
 
@@ -97,6 +101,7 @@ describe('journey 4: keyboard and accessibility', () => {
       ['images', '/dashboard/images', () => page.getByRole('main').locator('img').count()],
       ['sites', '/dashboard/sites', () => page.getByRole('link', { name: 'Demo site' }).count()],
       ['site-editor', `/dashboard/sites/${server.demoSite.id}`, () => page.getByLabel('Greeting').count()],
+      ['knowledge', `/dashboard/knowledge/${server.demoSite.id}`, () => page.locator('.source-title').count()],
     ];
     const found: Record<string, unknown> = {};
     for (const [name, path, ready] of pages) {

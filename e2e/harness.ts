@@ -19,6 +19,8 @@ export interface E2eServerOptions {
   model?: ChatModel;
   /** Redis for the event bus and the rate limits (`REDIS_URL`), as several instances run. */
   redisUrl?: string;
+  /** More configuration, as environment variables (e.g. `KNOWLEDGE_ALLOW_PRIVATE_HOSTS` for a site on loopback). */
+  env?: Record<string, string>;
   /** Another instance of the same product: this one shares its database and data folder (secrets, images). */
   shareWith?: { shared: SharedState };
 }
@@ -40,7 +42,13 @@ export async function startE2eServer(fileUrl: string, options: E2eServerOptions 
   const shared: SharedState | undefined = options.shareWith?.shared;
   const dataDir = shared?.dataDir ?? mkdtempSync(join(tmpdir(), 'chatwidget-e2e-'));
   const connection = shared?.connection ?? (await openTestDatabase(fileUrl));
-  const env = { DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0', ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}) };
+  const env = {
+    ...options.env,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+  };
   const server = await createServer(loadConfig(env), {
     database: serverDatabase(connection),
     model: options.model ?? createOfflineModel({ chunkDelayMs: 15 }),
