@@ -56,6 +56,11 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** On SIGTERM, how long answers already streaming get to finish before the process exits (the rest: lease recovery). */
   DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),
+  /**
+   * How long an answer in flight and a conversation lock outlive their instance's last renewal (renewed every third of
+   * it): an instance that died is taken over after this long.
+   */
+  LEASE_MS: z.coerce.number().int().min(3000).default(15_000),
   /** The proxies in front of the server: a hop count, or their addresses / subnets; unset: trust nothing. */
   TRUST_PROXY: trustProxy,
 

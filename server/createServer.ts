@@ -178,6 +178,7 @@ export async function createServer(config: Config, overrides: ServerOverrides = 
         fetchSourcePages(source, { ...webFetchOptions(config), maxPages: source.maxPages, signal }),
       log,
       embedder: selectEmbedder(config),
+      leases: { answerLeaseMs: config.LEASE_MS, conversationLockMs: config.LEASE_MS, renewEveryMs: config.LEASE_MS / 3 },
       ...overrides.services,
     });
     const interrupted = await services.chat.recoverInterrupted();
