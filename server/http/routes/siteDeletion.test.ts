@@ -1,3 +1,4 @@
+import { Types } from 'mongoose';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../../contract/jobs.js';
 import type { ImageRef } from '../../../contract/messages.js';
@@ -77,6 +78,12 @@ describe.each([
     if (!first) throw new Error('not seeded');
     expect(await imageStatus(app, first.image.url)).toBe(200);
     const windows = doomed.seeded.map((s) => s.conversation.id);
+    // A conversation lock its holder left behind (it died mid-write).
+    await app.models.ConversationLock.collection.insertOne({
+      _id: new Types.ObjectId(first.conversation.id),
+      holder: 'dead-instance:1',
+      until: new Date(Date.now() + 60_000),
+    });
 
     const res = await app.admin(`/v1/admin/sites/${doomed.site.id}`, { method: 'DELETE' });
     expect(res.status).toBe(202);
@@ -109,6 +116,9 @@ describe.each([
     expect((await json(await app.admin(`/v1/admin/images?siteId=${doomed.site.id}`))).items).toEqual([]);
     expect(await countsFor(app, doomed.site)).toEqual({ conversations: 0, messages: 0, images: 0, visitors: 0, streams: 0 });
     expect(await app.models.ConversationWindow.countDocuments({ _id: { $in: windows } })).toBe(0);
+    expect(await app.models.ConversationLock.countDocuments({ _id: { $in: windows.map((id) => new Types.ObjectId(id)) } })).toBe(
+      0,
+    );
 
     // The other site keeps everything.
     const [other] = kept.seeded;
