@@ -7,7 +7,7 @@ import { isAlive } from './db/embedded.js';
 import { createModels } from './db/models/index.js';
 import { openTestDatabase, testDatabaseUri } from './test/database.js';
 import { type FakeGemini, startFakeGemini } from './test/fakeGemini.js';
-import { type ServerProcess, startServerProcess } from './test/serverProcess.js';
+import { type ServerProcess, spawnServerProcess, startServerProcess } from './test/serverProcess.js';
 import { parseSse } from './test/testApp.js';
 
 const ORIGIN = 'http://localhost:5173';
@@ -82,6 +82,23 @@ describe('server process', () => {
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
     expect(isAlive(ferretPid)).toBe(false);
+  });
+
+  it('stops cleanly on a SIGTERM during start-up: exit 0, no database process left behind', async () => {
+    const starting = spawnServerProcess();
+    try {
+      // The embedded database was just started (its pid file written): the server is still starting.
+      const pidFile = join(starting.dataDir, 'ferretdb.pid');
+      const deadline = Date.now() + 60_000;
+      while (!existsSync(pidFile) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+      const ferretPid = Number(readFileSync(pidFile, 'utf8'));
+      starting.child.kill('SIGTERM');
+      expect(await starting.exited).toBe(0);
+      expect(isAlive(ferretPid)).toBe(false);
+    } finally {
+      starting.child.kill('SIGKILL');
+      starting.cleanUp();
+    }
   });
 
   it('reads a .env in its working directory, where the real environment wins', async () => {

@@ -13,8 +13,36 @@ function fail(error: unknown): never {
 
 /** The process edge: config from the environment, the composed server, the printed URLs, signals and exit codes. */
 async function main() {
+  let server: Server | undefined;
+  let stopping = false;
+  /**
+   * A graceful stop (docs/deploy.md): drain (`/readyz` fails, new work is refused, answers in flight get
+   * `DRAIN_TIMEOUT_MS`), then close; answers still streaming at the timeout are left to lease recovery. A signal during
+   * start-up stops the server once it is composed (its embedded database included), never leaving it behind.
+   */
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    if (!server) return; // start-up checks `stopping` when it is done
+    const { log, config } = server;
+    log.info({ signal, drainTimeoutMs: config.DRAIN_TIMEOUT_MS }, 'Draining');
+    const force = setTimeout(() => process.exit(1), config.DRAIN_TIMEOUT_MS + 15_000);
+    force.unref();
+    const open = await server.drain(config.DRAIN_TIMEOUT_MS);
+    if (open > 0) {
+      log.warn({ open }, 'Drain timed out: requests still open are left to lease recovery');
+      await server.abandon();
+    } else await server.stop(1000);
+    log.info('Stopped');
+    process.exit(0);
+  };
+  // Before any start-up work: the default action of a signal would exit at once and leave the embedded database.
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  // `npm start` exits on a signal without passing it on: its orphaned server stops the same way.
+  onParentExit(() => void stop('parent exited'));
+
   let config: Config;
-  let server: Server;
   try {
     readDotEnvFile();
     config = loadConfig();
@@ -23,8 +51,19 @@ async function main() {
   } catch (error) {
     fail(error);
   }
-  const { log, model, storage, adminToken, demoSite } = server;
-  const web = await server.listen();
+  if (stopping) {
+    await server.stop(0);
+    process.exit(0);
+  }
+  const running = server;
+  process.on('uncaughtException', (error) => {
+    running.log.fatal({ err: error }, 'Uncaught exception');
+    // The embedded database is a child process: never leave it behind (but never hang on the way out).
+    setTimeout(() => process.exit(1), 5000).unref();
+    void running.stop(0).finally(() => process.exit(1));
+  });
+  const { log, model, storage, adminToken, demoSite } = running;
+  const web = await running.listen();
   const publicUrl = config.PUBLIC_URL ?? web.url;
 
   log.info({ url: publicUrl, auth: config.authMode, model: model.name, images: storage.name }, 'Server listening');
@@ -42,36 +81,6 @@ async function main() {
       '',
     ].join('\n'),
   );
-
-  let stopping = false;
-  /**
-   * A graceful stop (docs/deploy.md): drain (`/readyz` fails, new work is refused, answers in flight get
-   * `DRAIN_TIMEOUT_MS`), then close; answers still streaming at the timeout are left to lease recovery.
-   */
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal, drainTimeoutMs: config.DRAIN_TIMEOUT_MS }, 'Draining');
-    const force = setTimeout(() => process.exit(1), config.DRAIN_TIMEOUT_MS + 15_000);
-    force.unref();
-    const open = await server.drain(config.DRAIN_TIMEOUT_MS);
-    if (open > 0) {
-      log.warn({ open }, 'Drain timed out: requests still open are left to lease recovery');
-      await server.abandon();
-    } else await server.stop(1000);
-    log.info('Stopped');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  // `npm start` exits on a signal without passing it on: its orphaned server stops the same way.
-  onParentExit(() => void stop('parent exited'));
-  process.on('uncaughtException', (error) => {
-    log.fatal({ err: error }, 'Uncaught exception');
-    // The embedded database is a child process: never leave it behind (but never hang on the way out).
-    setTimeout(() => process.exit(1), 5000).unref();
-    void server.stop(0).finally(() => process.exit(1));
-  });
 }
 
 void main();

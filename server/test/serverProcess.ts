@@ -24,11 +24,8 @@ export interface ServerProcess {
   cleanUp(): void;
 }
 
-/**
- * `server/main.ts` as its own process (the real start-up, signals and exit codes), from the sources through tsx, on a
- * free port and its own data folder, in `cwd` (the repository by default). Resolves once it printed its URLs.
- */
-export async function startServerProcess(env: Record<string, string> = {}, cwd = root): Promise<ServerProcess> {
+/** `server/main.ts` spawned (from the sources through tsx) on a free port and its own data folder, not yet started. */
+export function spawnServerProcess(env: Record<string, string> = {}, cwd = root) {
   const dataDir = mkdtempSync(join(tmpdir(), 'chatwidget-process-'));
   const tsx = pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
   const child = spawn(process.execPath, ['--import', tsx, join(root, 'server', 'main.ts')], {
@@ -37,6 +34,15 @@ export async function startServerProcess(env: Record<string, string> = {}, cwd =
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolveExit) => child.on('exit', (code) => resolveExit(code)));
+  return { child, dataDir, exited, cleanUp: () => rmSync(dataDir, { recursive: true, force: true }) };
+}
+
+/**
+ * `server/main.ts` as its own process (the real start-up, signals and exit codes), from the sources through tsx, on a
+ * free port and its own data folder, in `cwd` (the repository by default). Resolves once it printed its URLs.
+ */
+export async function startServerProcess(env: Record<string, string> = {}, cwd = root): Promise<ServerProcess> {
+  const { child, dataDir, exited, cleanUp } = spawnServerProcess(env, cwd);
   let output = '';
   child.stderr?.on('data', (chunk) => (output += chunk));
   const printed = await new Promise<{ url: string; adminToken: string; demoSiteKey: string }>((resolveStart, reject) => {
@@ -56,6 +62,6 @@ export async function startServerProcess(env: Record<string, string> = {}, cwd =
     dataDir,
     exited,
     output: () => output,
-    cleanUp: () => rmSync(dataDir, { recursive: true, force: true }),
+    cleanUp,
   };
 }
