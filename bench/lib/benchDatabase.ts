@@ -9,6 +9,8 @@ import { createModels, type Models } from '../../server/db/models/index.js';
 
 export interface BenchDatabase {
   dataDir: string;
+  /** The database's connection string, for server processes joining it. */
+  uri: string;
   /** Present when the benchmark started its own FerretDB (no `MONGODB_URI`). */
   embedded: EmbeddedDatabase | null;
   connection: Connection;
@@ -45,6 +47,7 @@ export async function openBenchDatabase(name: string): Promise<BenchDatabase> {
   const extra: Connection[] = [];
   return {
     dataDir,
+    uri,
     embedded,
     connection,
     models,
