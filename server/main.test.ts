@@ -99,7 +99,7 @@ describe('server process', () => {
       starting.child.kill('SIGKILL');
       starting.cleanUp();
     }
-  });
+  }, 90_000);
 
   it('reads a .env in its working directory, where the real environment wins', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'chatwidget-dotenv-'));
