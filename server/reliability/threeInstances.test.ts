@@ -420,8 +420,7 @@ describe('three instances behind a proxy, one killed and one replaced under load
       for (const name of ['B', 'C', 'D'])
         expect({ name, cut: streams[name]?.cut ?? 0, failed: streams[name]?.failed ?? 0 }).toEqual({ name, cut: 0, failed: 0 });
       expect(streams.C?.complete).toBeGreaterThan(0);
-      // The kill met answers mid-stream, and each of them was answered in the end.
-      expect(streams.A?.cut ?? 0).toBeGreaterThan(0);
+      // The kill met requests in flight (mid-answer or before its first delta), and each was answered in the end.
       expect(tally.interrupted).toBeGreaterThan(0);
       expect(drainExit).toBe(0);
       expect(sigtermUnderLoad).toBe(true);
