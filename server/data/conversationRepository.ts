@@ -131,7 +131,7 @@ function listFilter(filter: ConversationFilter): Record<string, unknown> {
   return query;
 }
 
-export function conversationRepository({ Conversation, ConversationWindow, ConversationLock, DailyCount }: Models) {
+export function conversationRepository({ Conversation, ConversationWindow, DailyCount }: Models) {
   return {
     async create(input: {
       tenantId: string;
@@ -277,8 +277,6 @@ export function conversationRepository({ Conversation, ConversationWindow, Conve
       const result = await Conversation.deleteOne({ _id: oid(id), tenantId });
       if (result.deletedCount === 1) {
         await ConversationWindow.deleteOne({ _id: oid(id) });
-        // A lock left by a holder that died or failed (a live holder's release then finds nothing to remove).
-        await ConversationLock.deleteOne({ _id: oid(id) });
         await forgetDailyCounts(DailyCount, tenantId, [doc.day]);
       }
       return result.deletedCount === 1;
