@@ -27,6 +27,10 @@ export interface JobWorkerOptions {
   /** The first retry waits this long, doubling each attempt up to `maxBackoffMs`. */
   backoffMs?: number;
   maxBackoffMs?: number;
+  /** Per job type, a retry schedule of its own (webhook deliveries retry for hours, not minutes). */
+  retry?: Record<string, { backoffMs: number; maxBackoffMs: number }>;
+  /** Jobs this instance runs at once (a slow webhook receiver must not hold up a site deletion). */
+  concurrency?: number;
   now?: () => Date;
 }
 
@@ -44,9 +48,11 @@ export function jobWorker(options: JobWorkerOptions) {
   const maxBackoffMs = options.maxBackoffMs ?? 600_000;
   const now = options.now ?? (() => new Date());
 
+  const concurrency = Math.max(1, options.concurrency ?? 1);
+
   let running = false;
-  let loop: Promise<void> | null = null;
-  let wakeUp: (() => void) | null = null;
+  let loops: Promise<void>[] = [];
+  const sleepers = new Set<() => void>();
   const stopping = new AbortController();
 
   async function run(job: JobRecord): Promise<void> {
@@ -82,12 +88,13 @@ export function jobWorker(options: JobWorkerOptions) {
       else if (!controller.signal.aborted) {
         const retry = job.attempts < job.maxAttempts;
         const at = now();
+        const policy = options.retry?.[job.type] ?? { backoffMs, maxBackoffMs };
         await jobs.fail(
           job,
           owner,
           (error as Error)?.message ?? String(error),
           at,
-          retry ? new Date(at.getTime() + backoffDelay(job.attempts, backoffMs, maxBackoffMs)) : null,
+          retry ? new Date(at.getTime() + backoffDelay(job.attempts, policy.backoffMs, policy.maxBackoffMs)) : null,
         );
         log[retry ? 'warn' : 'error'](
           { err: error, job: job.id, type: job.type, attempts: job.attempts },
@@ -119,11 +126,24 @@ export function jobWorker(options: JobWorkerOptions) {
       const timer = setTimeout(done, ms);
       function done() {
         clearTimeout(timer);
-        wakeUp = null;
+        sleepers.delete(done);
         resolve();
       }
-      wakeUp = done;
+      sleepers.add(done);
     });
+  const wakeAll = () => {
+    for (const wake of [...sleepers]) wake();
+  };
+
+  async function loop(): Promise<void> {
+    while (running) {
+      const worked = await runOnce().catch((error: unknown) => {
+        log.error({ err: error }, 'Job queue unavailable');
+        return false;
+      });
+      if (!worked && running) await sleep(pollMs);
+    }
+  }
 
   return {
     name: 'Job queue',
@@ -132,26 +152,20 @@ export function jobWorker(options: JobWorkerOptions) {
     start(): void {
       if (running) return;
       running = true;
-      loop = (async () => {
+      const queued = (async () => {
         for (const job of options.recurring ?? [])
           await jobs.enqueue(job, now()).catch((error: unknown) => log.error({ err: error }, 'Recurring job not queued'));
-        while (running) {
-          const worked = await runOnce().catch((error: unknown) => {
-            log.error({ err: error }, 'Job queue unavailable');
-            return false;
-          });
-          if (!worked && running) await sleep(pollMs);
-        }
       })();
+      loops = Array.from({ length: concurrency }, () => queued.then(loop));
     },
     /** Looks for due jobs now instead of at the next poll (after an enqueue in this instance). */
-    wake: () => wakeUp?.(),
+    wake: wakeAll,
     /** Stops claiming; a job still running is aborted and given back for another instance to run. */
     async stop(): Promise<void> {
       running = false;
       stopping.abort();
-      wakeUp?.();
-      await loop;
+      wakeAll();
+      await Promise.all(loops);
     },
   };
 }
