@@ -93,7 +93,15 @@ const schema = z.object({
   IMAGEKIT_URL_ENDPOINT: z.url().optional(),
   IMAGEKIT_BASE_URL: z.url().optional(),
 
-  /** Let knowledge sources fetch private, loopback and link-local hosts (intranets, tests); refused by default (SSRF). */
+  /**
+   * Let the server's outbound requests (knowledge sources, webhook deliveries) reach private, loopback and link-local
+   * hosts (intranets, tests); refused by default (SSRF).
+   */
+  ALLOW_PRIVATE_HOSTS: z
+    .enum(['true', 'false'], { message: 'expected true or false' })
+    .default('false')
+    .transform((value) => value === 'true'),
+  /** The earlier name of ALLOW_PRIVATE_HOSTS, still read: either one set to true allows private hosts. */
   KNOWLEDGE_ALLOW_PRIVATE_HOSTS: z
     .enum(['true', 'false'], { message: 'expected true or false' })
     .default('false')
@@ -151,7 +159,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (raw.IMAGEKIT_PRIVATE_KEY && !raw.IMAGEKIT_URL_ENDPOINT)
     problems.push('  IMAGEKIT_URL_ENDPOINT: required with IMAGEKIT_PRIVATE_KEY');
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
-  return { ...raw, dataDir: resolve(raw.DATA_DIR), authMode: raw.CLERK_SECRET_KEY ? 'clerk' : 'local' };
+  return {
+    ...raw,
+    ALLOW_PRIVATE_HOSTS: raw.ALLOW_PRIVATE_HOSTS || raw.KNOWLEDGE_ALLOW_PRIVATE_HOSTS,
+    dataDir: resolve(raw.DATA_DIR),
+    authMode: raw.CLERK_SECRET_KEY ? 'clerk' : 'local',
+  };
 }
 
 /**

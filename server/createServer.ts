@@ -124,7 +124,10 @@ function backgroundWorkers(services: Services, log: Logger, jobs: JobQueueSettin
     jobWorker({
       jobs: services.repos.jobs,
       handlers: services.jobHandlers,
+      retry: services.jobRetry,
       recurring: services.recurringJobs,
+      // A slow webhook receiver (up to 10 s) or a long sync holds one of these, not the whole queue.
+      concurrency: 4,
       owner: services.instanceId,
       log,
       ...jobs,
@@ -134,7 +137,7 @@ function backgroundWorkers(services: Services, log: Logger, jobs: JobQueueSettin
   ];
 }
 
-type JobQueueSettings = Pick<JobWorkerOptions, 'pollMs' | 'backoffMs' | 'leaseMs'>;
+type JobQueueSettings = Pick<JobWorkerOptions, 'pollMs' | 'backoffMs' | 'leaseMs' | 'concurrency'>;
 
 /**
  * The composition root: config → database → providers → domain → app, plus the start-up work (answers
@@ -180,6 +183,7 @@ export async function createServer(config: Config, overrides: ServerOverrides = 
       embedder: selectEmbedder(config),
       leases: { answerLeaseMs: config.LEASE_MS, conversationLockMs: config.LEASE_MS, renewEveryMs: config.LEASE_MS / 3 },
       ...overrides.services,
+      webhooks: { allowPrivateHosts: config.ALLOW_PRIVATE_HOSTS, ...overrides.services?.webhooks },
     });
     const interrupted = await services.chat.recoverInterrupted();
     if (interrupted) log.warn({ interrupted }, 'Stored answers interrupted by the last stop as errors');

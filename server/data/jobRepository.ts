@@ -59,6 +59,18 @@ function afterRun(job: JobRecord, outcome: 'done' | 'dead', at: Date) {
     : { ...free, status: outcome, finishedAt: at };
 }
 
+const newJobDoc = (input: NewJob, now: Date) => ({
+  type: input.type,
+  key: input.key ?? `job:${new Types.ObjectId()}`,
+  tenantId: input.tenantId ?? null,
+  payload: input.payload ?? {},
+  status: 'queued' as const,
+  runAt: input.runAt ?? now,
+  leaseUntil: FREE,
+  maxAttempts: input.maxAttempts ?? 5,
+  everyMs: input.everyMs ?? null,
+});
+
 export function jobRepository({ Job, JobClaim }: Models) {
   async function finish(job: JobRecord, owner: string, outcome: 'done' | 'dead', at: Date, error: string | null) {
     try {
@@ -74,19 +86,10 @@ export function jobRepository({ Job, JobClaim }: Models) {
   return {
     /** Queues a job, or returns the existing one with the same key. */
     async enqueue(input: NewJob, now = new Date()): Promise<JobRecord> {
-      const key = input.key ?? `job:${new Types.ObjectId()}`;
+      const fields = newJobDoc(input, now);
+      const key = fields.key;
       try {
-        const doc = await Job.create({
-          type: input.type,
-          key,
-          tenantId: input.tenantId ?? null,
-          payload: input.payload ?? {},
-          status: 'queued',
-          runAt: input.runAt ?? now,
-          leaseUntil: FREE,
-          maxAttempts: input.maxAttempts ?? 5,
-          everyMs: input.everyMs ?? null,
-        });
+        const doc = await Job.create(fields);
         return toJob(doc.toObject());
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
@@ -94,6 +97,15 @@ export function jobRepository({ Job, JobClaim }: Models) {
         if (!existing) throw error;
         return toJob(existing);
       }
+    },
+    /** Queues new jobs in one insert (keys not used before, such as one event's deliveries). */
+    async enqueueMany(inputs: NewJob[], now = new Date()): Promise<void> {
+      if (inputs.length) await Job.insertMany(inputs.map((input) => newJobDoc(input, now)));
+    },
+    /** Forgets finished jobs of a type that ended before `before` (frequent small jobs, e.g. webhook deliveries). */
+    async pruneFinished(type: string, before: Date): Promise<number> {
+      const result = await Job.deleteMany({ type, status: { $in: ['done', 'dead'] }, finishedAt: { $lt: before } });
+      return result.deletedCount;
     },
     async findById(id: string): Promise<JobRecord | null> {
       const doc = await Job.findById(oid(id)).lean<JobDoc>();

@@ -174,6 +174,14 @@ export function messageRepository({ Message, Stream, DailyCount }: Models) {
       const page = toPage(docs.map(toMessage), limit, (m) => ({ at: m.createdAt, id: oid(m.id) }));
       return { items: page.items.reverse(), nextCursor: page.nextCursor };
     },
+    /** Every message of these conversations (an export's batch), oldest first within each. */
+    async listForConversations(tenantId: string, conversationIds: string[]): Promise<MessageRecord[]> {
+      if (!conversationIds.length) return [];
+      const docs = await Message.find({ tenantId, conversationId: { $in: conversationIds.map(oid) } })
+        .sort({ createdAt: 1, _id: 1 })
+        .lean<MessageDoc[]>();
+      return docs.map(toMessage);
+    },
     /** Replaces a final answer (retry of an answer that failed or stopped). */
     async replaceAnswer(message: NewMessage): Promise<void> {
       await Message.collection.replaceOne({ _id: oid(message.id) }, toDoc(message));

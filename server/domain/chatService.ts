@@ -13,6 +13,7 @@ import type { HandoffService } from './handoff/handoffService.js';
 import type { LeaseSettings } from './instance.js';
 import type { ModelBudget } from './modelBudget.js';
 import type { ImageUrlsOf } from './views.js';
+import type { EmitWebhook } from './webhooks/webhookEvents.js';
 
 export interface ChatServiceDeps {
   conversations: ConversationRepository;
@@ -31,6 +32,8 @@ export interface ChatServiceDeps {
   handoff?: HandoffService;
   /** The site's knowledge, searched for each question. */
   retriever: Retriever;
+  /** `message.created` for each question and final answer stored. */
+  emit?: EmitWebhook;
   now?: () => Date;
 }
 

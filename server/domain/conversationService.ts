@@ -13,6 +13,7 @@ import { ownConversation, tenantConversation } from './conversationAccess.js';
 import { type ConversationWindow, pageFromWindow, RECENT_PAGE } from './conversationWindow.js';
 import { type ImageUrlsOf, toAdminConversationView, toConversationView, toMessageView } from './views.js';
 import type { VisitorIdentity } from './visitorTokens.js';
+import { type EmitWebhook, webhookData } from './webhooks/webhookEvents.js';
 
 export interface ConversationServiceDeps {
   conversations: ConversationRepository;
@@ -24,6 +25,8 @@ export interface ConversationServiceDeps {
   now?: () => Date;
   /** Removes conversations with everything that hangs from them (`dataRemoval`). */
   removeConversations: (tenantId: string, ids: string[]) => Promise<unknown>;
+  /** `conversation.created`, `feedback.given`. */
+  emit?: EmitWebhook;
 }
 
 export function conversationService(deps: ConversationServiceDeps) {
@@ -54,6 +57,7 @@ export function conversationService(deps: ConversationServiceDeps) {
         user: profile?.userId ? { id: profile.userId, name: profile.name, email: profile.email } : null,
         now: now(),
       });
+      await deps.emit?.(conversation.tenantId, 'conversation.created', () => webhookData.conversationCreated(conversation));
       return toConversationView(conversation);
     },
 
@@ -95,6 +99,7 @@ export function conversationService(deps: ConversationServiceDeps) {
         const stored = await messages.findById(message.id);
         if (stored) await window.write(conversation.id, await window.after(conversation, stored));
       });
+      await deps.emit?.(message.tenantId, 'feedback.given', () => webhookData.feedbackGiven(message, rating));
       return toMessageView({ ...message, feedback: rating, updatedAt: at }, imageUrls);
     },
 

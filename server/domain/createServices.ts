@@ -17,6 +17,7 @@ import { removalRepository } from '../data/removalRepository.js';
 import { siteRepository } from '../data/siteRepository.js';
 import { usageRepository } from '../data/usageRepository.js';
 import { visitorRepository } from '../data/visitorRepository.js';
+import { webhookRepository } from '../data/webhookRepository.js';
 import type { Models } from '../db/models/index.js';
 import { type EventBus, inProcessBus } from '../events/eventBus.js';
 import type { ImageStorage, StoredImage } from '../images/ImageStorage.js';
@@ -30,6 +31,7 @@ import { conversationService } from './conversationService.js';
 import { conversationWindow } from './conversationWindow.js';
 import { dataRemoval, noRemovals } from './dataRemoval.js';
 import { erasures } from './erasures.js';
+import { exportConversations } from './exports/conversationExport.js';
 import { agentDirectory } from './handoff/agents.js';
 import { handoffService } from './handoff/handoffService.js';
 import { LIVE_EVENT_SWEEP, liveLog } from './handoff/liveLog.js';
@@ -51,6 +53,8 @@ import { SITE_DELETION, siteDeletion } from './siteDeletion.js';
 import { siteService } from './siteService.js';
 import { statsService } from './statsService.js';
 import { visitorTokens } from './visitorTokens.js';
+import { DEFAULT_WEBHOOK_SETTINGS, deliverWebhook, type WebhookSettings } from './webhooks/deliverWebhook.js';
+import { WEBHOOK_DELIVERY, webhookService } from './webhooks/webhookService.js';
 
 export interface ServiceDeps {
   models: Models;
@@ -89,9 +93,12 @@ export interface ServiceDeps {
   handoffReminderMs?: number;
   /** The dashboard's public address, for links in emails. */
   dashboardUrl?: string;
+  /** Webhook deliveries: private hosts (`ALLOW_PRIVATE_HOSTS`), timeout, retries, automatic disabling. */
+  webhooks?: Partial<WebhookSettings>;
 }
 
 const BACKFILL_LAST_DAY = 'conversations.backfillLastDay';
+const WEBHOOK_PRUNE = 'webhooks.prune';
 
 /** The domain, wired from repositories over the given models (no HTTP, no listening). */
 export function createServices(deps: ServiceDeps) {
@@ -112,6 +119,7 @@ export function createServices(deps: ServiceDeps) {
     dailyCounts: dailyCountRepository(deps.models),
     locks: conversationLockRepository(deps.models),
     removals: removalRepository(deps.models),
+    webhooks: webhookRepository(deps.models),
   };
   const tokens = visitorTokens(deps.visitorTokenSecret, deps.now);
   const bus = deps.bus ?? inProcessBus();
@@ -130,6 +138,15 @@ export function createServices(deps: ServiceDeps) {
     now,
   });
   const window = conversationWindow({ ...repos, lock });
+  const log = deps.log ?? createLogger('silent');
+  const webhookSettings = { ...DEFAULT_WEBHOOK_SETTINGS, ...deps.webhooks };
+  const webhooks = webhookService({
+    webhooks: repos.webhooks,
+    jobs: repos.jobs,
+    maxAttempts: webhookSettings.maxAttempts,
+    log,
+    now,
+  });
   const images = imageService({
     images: repos.images,
     storage: deps.storage,
@@ -148,6 +165,7 @@ export function createServices(deps: ServiceDeps) {
     window,
     imageUrls,
     removeConversations: (tenantId, ids) => removal.conversations(tenantId, ids, noRemovals()),
+    emit: webhooks.emit,
     now: deps.now,
   });
   const handoff = handoffService({
@@ -158,6 +176,7 @@ export function createServices(deps: ServiceDeps) {
     imageUrls,
     adminView: conversations.adminView,
     reminderDelayMs: deps.handoffReminderMs ?? 180_000,
+    emit: webhooks.emit,
     now,
   });
   const views = liveViews({ ...repos, handoff, adminView: conversations.adminView, imageUrls });
@@ -174,6 +193,7 @@ export function createServices(deps: ServiceDeps) {
     instanceId,
     leases,
     handoff,
+    emit: webhooks.emit,
     now: deps.now,
   });
   const stats = statsService({ ...repos, now: deps.now });
@@ -191,7 +211,8 @@ export function createServices(deps: ServiceDeps) {
     fetchPages: deps.fetchPages,
     embedder: deps.embedder,
     embedRetry: deps.knowledgeEmbedRetry,
-    log: deps.log ?? createLogger('silent'),
+    log,
+    emit: webhooks.emit,
     now: deps.now,
   });
   const siteDeletions = siteDeletion({
@@ -222,6 +243,16 @@ export function createServices(deps: ServiceDeps) {
     [KNOWLEDGE_SYNC]: ingestion.handler,
     [LIVE_EVENT_SWEEP]: async () => void (await live.sweep()),
     [RETENTION]: retentionRun.handler,
+    [WEBHOOK_DELIVERY]: deliverWebhook({ webhooks: repos.webhooks, settings: webhookSettings, log, now }),
+    [WEBHOOK_PRUNE]: async () => {
+      const at = now().getTime();
+      await repos.jobs.pruneFinished(WEBHOOK_DELIVERY, new Date(at - 86_400_000));
+      await repos.webhooks.pruneAttempts(new Date(at - 30 * 86_400_000));
+    },
+  };
+  // Deliveries retry on their own schedule (about 12 hours); other jobs on the worker's.
+  const jobRetry = {
+    [WEBHOOK_DELIVERY]: { backoffMs: webhookSettings.backoffMs, maxBackoffMs: webhookSettings.maxBackoffMs },
   };
   const recurringJobs: NewJob[] = [
     { type: 'images.sweepOrphans', key: 'images.sweepOrphans', everyMs: 600_000 },
@@ -229,6 +260,8 @@ export function createServices(deps: ServiceDeps) {
     // Once per database (keyed, not recurring): conversations stored before `lastDay` get it.
     { type: BACKFILL_LAST_DAY, key: BACKFILL_LAST_DAY },
     { type: RETENTION, key: RETENTION, everyMs: RETENTION_EVERY_MS },
+    // Finished deliveries leave the queue after a day (their log stays 30 days).
+    { type: WEBHOOK_PRUNE, key: WEBHOOK_PRUNE, everyMs: 3600_000 },
   ];
   const jobs = adminJobs(repos.jobs);
   return {
@@ -253,7 +286,11 @@ export function createServices(deps: ServiceDeps) {
     knowledgeSearch: knowledgeSearch({ sites, retriever: retrieval }),
     stats,
     images,
+    webhooks,
+    exportConversations: (tenantId: string, query: Parameters<typeof exportConversations>[2]) =>
+      exportConversations({ ...repos, imageUrls, now }, tenantId, query),
     jobHandlers,
+    jobRetry,
     recurringJobs,
   };
 }

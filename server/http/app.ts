@@ -135,6 +135,8 @@ export function buildApp(deps: AppDeps): Express {
         knowledge: services.knowledge,
         knowledgeSearch: services.knowledgeSearch,
         erasures: services.erasures,
+        webhooks: services.webhooks,
+        exportConversations: services.exportConversations,
       }),
     );
   }

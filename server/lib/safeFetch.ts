@@ -40,6 +40,8 @@ export interface SafeFetchOptions {
   timeoutMs?: number;
   /** Redirects followed for GET (default 5); another method's redirect is an `http_status` failure. */
   maxRedirects?: number;
+  /** Answers of any status are returned, not thrown (a webhook delivery logs what a failing receiver said). */
+  anyStatus?: boolean;
   resolve?: Resolver;
   /** Which resolved addresses may be connected to, when private hosts are not allowed (default: isPublicAddress). */
   isAllowedAddress?: (address: string) => boolean;
@@ -109,7 +111,10 @@ async function pinnedAddress(url: URL, options: SafeFetchOptions, signal: AbortS
 function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
-    if (signal.aborted) return onAbort();
+    if (signal.aborted) {
+      promise.catch(() => {}); // its failure, later, is nobody's to handle
+      return onAbort();
+    }
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
@@ -193,7 +198,8 @@ async function read(url: URL, response: IncomingMessage, options: SafeFetchOptio
   const contentType = (response.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   const maxBytes = options.maxBytes ?? SAFE_FETCH_DEFAULTS.maxBytes;
   try {
-    if (status < 200 || status > 299) throw fetchError('http_status', `The server answered ${status}`, details);
+    if ((status < 200 || status > 299) && !options.anyStatus)
+      throw fetchError('http_status', `The server answered ${status}`, details);
     if (options.accept && !options.accept.includes(contentType))
       throw fetchError('unsupported_type', `Content type ${contentType || 'unknown'} is not read here`, details);
     if (Number(response.headers['content-length'] ?? 0) > maxBytes)

@@ -46,6 +46,18 @@ for (const title of ['First snippet', 'Second snippet'])
 for (const userId of ['nobody-1', 'nobody-2'])
   await app.admin(`/v1/admin/sites/${patchTarget.id}/erasures`, { method: 'POST', json: { userId } });
 const absentId = 'f'.repeat(24);
+// A webhook with two logged attempts (test events to a private address, refused), so its log has a second page.
+const webhook = (await (
+  await app.admin('/v1/admin/webhooks', {
+    method: 'POST',
+    json: { url: 'http://127.0.0.1:9/conformance', events: ['lead.captured'] },
+  })
+).json()) as { id: string };
+for (let i = 0; i < 2; i++) await app.admin(`/v1/admin/webhooks/${webhook.id}/test`, { method: 'POST' });
+for (let tries = 0; tries < 200; tries++) {
+  if ((await app.models.WebhookAttempt.countDocuments({ webhookId: webhook.id })) >= 2) break;
+  await new Promise((resolve) => setTimeout(resolve, 25));
+}
 
 /** The real id a route's `{id}` gets, from the collection it names. Deletions get one that does not exist. */
 function idFor(method: string, path: string): string {
@@ -55,6 +67,7 @@ function idFor(method: string, path: string): string {
   if (collection === 'conversations') return visitor.conversation.id;
   if (collection === 'messages') return visitor.answer.id;
   if (collection === 'images') return visitor.image.id;
+  if (collection === 'webhooks') return webhook.id;
   return absentId;
 }
 
@@ -140,7 +153,7 @@ describe('requests generated from /v1/openapi.json', () => {
       tally.count(res.status);
       figures.requests++;
       const json = res.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(text) : undefined;
-      const promised = responseVerdict(operation, res.status, json, document);
+      const promised = responseVerdict(operation, res.status, json, document, res.headers.get('content-type') ?? '');
       if (promised) figures.answersChecked++;
       if (promised && promised.length > 0) {
         figures.answersOffContract++;

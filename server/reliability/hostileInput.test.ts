@@ -41,6 +41,13 @@ const site = await app.createSite({
 const patchTarget = await app.createSite({ name: 'Patch target' });
 const visitor = await seedVisitor(app, site, 'hostile');
 const absentId = 'f'.repeat(24);
+// A webhook to aim the id routes at (its deliveries, if any, are refused: a private address).
+const webhook = (await (
+  await app.admin('/v1/admin/webhooks', {
+    method: 'POST',
+    json: { url: 'http://127.0.0.1:9/hostile', events: ['lead.captured'] },
+  })
+).json()) as { id: string };
 // An identified visitor's token, revoked by rotating the secret it was verified with.
 const verified = await app.createSite({ name: 'Verified', allowedOrigins: [PAGE_ORIGIN], identityVerification: true });
 const revoked = (
@@ -92,6 +99,13 @@ const OWN_ID: Record<string, () => string> = {
   'POST /v1/admin/sites/{siteId}/knowledge/search': () => patchTarget.id,
   'POST /v1/admin/sites/{siteId}/erasures': () => patchTarget.id,
   'GET /v1/admin/sites/{siteId}/removals': () => patchTarget.id,
+  'GET /v1/admin/webhooks/{id}': () => webhook.id,
+  'PATCH /v1/admin/webhooks/{id}': () => webhook.id,
+  'DELETE /v1/admin/webhooks/{id}': () => absentId,
+  // Actions without a body get an id that does not exist, as the handoff actions do.
+  'POST /v1/admin/webhooks/{id}/secret': () => absentId,
+  'POST /v1/admin/webhooks/{id}/test': () => absentId,
+  'GET /v1/admin/webhooks/{id}/deliveries': () => webhook.id,
 };
 
 /** A valid body per JSON route (fresh each time: sends need a new clientMessageId). */
@@ -137,6 +151,15 @@ const VALID: Record<string, (() => Record<string, unknown>) | null> = {
   'POST /v1/admin/conversations/{id}/close': null,
   'POST /v1/admin/conversations/{id}/messages': () => ({ text: 'an agent reply' }),
   'GET /v1/admin/events': null,
+  'GET /v1/admin/webhooks': null,
+  'POST /v1/admin/webhooks': () => ({ url: 'https://hooks.example.com/in', events: ['message.created'] }),
+  'GET /v1/admin/webhooks/{id}': null,
+  'PATCH /v1/admin/webhooks/{id}': () => ({ description: 'patched by the walk' }),
+  'DELETE /v1/admin/webhooks/{id}': null,
+  'POST /v1/admin/webhooks/{id}/secret': null,
+  'POST /v1/admin/webhooks/{id}/test': null,
+  'GET /v1/admin/webhooks/{id}/deliveries': null,
+  'GET /v1/admin/exports/conversations': null,
 };
 
 const tokenFor = (route: ApiRoute) =>

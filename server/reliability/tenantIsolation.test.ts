@@ -41,12 +41,14 @@ afterAll(async () => {
 const tally = new Tally();
 const leaks: string[] = [];
 
+// Valid for the whole suite: its walk outlasts the default two minutes on a loaded machine.
+const expiresIn = 1800;
 const tokens = {
-  adminA: await clerk.token({ userId: 'user_a', orgId: 'org_a', role: 'admin' }),
-  memberA: await clerk.token({ userId: 'user_am', orgId: 'org_a', role: 'member' }),
-  adminB: await clerk.token({ userId: 'user_b', orgId: 'org_b', role: 'admin' }),
-  memberB: await clerk.token({ userId: 'user_bm', orgId: 'org_b', role: 'member' }),
-  personal: await clerk.token({ userId: 'user_p' }),
+  adminA: await clerk.token({ userId: 'user_a', orgId: 'org_a', role: 'admin', expiresIn }),
+  memberA: await clerk.token({ userId: 'user_am', orgId: 'org_a', role: 'member', expiresIn }),
+  adminB: await clerk.token({ userId: 'user_b', orgId: 'org_b', role: 'admin', expiresIn }),
+  memberB: await clerk.token({ userId: 'user_bm', orgId: 'org_b', role: 'member', expiresIn }),
+  personal: await clerk.token({ userId: 'user_p', expiresIn }),
 };
 
 // Three tenants: two organizations and a personal workspace, each with a site and a seeded visitor.
@@ -102,7 +104,23 @@ const ADMIN_BODIES: Record<string, unknown> = {
   'POST /v1/admin/conversations/{id}/close': undefined,
   'POST /v1/admin/conversations/{id}/messages': { text: 'An intruder replies' },
   'GET /v1/admin/events': undefined,
+  'GET /v1/admin/webhooks': undefined,
+  'POST /v1/admin/webhooks': { url: 'https://hooks.example.com/intruder', events: ['message.created'] },
+  'GET /v1/admin/webhooks/{id}': undefined,
+  'PATCH /v1/admin/webhooks/{id}': { url: 'https://evil.example/steal', enabled: true },
+  'DELETE /v1/admin/webhooks/{id}': undefined,
+  'POST /v1/admin/webhooks/{id}/secret': undefined,
+  'POST /v1/admin/webhooks/{id}/test': undefined,
+  'GET /v1/admin/webhooks/{id}/deliveries': undefined,
+  'GET /v1/admin/exports/conversations': undefined,
 };
+
+/** Reads only org:admin may make (webhook URLs and their logs are settings): members get 403. */
+const ADMIN_ONLY_READS = new Set([
+  'GET /v1/admin/webhooks',
+  'GET /v1/admin/webhooks/{id}',
+  'GET /v1/admin/webhooks/{id}/deliveries',
+]);
 
 /** Writes members may make: handling the live inbox (settings stay admin-only). */
 const MEMBER_WRITES = new Set([
@@ -140,6 +158,12 @@ const OWN_ID: Record<string, ((t: SeededTenant) => string) | null> = {
   'POST /v1/admin/sites/{siteId}/knowledge/search': (t) => t.site.id,
   'POST /v1/admin/sites/{siteId}/erasures': (t) => t.site.id,
   'GET /v1/admin/sites/{siteId}/removals': (t) => t.site.id,
+  'GET /v1/admin/webhooks/{id}': (t) => t.webhook.id,
+  'PATCH /v1/admin/webhooks/{id}': (t) => t.webhook.id,
+  'DELETE /v1/admin/webhooks/{id}': (t) => t.webhook.id,
+  'POST /v1/admin/webhooks/{id}/secret': (t) => t.webhook.id,
+  'POST /v1/admin/webhooks/{id}/test': (t) => t.webhook.id,
+  'GET /v1/admin/webhooks/{id}/deliveries': (t) => t.webhook.id,
 };
 
 async function call(target: TestApp, route: ApiRoute, path: string, token: string | undefined, body: unknown, origin?: string) {
@@ -200,7 +224,8 @@ describe('admin routes, Clerk organizations and a personal workspace', () => {
               for (const query of hostileQueries(route, victim)) {
                 const where = `${attacker.label} ${routeKey(route)}?${query}`;
                 const { status, text } = await call(app, route, `${route.path}${query ? `?${query}` : ''}`, token, body);
-                if (status !== 200) tally.problem(`${where} → ${status}`);
+                const expected = isMember && ADMIN_ONLY_READS.has(routeKey(route)) ? 403 : 200;
+                if (status !== expected) tally.problem(`${where} → ${status}`);
                 noteLeak(where, status, text, victim);
               }
             } else {
@@ -217,7 +242,7 @@ describe('admin routes, Clerk organizations and a personal workspace', () => {
     }
     expect(tally.problems).toEqual([]);
     expect(leaks).toEqual([]);
-  }, 120_000); // ~2,000 requests: on a loaded 2-core machine the walk outgrows the default 30 s
+  }, 600_000); // ~2,800 requests: on a loaded 2-core machine the walk outgrows the default 30 s
 
   it('members read but every write (and the identity secret) answers 403; no answer shows them the secret', async () => {
     for (const tenant of tenants.filter((t) => t.member)) {
@@ -226,14 +251,15 @@ describe('admin routes, Clerk organizations and a personal workspace', () => {
         const own = hasIdParam(route) ? perRoute(OWN_ID, route)?.(tenant) : undefined;
         const path = fillPath(route.path, own);
         const { status, text } = await call(app, route, path, tenant.member, perRoute(ADMIN_BODIES, route));
-        const allowed = route.method === 'get' || MEMBER_WRITES.has(routeKey(route));
-        const expected = route.method === 'get' ? 200 : allowed ? (route.status ?? 200) : 403;
+        const adminOnly = ADMIN_ONLY_READS.has(routeKey(route));
+        const allowed = (route.method === 'get' && !adminOnly) || MEMBER_WRITES.has(routeKey(route));
+        const expected = route.method === 'get' && !adminOnly ? 200 : allowed ? (route.status ?? 200) : 403;
         expect(`${routeKey(route)} → ${status}`).toBe(`${routeKey(route)} → ${expected}`);
         noteLeak(`${tenant.label} member ${routeKey(route)}`, status, text, secret);
       }
     }
     expect(leaks).toEqual([]);
-  });
+  }, 180_000); // a walk over every route: slow on a loaded machine
 
   it('after every attempt each tenant still has its data, unchanged, and reaches it with its own token', async () => {
     for (const tenant of tenants) {
@@ -262,7 +288,7 @@ describe('admin routes, Clerk organizations and a personal workspace', () => {
       // Its own site plus the one it created while attacking the other two.
       expect(sites.items.filter((s: { name: string }) => s.name === 'Intruder site')).toHaveLength(2);
     }
-  });
+  }, 180_000); // a walk over every route: slow on a loaded machine
 
   it('the owner’s writes work, so the refusals above were about the token (the personal workspace, deleting)', async () => {
     const a = tenants[2];
@@ -277,7 +303,7 @@ describe('admin routes, Clerk organizations and a personal workspace', () => {
       const { status } = await call(app, route, fillPath(route.path, id), a.admin, perRoute(ADMIN_BODIES, route));
       expect(status, routeKey(route)).toBeLessThan(300);
     }
-  });
+  }, 180_000); // a walk over every route: slow on a loaded machine
 });
 
 describe('live events stay in their tenant', () => {
@@ -338,7 +364,7 @@ describe('admin routes, local mode', () => {
     expect(tally.problems).toEqual([]);
     expect(leaks).toEqual([]);
     expect((await local.admin(`/v1/admin/sites/${site.id}`)).status).toBe(200);
-  });
+  }, 180_000); // a walk over every route: slow on a loaded machine
 });
 
 describe('knowledge: another organization never retrieves or cites this site’s text', () => {

@@ -34,6 +34,7 @@ import { type SiteDoc, siteSchema } from './site.js';
 import { type StreamDoc, streamSchema } from './stream.js';
 import { type UsageDoc, usageSchema } from './usage.js';
 import { type VisitorDoc, visitorSchema } from './visitor.js';
+import { type WebhookAttemptDoc, type WebhookDoc, webhookAttemptSchema, webhookSchema } from './webhook.js';
 
 export interface Models {
   Site: Model<SiteDoc>;
@@ -57,6 +58,8 @@ export interface Models {
   AgentProfile: Model<AgentProfileDoc>;
   DailyCount: Model<DailyCountDoc>;
   Removal: Model<RemovalDoc>;
+  Webhook: Model<WebhookDoc>;
+  WebhookAttempt: Model<WebhookAttemptDoc>;
 }
 
 /** Registers every model on a connection (never on mongoose's global one) and builds their indexes. */
@@ -83,6 +86,8 @@ export async function createModels(connection: Connection): Promise<Models> {
     KnowledgeFilePart: connection.model<KnowledgeFilePartDoc>('KnowledgeFilePart', knowledgeFilePartSchema),
     DailyCount: connection.model<DailyCountDoc>('DailyCount', dailyCountSchema),
     Removal: connection.model<RemovalDoc>('Removal', removalSchema),
+    Webhook: connection.model<WebhookDoc>('Webhook', webhookSchema),
+    WebhookAttempt: connection.model<WebhookAttemptDoc>('WebhookAttempt', webhookAttemptSchema),
   };
   await Promise.all(Object.values(models).map((model: Model<unknown>) => model.init()));
   return models;

@@ -59,6 +59,8 @@ export const jobSchema = new Schema<JobDoc>(
 jobSchema.index({ status: 1, runAt: 1, leaseUntil: 1 });
 // The jobs about a conversation (reminders), removed with it.
 jobSchema.index({ tenantId: 1, 'payload.conversationId': 1 });
+// Pruning a type's finished jobs (webhook deliveries).
+jobSchema.index({ type: 1, status: 1, finishedAt: 1 });
 
 /**
  * Updates are not atomic on the embedded database (an update reads, then writes: two instances can both read a job

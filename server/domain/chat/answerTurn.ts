@@ -6,6 +6,7 @@ import type { Retriever } from '../../knowledge/retrieval/retriever.js';
 import type { ConversationWindow } from '../conversationWindow.js';
 import type { ModelBudget } from '../modelBudget.js';
 import type { ImageUrlsOf } from '../views.js';
+import { type EmitWebhook, webhookData } from '../webhooks/webhookEvents.js';
 import { type ChatEvent, finalEvent } from './chatEvents.js';
 import { buildContext } from './modelContext.js';
 import { recordTurn } from './recordTurn.js';
@@ -23,6 +24,7 @@ export interface AnswerTurnDeps {
   retriever: Retriever;
   /** The per-site daily cap on model calls. */
   budget?: ModelBudget;
+  emit?: EmitWebhook;
   now: () => Date;
 }
 
@@ -108,7 +110,11 @@ export function answerTurn(deps: AnswerTurnDeps) {
       signal,
       now,
     });
-    yield finalEvent(await store(turn, answer), imageUrls);
+    const stored = await store(turn, answer);
+    // A new answer only (a retry replaces one already announced); queued, never delivered inline.
+    if (!turn.retry && stored === answer)
+      await deps.emit?.(stored.tenantId, 'message.created', () => webhookData.messageCreated(stored, imageUrls));
+    yield finalEvent(stored, imageUrls);
   };
 }
 export type AnswerTurn = ReturnType<typeof answerTurn>;

@@ -9,6 +9,7 @@ import { type HandoffService, withPerson } from '../handoff/handoffService.js';
 import { asksForHuman } from '../handoff/humanRequest.js';
 import type { ImageUrlsOf } from '../views.js';
 import type { VisitorIdentity } from '../visitorTokens.js';
+import { type EmitWebhook, webhookData } from '../webhooks/webhookEvents.js';
 import type { AnswerTurn } from './answerTurn.js';
 import { type ChatEvent, finalEvent, questionEvent } from './chatEvents.js';
 import type { InFlightAnswers } from './inFlightAnswers.js';
@@ -28,6 +29,7 @@ export interface SendMessageDeps {
   recover: RecoverAnswers;
   /** Absent: the assistant answers every message (tests of the answer step alone). */
   handoff?: HandoffService;
+  emit?: EmitWebhook;
   now: () => Date;
 }
 
@@ -174,6 +176,7 @@ export function sendMessage(deps: SendMessageDeps) {
       return yield* replay(stored, answerId, signal, answerNow(stored));
     }
     await Promise.all(attached.map((image) => images.attach(image.id, conversation.id, question.id)));
+    await deps.emit?.(question.tenantId, 'message.created', () => webhookData.messageCreated(question, imageUrls));
     const handoff = deps.handoff;
     if (handoff) {
       if (conversation.mode === 'closed') await handoff.reopen(conversation.id);

@@ -12,6 +12,7 @@ import { ownConversation, tenantConversation } from '../conversationAccess.js';
 import type { ConversationWindow } from '../conversationWindow.js';
 import { type ImageUrlsOf, toConversationView, toMessageView } from '../views.js';
 import type { VisitorIdentity } from '../visitorTokens.js';
+import { type EmitWebhook, webhookData } from '../webhooks/webhookEvents.js';
 import { conversationScope, type LiveLog, tenantScope } from './liveLog.js';
 import { REPLY_REMINDER, reminderKey } from './replyReminder.js';
 
@@ -34,6 +35,8 @@ export interface HandoffDeps {
   adminView: (conversation: ConversationRecord) => Promise<AdminConversation>;
   /** After this long without an agent reply, the site's admins are emailed. */
   reminderDelayMs: number;
+  /** `handoff.requested` at the transition to `waiting`; `message.created` for messages delivered to a person. */
+  emit?: EmitWebhook;
   now: () => Date;
 }
 
@@ -91,8 +94,13 @@ export function handoffService(deps: HandoffDeps) {
   }
 
   /** Asks for a person (from `ai` or `closed`); waiting or with a person already, nothing changes. */
-  const requestPerson = (id: string) =>
-    transition(id, (c) => (withPerson(c.mode) ? null : { mode: 'waiting', waitingSince: now(), assignee: null, unread: 0 }));
+  async function requestPerson(id: string) {
+    const changed = await transition(id, (c) =>
+      withPerson(c.mode) ? null : { mode: 'waiting', waitingSince: now(), assignee: null, unread: 0 },
+    );
+    if (changed) await deps.emit?.(changed.tenantId, 'handoff.requested', () => webhookData.handoffRequested(changed));
+    return changed;
+  }
 
   /** A message stored in the conversation: into the window and counters, then to the agents and the visitor's tabs. */
   async function deliver(
@@ -115,6 +123,8 @@ export function handoffService(deps: HandoffDeps) {
         ...state(fresh),
       });
     });
+    if (message.role === 'agent')
+      await deps.emit?.(c.tenantId, 'message.created', () => webhookData.messageCreated(message, deps.imageUrls));
     await live.append(conversationScope(c.id), 'message', { messageId: message.id });
     await live.append(tenantScope(c.tenantId), 'message', { conversationId: c.id, messageId: message.id });
     await live.append(tenantScope(c.tenantId), 'conversation', { conversationId: c.id });

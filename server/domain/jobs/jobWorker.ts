@@ -51,7 +51,7 @@ export function jobWorker(options: JobWorkerOptions) {
   const concurrency = Math.max(1, options.concurrency ?? 1);
 
   let running = false;
-  let loops: Promise<void>[] = [];
+  let loopDone: Promise<void> | null = null;
   const sleepers = new Set<() => void>();
   const stopping = new AbortController();
 
@@ -109,16 +109,22 @@ export function jobWorker(options: JobWorkerOptions) {
   }
 
   /** Claims and runs one due job; `false` when nothing was due. */
-  async function runOnce(): Promise<boolean> {
-    // A claim lost to another instance is tried again at once, a few times.
+  /** Claims the due job, if any; a claim lost to another instance is tried again at once, a few times. */
+  async function claimNext(): Promise<JobRecord | null> {
     for (let tries = 0; tries < 5; tries++) {
       const job = await jobs.claim(owner, now(), leaseMs);
-      if (job === null) return false;
-      if (job === 'lost') continue;
-      await run(job);
-      return true;
+      if (job === null) return null;
+      if (job !== 'lost') return job;
     }
-    return false;
+    return null;
+  }
+
+  /** Claims and runs one due job; `false` when nothing was due. */
+  async function runOnce(): Promise<boolean> {
+    const job = await claimNext();
+    if (!job) return false;
+    await run(job);
+    return true;
   }
 
   const sleep = (ms: number) =>
@@ -135,14 +141,28 @@ export function jobWorker(options: JobWorkerOptions) {
     for (const wake of [...sleepers]) wake();
   };
 
+  /** One claimer, up to `concurrency` jobs running: the database is polled as often as with one job at a time. */
   async function loop(): Promise<void> {
+    const active = new Set<Promise<void>>();
     while (running) {
-      const worked = await runOnce().catch((error: unknown) => {
+      if (active.size >= concurrency) {
+        await Promise.race(active);
+        continue;
+      }
+      const job = await claimNext().catch((error: unknown) => {
         log.error({ err: error }, 'Job queue unavailable');
-        return false;
+        return null;
       });
-      if (!worked && running) await sleep(pollMs);
+      if (!job) {
+        if (running) await sleep(pollMs);
+        continue;
+      }
+      const task: Promise<void> = run(job)
+        .catch((error: unknown) => log.error({ err: error, job: job.id }, 'Job queue unavailable'))
+        .finally(() => active.delete(task));
+      active.add(task);
     }
+    await Promise.all(active);
   }
 
   return {
@@ -156,7 +176,7 @@ export function jobWorker(options: JobWorkerOptions) {
         for (const job of options.recurring ?? [])
           await jobs.enqueue(job, now()).catch((error: unknown) => log.error({ err: error }, 'Recurring job not queued'));
       })();
-      loops = Array.from({ length: concurrency }, () => queued.then(loop));
+      loopDone = queued.then(loop);
     },
     /** Looks for due jobs now instead of at the next poll (after an enqueue in this instance). */
     wake: wakeAll,
@@ -165,7 +185,7 @@ export function jobWorker(options: JobWorkerOptions) {
       running = false;
       stopping.abort();
       wakeAll();
-      await Promise.all(loops);
+      await loopDone;
     },
   };
 }

@@ -11,6 +11,7 @@ import { fileToDocuments } from '../../knowledge/extract/fileToDocuments.js';
 import { AppError } from '../../lib/AppError.js';
 import type { Logger } from '../../lib/logger.js';
 import type { JobHandler } from '../jobs/jobWorker.js';
+import { type EmitWebhook, webhookData } from '../webhooks/webhookEvents.js';
 import { chunkVectors, DEFAULT_EMBED_RETRY, EMBED_BATCH, type EmbedRetry } from './chunkVectors.js';
 import { servedChunks } from './servedChunks.js';
 import type { FetchedPage, FetchSourcePages } from './sourcePages.js';
@@ -41,6 +42,8 @@ export interface IngestionDeps {
   embedder?: Embedder | null;
   embedRetry?: EmbedRetry;
   log: Logger;
+  /** `source.failed` when a sync ends failed. */
+  emit?: EmitWebhook;
   now?: () => Date;
 }
 
@@ -246,6 +249,7 @@ export function knowledgeIngestion(deps: IngestionDeps) {
       await deps.chunks.deleteOtherGenerations(tenantId, source.id, source.generation);
       await deps.sources.update(tenantId, source.id, { status: 'failed', error: error.failure });
       deps.log.info({ source: source.id, code: error.failure.code }, 'Knowledge source failed');
+      await deps.emit?.(tenantId, 'source.failed', () => webhookData.sourceFailed(source, error.failure));
     }
   };
 

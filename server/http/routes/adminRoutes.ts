@@ -20,13 +20,16 @@ import type { ModelBudget } from '../../domain/modelBudget.js';
 import type { SiteDeletion } from '../../domain/siteDeletion.js';
 import { type SiteService, toSiteAnswer, toSiteView } from '../../domain/siteService.js';
 import type { StatsService } from '../../domain/statsService.js';
+import type { WebhookService } from '../../domain/webhooks/webhookService.js';
 import type { Logger } from '../../lib/logger.js';
 import { LIVE_HEARTBEAT_MS, serveLiveStream } from '../liveStream.js';
 import { type AdminAuth, adminOf, requireAdmin, requireAdminRole } from '../middleware/adminAuth.js';
 import type { Limiters } from '../middleware/rateLimits.js';
 import { parse } from '../validate.js';
 import { type DataRouteDeps, dataRoutes } from './dataRoutes.js';
+import { exportRoutes } from './exportRoutes.js';
 import { knowledgeRoutes } from './knowledgeRoutes.js';
+import { webhookRoutes } from './webhookRoutes.js';
 
 export interface AdminRouteDeps extends DataRouteDeps {
   auth: AdminAuth;
@@ -46,6 +49,8 @@ export interface AdminRouteDeps extends DataRouteDeps {
   liveViews: LiveViews;
   knowledge: KnowledgeSources;
   knowledgeSearch: KnowledgeSearchService;
+  webhooks: WebhookService;
+  exportConversations: Parameters<typeof exportRoutes>[0]['exportConversations'];
 }
 
 export function adminRoutes(deps: AdminRouteDeps): Router {
@@ -195,6 +200,8 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
 
   router.use(knowledgeRoutes(deps.knowledge));
   router.use(dataRoutes(deps));
+  router.use(webhookRoutes(deps.webhooks));
+  router.use(exportRoutes({ exportConversations: deps.exportConversations, log: deps.log }));
 
   return router;
 }

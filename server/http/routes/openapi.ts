@@ -3,6 +3,7 @@ import { z } from 'zod';
 import * as c from '../../../contract/index.js';
 import { adminRouteDocs } from './docs/adminRouteDocs.js';
 import { dataRouteDocs } from './docs/dataRouteDocs.js';
+import { dataToolRouteDocs } from './docs/dataToolRouteDocs.js';
 import { knowledgeRouteDocs } from './docs/knowledgeRouteDocs.js';
 import type { RouteDoc } from './docs/routeDoc.js';
 import { widgetRouteDocs } from './docs/widgetRouteDocs.js';
@@ -11,7 +12,13 @@ import { widgetRouteDocs } from './docs/widgetRouteDocs.js';
  * The OpenAPI 3.1 document of both APIs, generated from the contract's zod schemas (the same ones
  * the routes validate with). `apiRoutes` (one table per area under docs/) is also what the hostile-input and isolation suites walk.
  */
-export const apiRoutes: RouteDoc[] = [...widgetRouteDocs, ...adminRouteDocs, ...knowledgeRouteDocs, ...dataRouteDocs];
+export const apiRoutes: RouteDoc[] = [
+  ...widgetRouteDocs,
+  ...adminRouteDocs,
+  ...knowledgeRouteDocs,
+  ...dataRouteDocs,
+  ...dataToolRouteDocs,
+];
 
 export function openApiDocument() {
   const registry = new OpenAPIRegistry();
@@ -35,9 +42,16 @@ export function openApiDocument() {
             'text/event-stream of message, delta, done | error events; while a person is involved: message, then delivered {mode, agentsOnline, assignee, handoffRequested} and no answer',
           content: { 'text/event-stream': { schema: z.string() } },
         }
-      : route.response
-        ? { description: 'OK', content: { 'application/json': { schema: route.response } } }
-        : { description: 'No content' };
+      : route.files && route.response
+        ? {
+            description: 'A file, by the `format` asked for',
+            content: Object.fromEntries(
+              route.files.map((type) => [type, { schema: type === 'application/json' ? route.response : z.string() }]),
+            ),
+          }
+        : route.response
+          ? { description: 'OK', content: { 'application/json': { schema: route.response } } }
+          : { description: 'No content' };
     registry.registerPath({
       method: route.method,
       path: route.path,

@@ -10,10 +10,8 @@ import { readSitemap } from './sitemap.js';
 export type { WebFetchOptions } from './politeFetcher.js';
 
 /** The options the server's configuration sets; a job adds its `signal` (and a tighter `maxPages` if it has one). */
-export const webFetchOptions = (
-  config: Pick<Config, 'KNOWLEDGE_ALLOW_PRIVATE_HOSTS' | 'KNOWLEDGE_CRAWL_RATE'>,
-): WebFetchOptions => ({
-  allowPrivateHosts: config.KNOWLEDGE_ALLOW_PRIVATE_HOSTS,
+export const webFetchOptions = (config: Pick<Config, 'ALLOW_PRIVATE_HOSTS' | 'KNOWLEDGE_CRAWL_RATE'>): WebFetchOptions => ({
+  allowPrivateHosts: config.ALLOW_PRIVATE_HOSTS,
   requestsPerSecond: config.KNOWLEDGE_CRAWL_RATE,
 });
 

@@ -30,6 +30,8 @@ export interface ApiOperation {
   scheme: string | undefined;
   /** The JSON schema of each documented response status (`200`, `4XX`…). */
   responses: Record<string, JsonSchema | undefined>;
+  /** Per status, the media types documented besides JSON (a file download's CSV). */
+  otherTypes: Record<string, string[]>;
 }
 
 export function listOperations(document: OpenApiDocument): ApiOperation[] {
@@ -45,6 +47,12 @@ export function listOperations(document: OpenApiDocument): ApiOperation[] {
         Object.entries(operation.responses ?? {}).map(([status, response]) => [
           status,
           response.content?.['application/json']?.schema,
+        ]),
+      ),
+      otherTypes: Object.fromEntries(
+        Object.entries(operation.responses ?? {}).map(([status, response]) => [
+          status,
+          Object.keys(response.content ?? {}).filter((type) => type !== 'application/json'),
         ]),
       ),
     })),
@@ -150,7 +158,15 @@ export function urlOf(operation: ApiOperation, request: GeneratedRequest): strin
  * Why a JSON answer does not match what the document promises for its status (exact, else `4XX`):
  * empty when it matches, `undefined` when the document promises no JSON for that status.
  */
-export function responseVerdict(operation: ApiOperation, status: number, body: unknown, root: unknown): string[] | undefined {
+export function responseVerdict(
+  operation: ApiOperation,
+  status: number,
+  body: unknown,
+  root: unknown,
+  contentType = 'application/json',
+): string[] | undefined {
+  // An answer in another documented media type (a CSV file) has no JSON to check.
+  if ((operation.otherTypes[String(status)] ?? []).some((type) => contentType.startsWith(type))) return undefined;
   const schema = operation.responses[String(status)] ?? operation.responses[`${String(status)[0]}XX`];
   return schema ? validate(schema, body, root, `response ${status}`) : undefined;
 }

@@ -3,6 +3,7 @@ import type { Job } from '../../../contract/jobs.js';
 import type { Source } from '../../../contract/knowledge.js';
 import type { ImageRef, Message } from '../../../contract/messages.js';
 import type { Site, SiteWithSecret } from '../../../contract/sites.js';
+import type { WebhookWithSecret } from '../../../contract/webhooks.js';
 import type { Conversation } from '../../../contract/widget.js';
 import type { TestApp } from '../testApp.js';
 
@@ -43,6 +44,8 @@ export interface SeededTenant {
   job: Job;
   /** A knowledge source of the site (a text snippet holding the marker). */
   source: Source;
+  /** A webhook endpoint (on a private address: its deliveries are refused and logged as failed). */
+  webhook: WebhookWithSecret;
   /** Every id the tenant owns (site, visitor, conversation, messages, image, job, source). */
   ids: string[];
   /** Strings that must never appear in another tenant's answers: ids, keys, the marker text. */
@@ -76,6 +79,13 @@ export async function seedVisitor(
 /** A tenant's site (with identity verification, so it has a secret) and one seeded visitor. */
 export async function seedTenant(app: TestApp, label: string, adminToken: string): Promise<SeededTenant> {
   const marker = `marker${label}${Math.random().toString(36).slice(2, 8)}`;
+  const hooked = await app.request('/v1/admin/webhooks', {
+    method: 'POST',
+    token: adminToken,
+    json: { url: `http://127.0.0.1:9/${marker}`, events: ['conversation.created', 'message.created'] },
+  });
+  if (hooked.status !== 201) throw new Error(`seed webhook: ${hooked.status} ${await hooked.text()}`);
+  const webhook = (await hooked.json()) as WebhookWithSecret;
   const site = await app.createSite(
     {
       name: `${marker} site`,
@@ -106,9 +116,10 @@ export async function seedTenant(app: TestApp, label: string, adminToken: string
     visitor.image.id,
     job.id,
     source.id,
+    webhook.id,
   ];
-  const secrets = [...ids, site.publicKey, marker, ...(site.identitySecret ? [site.identitySecret] : [])];
-  return { label, marker, site, visitor, job, source, ids, secrets };
+  const secrets = [...ids, site.publicKey, marker, webhook.secret, ...(site.identitySecret ? [site.identitySecret] : [])];
+  return { label, marker, site, visitor, job, source, webhook, ids, secrets };
 }
 
 /** The secrets of `victim` found in a response body, if any. */

@@ -18,4 +18,6 @@ export type RouteDoc = {
   multipart?: boolean;
   /** The text fields sent with a multipart `file` (the image upload's by default). */
   multipartFields?: z.ZodObject;
+  /** A file download: its media types (the JSON one with `response` as its schema). */
+  files?: string[];
 };

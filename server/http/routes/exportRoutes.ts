@@ -1,0 +1,43 @@
+import { pipeline } from 'node:stream/promises';
+import express, { type Router } from 'express';
+import type { z } from 'zod';
+import { type ExportedConversation, ExportQuery } from '../../../contract/exports.js';
+import { EXPORT_MEDIA_TYPES, exportStreams } from '../../domain/exports/exportFormats.js';
+import type { Logger } from '../../lib/logger.js';
+import { adminOf } from '../middleware/adminAuth.js';
+import { parse } from '../validate.js';
+
+/** The first batch is read before the headers go: a failure then is still a JSON error, not a cut file. */
+async function started<T>(items: AsyncIterable<T>): Promise<AsyncIterable<T>> {
+  const iterator = items[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  return (async function* () {
+    if (first.done) return;
+    yield first.value;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  })();
+}
+
+/** The conversations an admin may list, as a file (members may too: it is the list they read, in one piece). */
+export function exportRoutes(deps: {
+  exportConversations: (tenantId: string, query: z.output<typeof ExportQuery>) => AsyncIterable<ExportedConversation>;
+  log: Logger;
+}): Router {
+  const router = express.Router();
+  router.get('/exports/conversations', async (req, res) => {
+    const query = parse(ExportQuery, req.query, 'query');
+    const tenantId = adminOf(res).tenantId;
+    const conversations = await started(deps.exportConversations(tenantId, query));
+    const day = new Date().toISOString().slice(0, 10);
+    res.setHeader('Content-Type', EXPORT_MEDIA_TYPES[query.format]);
+    res.setHeader('Content-Disposition', `attachment; filename="conversations-${day}.${query.format}"`);
+    try {
+      await pipeline([...exportStreams(query.format, conversations), res]);
+    } catch (error) {
+      // The headers are gone: the client sees a cut file (the JSON unclosed, the CSV short); the cause is logged.
+      if ((error as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE')
+        deps.log.error({ err: error, tenantId }, 'Export failed midway');
+    }
+  });
+  return router;
+}
