@@ -22,6 +22,12 @@ import type { EmitWebhook } from './webhookEvents.js';
 export const WEBHOOK_DELIVERY = 'webhook.deliver';
 /** Endpoints per tenant. */
 export const MAX_WEBHOOKS = 20;
+/**
+ * How long an instance reuses a tenant's list of enabled endpoints before reading it again: the send path emits twice per
+ * message, and most tenants have no webhook. A change made on another instance applies within this time.
+ */
+const ENDPOINTS_FRESH_MS = 1000;
+const CACHED_TENANTS = 1000;
 
 /** What a delivery job carries: the body is serialized once, so every retry sends (and signs) the same bytes. */
 export interface DeliveryPayload {
@@ -73,6 +79,22 @@ export interface WebhookServiceDeps {
 /** Signed webhooks (README "Webhooks"): the admin's endpoints, and `emit`, which only queues deliveries. */
 export function webhookService(deps: WebhookServiceDeps) {
   const { webhooks, jobs, now } = deps;
+  const endpointCache = new Map<string, { at: number; endpoints: Promise<Pick<WebhookRecord, 'id' | 'events'>[]> }>();
+
+  function enabledEndpoints(tenantId: string) {
+    const at = now().getTime();
+    const cached = endpointCache.get(tenantId);
+    if (cached && at - cached.at < ENDPOINTS_FRESH_MS) return cached.endpoints;
+    const endpoints = webhooks.enabledForTenant(tenantId);
+    endpoints.catch(() => endpointCache.delete(tenantId));
+    endpointCache.delete(tenantId);
+    endpointCache.set(tenantId, { at, endpoints });
+    // The oldest entry goes first (a Map keeps insertion order).
+    if (endpointCache.size > CACHED_TENANTS) endpointCache.delete(endpointCache.keys().next().value as string);
+    return endpoints;
+  }
+  /** A change made here applies here at once. */
+  const changed = (tenantId: string) => endpointCache.delete(tenantId);
 
   /** Credentials in a URL would be logged and shown back: refused (the document says so in words). */
   const checkUrl = (url: string | undefined) => {
@@ -115,7 +137,7 @@ export function webhookService(deps: WebhookServiceDeps) {
      */
     emit: (async (tenantId, type, data) => {
       try {
-        const targets = (await webhooks.enabledForTenant(tenantId)).filter((hook) => hook.events.includes(type));
+        const targets = (await enabledEndpoints(tenantId)).filter((hook) => hook.events.includes(type));
         if (!targets.length) return;
         const event = newEvent(tenantId, type, typeof data === 'function' ? data() : data);
         const body = JSON.stringify(event);
@@ -147,6 +169,7 @@ export function webhookService(deps: WebhookServiceDeps) {
         description: input.description || null,
         secret,
       });
+      changed(tenantId);
       return { ...toWebhookView(hook), secret };
     },
     async update(tenantId: string, id: string, input: WebhookUpdate): Promise<Webhook> {
@@ -162,10 +185,12 @@ export function webhookService(deps: WebhookServiceDeps) {
         ...(enabling ? { disabledReason: null, disabledAt: null, resetFailures: true } : {}),
       });
       if (!hook) throw notFound('Webhook');
+      changed(tenantId);
       return toWebhookView(hook);
     },
     async delete(tenantId: string, id: string): Promise<void> {
       if (!(await webhooks.delete(tenantId, id))) throw notFound('Webhook');
+      changed(tenantId);
     },
     /** A new secret at once: deliveries signed from now on use it (retries included). */
     async rotateSecret(tenantId: string, id: string): Promise<WebhookWithSecret> {
