@@ -17,7 +17,8 @@ import { parseSse, startTestApp, type TestApp, type TestAppOptions } from '../te
  * different instances keep every message, in order, with exact counters.
  */
 
-const LEASES: LeaseSettings = { answerLeaseMs: 600, renewEveryMs: 150, conversationLockMs: 600 };
+// Short leases keep the test quick; 3 s (renewed every 0.5 s) so a loaded machine still renews in time (600 ms missed renewals at load 30).
+const LEASES: LeaseSettings = { answerLeaseMs: 3000, renewEveryMs: 500, conversationLockMs: 3000 };
 // Instances of one deployment share their secrets.
 const visitorTokenSecret = randomToken(32);
 
