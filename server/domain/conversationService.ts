@@ -3,7 +3,7 @@ import type { AdminConversation, AdminConversationDetail, ConversationListQuery 
 import type { Page } from '../../contract/common.js';
 import type { Message } from '../../contract/messages.js';
 import type { Conversation, CreateConversation } from '../../contract/widget.js';
-import type { ConversationRecord, ConversationRepository } from '../data/conversationRepository.js';
+import type { ConversationFilter, ConversationRecord, ConversationRepository } from '../data/conversationRepository.js';
 import { decodeCursor } from '../data/cursor.js';
 import type { ImageRepository } from '../data/imageRepository.js';
 import type { MessageRepository } from '../data/messageRepository.js';
@@ -27,6 +27,23 @@ export interface ConversationServiceDeps {
   removeConversations: (tenantId: string, ids: string[]) => Promise<unknown>;
   /** `conversation.created`, `feedback.given`. */
   emit?: EmitWebhook;
+}
+
+/** The dashboard's conversation filter as the repository reads it: one mapping for the list and the export. */
+export function adminConversationFilter(
+  tenantId: string,
+  query: Omit<z.output<typeof ConversationListQuery>, 'limit' | 'cursor'>,
+): ConversationFilter {
+  return {
+    tenantId,
+    siteId: query.siteId,
+    search: query.q,
+    from: query.from,
+    to: query.to,
+    hasImages: query.hasImages,
+    rating: query.rating,
+    mode: query.mode,
+  };
 }
 
 export function conversationService(deps: ConversationServiceDeps) {
@@ -108,16 +125,7 @@ export function conversationService(deps: ConversationServiceDeps) {
 
     async listForAdmin(tenantId: string, query: z.output<typeof ConversationListQuery>): Promise<Page<AdminConversation>> {
       const page = await conversations.list(
-        {
-          tenantId,
-          siteId: query.siteId,
-          search: query.q,
-          from: query.from,
-          to: query.to,
-          hasImages: query.hasImages,
-          rating: query.rating,
-          mode: query.mode,
-        },
+        adminConversationFilter(tenantId, query),
         query.limit,
         decodeCursor(query.cursor),
         now(),

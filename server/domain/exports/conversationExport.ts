@@ -1,9 +1,10 @@
 import type { z } from 'zod';
 import type { ExportedConversation, ExportQuery } from '../../../contract/exports.js';
-import type { ConversationFilter, ConversationRepository } from '../../data/conversationRepository.js';
+import type { ConversationRepository } from '../../data/conversationRepository.js';
 import type { CursorPosition } from '../../data/cursor.js';
 import { oid } from '../../data/cursor.js';
 import type { MessageRepository } from '../../data/messageRepository.js';
+import { adminConversationFilter } from '../conversationService.js';
 import { type ImageUrlsOf, toAdminConversationView, toMessageView } from '../views.js';
 
 /** Conversations read per batch: their messages come in one query, so memory holds one batch at a time. */
@@ -18,16 +19,7 @@ export async function* exportConversations(
   tenantId: string,
   query: z.output<typeof ExportQuery>,
 ): AsyncGenerator<ExportedConversation> {
-  const filter: ConversationFilter = {
-    tenantId,
-    siteId: query.siteId,
-    search: query.q,
-    from: query.from,
-    to: query.to,
-    hasImages: query.hasImages,
-    rating: query.rating,
-    mode: query.mode,
-  };
+  const filter = adminConversationFilter(tenantId, query);
   // The first page's clock, kept for the whole export: conversations active after it started are not chased.
   const startedAt = deps.now();
   let after: CursorPosition | undefined;
