@@ -2,22 +2,8 @@ import type { Models } from '../db/models/index.js';
 import type { WebhookAttemptDoc, WebhookDoc } from '../db/models/webhook.js';
 import { afterDescending, type CursorPosition, oid, toPage } from './cursor.js';
 
-/** A stored endpoint: its view's fields, its tenant and its signing secret. */
-export interface WebhookRecord {
-  id: string;
-  tenantId: string;
-  url: string;
-  events: string[];
-  enabled: boolean;
-  description: string | null;
-  secret: string;
-  disabledReason: string | null;
-  disabledAt: Date | null;
-  consecutiveFailures: number;
-  failingSince: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
+/** A stored endpoint: its document's fields (signing secret included) under a string id. */
+export type WebhookRecord = Omit<WebhookDoc, '_id'> & { id: string };
 
 export type WebhookAttemptRecord = Omit<WebhookAttemptDoc, '_id' | 'webhookId'> & { id: string; webhookId: string };
 
