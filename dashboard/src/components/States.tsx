@@ -42,3 +42,18 @@ export function ErrorState({
     </div>
   );
 }
+
+/** What a form must fix before it is sent (checked against the contract), as one alert. */
+export function ProblemList({ problems }: { problems: string[] }) {
+  if (problems.length === 0) return null;
+  return (
+    <div role="alert" className="state state-error">
+      <p className="state-title">Please fix these first</p>
+      <ul>
+        {problems.map((problem) => (
+          <li key={problem}>{problem}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}

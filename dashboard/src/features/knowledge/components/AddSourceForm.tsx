@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
 import { MAX_KNOWLEDGE_FILE_BYTES, MAX_WEBSITE_PAGES } from '../../../../../contract/limits.js';
-import { ErrorState } from '../../../components/States.js';
+import { ErrorState, ProblemList } from '../../../components/States.js';
 import { formatBytes } from '../../../lib/format.js';
 import { useAddSource } from '../api/addSource.js';
 import { useUploadSourceFile } from '../api/uploadSourceFile.js';
@@ -143,16 +143,7 @@ export function AddSourceForm({ siteId, onAdded }: { siteId: string; onAdded: (t
           <textarea id="source-text" rows={6} value={draft.text} onChange={(e) => set('text', e.target.value)} />
         </div>
       )}
-      {problems.length > 0 && (
-        <div role="alert" className="state state-error">
-          <p className="state-title">Please fix these first</p>
-          <ul>
-            {problems.map((problem) => (
-              <li key={problem}>{problem}</li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <ProblemList problems={problems} />
       {failed.isError && <ErrorState error={failed.error} title="Could not add the source" />}
       <div className="add-source-actions">
         <button type="submit" className="primary" disabled={busy}>

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { isApiError } from '../../../../../contract/ApiError.js';
 import type { Site } from '../../../../../contract/index.js';
 import { Confirm } from '../../../components/Confirm.js';
-import { ErrorState, Loading } from '../../../components/States.js';
+import { ErrorState, Loading, ProblemList } from '../../../components/States.js';
 import { navigate } from '../../../lib/router/history.js';
 import { Link } from '../../../lib/router/Link.js';
 import { useDeleteSite } from '../api/deleteSite.js';
@@ -249,16 +249,7 @@ function SiteEditor({ site, canEdit, origin }: { site: Site; canEdit: boolean; o
               canEdit={canEdit}
             />
           </fieldset>
-          {problems.length > 0 && (
-            <div role="alert" className="state state-error">
-              <p className="state-title">Please fix these first</p>
-              <ul>
-                {problems.map((problem) => (
-                  <li key={problem}>{problem}</li>
-                ))}
-              </ul>
-            </div>
-          )}
+          <ProblemList problems={problems} />
           {update.isError && <ErrorState error={update.error} title="Could not save" />}
           {canEdit && (
             <div className="form-actions">
