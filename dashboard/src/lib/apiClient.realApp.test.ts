@@ -6,6 +6,7 @@ import { ApiError } from '../../../contract/ApiError.js';
 import type {} from '../../../server/test/globalSetup.js';
 import { startTestApp } from '../../../server/test/testApp.js';
 import { getMe } from '../features/auth/api/getMe.js';
+import { exportConversations } from '../features/conversations/api/exportConversations.js';
 import { conversationsQueryOptions, PAGE_SIZE } from '../features/conversations/api/getConversations.js';
 import { addSource } from '../features/knowledge/api/addSource.js';
 import { getSources } from '../features/knowledge/api/getSources.js';
@@ -97,5 +98,27 @@ describe('API client against the real admin API', () => {
     await expect(
       uploadSourceFile(client, site.id, { file: new Blob([new Uint8Array([0, 1, 2, 3, 255])]), filename: 'blob.bin' }),
     ).rejects.toMatchObject({ status: 415, code: 'unsupported_file_type' });
+  });
+
+  it("exports the list's filter as a file through the header token, parsed back to the stored conversations", async () => {
+    const client = createApiClient({ baseUrl, getToken: () => app.adminToken });
+    const site = await app.createSite({ name: 'Export', allowedOrigins: ['http://localhost:5173'] });
+    const visitor = await app.startVisitor(site.publicKey);
+    for (const text of ['First question', 'Second question']) {
+      const conversation = await visitor.newConversation();
+      await visitor.send(conversation.id, text, text.split(' ')[0] ?? 'c');
+    }
+    const file = await exportConversations(client, { siteId: site.id, q: 'Second' }, 'ndjson');
+    expect(file.filename).toMatch(/^conversations-\d{4}-\d{2}-\d{2}\.ndjson$/);
+    const lines = (await file.blob.text())
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ siteId: site.id, firstQuestion: 'Second question' });
+    expect(lines[0].messages.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant']);
+    await expect(exportConversations(createApiClient({ baseUrl, getToken: () => 'wrong' }), {}, 'csv')).rejects.toMatchObject({
+      status: 401,
+    });
   });
 });

@@ -23,8 +23,20 @@ export interface ApiClient {
   post<T>(path: string, options?: RequestOptions): Promise<T>;
   patch<T>(path: string, options?: RequestOptions): Promise<T>;
   delete<T = void>(path: string, options?: RequestOptions): Promise<T>;
+  /** `GET` of a file (an export): its bytes and the name the server gave it (`Content-Disposition`), if any. */
+  download(path: string, options?: RequestOptions): Promise<DownloadedFile>;
   /** `GET` of an event stream: the open response, to read with `readEventStream` (contract/sse.ts). */
   stream(path: string, options: { signal: AbortSignal; lastEventId?: string | null }): Promise<Response>;
+}
+
+export interface DownloadedFile {
+  blob: Blob;
+  filename: string | null;
+}
+
+/** The `filename="…"` of a `Content-Disposition` header (the server writes plain ASCII names). */
+export function attachmentName(header: string | null): string | null {
+  return header?.match(/filename="([^"]+)"/)?.[1] ?? null;
 }
 
 /** Builds `path?query` under the base, dropping empty values so equal filters give equal URLs. */
@@ -74,6 +86,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     post: (path, o) => request('POST', path, o),
     patch: (path, o) => request('PATCH', path, o),
     delete: (path, o) => request('DELETE', path, o),
+    download: async (path, o = {}) => {
+      const response = await send('GET', path, o, { accept: '*/*' });
+      return { blob: await response.blob(), filename: attachmentName(response.headers.get('content-disposition')) };
+    },
     stream: (path, { signal, lastEventId }) =>
       send('GET', path, { signal }, { accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) }),
   };

@@ -46,6 +46,8 @@ export type Handler = (request: RecordedRequest) => {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** A body sent as it is (a file), instead of `body` as JSON. */
+  raw?: string;
   /** Answer with an event stream that stays open; `send` writes to it. */
   eventStream?: boolean;
 };
@@ -63,7 +65,7 @@ export async function startFakeAdminApi(handler: Handler) {
     res.setHeader('access-control-allow-origin', '*');
     res.setHeader('access-control-allow-headers', 'authorization, content-type, accept, last-event-id');
     res.setHeader('access-control-allow-methods', 'GET, POST, PATCH, DELETE');
-    res.setHeader('access-control-expose-headers', 'retry-after');
+    res.setHeader('access-control-expose-headers', 'retry-after, content-disposition');
     if (req.method === 'OPTIONS') {
       res.writeHead(204).end();
       return;
@@ -100,7 +102,7 @@ export async function startFakeAdminApi(handler: Handler) {
       ...(answer.body === undefined ? {} : { 'content-type': 'application/json' }),
       ...answer.headers,
     });
-    res.end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
+    res.end(answer.raw ?? (answer.body === undefined ? undefined : JSON.stringify(answer.body)));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -6,6 +6,18 @@ import { type ConversationFilters, normalizeConversationFilters } from './conver
 
 export const PAGE_SIZE = 25;
 
+/** The filters as the admin API's conversation query (the list's and the export's: one mapping). */
+export function conversationQuery(filters: ConversationFilters) {
+  return {
+    siteId: filters.siteId,
+    q: filters.q,
+    from: filters.from,
+    to: filters.to,
+    hasImages: filters.hasImages === undefined ? undefined : String(filters.hasImages),
+    rating: filters.rating,
+  };
+}
+
 export function getConversations(
   client: ApiClient,
   filters: ConversationFilters,
@@ -13,16 +25,7 @@ export function getConversations(
   signal?: AbortSignal,
 ): Promise<Page<AdminConversation>> {
   return client.get<Page<AdminConversation>>('conversations', {
-    query: {
-      siteId: filters.siteId,
-      q: filters.q,
-      from: filters.from,
-      to: filters.to,
-      hasImages: filters.hasImages === undefined ? undefined : String(filters.hasImages),
-      rating: filters.rating,
-      limit: PAGE_SIZE,
-      cursor,
-    },
+    query: { ...conversationQuery(filters), limit: PAGE_SIZE, cursor },
     signal,
   });
 }

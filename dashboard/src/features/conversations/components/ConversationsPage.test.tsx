@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TOKEN_STORAGE_KEY } from '../../../app/auth/localToken.js';
+import { navigate } from '../../../lib/router/history.js';
 import { conversation, me, SITE_ID, site } from '../../../test/contractFixtures.js';
 import { errorBody, startFakeAdminApi } from '../../../test/fakeAdminApi.js';
 import { changeValue, renderApp } from '../../../test/renderApp.js';
@@ -19,9 +20,22 @@ beforeAll(async () => {
       const next = start + limit < ALL.length ? String(start + limit) : null;
       return { status: 200, body: { items: ALL.slice(start, start + limit), nextCursor: next } };
     }
+    if (path === '/v1/admin/exports/conversations') {
+      if (query.get('q') === 'broken') return { status: 503, body: errorBody('database_unavailable', 'Try again soon') };
+      const format = query.get('format') ?? 'csv';
+      return {
+        status: 200,
+        raw: EXPORTED,
+        headers: {
+          'content-type': 'text/csv',
+          'content-disposition': `attachment; filename="conversations-2026-12-02.${format}"`,
+        },
+      };
+    }
     return { status: 404, body: errorBody('not_found', 'Not found') };
   });
 });
+const EXPORTED = 'conversation_id,text\r\nc1,hello\r\n';
 afterAll(() => api.close());
 let app: ReturnType<typeof renderApp> | undefined;
 afterEach(() => app?.unmount());
@@ -71,5 +85,51 @@ describe('Conversations page', () => {
           .sort()
           .join() === 'limit',
     );
+  });
+});
+
+describe('Export', () => {
+  it('downloads the current filter in the chosen format with the token in the header, and shows a refusal', async () => {
+    sessionStorage.setItem(TOKEN_STORAGE_KEY, 'admin');
+    history.replaceState(null, '', `/dashboard/conversations?rating=down&site=${SITE_ID}&images=yes`);
+    app = renderApp(api.baseUrl);
+    await waitFor(() => rows() === 25);
+    const saved: { name: string; href: string }[] = [];
+    const onClick = (event: MouseEvent) => {
+      const link = event.target as HTMLAnchorElement;
+      if (link.download) {
+        event.preventDefault();
+        saved.push({ name: link.download, href: link.href });
+      }
+    };
+    document.addEventListener('click', onClick);
+    try {
+      const format = app.container.querySelector<HTMLSelectElement>('#export-format');
+      if (!format) throw new Error('no format select');
+      changeValue(format, 'ndjson');
+      [...app.container.querySelectorAll('button')].find((b) => b.textContent === 'Export')?.click();
+      await waitFor(() => saved.length === 1);
+      const request = api.requests.filter((r) => r.path === '/v1/admin/exports/conversations').at(-1);
+      expect(Object.fromEntries(request?.query ?? [])).toEqual({
+        siteId: SITE_ID,
+        hasImages: 'true',
+        rating: 'down',
+        format: 'ndjson',
+      });
+      expect(request?.authorization).toBe('Bearer admin');
+      expect(saved[0]?.name).toBe('conversations-2026-12-02.ndjson');
+      expect(saved[0]?.href.startsWith('blob:')).toBe(true);
+      expect(saved[0]?.href).not.toContain('admin');
+      await waitFor(() => app?.container.textContent?.includes('Saved conversations-2026-12-02.ndjson.') ?? false);
+
+      // A refusal is shown with the server's message; nothing is saved.
+      navigate('/conversations?q=broken');
+      await waitFor(() => listRequests().at(-1)?.q === 'broken');
+      [...app.container.querySelectorAll('button')].find((b) => b.textContent === 'Export')?.click();
+      await waitFor(() => app?.container.querySelector('[role="alert"]')?.textContent?.includes('Try again soon') ?? false);
+      expect(saved.length).toBe(1);
+    } finally {
+      document.removeEventListener('click', onClick);
+    }
   });
 });

@@ -8,6 +8,7 @@ import { type ConversationFilters, parseConversationFilters, serializeConversati
 import { useConversations } from '../api/getConversations.js';
 import { ConversationFiltersBar } from './ConversationFiltersBar.js';
 import { ConversationRow } from './ConversationRow.js';
+import { ExportConversations } from './ExportConversations.js';
 
 /** Conversations, filtered by the URL query (so a view is a shareable link), loaded page by page. */
 export function ConversationsPage({ sites }: { sites: SiteOption[] }) {
@@ -23,6 +24,7 @@ export function ConversationsPage({ sites }: { sites: SiteOption[] }) {
     <section aria-labelledby="conversations-title">
       <h1 id="conversations-title">Conversations</h1>
       <ConversationFiltersBar filters={filters} sites={sites} onChange={setFilters} />
+      <ExportConversations filters={filters} />
       {query.isPending ? (
         <Loading label="Loading conversations…" />
       ) : query.isError && !query.isFetchNextPageError ? (
