@@ -5,13 +5,13 @@
 // commands per send. With BENCH_BASELINE=<git ref>, the same levels also run through that commit's server (checked out
 // into a temporary worktree), interleaved with ours: the baseline of the same run on the same loaded machine.
 // Prints tables and writes bench/results/server.json.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
-import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { checkoutBaseline } from './lib/baselineCheckout.js';
 import { openStream, type StreamTiming } from './lib/openStream.js';
 import { machine, ms, percentile, table } from './lib/stats.js';
 
@@ -101,13 +101,8 @@ async function json(target: Target, path: string, init: { token?: string; body: 
 }
 
 const baselineRef = process.env.BENCH_BASELINE;
-let baselineDir: string | null = null;
-if (baselineRef) {
-  baselineDir = mkdtempSync(join(tmpdir(), 'chatwidget-baseline-'));
-  execFileSync('git', ['worktree', 'add', '--detach', baselineDir, baselineRef], { stdio: 'ignore' });
-  symlinkSync(resolve('node_modules'), join(baselineDir, 'node_modules'));
-}
-const targets = [...(baselineDir ? [await startTarget(`baseline ${baselineRef}`, baselineDir)] : []), await startTarget('ours')];
+const baseline = baselineRef ? checkoutBaseline(baselineRef) : null;
+const targets = [...(baseline ? [await startTarget(`baseline ${baselineRef}`, baseline.dir)] : []), await startTarget('ours')];
 
 // One visitor with one conversation per concurrent stream (a visitor's sends to one conversation are serialized).
 const setupStart = performance.now();
@@ -400,8 +395,5 @@ try {
   for (const target of targets) target.child.stdin?.end();
   fake.child.stdin?.end();
   await Promise.all([...targets.map((t) => t.child), fake.child].map((c) => new Promise((r) => c.once('exit', r))));
-  if (baselineDir) {
-    execFileSync('git', ['worktree', 'remove', '--force', baselineDir], { stdio: 'ignore' });
-    rmSync(baselineDir, { recursive: true, force: true });
-  }
+  baseline?.remove();
 }
