@@ -4,17 +4,23 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Passage } from '../server/knowledge/retrieval/Passage.js';
 import { siteIndex } from '../server/knowledge/retrieval/siteIndex.js';
-import { normalize, vectorIndex } from '../server/knowledge/retrieval/vectorIndex.js';
+import { type VectorHit, vectorIndex } from '../server/knowledge/retrieval/vectorIndex.js';
 import { fakeEmbedding } from '../server/test/fakeEmbedding.js';
+import { checkoutBaseline } from './lib/baselineCheckout.js';
 import { machine, ms, percentile, table } from './lib/stats.js';
-import { ingestionFigures } from './retrievalIngestion.js';
+import { type IngestionFigures, ingestionFigures } from './retrievalIngestion.js';
 
 /**
  * Retrieval quality and speed (`npm run bench:retrieval`): a corpus of help pages written for it
  * (`bench/retrieval/corpus/`), labelled questions (question → expected page) and a held-out set; hit@1, hit@5 and MRR
- * for keyword and hybrid retrieval, and search latency at 1k and 10k chunks. Hybrid runs on the fake embeddings of the
- * tests (a hashed bag of words): it checks the fusion plumbing, not the quality real Gemini embeddings would give.
+ * for keyword and hybrid retrieval, and search latency at 1k and 10k chunks beside the baseline's code (another commit,
+ * `BENCH_BASELINE`, checked out for the run). Hybrid runs on the fake embeddings of the tests (a hashed bag of words): it
+ * checks the fusion plumbing, not the quality real Gemini embeddings would give. `BENCH_RETRIEVAL_INGESTION=0` skips
+ * the ingestion figures (the real server on the embedded database).
  */
+
+/** main before the vector scan moved to the WebAssembly SIMD kernel (issue 15). */
+const DEFAULT_BASELINE = '6b5668a';
 
 const here = join(import.meta.dirname, 'retrieval');
 const DIMENSIONS = 768;
@@ -98,64 +104,104 @@ function synthetic(count: number): Passage[] {
   });
 }
 
-function latency(size: number, mode: Mode) {
-  const index = siteIndex([...corpus, ...synthetic(size - corpus.length)]);
-  const all = [...questions.labelled, ...questions.heldOut];
-  const times: number[] = [];
-  for (let round = 0; round < 4; round++) {
-    for (const { q } of all) {
-      const vector = mode === 'hybrid' ? fakeEmbedding(q, DIMENSIONS) : null;
-      const started = performance.now();
-      index.search(q, { limit: 20, queryVector: vector });
-      if (round > 0) times.push(performance.now() - started);
-    }
+type VectorIndexOf = (embeddings: (number[] | null)[]) => { nearest(query: number[], limit: number): VectorHit[] };
+const baselineRef = process.env.BENCH_BASELINE ?? DEFAULT_BASELINE;
+const baseline = checkoutBaseline(baselineRef);
+const baselineCode = {
+  siteIndex: (await import(join(baseline.dir, 'server/knowledge/retrieval/siteIndex.ts'))).siteIndex as typeof siteIndex,
+  vectorIndex: (await import(join(baseline.dir, 'server/knowledge/retrieval/vectorIndex.ts'))).vectorIndex as VectorIndexOf,
+};
+
+const allQuestions = [...questions.labelled, ...questions.heldOut];
+const figures = (values: number[]) => ({ p50: percentile(values, 50), p95: percentile(values, 95) });
+
+/**
+ * Search times at `size` passages, ours against the baseline's code over the same passages, question by question
+ * (which one goes first alternates by round) so both see the same load; and whether both rank the same 20 passages.
+ */
+function latency(size: number) {
+  const passages = [...corpus, ...synthetic(size - corpus.length)];
+  const indexes = { baseline: baselineCode.siteIndex(passages), ours: siteIndex(passages) };
+  const times = {
+    keyword: { baseline: [] as number[], ours: [] as number[] },
+    hybrid: { baseline: [] as number[], ours: [] as number[] },
+  };
+  const sameRanking = { keyword: { questions: 0, same: 0 }, hybrid: { questions: 0, same: 0 } };
+  for (let round = 0; round < 5; round++) {
+    const order = round % 2 ? (['ours', 'baseline'] as const) : (['baseline', 'ours'] as const);
+    for (const { q } of allQuestions)
+      for (const mode of ['keyword', 'hybrid'] as const) {
+        const vector = mode === 'hybrid' ? fakeEmbedding(q, DIMENSIONS) : null;
+        const ranked = { baseline: '', ours: '' };
+        for (const code of order) {
+          const started = performance.now();
+          const found = indexes[code].search(q, { limit: 20, queryVector: vector });
+          const elapsed = performance.now() - started;
+          if (round > 0) times[mode][code].push(elapsed);
+          ranked[code] = found.map((item) => item.passage.id).join(' ');
+        }
+        if (round === 0) {
+          sameRanking[mode].questions++;
+          if (ranked.baseline === ranked.ours) sameRanking[mode].same++;
+        }
+      }
   }
-  return { chunks: size, mode, p50: percentile(times, 50), p95: percentile(times, 95) };
+  return {
+    chunks: size,
+    keyword: { baseline: figures(times.keyword.baseline), ours: figures(times.keyword.ours) },
+    hybrid: { baseline: figures(times.hybrid.baseline), ours: figures(times.hybrid.ours) },
+    sameRanking,
+  };
 }
 
 /**
- * The vector scan alone at `size` chunks: the index's (four running sums) against the one-sum loop it replaced, run
- * alternately in the same process so both see the same load.
+ * The vector scan alone at `size` passages (the best 50 by cosine over 768 dimensions): ours with its WebAssembly SIMD
+ * kernel and with its scalar fallback, against the baseline's, in turn for each question in the same process.
  */
 function vectorScan(size: number) {
   const embeddings = [...corpus, ...synthetic(size - corpus.length)].map((p) => p.embedding as number[]);
-  const index = vectorIndex(embeddings);
-  const matrix = new Float32Array(embeddings.length * DIMENSIONS);
-  for (const [row, e] of embeddings.entries()) matrix.set(normalize(e), row * DIMENSIONS);
-  const oneSum = (query: Float32Array) => {
-    const scores = new Float32Array(embeddings.length);
-    for (let row = 0; row < embeddings.length; row++) {
-      let dot = 0;
-      for (let i = 0; i < DIMENSIONS; i++) dot += (query[i] as number) * (matrix[row * DIMENSIONS + i] as number);
-      scores[row] = dot;
-    }
-    return scores;
+  const scans = {
+    baseline: baselineCode.vectorIndex(embeddings),
+    simd: vectorIndex(embeddings, 'simd'),
+    scalar: vectorIndex(embeddings, 'scalar'),
   };
-  const times = { before: [] as number[], now: [] as number[] };
-  for (let round = 0; round < 3; round++)
-    for (const { q } of [...questions.labelled, ...questions.heldOut]) {
+  const times = { baseline: [] as number[], simd: [] as number[], scalar: [] as number[] };
+  for (let round = 0; round < 4; round++)
+    for (const { q } of allQuestions) {
       const vector = fakeEmbedding(q, DIMENSIONS);
-      let started = performance.now();
-      oneSum(normalize(vector));
-      if (round > 0) times.before.push(performance.now() - started);
-      started = performance.now();
-      index.nearest(vector, 50);
-      if (round > 0) times.now.push(performance.now() - started);
+      for (const code of ['baseline', 'simd', 'scalar'] as const) {
+        const started = performance.now();
+        scans[code].nearest(vector, 50);
+        if (round > 0) times[code].push(performance.now() - started);
+      }
     }
-  return { chunks: size, before: percentile(times.before, 50), now: percentile(times.now, 50) };
+  return { chunks: size, baseline: figures(times.baseline), simd: figures(times.simd), scalar: figures(times.scalar) };
 }
 
 const loadBefore = loadavg()[0] as number;
+let measured: {
+  latency: ReturnType<typeof latency>[];
+  vectorScan: ReturnType<typeof vectorScan>;
+  ingestion: IngestionFigures[];
+};
+try {
+  measured = {
+    latency: [latency(1000), latency(10_000)],
+    vectorScan: vectorScan(10_000),
+    ingestion: process.env.BENCH_RETRIEVAL_INGESTION === '0' ? [] : await ingestionFigures(pages),
+  };
+} finally {
+  baseline.remove();
+}
 const results = {
   machine: await machine(),
+  baseline: baselineRef,
   corpus: { pages: new Set(corpus.map((p) => p.id.split('#')[0])).size, chunks: corpus.length },
   quality: {
     labelled: { keyword: quality(corpus, questions.labelled, 'keyword'), hybrid: quality(corpus, questions.labelled, 'hybrid') },
     heldOut: { keyword: quality(corpus, questions.heldOut, 'keyword'), hybrid: quality(corpus, questions.heldOut, 'hybrid') },
   },
-  latency: [latency(1000, 'keyword'), latency(1000, 'hybrid'), latency(10_000, 'keyword'), latency(10_000, 'hybrid')],
-  vectorScan: vectorScan(10_000),
-  ingestion: await ingestionFigures(pages),
+  ...measured,
   loadAverage: { before: loadBefore, after: loadavg()[0] as number },
 };
 
@@ -178,34 +224,55 @@ console.log(table(rows));
 console.log('Hybrid runs on fake embeddings (a hashed bag of words): it checks the fusion plumbing, not real quality.\n');
 console.log(
   table([
-    ['chunks', 'mode', 'p50', 'p95 (goal ≤ 20 ms)'],
-    ...results.latency.map((l) => [String(l.chunks), l.mode, ms(l.p50), ms(l.p95)]),
+    [
+      'chunks',
+      'mode',
+      `baseline ${baselineRef} p50`,
+      'p95',
+      'ours p50',
+      'p95 (goal ≤ 20 ms)',
+      'same top 20 as baseline (questions)',
+    ],
+    ...results.latency.flatMap((l) =>
+      (['keyword', 'hybrid'] as const).map((mode) => [
+        String(l.chunks),
+        mode,
+        ms(l[mode].baseline.p50),
+        ms(l[mode].baseline.p95),
+        ms(l[mode].ours.p50),
+        ms(l[mode].ours.p95),
+        `${l.sameRanking[mode].same} of ${l.sameRanking[mode].questions}`,
+      ]),
+    ),
   ]),
 );
+const scan = results.vectorScan;
 console.log(
-  `Vector scan alone at ${results.vectorScan.chunks} chunks × ${DIMENSIONS} dimensions, p50: ` +
-    `${ms(results.vectorScan.now)} (one running sum, as before: ${ms(results.vectorScan.before)}).`,
+  `Vector scan alone at ${scan.chunks} chunks × ${DIMENSIONS} dimensions, p50 / p95: WebAssembly SIMD ` +
+    `${ms(scan.simd.p50)} / ${ms(scan.simd.p95)}, scalar fallback ${ms(scan.scalar.p50)} / ${ms(scan.scalar.p95)}, ` +
+    `baseline ${ms(scan.baseline.p50)} / ${ms(scan.baseline.p95)}.`,
 );
 for (const set of ['labelled', 'heldOut'] as const) {
   const misses = results.quality[set].keyword.misses;
   if (misses.length) console.log(`\nKeyword misses (${set}):\n${misses.map((m) => `  ${m}`).join('\n')}`);
 }
-console.log(
-  `\n${table([
-    ['ingestion (real routes, job queue, embedded database)', 'mode', 'pages', 'passages', 'ready in', 'pages/s'],
-    ...results.ingestion.flatMap((i) => [
-      ['30-page PDF upload (goal ≤ 30 s)', i.mode, String(i.pdf.pages), String(i.pdf.chunks), ms(i.pdf.readyMs), '-'],
-      [
-        'local website by its sitemap',
-        i.mode,
-        String(i.site.pages),
-        String(i.site.chunks),
-        ms(i.site.readyMs),
-        i.site.pagesPerSecond.toFixed(0),
-      ],
-    ]),
-  ])}`,
-);
+if (results.ingestion.length)
+  console.log(
+    `\n${table([
+      ['ingestion (real routes, job queue, embedded database)', 'mode', 'pages', 'passages', 'ready in', 'pages/s'],
+      ...results.ingestion.flatMap((i) => [
+        ['30-page PDF upload (goal ≤ 30 s)', i.mode, String(i.pdf.pages), String(i.pdf.chunks), ms(i.pdf.readyMs), '-'],
+        [
+          'local website by its sitemap',
+          i.mode,
+          String(i.site.pages),
+          String(i.site.chunks),
+          ms(i.site.readyMs),
+          i.site.pagesPerSecond.toFixed(0),
+        ],
+      ]),
+    ])}`,
+  );
 console.log(
   `\nLoad average (1 min) ${results.loadAverage.before.toFixed(1)} before, ${results.loadAverage.after.toFixed(1)} after, ` +
     `on ${results.machine.cores} cores: figures on a shared machine vary with it.`,
