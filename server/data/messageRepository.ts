@@ -69,6 +69,8 @@ export interface StreamRecord {
    * answer (one window write per send); history reads add it meanwhile. Absent for a retry (its question is there).
    */
   question?: MessageRecord | null;
+  /** A retry's entry (see the Stream model): its answer was counted when first stored. */
+  retry?: boolean;
 }
 
 /**
@@ -140,6 +142,7 @@ const toStream = (doc: StreamDoc): StreamRecord => ({
   owner: doc.owner ?? '',
   leaseUntil: doc.leaseUntil ?? new Date(0),
   question: doc.question ? toMessage(doc.question) : null,
+  retry: doc.retry === true,
 });
 
 export const isDuplicateKey = (error: unknown) => (error as { code?: number })?.code === 11000;
@@ -227,7 +230,7 @@ export function messageRepository({ Message, Stream, DailyCount }: Models) {
 
     // In-flight answers (see the Stream model): inserted when an answer starts, removed when it ends.
     async startStream(stream: StreamRecord): Promise<boolean> {
-      const { question, ...entry } = stream;
+      const { question, retry, ...entry } = stream;
       try {
         await Stream.collection.insertOne({
           ...entry,
@@ -235,6 +238,7 @@ export function messageRepository({ Message, Stream, DailyCount }: Models) {
           siteId: oid(stream.siteId),
           conversationId: oid(stream.conversationId),
           ...(question ? { question: toDoc(question) } : {}),
+          ...(retry ? { retry: true } : {}),
         });
         return true;
       } catch (error) {

@@ -23,56 +23,6 @@ async function stored(conversationId: string): Promise<Message[]> {
   return (await json(await visitor.request(`/v1/widget/conversations/${conversationId}/messages`))).items;
 }
 
-/** What an instance that died mid-turn left in the database: the question, its answer as far as it got, its entry. */
-async function leftByDeadInstance(conversationId: string, clientMessageId: string, left: { answer?: string; entry: boolean }) {
-  const repos = app.services.repos;
-  const base = {
-    tenantId: 'local',
-    siteId: site.id,
-    conversationId,
-    images: [],
-    status: 'complete' as const,
-    errorCode: null,
-    clientMessageId,
-    model: null,
-    usage: null,
-    ...NO_CITATIONS,
-    createdAt: new Date(),
-  };
-  await repos.messages.insert({
-    ...base,
-    id: messageIdFor(conversationId, clientMessageId, 'user'),
-    role: 'user',
-    text: 'Hello?',
-  });
-  const answerId = messageIdFor(conversationId, clientMessageId, 'assistant');
-  if (left.answer !== undefined)
-    await repos.messages.insert({
-      ...base,
-      id: answerId,
-      role: 'assistant',
-      text: left.answer,
-      model: 'gemini-2.5-flash',
-      createdAt: new Date(base.createdAt.getTime() + 1),
-    });
-  if (left.entry)
-    await repos.messages.startStream({
-      id: answerId,
-      tenantId: 'local',
-      siteId: site.id,
-      conversationId,
-      clientMessageId,
-      model: null,
-      startedAt: new Date(),
-      owner: 'dead-instance',
-      leaseUntil: new Date(0),
-    });
-  return answerId;
-}
-
-const messageCount = async (conversationId: string) =>
-  (await app.services.repos.conversations.findById(conversationId))?.messageCount;
-
 describe('send path with Gemini', () => {
   it('streams deltas and stores a complete answer with usage; sends persona, history and temperature', async () => {
     const conversation = await visitor.newConversation();
@@ -271,68 +221,5 @@ describe('send path with Gemini', () => {
     const answer = await repos.messages.findById(answerId);
     expect(answer).toMatchObject({ status: 'error', errorCode: 'interrupted', role: 'assistant' });
     expect(await repos.messages.isStreaming(answerId)).toBe(false);
-  });
-
-  it('counts an answer recovered as interrupted with its question, and its retry counts nothing more', async () => {
-    const conversation = await visitor.newConversation();
-    gemini.enqueue({ chunks: ['First'] });
-    await visitor.send(conversation.id, 'Before', 'count-1');
-    expect(await messageCount(conversation.id)).toBe(2);
-    const answerId = await leftByDeadInstance(conversation.id, 'count-2', { entry: true });
-
-    expect(await app.services.chat.recoverInterrupted()).toBeGreaterThanOrEqual(1);
-    expect(await app.services.repos.messages.findById(answerId)).toMatchObject({ status: 'error', errorCode: 'interrupted' });
-    expect(await stored(conversation.id)).toHaveLength(4);
-    expect(await messageCount(conversation.id)).toBe(4);
-
-    gemini.enqueue({ chunks: ['Again'] });
-    const retried = parseSse(await (await visitor.request(`/v1/widget/messages/${answerId}/retry`, { method: 'POST' })).text());
-    expect(retried.at(-1)).toMatchObject({ event: 'done', data: { id: answerId, status: 'complete' } });
-    expect(await messageCount(conversation.id)).toBe(4);
-  });
-
-  it('counts once an answer whose instance died after storing it, whether or not it had counted it', async () => {
-    const conversation = await visitor.newConversation();
-    // Died between storing the answer and counting it.
-    await leftByDeadInstance(conversation.id, 'stored-1', { answer: 'Stored, not counted', entry: true });
-    await app.services.chat.recoverInterrupted();
-    expect(await messageCount(conversation.id)).toBe(2);
-    expect((await stored(conversation.id)).map((m) => m.text)).toEqual(['Hello?', 'Stored, not counted']);
-
-    // Died after counting, before ending its in-flight entry.
-    gemini.enqueue({ chunks: ['Counted'] });
-    await visitor.send(conversation.id, 'Next', 'stored-2');
-    expect(await messageCount(conversation.id)).toBe(4);
-    await app.services.repos.messages.startStream({
-      id: messageIdFor(conversation.id, 'stored-2', 'assistant'),
-      tenantId: 'local',
-      siteId: site.id,
-      conversationId: conversation.id,
-      clientMessageId: 'stored-2',
-      model: null,
-      startedAt: new Date(),
-      owner: 'dead-instance',
-      leaseUntil: new Date(0),
-    });
-    await app.services.chat.recoverInterrupted();
-    expect(await messageCount(conversation.id)).toBe(4);
-    expect(await stored(conversation.id)).toHaveLength(4);
-  });
-
-  it('answers, once, a question whose instance died before starting its answer when the widget sends it again', async () => {
-    const conversation = await visitor.newConversation();
-    const answerId = await leftByDeadInstance(conversation.id, 'orphan', { entry: false });
-    const asked = gemini.requests.length;
-
-    gemini.enqueue({ chunks: ['Answered ', 'at last'] });
-    const again = await visitor.send(conversation.id, 'Hello?', 'orphan');
-    expect(again.events.map((e) => e.event)).toEqual(['message', 'delta', 'delta', 'done']);
-    expect(again.events.at(-1)).toMatchObject({ data: { id: answerId, status: 'complete', text: 'Answered at last' } });
-    // Sent once more: the stored answer is replayed, the model is not asked again.
-    const replayed = await visitor.send(conversation.id, 'Hello?', 'orphan');
-    expect(replayed.events.map((e) => e.event)).toEqual(['message', 'done']);
-    expect(gemini.requests.length).toBe(asked + 1);
-    expect(await messageCount(conversation.id)).toBe(2);
-    expect((await stored(conversation.id)).map((m) => m.id)).toEqual([messageIdFor(conversation.id, 'orphan', 'user'), answerId]);
   });
 });

@@ -45,7 +45,7 @@ export function chatService(deps: ChatServiceDeps) {
   const answer = answerTurn({ ...deps, now });
   return {
     send: sendMessage({ ...deps, now, answer, inFlight, recover }),
-    retry: retryAnswer({ ...deps, now, answer, inFlight }),
+    retry: retryAnswer({ ...deps, now, answer, inFlight, recover }),
     /**
      * At start and periodically: answers whose instance died mid-stream (lease expired) are stored as interrupted,
      * never lost; answers other instances are streaming are left alone.

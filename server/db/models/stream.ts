@@ -20,6 +20,8 @@ export interface StreamDoc {
   leaseUntil: Date;
   /** A new send's question as stored in `messages`, until it joins the window with its answer. */
   question?: MessageDoc;
+  /** A retry's entry: the answer it replaces was counted when it was first stored, so recovering it counts nothing. */
+  retry?: boolean;
 }
 
 export const streamSchema = new Schema<StreamDoc>(
@@ -33,6 +35,7 @@ export const streamSchema = new Schema<StreamDoc>(
     owner: { type: String, required: true },
     leaseUntil: { type: Date, required: true },
     question: { type: Schema.Types.Mixed, default: undefined },
+    retry: { type: Boolean, default: undefined },
   },
   { versionKey: false },
 );

@@ -62,9 +62,10 @@ export function answerTurn(deps: AnswerTurnDeps) {
   const { conversations, messages, window, imageUrls, now } = deps;
 
   /**
-   * Stores the final answer and what follows from it; the in-flight entry ends even when recording fails. Returns the
-   * answer as stored: if this instance lost its lease (it could not renew it) and another recovered the answer as
-   * interrupted, that one stays and nothing is recorded twice.
+   * Stores the final answer and what follows from it, then ends the in-flight entry. Returns the answer as stored: if
+   * this instance lost its lease (it could not renew it) and another recovered the answer as interrupted, that one
+   * stays and nothing is recorded twice. When recording fails, the entry stays: its lease is no longer renewed, and
+   * the recovery counts the stored answer once it expired (an entry ends only once its answer is counted).
    */
   async function store(turn: Turn, answer: MessageRecord): Promise<MessageRecord> {
     const { conversation, question, retry } = turn;
@@ -75,16 +76,13 @@ export function answerTurn(deps: AnswerTurnDeps) {
         return answer;
       });
       if (!inserted) return (await messages.findById(answer.id)) ?? answer;
-      try {
-        await persistently(async () => {
-          const fresh = await conversations.findWithSearchText(conversation.id);
-          // Erased (or deleted) while answering: what this turn stored goes too.
-          if (!fresh) await messages.deleteForConversation(conversation.tenantId, conversation.id);
-          else await recordTurn({ conversations, window }, { ...fresh, question, answer, retry });
-        });
-      } finally {
-        await persistently(() => messages.endStream(answer.id));
-      }
+      await persistently(async () => {
+        const fresh = await conversations.findWithSearchText(conversation.id);
+        // Erased (or deleted) while answering: what this turn stored goes too.
+        if (!fresh) await messages.deleteForConversation(conversation.tenantId, conversation.id);
+        else await recordTurn({ conversations, window }, { ...fresh, question, answer, retry });
+      });
+      await persistently(() => messages.endStream(answer.id));
       return answer;
     });
   }

@@ -35,12 +35,6 @@ export function inFlightAnswers(deps: InFlightAnswersDeps) {
     /** Inserts the entry under this instance's lease; `false` when one exists already. */
     start: (stream: NewStream) => messages.startStream(entry(stream)),
 
-    /** Replaces an entry whose lease expired (left by a failure) by one of this instance; `false` if it is live. */
-    async takeOver(stream: NewStream): Promise<boolean> {
-      await messages.endExpiredStream(stream.id, now());
-      return messages.startStream(entry(stream));
-    },
-
     /**
      * Streams the answer `answerId` while renewing its lease. `answer` gets a signal that aborts with the request's, or
      * when the lease was lost (another instance recovered the entry): the model call stops, nothing is answered twice.

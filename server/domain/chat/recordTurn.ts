@@ -16,8 +16,9 @@ export const asStored = (m: MessageRecord): MessageRecord => ({ ...m, feedback: 
  * The conversation after an answer was stored (inserted, recovered as interrupted, or replaced by a retry): counters,
  * the window of recent messages with the question and its answer (`recent` when the caller rebuilt it), search text,
  * thumbnail. A question counts with
- * its answer, so every stored answer, even an interrupted one, counts its pair once; a retry counts nothing. Runs
- * inside `window.serialized`, with the conversation read there.
+ * its answer, so every stored answer, even an interrupted one, counts its pair once (an answer the conversation
+ * already counted, never again); a retry counts nothing. Runs inside `window.serialized`, with the conversation read
+ * there.
  */
 export async function recordTurn(
   deps: { conversations: ConversationRepository; window: ConversationWindow },
@@ -32,6 +33,7 @@ export async function recordTurn(
   recent?: MessageRecord[],
 ): Promise<void> {
   const { conversation, question, answer, retry } = turn;
+  const counted = retry || conversation.countedAnswers.includes(answer.id);
   // A new send's question joins the window with its answer (its in-flight entry carried it until now).
   const messages = recent ?? (await deps.window.after(conversation, ...(retry ? [] : [question]), asStored(answer)));
   const searchText = (turn.searchText ?? (await deps.conversations.searchTextOf(conversation.id))).concat(
@@ -46,8 +48,8 @@ export async function recordTurn(
   await deps.conversations.recordActivity(conversation.id, {
     title: conversation.title || question.text.slice(0, 80) || 'Image',
     firstQuestion: conversation.firstQuestion || question.text.slice(0, 300),
-    messageCount: conversation.messageCount + (retry ? 0 : 2),
-    countedAnswers: retry
+    messageCount: conversation.messageCount + (counted ? 0 : 2),
+    countedAnswers: counted
       ? conversation.countedAnswers
       : [...conversation.countedAnswers.filter((id) => id !== answer.id), answer.id].slice(-COUNTED_ANSWERS_KEPT),
     hasImages: conversation.hasImages || question.images.length > 0,

@@ -62,12 +62,13 @@ export function recoverAnswers(deps: RecoverAnswersDeps) {
         inserted ?? messages.findById(id),
       ]);
       // The interrupted answer counts as any answer (a retry later replaces it without counting again), and so does one
-      // its dead instance stored but did not count.
-      if (question && answer && !conversation.countedAnswers.includes(id))
+      // its dead instance stored but did not count; a retry's answer counted when it was first stored.
+      if (!stream.retry && question && answer && !conversation.countedAnswers.includes(id))
         await recordTurn({ conversations, window }, { conversation, question, answer, retry: false }, recent);
       else await window.write(conversationId, recent ?? (await window.rebuild(conversation)));
     });
-    await messages.endStream(id);
+    // Only the entry recovered: once it is gone, a retry may have started a live one for the same answer.
+    await messages.endExpiredStream(id, now());
   }
 
   return {

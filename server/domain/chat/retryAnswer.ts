@@ -9,6 +9,7 @@ import type { VisitorIdentity } from '../visitorTokens.js';
 import type { AnswerTurn, Turn } from './answerTurn.js';
 import { type ChatEvent, questionEvent } from './chatEvents.js';
 import type { InFlightAnswers } from './inFlightAnswers.js';
+import type { RecoverAnswers } from './recoverAnswers.js';
 
 export interface RetryAnswerDeps {
   conversations: ConversationRepository;
@@ -17,6 +18,7 @@ export interface RetryAnswerDeps {
   imageUrls: ImageUrlsOf;
   answer: AnswerTurn;
   inFlight: InFlightAnswers;
+  recover: RecoverAnswers;
   now: () => Date;
 }
 
@@ -55,9 +57,15 @@ export function retryAnswer(deps: RetryAnswerDeps) {
       conversationId: conversation.id,
       clientMessageId: question.clientMessageId ?? '',
       model: site.model,
+      retry: true,
     };
-    // An entry whose lease expired was left by a failure: take it over; a live one is another retry's.
-    const started = (await inFlight.start(entry)) || (await inFlight.takeOver(entry));
+    // An entry whose lease expired was left by a failure: recovered first (its answer may be stored and not yet
+    // counted; an entry ends only once its answer is counted), then this retry's starts. A live one is another retry's.
+    let started = await inFlight.start(entry);
+    if (!started) {
+      await deps.recover.one(previous.id);
+      started = await inFlight.start(entry);
+    }
     if (!started) throw conflict('This answer is already being retried');
     yield* inFlight.own(previous.id, signal, (signal) =>
       answerAgain({ site, conversation, question, answerId: previous.id, signal }),
