@@ -4,14 +4,22 @@ import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmS
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DatabaseSetup, loadDatabaseSetup } from '../config.js';
-import { PUSHDOWN_FILE, PUSHDOWN_GO, QUERY_FILE, QUERY_ID_ONLY, QUERY_PUSHDOWN } from './ferretdbPushdown.js';
+import {
+  DISABLE_PUSHDOWN_PATCHES,
+  PUSHDOWN_FILE,
+  PUSHDOWN_GO,
+  QUERY_FILE,
+  QUERY_ID_ONLY,
+  QUERY_PUSHDOWN,
+} from './ferretdbPushdown.js';
 
 export const FERRETDB_VERSION = 'v1.24.2';
 /**
- * Our build of it: `p1` carries the `_id` lookup fix below, `p2` the equality prefilter (`ferretdbPushdown.ts`);
- * a new suffix rebuilds cached binaries.
+ * Our build of it: `p1` carries the `_id` lookup fix below, `p2` the equality prefilter (`ferretdbPushdown.ts`), `p3`
+ * a `--test-disable-pushdown` that disables it for every command (the exactness test's reference); a new suffix
+ * rebuilds cached binaries.
  */
-const BUILD = `${FERRETDB_VERSION}-p2`;
+const BUILD = `${FERRETDB_VERSION}-p3`;
 
 /**
  * FerretDB v1.24.2's SQLite backend looks documents up by `_ferretdb_sjson->'$._id'`, while its
@@ -94,6 +102,12 @@ export function ensureFerretdbBinary(
     if (!query.includes(QUERY_ID_ONLY)) throw new EmbeddedDatabaseUnavailable(`FerretDB's ${QUERY_FILE} is not as expected.`);
     writeFileSync(join(work, QUERY_FILE), query.replace(QUERY_ID_ONLY, QUERY_PUSHDOWN));
     writeFileSync(join(work, PUSHDOWN_FILE), PUSHDOWN_GO);
+    for (const patch of DISABLE_PUSHDOWN_PATCHES) {
+      const source = readFileSync(join(work, patch.file), 'utf8');
+      if (source.split(patch.from).length !== 2)
+        throw new EmbeddedDatabaseUnavailable(`FerretDB's ${patch.file} is not as expected.`);
+      writeFileSync(join(work, patch.file), source.replace(patch.from, patch.to));
+    }
     const dir = join(target, '..');
     mkdirSync(dir, { recursive: true });
     const partial = `${target}.${process.pid}.partial`;

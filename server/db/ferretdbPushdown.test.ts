@@ -126,6 +126,13 @@ afterAll(async () => {
 const inOrder = (docs: Document[]) => docs.map((d) => JSON.stringify(d)).sort();
 
 describe('the equality prefilter of our FerretDB build', () => {
+  it('is compared with a reference whose pushdown is off for every command', async () => {
+    // Unpatched FerretDB still handed `find`, `aggregate` and `explain` filters to the backend with the flag (`p3`).
+    const pushed = async (c: mongo.Collection) => ((await c.find({ _id: 'a' } as Document).explain()) as Document).filterPushdown;
+    expect(await pushed(patched)).toBe(true);
+    expect(await pushed(plain)).toBe(false);
+  });
+
   it('finds exactly what FerretDB finds without it, for every filter', async () => {
     for (const filter of filters) {
       const [got, expected] = await Promise.all([patched.find(filter).toArray(), plain.find(filter).toArray()]);

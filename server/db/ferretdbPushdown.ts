@@ -25,6 +25,21 @@ export const QUERY_ID_ONLY = `	if params.Filter.Len() == 1 {
 `;
 export const QUERY_PUSHDOWN = '\twhereClause, args = prepareWhereClause(params.Filter, meta.Settings.Indexes)\n';
 
+/**
+ * `p3`: FerretDB's `--test-disable-pushdown` did not reach `find`, `aggregate` and `explain`: each copies the filter
+ * (to strip dotted keys) whether or not pushdown is disabled, so the backend still got it. The exactness test and the
+ * bench's baseline compare against that flag, so it must mean "every filter applied in Go only" everywhere.
+ */
+export const DISABLE_PUSHDOWN_PATCHES: { file: string; from: string; to: string }[] = [
+  { file: 'internal/handler/msg_find.go', expression: 'params.Filter' },
+  { file: 'internal/handler/msg_explain.go', expression: 'params.Filter' },
+  { file: 'internal/handler/msg_aggregate.go', expression: 'filter' },
+].map(({ file, expression }) => ({
+  file,
+  from: `if !h.EnableNestedPushdown && ${expression} != nil {`,
+  to: `if !h.DisablePushdown && !h.EnableNestedPushdown && ${expression} != nil {`,
+}));
+
 export const PUSHDOWN_GO = String.raw`// Added by chatwidget's build (server/db/ferretdbPushdown.ts): SQL prefilter for top-level equality.
 
 package sqlite
