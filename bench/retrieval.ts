@@ -19,7 +19,7 @@ import { type IngestionFigures, ingestionFigures } from './retrievalIngestion.js
  * the ingestion figures (the real server on the embedded database).
  */
 
-/** main before the vector scan moved to the WebAssembly SIMD kernel (issue 15). */
+/** main before issue 15's speed work: the vector scan on WebAssembly SIMD, keyword scores precomputed per word. */
 const DEFAULT_BASELINE = '6b5668a';
 
 const here = join(import.meta.dirname, 'retrieval');
