@@ -9,5 +9,6 @@ export * from './knowledge.js';
 export * from './knowledgeSearch.js';
 export * from './messages.js';
 export * from './sites.js';
+export * from './unanswered.js';
 export * from './webhooks.js';
 export * from './widget.js';

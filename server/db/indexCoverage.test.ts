@@ -148,6 +148,19 @@ async function driveEveryRoute(app: TestApp) {
   await ok(app.admin(`/v1/admin/sites/${site.id}/sources?limit=1&cursor=${sources.nextCursor}`));
   await ok(app.admin(`/v1/admin/sources/${snippet.id}`, { method: 'DELETE' }), 204);
 
+  // Unanswered questions: the list (answers not grounded or rated down, their questions) and a dismissal.
+  await ok(visitor.request(`/v1/widget/messages/${answer.id}/feedback`, { method: 'POST', json: { rating: 'down' } }));
+  const unanswered = (await ok(app.admin(`/v1/admin/sites/${site.id}/unanswered?days=7`))) as {
+    items: { answerIds: string[] }[];
+  };
+  if (!unanswered.items[0]) throw new Error('no unanswered question listed');
+  await ok(
+    app.admin(`/v1/admin/sites/${site.id}/unanswered/dismiss`, {
+      method: 'POST',
+      json: { answerIds: unanswered.items[0].answerIds },
+    }),
+  );
+
   // Background jobs: orphan sweep and crash recovery at start.
   await app.services.images.sweepOrphans(0);
   await app.services.chat.recoverInterrupted();

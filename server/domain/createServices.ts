@@ -15,6 +15,7 @@ import { liveEventRepository } from '../data/liveEventRepository.js';
 import { messageRepository } from '../data/messageRepository.js';
 import { removalRepository } from '../data/removalRepository.js';
 import { siteRepository } from '../data/siteRepository.js';
+import { unansweredRepository } from '../data/unansweredRepository.js';
 import { usageRepository } from '../data/usageRepository.js';
 import { visitorRepository } from '../data/visitorRepository.js';
 import { webhookRepository } from '../data/webhookRepository.js';
@@ -52,6 +53,7 @@ import { sessionService } from './sessionService.js';
 import { SITE_DELETION, siteDeletion } from './siteDeletion.js';
 import { siteService } from './siteService.js';
 import { statsService } from './statsService.js';
+import { unansweredQuestions } from './unanswered/unansweredQuestions.js';
 import { visitorTokens } from './visitorTokens.js';
 import { DEFAULT_WEBHOOK_SETTINGS, deliverWebhook, type WebhookSettings } from './webhooks/deliverWebhook.js';
 import { WEBHOOK_DELIVERY, webhookService } from './webhooks/webhookService.js';
@@ -120,6 +122,7 @@ export function createServices(deps: ServiceDeps) {
     locks: conversationLockRepository(deps.models),
     removals: removalRepository(deps.models),
     webhooks: webhookRepository(deps.models),
+    unanswered: unansweredRepository(deps.models),
   };
   const tokens = visitorTokens(deps.visitorTokenSecret, deps.now);
   const bus = deps.bus ?? inProcessBus();
@@ -284,6 +287,7 @@ export function createServices(deps: ServiceDeps) {
     liveViews: views,
     retrieval,
     knowledgeSearch: knowledgeSearch({ sites, retriever: retrieval }),
+    unanswered: unansweredQuestions({ sites, unanswered: repos.unanswered, now }),
     stats,
     images,
     webhooks,

@@ -134,6 +134,7 @@ export function buildApp(deps: AppDeps): Express {
         agents: services.agents,
         knowledge: services.knowledge,
         knowledgeSearch: services.knowledgeSearch,
+        unanswered: services.unanswered,
         erasures: services.erasures,
         webhooks: services.webhooks,
         exportConversations: services.exportConversations,

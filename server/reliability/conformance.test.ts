@@ -43,6 +43,10 @@ await visitorRequest('/v1/widget/conversations', { method: 'POST', json: {} });
 await uploadImage(app, visitor.token, { conversationId: visitor.conversation.id });
 for (const title of ['First snippet', 'Second snippet'])
   await app.admin(`/v1/admin/sites/${patchTarget.id}/sources`, { method: 'POST', json: { type: 'text', title, text: title } });
+// Two questions its knowledge does not answer, so its unanswered list has a second page.
+const asker = await app.startVisitor(patchTarget.publicKey);
+for (const question of ['Where can I park my car?', 'Do you sell gift cards?'])
+  await asker.send((await asker.newConversation()).id, question, `unanswered-${question.length}`);
 for (const userId of ['nobody-1', 'nobody-2'])
   await app.admin(`/v1/admin/sites/${patchTarget.id}/erasures`, { method: 'POST', json: { userId } });
 const absentId = 'f'.repeat(24);

@@ -65,6 +65,14 @@ for (const tenant of tenants)
     token: tenant.admin,
   });
 
+// Each site has a question its knowledge does not answer (with the tenant's marker), so its unanswered list has
+// something to leak.
+for (const tenant of tenants) {
+  const visitor = await app.startVisitor(tenant.site.publicKey);
+  const conversation = await visitor.newConversation();
+  await visitor.send(conversation.id, `${tenant.marker} parking garage elevator?`, 'unanswered');
+}
+
 /** A knowledge file upload (multipart), sent as is every time. */
 function knowledgeFile() {
   const form = new FormData();
@@ -98,6 +106,8 @@ const ADMIN_BODIES: Record<string, unknown> = {
   'POST /v1/admin/sites/{siteId}/knowledge/search': { q: 'question answer' },
   'POST /v1/admin/sites/{siteId}/erasures': { userId: 'user-of-the-owner' },
   'GET /v1/admin/sites/{siteId}/removals': undefined,
+  'GET /v1/admin/sites/{siteId}/unanswered': undefined,
+  'POST /v1/admin/sites/{siteId}/unanswered/dismiss': { answerIds: ['f'.repeat(24)] },
   'GET /v1/admin/stats': undefined,
   'POST /v1/admin/conversations/{id}/takeover': undefined,
   'POST /v1/admin/conversations/{id}/release': undefined,
@@ -158,6 +168,8 @@ const OWN_ID: Record<string, ((t: SeededTenant) => string) | null> = {
   'POST /v1/admin/sites/{siteId}/knowledge/search': (t) => t.site.id,
   'POST /v1/admin/sites/{siteId}/erasures': (t) => t.site.id,
   'GET /v1/admin/sites/{siteId}/removals': (t) => t.site.id,
+  'GET /v1/admin/sites/{siteId}/unanswered': (t) => t.site.id,
+  'POST /v1/admin/sites/{siteId}/unanswered/dismiss': (t) => t.site.id,
   'GET /v1/admin/webhooks/{id}': (t) => t.webhook.id,
   'PATCH /v1/admin/webhooks/{id}': (t) => t.webhook.id,
   'DELETE /v1/admin/webhooks/{id}': (t) => t.webhook.id,

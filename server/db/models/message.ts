@@ -42,6 +42,8 @@ export interface MessageDoc {
   grounded: boolean;
   /** The best passage's retrieval score (0..1), null when nothing was retrieved: for the owner's reports. */
   retrievalScore: number | null;
+  /** When an owner took this answer off the unanswered questions (answered meanwhile, or not worth answering). */
+  dismissedAt?: Date | null;
   day: string;
   createdAt: Date;
   updatedAt: Date;
@@ -76,6 +78,7 @@ export const messageSchema = new Schema<MessageDoc>(
     siteId: { type: Schema.Types.ObjectId, required: true },
     conversationId: { type: Schema.Types.ObjectId, required: true },
     ...messageContentFields,
+    dismissedAt: { type: Date },
     day: { type: String, required: true },
   },
   { timestamps: true, versionKey: false },
@@ -87,3 +90,5 @@ messageSchema.index({ tenantId: 1, day: 1 });
 messageSchema.index({ tenantId: 1, siteId: 1, day: 1 });
 messageSchema.index({ tenantId: 1, feedback: 1, siteId: 1 });
 messageSchema.index({ tenantId: 1, conversationId: 1, feedback: 1 });
+// The unanswered questions: a site's answers not grounded or rated down, not dismissed, newest first.
+messageSchema.index({ tenantId: 1, siteId: 1, role: 1, status: 1, dismissedAt: 1, createdAt: -1, grounded: 1, feedback: 1 });

@@ -20,6 +20,7 @@ import type { ModelBudget } from '../../domain/modelBudget.js';
 import type { SiteDeletion } from '../../domain/siteDeletion.js';
 import { type SiteService, toSiteAnswer, toSiteView } from '../../domain/siteService.js';
 import type { StatsService } from '../../domain/statsService.js';
+import type { UnansweredQuestions } from '../../domain/unanswered/unansweredQuestions.js';
 import type { WebhookService } from '../../domain/webhooks/webhookService.js';
 import type { Logger } from '../../lib/logger.js';
 import { LIVE_HEARTBEAT_MS, serveLiveStream } from '../liveStream.js';
@@ -29,6 +30,7 @@ import { parse } from '../validate.js';
 import { type DataRouteDeps, dataRoutes } from './dataRoutes.js';
 import { exportRoutes } from './exportRoutes.js';
 import { knowledgeRoutes } from './knowledgeRoutes.js';
+import { unansweredRoutes } from './unansweredRoutes.js';
 import { webhookRoutes } from './webhookRoutes.js';
 
 export interface AdminRouteDeps extends DataRouteDeps {
@@ -49,6 +51,7 @@ export interface AdminRouteDeps extends DataRouteDeps {
   liveViews: LiveViews;
   knowledge: KnowledgeSources;
   knowledgeSearch: KnowledgeSearchService;
+  unanswered: UnansweredQuestions;
   webhooks: WebhookService;
   exportConversations: Parameters<typeof exportRoutes>[0]['exportConversations'];
 }
@@ -199,6 +202,7 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
   });
 
   router.use(knowledgeRoutes(deps.knowledge));
+  router.use(unansweredRoutes(deps.unanswered));
   router.use(dataRoutes(deps));
   router.use(webhookRoutes(deps.webhooks));
   router.use(exportRoutes({ exportConversations: deps.exportConversations, log: deps.log }));

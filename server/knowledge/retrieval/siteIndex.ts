@@ -3,7 +3,7 @@ import type { Passage, RetrievedPassage } from './Passage.js';
 import { vectorIndex } from './vectorIndex.js';
 
 /** A keyword match must cover half the question's meaningful words and score above noise (a lone fuzzy hit). */
-const MIN_COVERAGE = 0.5;
+export const MIN_COVERAGE = 0.5;
 const MIN_KEYWORD_SCORE = 1.5;
 /** BM25 scores shrink with the number of passages (IDF): the score floor only means something past a few. */
 const MIN_PASSAGES_FOR_SCORE = 5;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import * as c from '../../../../contract/index.js';
 import type { RouteDoc } from './routeDoc.js';
 
-/** The owners' data tools: webhooks (org:admin only) and the conversation export. */
+/** The owners' data tools: webhooks (org:admin only), the conversation export and the unanswered questions. */
 export const dataToolRouteDocs: RouteDoc[] = [
   {
     method: 'get',
@@ -80,5 +80,25 @@ export const dataToolRouteDocs: RouteDoc[] = [
     query: c.ExportQuery,
     response: z.array(c.ExportedConversation),
     files: ['text/csv', 'application/x-ndjson', 'application/json'],
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/sites/{siteId}/unanswered',
+    auth: 'admin',
+    summary:
+      "Visitors' questions the site's knowledge did not answer (answers not grounded, or rated down) over the last `days`, grouped by similarity, most asked first, with counts, examples and when last seen (members may read; the newest 1,000 answers are grouped)",
+    params: c.SiteIdParams,
+    query: c.UnansweredQuery,
+    response: c.page(c.UnansweredGroup),
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/sites/{siteId}/unanswered/dismiss',
+    auth: 'admin',
+    summary:
+      "Take answers off the unanswered questions (org:admin), e.g. a group's `answerIds` once its answer was added; the messages stay as they are",
+    params: c.SiteIdParams,
+    body: c.UnansweredDismiss,
+    response: c.UnansweredDismissResult,
   },
 ];
