@@ -23,6 +23,11 @@ const KnowledgePage = lazy(() =>
   import('../features/knowledge/components/KnowledgePage.js').then((m) => ({ default: m.KnowledgePage })),
 );
 
+// Unanswered questions add answers as sources (contract-checked too): loaded when opened.
+const UnansweredPage = lazy(() =>
+  import('../features/knowledge/components/UnansweredPage.js').then((m) => ({ default: m.UnansweredPage })),
+);
+
 const TITLES: [string, string][] = [
   ['/', 'Overview'],
   ['/inbox', 'Inbox'],
@@ -34,6 +39,8 @@ const TITLES: [string, string][] = [
   ['/sites/:id', 'Site'],
   ['/knowledge', 'Knowledge'],
   ['/knowledge/:siteId', 'Knowledge'],
+  ['/unanswered', 'Unanswered questions'],
+  ['/unanswered/:siteId', 'Unanswered questions'],
 ];
 
 /** Path → page. Sites are read here and handed down, so features never import each other. */
@@ -69,6 +76,13 @@ export function AppRoutes() {
     return (
       <Suspense fallback={<Loading label="Loading knowledge…" />}>
         <KnowledgePage siteId={knowledge.siteId ?? null} sites={siteOptions} canEdit={isAdmin} />
+      </Suspense>
+    );
+  const unanswered = path === '/unanswered' ? { siteId: null } : matchRoute('/unanswered/:siteId', path);
+  if (unanswered)
+    return (
+      <Suspense fallback={<Loading label="Loading questions…" />}>
+        <UnansweredPage siteId={unanswered.siteId ?? null} sites={siteOptions} canEdit={isAdmin} />
       </Suspense>
     );
   return (

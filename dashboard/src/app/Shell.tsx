@@ -12,6 +12,7 @@ const NAV = [
   { to: '/images', label: 'Images' },
   { to: '/sites', label: 'Sites' },
   { to: '/knowledge', label: 'Knowledge' },
+  { to: '/unanswered', label: 'Unanswered' },
 ] as const;
 
 /** The signed-in frame: skip link, header with navigation and account controls, the routed page. */
