@@ -2,9 +2,9 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { isApiError } from '../../../../../contract/ApiError.js';
 import type { Source } from '../../../../../contract/index.js';
 import { LoadMore } from '../../../components/LoadMore.js';
+import { PerSitePage, SiteSwitcher } from '../../../components/PerSitePage.js';
 import type { SiteOption } from '../../../components/SiteSelect.js';
 import { Empty, ErrorState, Loading } from '../../../components/States.js';
-import { navigate } from '../../../lib/router/history.js';
 import { Link } from '../../../lib/router/Link.js';
 import { useSources } from '../api/getSources.js';
 import { statusChanges } from '../statusChanges.js';
@@ -14,26 +14,18 @@ import { TryQuestion } from './TryQuestion.js';
 
 /** `/knowledge` (the first site's) and `/knowledge/:siteId`: the site's sources, adding them, and "Try a question". */
 export function KnowledgePage({ siteId, sites, canEdit }: { siteId: string | null; sites: SiteOption[]; canEdit: boolean }) {
-  const first = sites[0]?.id;
-  useEffect(() => {
-    if (!siteId && first) navigate(`/knowledge/${first}`, { replace: true });
-  }, [siteId, first]);
-  if (!siteId)
-    return (
-      <section aria-labelledby="knowledge-title">
-        <h1 id="knowledge-title">Knowledge</h1>
-        {first ? (
-          <Loading />
-        ) : (
-          <Empty title="No sites yet">
-            <p>
-              <Link to="/sites">Add a site</Link> first: knowledge belongs to a site.
-            </p>
-          </Empty>
-        )}
-      </section>
-    );
-  return <SiteKnowledge key={siteId} siteId={siteId} sites={sites} canEdit={canEdit} />;
+  return (
+    <PerSitePage
+      base="/knowledge"
+      siteId={siteId}
+      sites={sites}
+      title="Knowledge"
+      titleId="knowledge-title"
+      noSites="knowledge belongs to a site."
+    >
+      {(id) => <SiteKnowledge key={id} siteId={id} sites={sites} canEdit={canEdit} />}
+    </PerSitePage>
+  );
 }
 
 function SiteKnowledge({ siteId, sites, canEdit }: { siteId: string; sites: SiteOption[]; canEdit: boolean }) {
@@ -50,16 +42,7 @@ function SiteKnowledge({ siteId, sites, canEdit }: { siteId: string; sites: Site
       </p>
       {sites.length > 1 && (
         <div className="filters">
-          <div className="field">
-            <label htmlFor="knowledge-site">Site</label>
-            <select id="knowledge-site" value={siteId} onChange={(e) => navigate(`/knowledge/${e.target.value}`)}>
-              {sites.map((site) => (
-                <option key={site.id} value={site.id}>
-                  {site.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SiteSwitcher id="knowledge-site" base="/knowledge" siteId={siteId} sites={sites} />
         </div>
       )}
       <p role="status" className="visually-hidden">

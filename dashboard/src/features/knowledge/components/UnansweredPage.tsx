@@ -1,9 +1,9 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { isApiError } from '../../../../../contract/ApiError.js';
 import { LoadMore } from '../../../components/LoadMore.js';
+import { PerSitePage, SiteSwitcher } from '../../../components/PerSitePage.js';
 import type { SiteOption } from '../../../components/SiteSelect.js';
 import { Empty, ErrorState, Loading } from '../../../components/States.js';
-import { navigate } from '../../../lib/router/history.js';
 import { Link } from '../../../lib/router/Link.js';
 import { useUnanswered } from '../api/getUnanswered.js';
 import { UnansweredGroupRow } from './UnansweredGroupRow.js';
@@ -12,26 +12,18 @@ const PERIODS = [7, 30, 90, 365];
 
 /** `/unanswered` (the first site's) and `/unanswered/:siteId`: what visitors asked that the knowledge did not answer. */
 export function UnansweredPage({ siteId, sites, canEdit }: { siteId: string | null; sites: SiteOption[]; canEdit: boolean }) {
-  const first = sites[0]?.id;
-  useEffect(() => {
-    if (!siteId && first) navigate(`/unanswered/${first}`, { replace: true });
-  }, [siteId, first]);
-  if (!siteId)
-    return (
-      <section aria-labelledby="unanswered-title">
-        <h1 id="unanswered-title">Unanswered questions</h1>
-        {first ? (
-          <Loading />
-        ) : (
-          <Empty title="No sites yet">
-            <p>
-              <Link to="/sites">Add a site</Link> first: questions are asked on a site.
-            </p>
-          </Empty>
-        )}
-      </section>
-    );
-  return <SiteUnanswered key={siteId} siteId={siteId} sites={sites} canEdit={canEdit} />;
+  return (
+    <PerSitePage
+      base="/unanswered"
+      siteId={siteId}
+      sites={sites}
+      title="Unanswered questions"
+      titleId="unanswered-title"
+      noSites="questions are asked on a site."
+    >
+      {(id) => <SiteUnanswered key={id} siteId={id} sites={sites} canEdit={canEdit} />}
+    </PerSitePage>
+  );
 }
 
 function SiteUnanswered({ siteId, sites, canEdit }: { siteId: string; sites: SiteOption[]; canEdit: boolean }) {
@@ -47,18 +39,7 @@ function SiteUnanswered({ siteId, sites, canEdit }: { siteId: string; sites: Sit
         rated down, with alike questions grouped. Add an answer and the assistant answers them from it.
       </p>
       <form className="filters" aria-label="Choose the questions" onSubmit={(event) => event.preventDefault()}>
-        {sites.length > 1 && (
-          <div className="field">
-            <label htmlFor="unanswered-site">Site</label>
-            <select id="unanswered-site" value={siteId} onChange={(e) => navigate(`/unanswered/${e.target.value}`)}>
-              {sites.map((site) => (
-                <option key={site.id} value={site.id}>
-                  {site.name}
-                </option>
-              ))}
-            </select>
-          </div>
-        )}
+        <SiteSwitcher id="unanswered-site" base="/unanswered" siteId={siteId} sites={sites} />
         <div className="field">
           <label htmlFor="unanswered-days">Asked in the last</label>
           <select id="unanswered-days" value={days} onChange={(e) => setDays(Number(e.target.value))}>
