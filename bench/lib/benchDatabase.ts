@@ -17,9 +17,11 @@ export interface BenchDatabase {
   models: Models;
   /** A second connection to the same database with the driver's command monitoring on (for `recordCommands`). */
   connectMonitored(): Promise<{ connection: Connection; models: Models }>;
+  /** A second connection without the server's 60 s socket timeout: a bulk load's index builds run for minutes. */
+  connectForBulkLoad(): Promise<{ connection: Connection; models: Models }>;
   /**
-   * The same data through a second FerretDB with its pushdown disabled (every filter applied in Go, as FerretDB does
-   * without our `p2` patch): the baseline of the same run. `null` on MongoDB.
+   * The same data through a second FerretDB with pushdown disabled (every filter applied in Go, `_id` lookups
+   * included): the baseline of the same run. `null` on MongoDB.
    */
   connectWithoutPushdown(): Promise<{ models: Models; stop: () => Promise<void> } | null>;
   stop(): Promise<void>;
@@ -56,6 +58,12 @@ export async function openBenchDatabase(name: string): Promise<BenchDatabase> {
       await monitored.asPromise();
       extra.push(monitored);
       return { connection: monitored, models: await createModels(monitored) };
+    },
+    async connectForBulkLoad() {
+      const bulk = mongoose.createConnection(uri, { socketTimeoutMS: 0, maxPoolSize: 10 });
+      await bulk.asPromise();
+      extra.push(bulk);
+      return { connection: bulk, models: await createModels(bulk) };
     },
     async connectWithoutPushdown() {
       if (!embedded) return null;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
 import { utcDay } from '../../server/data/cursor.js';
+import type { DayCounts } from '../../server/data/dailyCountRepository.js';
 import { messageIdFor } from '../../server/data/messageRepository.js';
 import type { SiteRecord } from '../../server/data/siteRepository.js';
 import type { ConversationDoc, ConversationWindowDoc } from '../../server/db/models/conversation.js';
@@ -24,6 +25,9 @@ export interface SeededConversation {
   visitorId: string;
   messages: number;
 }
+
+/** Per `<tenantId>|<siteId>|<day>`: what the stats count (conversations by their `day`, messages, images). */
+export type SeededDays = Map<string, DayCounts>;
 
 export interface SeedCounts {
   conversations: number;
@@ -198,7 +202,14 @@ export async function seedConversations(
   from: number,
   count: number,
   shouldStop: () => boolean = () => false,
+  days: SeededDays = new Map(),
 ): Promise<{ counts: SeedCounts; seeded: SeededConversation[]; stopped: boolean }> {
+  const countDay = (doc: { tenantId: string; siteId: Types.ObjectId; day: string }, key: keyof DayCounts) => {
+    const id = `${doc.tenantId}|${String(doc.siteId)}|${doc.day}`;
+    const counts = days.get(id) ?? { conversations: 0, messages: 0, images: 0 };
+    counts[key]++;
+    days.set(id, counts);
+  };
   const counts: SeedCounts = { conversations: 0, messages: 0, images: 0, visitors: 0 };
   const seeded: (SeededConversation & { index: number })[] = [];
   const now = Date.now();
@@ -226,6 +237,9 @@ export async function seedConversations(
       { ordered: false },
     );
     if (images.length) await models.Image.collection.insertMany(images, { ordered: false });
+    for (const b of batch) countDay(b.conversation, 'conversations');
+    for (const m of messages) countDay(m, 'messages');
+    for (const i of images) countDay(i, 'images');
     counts.conversations += batch.length;
     counts.visitors += batch.length;
     counts.messages += messages.length;

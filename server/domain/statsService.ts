@@ -11,6 +11,9 @@ export function lastDays(today: Date, count: number): string[] {
   return days;
 }
 
+/** Days before this one (yesterday, UTC) are over: an answer started before midnight is stored by then. */
+export const firstOpenDay = (now: Date): string => lastDays(now, 2)[0] as string;
+
 export function statsService(deps: {
   conversations: ConversationRepository;
   messages: MessageRepository;
@@ -22,9 +25,9 @@ export function statsService(deps: {
   return {
     async get(tenantId: string, query: { siteId?: string; days: number }): Promise<Stats> {
       const days = lastDays(now(), query.days);
-      // Days before yesterday are over (an answer started before midnight is stored by then): their counts are kept.
-      const yesterday = lastDays(now(), 2)[0] as string;
-      const over = (day: string) => day < yesterday;
+      // The counts of days that are over are kept.
+      const open = firstOpenDay(now());
+      const over = (day: string) => day < open;
       const kept = await deps.dailyCounts.read(tenantId, query.siteId, days.filter(over));
       const counted = days.filter((day) => !kept.has(day));
       const [conversations, messages, images, ratings] = await Promise.all([
