@@ -55,8 +55,8 @@ const questions = JSON.parse(readFileSync(join(here, 'questions.json'), 'utf8'))
 >;
 
 type Mode = 'keyword' | 'hybrid';
-function quality(passages: Passage[], set: { q: string; page: string }[], mode: Mode) {
-  const index = siteIndex(passages);
+function quality(build: typeof siteIndex, passages: Passage[], set: { q: string; page: string }[], mode: Mode) {
+  const index = build(passages);
   let hit1 = 0;
   let hit5 = 0;
   let reciprocal = 0;
@@ -178,6 +178,12 @@ function vectorScan(size: number) {
   return { chunks: size, baseline: figures(times.baseline), simd: figures(times.simd), scalar: figures(times.scalar) };
 }
 
+/** hit@k and MRR of ours and of the baseline's code on the corpus. */
+const scored = (set: 'labelled' | 'heldOut', mode: Mode) => ({
+  ...quality(siteIndex, corpus, questions[set], mode),
+  baseline: quality(baselineCode.siteIndex, corpus, questions[set], mode),
+});
+
 const loadBefore = loadavg()[0] as number;
 let measured: {
   latency: ReturnType<typeof latency>[];
@@ -198,8 +204,8 @@ const results = {
   baseline: baselineRef,
   corpus: { pages: new Set(corpus.map((p) => p.id.split('#')[0])).size, chunks: corpus.length },
   quality: {
-    labelled: { keyword: quality(corpus, questions.labelled, 'keyword'), hybrid: quality(corpus, questions.labelled, 'hybrid') },
-    heldOut: { keyword: quality(corpus, questions.heldOut, 'keyword'), hybrid: quality(corpus, questions.heldOut, 'hybrid') },
+    labelled: { keyword: scored('labelled', 'keyword'), hybrid: scored('labelled', 'hybrid') },
+    heldOut: { keyword: scored('heldOut', 'keyword'), hybrid: scored('heldOut', 'hybrid') },
   },
   ...measured,
   loadAverage: { before: loadBefore, after: loadavg()[0] as number },
@@ -207,7 +213,7 @@ const results = {
 
 const pct = (value: number) => value.toFixed(2);
 console.log(`Corpus: ${results.corpus.pages} pages, ${results.corpus.chunks} chunks\n`);
-const rows = [['question set', 'mode', 'questions', 'hit@1', 'hit@5 (goal ≥ 0.90)', 'MRR']];
+const rows = [['question set', 'mode', 'questions', 'hit@1', 'hit@5 (goal ≥ 0.90)', 'MRR', 'baseline hit@1', 'hit@5', 'MRR']];
 for (const set of ['labelled', 'heldOut'] as const)
   for (const mode of ['keyword', 'hybrid'] as const) {
     const r = results.quality[set][mode];
@@ -218,6 +224,9 @@ for (const set of ['labelled', 'heldOut'] as const)
       pct(r.hit1),
       pct(r.hit5),
       pct(r.mrr),
+      pct(r.baseline.hit1),
+      pct(r.baseline.hit5),
+      pct(r.baseline.mrr),
     ]);
   }
 console.log(table(rows));
