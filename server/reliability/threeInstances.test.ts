@@ -247,8 +247,7 @@ async function sendMessage(address: string, token: string, conversationId: strin
 
 const addressOf = (i: number) => `127.0.0.${10 + (i % ADDRESSES)}`;
 
-// Off in `npm test` until its counter fault is fixed (#17: 2 conversations' counters off on a quiet fresh-clone run); THREE_INSTANCES=1 runs it.
-describe.skipIf(!process.env.THREE_INSTANCES)('three instances behind a proxy, one killed and one replaced under load', () => {
+describe('three instances behind a proxy, one killed and one replaced under load', () => {
   it(
     'loses nothing, answers each message once, limits across instances, runs each job once',
     async () => {
@@ -360,8 +359,15 @@ describe.skipIf(!process.env.THREE_INSTANCES)('three instances behind a proxy, o
       );
       const sweeps = await models.Job.countDocuments({ key: 'images.sweepOrphans' });
 
-      // The database against what the visitors were told.
+      // An answer the killed instance stored but had not counted yet is counted when its in-flight entry is recovered
+      // (within two leases of the kill): every entry of the load is recovered, then the counters must be exact.
       const ids = conversations;
+      const inFlight = () => models.Stream.countDocuments({ conversationId: { $in: ids } });
+      const recoveredBy = Date.now() + 3 * LEASE_MS;
+      while ((await inFlight()) > 0 && Date.now() < recoveredBy) await sleep(250);
+      const leftInFlight = await inFlight();
+
+      // The database against what the visitors were told.
       const stored = await models.Message.find(
         { conversationId: { $in: ids } },
         { role: 1, status: 1, conversationId: 1, clientMessageId: 1 },
@@ -376,8 +382,18 @@ describe.skipIf(!process.env.THREE_INSTANCES)('three instances behind a proxy, o
         answersPerQuestion.set(key, (answersPerQuestion.get(key) ?? 0) + 1);
       }
       const duplicates = [...answersPerQuestion.values()].filter((n) => n > 1).length;
+      const storedPerConversation = new Map<string, number>();
+      for (const message of stored)
+        storedPerConversation.set(
+          String(message.conversationId),
+          (storedPerConversation.get(String(message.conversationId)) ?? 0) + 1,
+        );
       const counters = await models.Conversation.find({ _id: { $in: ids } }, { messageCount: 1 }).lean();
-      const wrongCounters = counters.filter((conversation) => conversation.messageCount !== MESSAGES_EACH * 2).length;
+      const wrongCounters = counters.filter(
+        (conversation) =>
+          conversation.messageCount !== MESSAGES_EACH * 2 ||
+          conversation.messageCount !== storedPerConversation.get(String(conversation._id)),
+      ).length;
       const streams = Object.fromEntries(tally.streams);
 
       reportFigures('threeInstances', {
@@ -402,6 +418,7 @@ describe.skipIf(!process.env.THREE_INSTANCES)('three instances behind a proxy, o
         serverErrors: [...tally.statuses].filter(([status]) => status >= 500 && status !== 502 && status !== 503).length,
         limitedVisitorAccepted: `${limitedAccepted} of ${LIMITED_SENDS}`,
         jobsRunOnce: `${runMarkers.filter((n) => n === 1).length} of ${jobs.length}`,
+        leftInFlight,
         wrongCounters,
         errors: errors.length,
       });
@@ -434,6 +451,8 @@ describe.skipIf(!process.env.THREE_INSTANCES)('three instances behind a proxy, o
       expect(jobs.map((job) => job.runs)).toEqual(jobs.map(() => 1));
       expect(runMarkers).toEqual(jobs.map(() => 1));
       expect(sweeps).toBe(1);
+      expect(leftInFlight).toBe(0);
+      expect(counters).toHaveLength(VISITORS);
       expect(wrongCounters).toBe(0);
     },
     Math.max(300_000, VISITORS * 4000),
