@@ -7,7 +7,6 @@
 // machine. Prints a table and writes bench/results/instances.json.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { startRedisServer } from '../server/test/redisServer.js';
 import { startRoundRobinProxy } from '../server/test/roundRobinProxy.js';
@@ -29,31 +28,9 @@ const env = { MONGODB_URI: db.uri, REDIS_URL: redis.url, TRUST_PROXY: '127.0.0.1
 const instances: ServerProcess[] = [await startServerProcess(env)];
 instances.push(...(await Promise.all([startServerProcess(env), startServerProcess(env)])));
 
-/** One request through the proxy from `address`; resolves with the status and the whole body. */
-function call(address: string, method: string, path: string, token?: string, body?: unknown) {
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const text = body === undefined ? undefined : JSON.stringify(body);
-    const req = request(`${proxy.url}${path}`, {
-      method,
-      localAddress: address,
-      agent: false,
-      headers: {
-        origin: ORIGIN,
-        ...(text ? { 'content-type': 'application/json' } : {}),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-    });
-    req.on('error', reject);
-    req.on('response', (res) => {
-      let received = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (received += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: received }));
-      res.on('error', reject);
-    });
-    req.end(text);
-  });
-}
+/** One request through the proxy from `address`, as the site's page (`status` 0: no response at all). */
+const call = (address: string, method: string, path: string, token?: string, json?: unknown) =>
+  proxy.call(address, method, path, { origin: ORIGIN, token, json });
 
 async function serving(count: number) {
   for (const [i, server] of instances.entries()) {

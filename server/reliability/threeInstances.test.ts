@@ -1,4 +1,3 @@
-import { type IncomingHttpHeaders, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '../../contract/messages.js';
 import { createModels, type Models } from '../db/models/index.js';
@@ -7,7 +6,7 @@ import { openTestDatabase, testDatabaseUri } from '../test/database.js';
 import { type FakeGemini, startFakeGemini } from '../test/fakeGemini.js';
 import { type RedisServer, startRedisServer } from '../test/redisServer.js';
 import { reportFigures } from '../test/reliability/figures.js';
-import { type RoundRobinProxy, startRoundRobinProxy } from '../test/roundRobinProxy.js';
+import { type ProxyRequestOptions, type RoundRobinProxy, startRoundRobinProxy } from '../test/roundRobinProxy.js';
 import { type ServerProcess, startServerProcess } from '../test/serverProcess.js';
 import { parseSse, type SseEvent } from '../test/testApp.js';
 
@@ -111,45 +110,9 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-interface Reply {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: string;
-  /** The connection ended before the response did (an instance died mid-stream). */
-  cut: boolean;
-}
-
-/** One request through the proxy from `address` (the client's own source address). Never rejects. */
-function call(address: string, method: string, path: string, options: { token?: string; json?: unknown } = {}): Promise<Reply> {
-  return new Promise((resolveReply) => {
-    const body = options.json === undefined ? undefined : JSON.stringify(options.json);
-    const req = request(`${proxy.url}${path}`, {
-      method,
-      localAddress: address,
-      agent: false,
-      headers: {
-        origin: ORIGIN,
-        ...(body ? { 'content-type': 'application/json' } : {}),
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      },
-    });
-    let settled = false;
-    const done = (reply: Reply) => {
-      if (!settled) resolveReply(reply);
-      settled = true;
-    };
-    req.on('error', () => done({ status: 0, headers: {}, body: '', cut: true }));
-    req.on('response', (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => done({ status: res.statusCode ?? 0, headers: res.headers, body: text, cut: !res.complete }));
-      res.on('error', () => done({ status: res.statusCode ?? 0, headers: res.headers, body: text, cut: true }));
-      res.on('close', () => done({ status: res.statusCode ?? 0, headers: res.headers, body: text, cut: !res.complete }));
-    });
-    req.end(body);
-  });
-}
+/** One request through the proxy from `address` (the client's own source address), as the site's page. Never rejects. */
+const call = (address: string, method: string, path: string, options: ProxyRequestOptions = {}) =>
+  proxy.call(address, method, path, { origin: ORIGIN, ...options });
 
 /** The complete events of a (possibly cut) event stream. */
 const eventsOf = (body: string): SseEvent[] => parseSse(body.slice(0, body.lastIndexOf('\n\n') + 2));
@@ -175,7 +138,7 @@ const streamOf = (name: string) => {
 };
 
 /** Retries a plain request until it is answered by a live instance (502: none reachable; 503: draining). */
-async function steadily(address: string, method: string, path: string, options: { token?: string; json?: unknown } = {}) {
+async function steadily(address: string, method: string, path: string, options: ProxyRequestOptions = {}) {
   for (let attempt = 0; ; attempt++) {
     const reply = await call(address, method, path, options);
     count(reply.status);

@@ -13,8 +13,31 @@ export interface Upstream {
   url: string;
 }
 
+/** What a client got back through the proxy. */
+export interface ProxyReply {
+  /** 0 when no response came at all. */
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+  /** The connection ended before the response did (an instance died mid-stream). */
+  cut: boolean;
+}
+
+export interface ProxyRequestOptions {
+  /** A bearer token. */
+  token?: string;
+  /** A JSON body. */
+  json?: unknown;
+  origin?: string;
+}
+
 export interface RoundRobinProxy {
   url: string;
+  /**
+   * One request through the proxy from the client address `address` (any of 127.0.0.0/8, so per-address limits see
+   * distinct clients), on its own connection. Never rejects: a failed or cut request is a reply with `cut`.
+   */
+  call(address: string, method: string, path: string, options?: ProxyRequestOptions): Promise<ProxyReply>;
   /** Adds an instance; it gets traffic once its `/readyz` answers 200. */
   add(upstream: Upstream): void;
   remove(name: string): void;
@@ -88,8 +111,10 @@ export async function startRoundRobinProxy({ checkEveryMs = 200 } = {}): Promise
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
 
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url,
+    call: (address, method, path, options = {}) => callThrough(url, address, method, path, options),
     add(upstream) {
       upstreams.set(upstream.name, { upstream, ready: false });
     },
@@ -103,4 +128,41 @@ export async function startRoundRobinProxy({ checkEveryMs = 200 } = {}): Promise
       await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
     },
   };
+}
+
+function callThrough(
+  proxyUrl: string,
+  address: string,
+  method: string,
+  path: string,
+  options: ProxyRequestOptions,
+): Promise<ProxyReply> {
+  return new Promise((resolveReply) => {
+    const body = options.json === undefined ? undefined : JSON.stringify(options.json);
+    const req = request(`${proxyUrl}${path}`, {
+      method,
+      localAddress: address,
+      agent: false,
+      headers: {
+        ...(options.origin ? { origin: options.origin } : {}),
+        ...(body ? { 'content-type': 'application/json' } : {}),
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      },
+    });
+    let settled = false;
+    const done = (reply: ProxyReply) => {
+      if (!settled) resolveReply(reply);
+      settled = true;
+    };
+    req.on('error', () => done({ status: 0, headers: {}, body: '', cut: true }));
+    req.on('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => done({ status: res.statusCode ?? 0, headers: res.headers, body: text, cut: !res.complete }));
+      res.on('error', () => done({ status: res.statusCode ?? 0, headers: res.headers, body: text, cut: true }));
+      res.on('close', () => done({ status: res.statusCode ?? 0, headers: res.headers, body: text, cut: !res.complete }));
+    });
+    req.end(body);
+  });
 }
