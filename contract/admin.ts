@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Cursor, Id, Limit, queryInt, Rating, Timestamp, trimmedText } from './common.js';
 import { RangeFrom, RangeTo } from './dateRange.js';
 import { Agent, ConversationMode, HandoffFields } from './handoff.js';
+import { Lead } from './leads.js';
 import { ImageRef, Message } from './messages.js';
 
 const BoolString = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -15,6 +16,8 @@ export const ConversationListQuery = z.strictObject({
   rating: Rating.optional(),
   /** Only conversations in this mode (the inbox lists `waiting`, then `human`). */
   mode: ConversationMode.optional(),
+  /** Only conversations whose visitor left (or did not leave) their details through the lead form. */
+  hasLead: BoolString.optional(),
   limit: Limit,
   cursor: Cursor.optional(),
 });
@@ -38,6 +41,8 @@ export const AdminConversation = z
     userAgent: z.string().nullable(),
     locale: z.string().nullable(),
     user: z.object({ id: z.string(), name: z.string().nullable(), email: z.string().nullable() }).nullable(),
+    /** What the visitor left through the lead form. */
+    lead: Lead.nullable(),
     lastMessageAt: Timestamp,
     createdAt: Timestamp,
   })

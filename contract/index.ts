@@ -7,6 +7,7 @@ export * from './handoff.js';
 export * from './jobs.js';
 export * from './knowledge.js';
 export * from './knowledgeSearch.js';
+export * from './leads.js';
 export * from './messages.js';
 export * from './sites.js';
 export * from './unanswered.js';

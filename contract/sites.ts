@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id, Timestamp, trimmedText, withGrammar } from './common.js';
 import { RetentionDays } from './dataRemoval.js';
+import { LeadCapture, LeadForm } from './leads.js';
 
 const Origin = z
   .string()
@@ -52,6 +53,8 @@ export const Site = z.object({
   handoffEmails: z.array(z.string()),
   /** Days conversations are kept after their last message (`null`: until deleted); set by org:admin. */
   retentionDays: z.number().int().nullable(),
+  /** Whether and when the widget asks visitors for their name and email (README "Lead capture"). */
+  leadCapture: LeadCapture,
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
@@ -86,6 +89,8 @@ const SiteSettings = z.strictObject({
   identityVerification: z.boolean(),
   handoffEmails: z.array(withGrammar(z.email().max(320))).max(10),
   retentionDays: RetentionDays,
+  /** Merged into the current setting: a partial update changes only the fields it names. */
+  leadCapture: LeadCapture.partial(),
 });
 
 /** Only the name is required; the server fills in the rest (no origins, the default look, …). */
@@ -113,5 +118,7 @@ export const PublicSiteConfig = z.object({
   name: z.string(),
   look: SiteLook,
   identityVerification: z.boolean(),
+  /** The lead form and when to show it; `null` when the site does not ask. */
+  leadCapture: LeadForm.nullable(),
 });
 export type PublicSiteConfig = z.infer<typeof PublicSiteConfig>;

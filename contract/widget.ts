@@ -31,6 +31,8 @@ export const SessionResponse = z.object({
   expiresAt: Timestamp,
   site: PublicSiteConfig,
   user: z.object({ id: z.string(), name: z.string().nullable() }).nullable(),
+  /** The visitor has left their details through the lead form already: the widget does not ask again. */
+  leadCaptured: z.boolean(),
 });
 export type SessionResponse = z.infer<typeof SessionResponse>;
 

@@ -7,6 +7,7 @@ import { afterDescending, type CursorPosition, oid, toPage, utcDay } from './cur
 import { forgetDailyCounts } from './dailyCountRepository.js';
 import { dayWindows, OLDEST_DAY } from './dayWindows.js';
 import { type MessageRecord, toMessage } from './messageRepository.js';
+import { type LeadRecord, toLead } from './visitorRepository.js';
 
 export interface ConversationRecord {
   id: string;
@@ -31,6 +32,8 @@ export interface ConversationRecord {
   waitingSince: Date | null;
   unread: number;
   email: string | null;
+  /** The visitor's lead, copied when it was left (the visitor holds it). */
+  lead: LeadRecord | null;
   lastMessageAt: Date;
   createdAt: Date;
 }
@@ -46,6 +49,7 @@ export interface ConversationFilter {
   hasImages?: boolean;
   rating?: 'up' | 'down';
   mode?: ConversationMode;
+  hasLead?: boolean;
 }
 
 /** Who answers a conversation (`domain/handoff`). */
@@ -85,6 +89,7 @@ const toConversation = (doc: ConversationDoc): ConversationRecord => ({
   waitingSince: doc.waitingSince ?? null,
   unread: doc.unread ?? 0,
   email: doc.email ?? null,
+  lead: toLead(doc.lead),
   lastMessageAt: doc.lastMessageAt,
   createdAt: doc.createdAt,
 });
@@ -125,6 +130,8 @@ function listFilter(filter: ConversationFilter): Record<string, unknown> {
   if (filter.hasImages !== undefined) query.hasImages = filter.hasImages;
   // Conversations from before handoff have no mode: they are `ai`.
   if (filter.mode) query.mode = filter.mode === 'ai' ? { $in: ['ai', null] } : filter.mode;
+  // Conversations from before lead capture have no `hasLead`: they have no lead.
+  if (filter.hasLead !== undefined) query.hasLead = filter.hasLead ? true : { $in: [false, null] };
   if (filter.rating === 'up') query.ratingUp = { $gt: 0 };
   if (filter.rating === 'down') query.ratingDown = { $gt: 0 };
   if (filter.search) query.searchText = { $regex: escapeRegex(filter.search.toLowerCase()) };
@@ -256,6 +263,10 @@ export function conversationRepository({ Conversation, ConversationWindow, Daily
           },
         },
       );
+    },
+    /** The visitor's lead, copied on one of their conversations (by `_id`, under the conversation's lock). */
+    async setLead(id: string, lead: LeadRecord): Promise<void> {
+      await Conversation.updateOne({ _id: oid(id) }, { $set: { lead, hasLead: true } });
     },
     async setRatings(id: string, ratingUp: number, ratingDown: number): Promise<void> {
       await Conversation.updateOne({ _id: oid(id) }, { $set: { ratingUp, ratingDown } });

@@ -1,3 +1,4 @@
+import { DEFAULT_LEAD_CAPTURE, type LeadCapture } from '../../contract/leads.js';
 import { DEFAULT_DAILY_MODEL_CALLS, type Site } from '../../contract/sites.js';
 import type { Models } from '../db/models/index.js';
 import type { SiteDoc } from '../db/models/site.js';
@@ -35,6 +36,7 @@ export function toSite(doc: SiteDoc): SiteRecord {
     identitySecret: doc.identitySecret ?? null,
     handoffEmails: [...(doc.handoffEmails ?? [])],
     retentionDays: doc.retentionDays ?? null,
+    leadCapture: doc.leadCapture ? { ...DEFAULT_LEAD_CAPTURE, ...(doc.leadCapture as LeadCapture) } : { ...DEFAULT_LEAD_CAPTURE },
     createdAt: doc.createdAt.toISOString(),
     updatedAt: doc.updatedAt.toISOString(),
   };

@@ -1,6 +1,19 @@
 import type { Models } from '../db/models/index.js';
-import type { VisitorDoc } from '../db/models/visitor.js';
+import type { LeadDoc, VisitorDoc } from '../db/models/visitor.js';
 import { oid } from './cursor.js';
+
+/** What a visitor left through the lead form (`contract/leads.ts`), with dates. */
+export interface LeadRecord {
+  name: string | null;
+  email: string | null;
+  capturedAt: Date;
+  updatedAt: Date;
+}
+
+export const toLead = (doc: LeadDoc | null | undefined): LeadRecord | null =>
+  doc
+    ? { name: doc.name ?? null, email: doc.email ?? null, capturedAt: doc.capturedAt, updatedAt: doc.updatedAt ?? doc.capturedAt }
+    : null;
 
 export interface VisitorRecord {
   id: string;
@@ -9,7 +22,7 @@ export interface VisitorRecord {
   userId: string | null;
   name: string | null;
   email: string | null;
-  lead: { name: string | null; email: string | null; capturedAt: Date } | null;
+  lead: LeadRecord | null;
 }
 
 const toVisitor = (doc: VisitorDoc): VisitorRecord => ({
@@ -19,7 +32,7 @@ const toVisitor = (doc: VisitorDoc): VisitorRecord => ({
   userId: doc.userId ?? null,
   name: doc.name ?? null,
   email: doc.email ?? null,
-  lead: doc.lead ? { name: doc.lead.name ?? null, email: doc.lead.email ?? null, capturedAt: doc.lead.capturedAt } : null,
+  lead: toLead(doc.lead),
 });
 
 export function visitorRepository({ Visitor }: Models) {
@@ -75,6 +88,10 @@ export function visitorRepository({ Visitor }: Models) {
     /** The email a visitor left when asking for a person. */
     async setEmail(id: string, email: string): Promise<void> {
       await Visitor.updateOne({ _id: oid(id) }, { $set: { email } });
+    },
+    /** The visitor's lead, by `_id` (callers check tenant and site). */
+    async setLead(id: string, lead: LeadRecord): Promise<void> {
+      await Visitor.updateOne({ _id: oid(id) }, { $set: { lead } });
     },
     async updateProfile(id: string, profile: { name: string | null; email: string | null }): Promise<void> {
       await Visitor.updateOne({ _id: oid(id) }, { $set: profile });

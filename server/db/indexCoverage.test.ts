@@ -57,6 +57,11 @@ async function driveEveryRoute(app: TestApp) {
   const conversation = await visitor.newConversation();
   await identified.newConversation();
   await ok(visitor.request('/v1/widget/conversations?limit=1'));
+  // A lead: stored on the visitor and copied onto their conversations.
+  await ok(app.admin(`/v1/admin/sites/${site.id}`, { method: 'PATCH', json: { leadCapture: { enabled: true } } }));
+  await ok(
+    visitor.request('/v1/widget/leads', { method: 'POST', json: { email: 'lead@example.com', conversationId: conversation.id } }),
+  );
 
   // An image upload, attached to a send.
   const png = await sharp({ create: { width: 32, height: 24, channels: 3, background: { r: 9, g: 99, b: 199 } } })
@@ -108,6 +113,9 @@ async function driveEveryRoute(app: TestApp) {
     'hasImages=false',
     'rating=up',
     'rating=down',
+    'hasLead=true',
+    'hasLead=false',
+    `siteId=${site.id}&hasLead=true`,
     `siteId=${site.id}&q=install&hasImages=true&rating=up&from=2020-01-01&to=2099-12-31`,
   ];
   for (const filter of filters) await ok(app.admin(`/v1/admin/conversations?limit=1&${filter}`));

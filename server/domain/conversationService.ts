@@ -43,6 +43,7 @@ export function adminConversationFilter(
     hasImages: query.hasImages,
     rating: query.rating,
     mode: query.mode,
+    hasLead: query.hasLead,
   };
 }
 
@@ -74,6 +75,9 @@ export function conversationService(deps: ConversationServiceDeps) {
         user: profile?.userId ? { id: profile.userId, name: profile.name, email: profile.email } : null,
         now: now(),
       });
+      // Read after the insert: a lead left meanwhile was either copied onto this conversation already or is seen here.
+      const lead = (await visitors.findById(visitor.visitorId))?.lead;
+      if (lead) await conversations.setLead(conversation.id, lead);
       await deps.emit?.(conversation.tenantId, 'conversation.created', () => webhookData.conversationCreated(conversation));
       return toConversationView(conversation);
     },

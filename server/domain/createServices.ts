@@ -47,6 +47,7 @@ import { KNOWLEDGE_SYNC, type KnowledgeLimits, knowledgeIngestion } from './know
 import { knowledgeSources } from './knowledge/knowledgeSources.js';
 import type { FetchSourcePages } from './knowledge/sourcePages.js';
 import { knowledgeSearch } from './knowledgeSearch.js';
+import { leadService } from './leads/leadService.js';
 import { modelBudget } from './modelBudget.js';
 import { RETENTION, RETENTION_EVERY_MS, retention } from './retention.js';
 import { sessionService } from './sessionService.js';
@@ -182,6 +183,7 @@ export function createServices(deps: ServiceDeps) {
     emit: webhooks.emit,
     now,
   });
+  const leads = leadService({ ...repos, window, emit: webhooks.emit, now });
   const views = liveViews({ ...repos, handoff, adminView: conversations.adminView, imageUrls });
   const budget = modelBudget({ usage: repos.usage, offline: deps.offlineModel ?? createOfflineModel(), now: deps.now });
   const retrieval = retriever({ store: deps.knowledgeStore ?? storedKnowledge(repos), embedder: deps.embedder });
@@ -282,6 +284,7 @@ export function createServices(deps: ServiceDeps) {
     conversations,
     chat,
     handoff,
+    leads,
     agents: agentDirectory({ profiles: repos.agentProfiles, now }),
     live,
     liveViews: views,

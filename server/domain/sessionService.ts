@@ -113,6 +113,7 @@ export function sessionService(deps: { sites: SiteService; visitors: VisitorRepo
         expiresAt: expiresAt.toISOString(),
         site: toPublicSiteConfig(site),
         user: visitor.userId ? { id: visitor.userId, name: visitor.name } : null,
+        leadCaptured: visitor.lead !== null,
       };
     },
   };

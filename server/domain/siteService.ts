@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { DEFAULT_LEAD_CAPTURE, type LeadCapture, leadCaptureProblem } from '../../contract/leads.js';
 import {
   DEFAULT_DAILY_MODEL_CALLS,
   type PublicSiteConfig,
@@ -33,12 +34,26 @@ export const toSiteView = ({ tenantId: _tenant, identitySecret, ...site }: SiteR
 export const toSiteAnswer = (site: SiteRecord, made: boolean): SiteWithSecret =>
   made && site.identitySecret ? { ...toSiteView(site), identitySecret: site.identitySecret } : toSiteView(site);
 
-export const toPublicSiteConfig = (site: SiteRecord): PublicSiteConfig => ({
-  id: site.id,
-  name: site.name,
-  look: site.look,
-  identityVerification: site.identitySecret !== null,
-});
+export const toPublicSiteConfig = (site: SiteRecord): PublicSiteConfig => {
+  const { enabled, ...form } = site.leadCapture;
+  return {
+    id: site.id,
+    name: site.name,
+    look: site.look,
+    identityVerification: site.identitySecret !== null,
+    leadCapture: enabled ? form : null,
+  };
+};
+
+/** A lead capture setting after a create or update (merged with the stored one); 422 when it would ask for nothing. */
+function checkedLeadCapture(capture: LeadCapture): LeadCapture {
+  const problem = leadCaptureProblem(capture);
+  if (problem)
+    throw new AppError(422, 'invalid_lead_capture', `Invalid body.leadCapture: ${problem}`, {
+      details: [{ path: 'body.leadCapture', message: problem }],
+    });
+  return capture;
+}
 
 /** The bus topic on which a site's change (settings, key, secret, deletion) reaches every instance's cache. */
 export const SITE_CHANGES = 'site-changes';
@@ -84,7 +99,7 @@ export function siteService(sites: SiteRepository, options: SiteServiceOptions) 
   };
 
   return {
-    create: (tenantId: string, input: SiteCreate): Promise<SiteRecord> =>
+    create: async (tenantId: string, input: SiteCreate): Promise<SiteRecord> =>
       sites.create({
         tenantId,
         name: input.name,
@@ -99,6 +114,7 @@ export function siteService(sites: SiteRepository, options: SiteServiceOptions) 
         identitySecret: input.identityVerification ? newIdentitySecret() : null,
         handoffEmails: input.handoffEmails ?? [],
         retentionDays: input.retentionDays ?? null,
+        leadCapture: checkedLeadCapture({ ...DEFAULT_LEAD_CAPTURE, ...input.leadCapture }),
       }),
     list: (tenantId: string) => sites.listForTenant(tenantId),
     async get(tenantId: string, id: string): Promise<SiteRecord> {
@@ -109,9 +125,10 @@ export function siteService(sites: SiteRepository, options: SiteServiceOptions) 
     /** Applies only the fields `input` names; says whether it made a new identity secret. */
     async update(tenantId: string, id: string, input: SiteUpdate): Promise<{ site: SiteRecord; secretMade: boolean }> {
       const current = await this.get(tenantId, id);
-      const { look, identityVerification, rotateIdentitySecret, ...rest } = input;
+      const { look, identityVerification, rotateIdentitySecret, leadCapture, ...rest } = input;
       const changes: SiteChanges = { ...rest } as SiteChanges;
       if (look) changes.look = { ...current.look, ...look };
+      if (leadCapture) changes.leadCapture = checkedLeadCapture({ ...current.leadCapture, ...leadCapture });
       if (rotateIdentitySecret || (identityVerification && !current.identitySecret)) changes.identitySecret = newIdentitySecret();
       else if (identityVerification === false) changes.identitySecret = null;
       const updated = await sites.update(tenantId, id, changes);

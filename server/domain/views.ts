@@ -1,8 +1,10 @@
 import type { AdminConversation } from '../../contract/admin.js';
+import type { Lead } from '../../contract/leads.js';
 import type { ImageRef, Message } from '../../contract/messages.js';
 import type { Conversation } from '../../contract/widget.js';
 import type { ConversationRecord } from '../data/conversationRepository.js';
 import type { AttachedImage, MessageRecord } from '../data/messageRepository.js';
+import type { LeadRecord } from '../data/visitorRepository.js';
 import type { ImageUrls, StoredImage } from '../images/ImageStorage.js';
 
 /** Turns a stored image into its public URLs (local files or ImageKit), chosen in `main`. */
@@ -35,6 +37,13 @@ export const toMessageView = (message: MessageRecord, urls: ImageUrlsOf): Messag
   updatedAt: message.updatedAt.toISOString(),
 });
 
+export const toLeadView = (lead: LeadRecord): Lead => ({
+  name: lead.name,
+  email: lead.email,
+  capturedAt: lead.capturedAt.toISOString(),
+  updatedAt: lead.updatedAt.toISOString(),
+});
+
 export const toConversationView = (c: ConversationRecord): Conversation => ({
   id: c.id,
   siteId: c.siteId,
@@ -61,4 +70,5 @@ export const toAdminConversationView = (c: ConversationRecord, thumbnailUrl: str
   waitingSince: c.waitingSince?.toISOString() ?? null,
   unread: c.unread,
   email: c.email ?? c.user?.email ?? null,
+  lead: c.lead && toLeadView(c.lead),
 });

@@ -109,6 +109,7 @@ export function buildApp(deps: AppDeps): Express {
         limits,
         images: services.images,
         handoff: services.handoff,
+        leads: services.leads,
         live: services.live,
         liveViews: services.liveViews,
         conversationById: services.repos.conversations,

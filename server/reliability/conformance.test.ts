@@ -33,6 +33,7 @@ const site = await app.createSite({
   allowedOrigins: [PAGE_ORIGIN],
   identityVerification: true,
   faq: [{ question: 'Hi?', answer: 'Hello.' }],
+  leadCapture: { enabled: true, name: 'optional', email: 'optional' },
 });
 const patchTarget = await app.createSite({ name: 'Patch target' });
 const visitor = await seedVisitor(app, site, 'conformance');
@@ -84,6 +85,7 @@ const REAL_VALUES: Record<string, Record<string, unknown>> = {
     user: { id: 'user-1', name: 'Ada', email: 'ada@example.com', userHash: userHashFor(site.identitySecret ?? '', 'user-1') },
   },
   'POST /v1/widget/conversations/{id}/messages': { text: 'hello', clientMessageId: () => `conformance-${sequence++}` },
+  'POST /v1/widget/leads': { conversationId: visitor.conversation.id },
   'GET /v1/admin/conversations': { siteId: site.id },
   'GET /v1/admin/images': { siteId: site.id },
   'GET /v1/admin/stats': { siteId: site.id },

@@ -37,6 +37,7 @@ const site = await app.createSite({
   name: 'Hostile',
   allowedOrigins: [PAGE_ORIGIN],
   faq: [{ question: 'Hi?', answer: 'Hello.' }],
+  leadCapture: { enabled: true, name: 'optional', email: 'optional' },
 });
 const patchTarget = await app.createSite({ name: 'Patch target' });
 const visitor = await seedVisitor(app, site, 'hostile');
@@ -126,7 +127,10 @@ const VALID: Record<string, (() => Record<string, unknown>) | null> = {
   'GET /v1/admin/sites': null,
   'POST /v1/admin/sites': () => ({ name: 'created by the walk' }),
   'GET /v1/admin/sites/{id}': null,
-  'PATCH /v1/admin/sites/{id}': () => ({ name: 'patched by the walk' }),
+  'PATCH /v1/admin/sites/{id}': () => ({
+    name: 'patched by the walk',
+    leadCapture: { enabled: true, when: 'after', afterMessages: 2, name: 'optional', email: 'required' },
+  }),
   'POST /v1/admin/sites/{id}/identity-secret': null,
   'DELETE /v1/admin/sites/{id}': null,
   'GET /v1/admin/conversations': null,
@@ -149,6 +153,11 @@ const VALID: Record<string, (() => Record<string, unknown>) | null> = {
   'POST /v1/admin/sites/{siteId}/unanswered/dismiss': () => ({ answerIds: [absentId] }),
   'GET /v1/admin/stats': null,
   'POST /v1/widget/conversations/{id}/handoff': () => ({ email: 'visitor@example.com' }),
+  'POST /v1/widget/leads': () => ({
+    name: 'Hostile visitor',
+    email: 'visitor@example.com',
+    conversationId: visitor.conversation.id,
+  }),
   'GET /v1/widget/conversations/{id}/events': null,
   'POST /v1/admin/conversations/{id}/takeover': null,
   'POST /v1/admin/conversations/{id}/release': null,

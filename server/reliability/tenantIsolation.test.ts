@@ -439,6 +439,7 @@ const VISITOR_BODIES: Record<string, (n: number) => unknown> = {
   'POST /v1/widget/messages/{id}/feedback': () => ({ rating: 'down' }),
   'POST /v1/widget/images': () => undefined,
   'POST /v1/widget/conversations/{id}/handoff': () => ({}),
+  'POST /v1/widget/leads': () => ({ email: 'attacker@example.com' }),
   'GET /v1/widget/conversations/{id}/events': () => undefined,
 };
 

@@ -1,4 +1,12 @@
-import type { AdminConversation, Me, Message, Site, Source, Stats } from '../../../contract/index.js';
+import {
+  type AdminConversation,
+  DEFAULT_LEAD_CAPTURE,
+  type Me,
+  type Message,
+  type Site,
+  type Source,
+  type Stats,
+} from '../../../contract/index.js';
 
 const hex = (n: number) => n.toString(16).padStart(24, '0');
 
@@ -35,6 +43,7 @@ export const site = (overrides: Partial<Site> = {}): Site => ({
   identityVerification: false,
   handoffEmails: [],
   retentionDays: null,
+  leadCapture: { ...DEFAULT_LEAD_CAPTURE },
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
   ...overrides,
@@ -55,6 +64,7 @@ export const conversation = (n: number): AdminConversation => ({
   userAgent: null,
   locale: null,
   user: null,
+  lead: null,
   mode: 'ai',
   assignee: null,
   waitingSince: null,

@@ -1,6 +1,7 @@
 import { Schema, type Types } from 'mongoose';
 import type { ConversationMode } from '../../../contract/handoff.js';
 import { type MessageDoc, messageContentFields } from './message.js';
+import { type LeadDoc, leadSchema } from './visitor.js';
 
 /**
  * A message as the conversation's window keeps it: the stored message without the fields the conversation already
@@ -37,6 +38,10 @@ export interface ConversationDoc {
   unread?: number;
   /** The email the visitor left when asking for a person. */
   email?: string | null;
+  /** A copy of the visitor's lead (the visitor holds it); absent on conversations from before lead capture. */
+  lead?: LeadDoc | null;
+  /** Whether `lead` is set: the list's "has lead" filter, an equality an index serves. */
+  hasLead?: boolean;
   /** Lower-cased text of the conversation, bounded, for the admin search (no `$text` on FerretDB). */
   searchText: string;
   /** UTC day of creation (`YYYY-MM-DD`), for per-day stats without `$dateToString`. */
@@ -83,6 +88,8 @@ export const conversationSchema = new Schema<ConversationDoc>(
     waitingSince: { type: Date, default: null },
     unread: { type: Number, default: 0 },
     email: { type: String, default: null },
+    lead: { type: leadSchema, default: null },
+    hasLead: { type: Boolean, default: false },
     searchText: { type: String, default: '' },
     day: { type: String, required: true },
     lastMessageAt: { type: Date, required: true },
@@ -109,6 +116,18 @@ conversationSchema.index({
 // The inbox: one mode (waiting, human), optionally one site, a window of days at a time.
 conversationSchema.index({ tenantId: 1, mode: 1, lastDay: 1, lastMessageAt: -1, _id: -1, ratingUp: 1, ratingDown: 1 });
 conversationSchema.index({ tenantId: 1, siteId: 1, mode: 1, lastDay: 1, lastMessageAt: -1, _id: -1, ratingUp: 1, ratingDown: 1 });
+// The "has lead" filter, optionally one site.
+conversationSchema.index({ tenantId: 1, hasLead: 1, lastDay: 1, lastMessageAt: -1, _id: -1, ratingUp: 1, ratingDown: 1 });
+conversationSchema.index({
+  tenantId: 1,
+  siteId: 1,
+  hasLead: 1,
+  lastDay: 1,
+  lastMessageAt: -1,
+  _id: -1,
+  ratingUp: 1,
+  ratingDown: 1,
+});
 conversationSchema.index({ tenantId: 1, visitorId: 1, lastMessageAt: -1, _id: -1 });
 conversationSchema.index({ lastDay: 1 });
 conversationSchema.index({ tenantId: 1, day: 1 });

@@ -15,6 +15,8 @@ export interface SiteDoc {
   identitySecret: string | null;
   handoffEmails?: string[];
   retentionDays?: number | null;
+  /** Absent on sites from before lead capture: off (`DEFAULT_LEAD_CAPTURE`). */
+  leadCapture?: { enabled: boolean; when: string; afterMessages: number; name: string; email: string } | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -41,6 +43,10 @@ export const siteSchema = new Schema<SiteDoc>(
     identitySecret: { type: String, default: null },
     handoffEmails: { type: [String], default: [] },
     retentionDays: { type: Number, default: null },
+    leadCapture: {
+      type: new Schema({ enabled: Boolean, when: String, afterMessages: Number, name: String, email: String }, { _id: false }),
+      default: null,
+    },
   },
   { timestamps: true, versionKey: false },
 );

@@ -1,5 +1,16 @@
 import { Schema, type Types } from 'mongoose';
 
+/** A lead as stored on its visitor, and copied on the visitor's conversations (for the list's filter and the export). */
+export interface LeadDoc {
+  name: string | null;
+  email: string | null;
+  capturedAt: Date;
+  /** Absent on leads stored before it: `capturedAt`. */
+  updatedAt?: Date;
+}
+
+export const leadSchema = new Schema<LeadDoc>({ name: String, email: String, capturedAt: Date, updatedAt: Date }, { _id: false });
+
 export interface VisitorDoc {
   _id: Types.ObjectId;
   tenantId: string;
@@ -9,7 +20,7 @@ export interface VisitorDoc {
   name: string | null;
   email: string | null;
   /** What the visitor left through the site's lead capture form. */
-  lead?: { name: string | null; email: string | null; capturedAt: Date } | null;
+  lead?: LeadDoc | null;
   createdAt: Date;
 }
 
@@ -20,7 +31,7 @@ export const visitorSchema = new Schema<VisitorDoc>(
     userId: { type: String, default: null },
     name: { type: String, default: null },
     email: { type: String, default: null },
-    lead: { type: new Schema({ name: String, email: String, capturedAt: Date }, { _id: false }), default: null },
+    lead: { type: leadSchema, default: null },
   },
   { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
 );

@@ -18,6 +18,9 @@ function* csvRows(conversation: ExportedConversation): Generator<Record<CsvColum
     page_url: conversation.pageUrl ?? '',
     user_id: conversation.user?.id ?? '',
     user_email: conversation.email ?? '',
+    lead_name: conversation.lead?.name ?? '',
+    lead_email: conversation.lead?.email ?? '',
+    lead_captured_at: conversation.lead?.capturedAt ?? '',
   };
   const empty = { message_id: '', role: '', author: '', status: '', created_at: '', text: '', feedback: '', grounded: '' };
   if (!conversation.messages.length) yield { ...base, ...empty, citations: '', image_urls: '' };

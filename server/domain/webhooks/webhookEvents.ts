@@ -3,7 +3,8 @@ import type { WebhookEventType } from '../../../contract/webhooks.js';
 import type { ConversationRecord } from '../../data/conversationRepository.js';
 import type { SourceRecord } from '../../data/knowledgeSourceRepository.js';
 import type { MessageRecord } from '../../data/messageRepository.js';
-import { type ImageUrlsOf, toConversationView, toMessageView } from '../views.js';
+import type { LeadRecord, VisitorRecord } from '../../data/visitorRepository.js';
+import { type ImageUrlsOf, toConversationView, toLeadView, toMessageView } from '../views.js';
 
 /**
  * Queues a webhook event for the tenant's subscribed endpoints (`webhookService.emit`): one read and at most one insert,
@@ -37,6 +38,13 @@ export const webhookData = {
     visitorId: c.visitorId,
     email: c.email ?? c.user?.email ?? null,
     waitingSince: c.waitingSince?.toISOString() ?? null,
+  }),
+  leadCaptured: (visitor: VisitorRecord, lead: LeadRecord, conversationId: string | null) => ({
+    siteId: visitor.siteId,
+    visitorId: visitor.id,
+    conversationId,
+    userId: visitor.userId,
+    lead: toLeadView(lead),
   }),
   sourceFailed: (source: SourceRecord, error: SourceError) => ({
     siteId: source.siteId,

@@ -18,6 +18,8 @@ export interface RateLimitSettings {
   /** Requests for a person, and event streams opened (reconnects included), per visitor. */
   handoffsPerVisitorPerMinute: number;
   eventStreamsPerVisitorPerMinute: number;
+  /** Lead forms sent (`POST /v1/widget/leads`), per visitor. */
+  leadsPerVisitorPerMinute: number;
   /** Images: per visitor, per IP (new sessions do not reset it) and per site (one site cannot take the tenant's storage). */
   uploadsPerVisitorPerMinute: number;
   uploadsPerIpPerMinute: number;
@@ -39,6 +41,7 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   feedbackPerVisitorPerMinute: 30,
   handoffsPerVisitorPerMinute: 10,
   eventStreamsPerVisitorPerMinute: 30,
+  leadsPerVisitorPerMinute: 10,
   uploadsPerVisitorPerMinute: 20,
   uploadsPerIpPerMinute: 30,
   uploadsPerSitePerMinute: 120,
@@ -127,6 +130,7 @@ export function createLimiters(settings: RateLimitSettings, store: RateLimitStor
     feedbackPerVisitor: make('feedback-visitor', settings.feedbackPerVisitorPerMinute, visitorKey, 'ratings'),
     handoffsPerVisitor: make('handoffs-visitor', settings.handoffsPerVisitorPerMinute, visitorKey, 'requests for a person'),
     eventStreamsPerVisitor: make('streams-visitor', settings.eventStreamsPerVisitorPerMinute, visitorKey, 'event streams'),
+    leadsPerVisitor: make('leads-visitor', settings.leadsPerVisitorPerMinute, visitorKey, 'lead forms'),
     uploadsPerVisitor: make('uploads-visitor', settings.uploadsPerVisitorPerMinute, visitorKey, 'uploads'),
     uploadsPerIp: make('uploads-ip', settings.uploadsPerIpPerMinute, ipKey, 'uploads'),
     uploadsPerSite: make('uploads-site', settings.uploadsPerSitePerMinute, siteKey, 'uploads to this site'),

@@ -63,6 +63,10 @@ const ONE_FIELD: Record<string, { body: Record<string, unknown>; expect: (before
   identityVerification: { body: { identityVerification: false }, expect: () => ({ identityVerification: false }) },
   handoffEmails: { body: { handoffEmails: ['owner@shop.example'] }, expect: () => ({ handoffEmails: ['owner@shop.example'] }) },
   retentionDays: { body: { retentionDays: 90 }, expect: () => ({ retentionDays: 90 }) },
+  leadCapture: {
+    body: { leadCapture: { enabled: true } },
+    expect: (before) => ({ leadCapture: { ...(before.leadCapture as object), enabled: true } }),
+  },
 };
 
 describe('PATCH /v1/admin/sites/:id changes only what it names', () => {

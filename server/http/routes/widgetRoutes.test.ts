@@ -24,7 +24,13 @@ describe('POST /v1/widget/sessions', () => {
     expect(res.headers.get('access-control-allow-origin')).toBe('https://plants.example');
     const body = await json(res);
     expect(body).toMatchObject({ visitorId: expect.stringMatching(/^[a-f0-9]{24}$/), user: null });
-    expect(body.site).toEqual({ id: site.id, name: 'Plants', look: site.look, identityVerification: false });
+    expect(body.site).toEqual({
+      id: site.id,
+      name: 'Plants',
+      look: site.look,
+      identityVerification: false,
+      leadCapture: null,
+    });
     expect(JSON.stringify(body)).not.toContain(site.publicKey.slice(3)); // nothing private beyond what the page has
   });
 

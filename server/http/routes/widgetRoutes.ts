@@ -1,6 +1,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { IdParams } from '../../../contract/common.js';
 import { HandoffRequest } from '../../../contract/handoff.js';
+import { LeadRequest } from '../../../contract/leads.js';
 import { Feedback, ImageUploadFields, SendMessage } from '../../../contract/messages.js';
 import { CreateConversation, ListQuery, SessionRequest } from '../../../contract/widget.js';
 import type { ChatService } from '../../domain/chatService.js';
@@ -10,6 +11,7 @@ import type { HandoffService } from '../../domain/handoff/handoffService.js';
 import { conversationScope, type LiveLog } from '../../domain/handoff/liveLog.js';
 import type { LiveViews } from '../../domain/handoff/liveViews.js';
 import type { ImageService } from '../../domain/imageService.js';
+import type { LeadService } from '../../domain/leads/leadService.js';
 import type { SessionService } from '../../domain/sessionService.js';
 import type { SiteService } from '../../domain/siteService.js';
 import type { VisitorTokens } from '../../domain/visitorTokens.js';
@@ -34,6 +36,7 @@ export interface WidgetRouteDeps {
   limits: Limiters;
   images: ImageService;
   handoff: HandoffService;
+  leads: LeadService;
   live: LiveLog;
   liveViews: LiveViews;
   /** Reads a conversation by id (the stream checks it is the visitor's). */
@@ -143,6 +146,11 @@ export function widgetRoutes(deps: WidgetRouteDeps): Router {
     const { id } = parse(IdParams, req.params, 'params');
     const { rating } = parse(Feedback, req.body, 'body');
     res.json(await deps.conversations.feedback(visitorOf(res), id, rating));
+  });
+
+  router.post('/leads', limits.leadsPerVisitor, async (req, res) => {
+    const body = parse(LeadRequest, req.body, 'body');
+    res.json(await deps.leads.capture(visitorOf(res), siteOf(res), body));
   });
 
   router.post(

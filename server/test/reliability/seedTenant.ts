@@ -92,10 +92,19 @@ export async function seedTenant(app: TestApp, label: string, adminToken: string
       allowedOrigins: [PAGE_ORIGIN],
       identityVerification: true,
       faq: [{ question: `${marker} question?`, answer: `${marker} answer.` }],
+      leadCapture: { enabled: true, name: 'optional', email: 'optional' },
     },
     adminToken,
   );
   const visitor = await seedVisitor(app, site, marker);
+  // The visitor's lead: its name and email carry the marker, so a leak of it is seen.
+  const lead = await app.request('/v1/widget/leads', {
+    method: 'POST',
+    token: visitor.token,
+    headers: { origin: PAGE_ORIGIN },
+    json: { name: `${marker} lead`, email: `${marker}@lead.example`, conversationId: visitor.conversation.id },
+  });
+  if (lead.status !== 200) throw new Error(`seed lead: ${lead.status} ${await lead.text()}`);
   const added = await app.request(`/v1/admin/sites/${site.id}/sources`, {
     method: 'POST',
     token: adminToken,

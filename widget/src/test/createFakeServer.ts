@@ -1,11 +1,22 @@
-import type { Conversation, ConversationMode, ImageRef, Message, ModeEvent, PublicSiteConfig } from '../../../contract/index.js';
+import type {
+  Conversation,
+  ConversationMode,
+  ImageRef,
+  Lead,
+  LeadForm,
+  Message,
+  ModeEvent,
+  PublicSiteConfig,
+} from '../../../contract/index.js';
 
 /**
  * A scripted stand-in for the widget API at the network edge (an injected `fetch` and XMLHttpRequest), speaking the
  * documented wire format: JSON bodies, `{"error":{code,message}}` errors, and the answer as a `text/event-stream`
  * delivered in small uneven chunks with heartbeat comments and CRLF line ends.
  */
-export function createFakeServer(options: { siteKey?: string; look?: Partial<PublicSiteConfig['look']> } = {}) {
+export function createFakeServer(
+  options: { siteKey?: string; look?: Partial<PublicSiteConfig['look']>; leadCapture?: LeadForm } = {},
+) {
   const siteKey = options.siteKey ?? 'pk_test';
   const site: PublicSiteConfig = {
     id: 'a'.repeat(24),
@@ -20,6 +31,7 @@ export function createFakeServer(options: { siteKey?: string; look?: Partial<Pub
       zIndex: 2147483000,
       ...options.look,
     },
+    leadCapture: options.leadCapture ?? null,
   };
   let seq = 0;
   const id = () => (++seq).toString(16).padStart(24, '0');
@@ -78,6 +90,8 @@ export function createFakeServer(options: { siteKey?: string; look?: Partial<Pub
       for (const controller of streams.keys()) controller.error(new TypeError('network error'));
       streams.clear();
     },
+    /** Leads left through the form, by visitor id (the server's visitor record). */
+    leads: new Map<string, Lead & { conversationId?: string }>(),
     /** Forget every visitor token (as if they expired). */
     expireTokens: () => tokens.clear(),
   };
@@ -251,6 +265,7 @@ export function createFakeServer(options: { siteKey?: string; look?: Partial<Pub
         expiresAt: '2027-01-01T00:00:00.000Z',
         site,
         user: body.user ? { id: body.user.id, name: body.user.name ?? null } : null,
+        leadCaptured: state.leads.has(visitorId),
       });
     }
     const visitor = tokens.get(auth?.replace(/^Bearer /, '') ?? '');
@@ -317,6 +332,21 @@ export function createFakeServer(options: { siteKey?: string; look?: Partial<Pub
       }
       if (c.mode === 'closed') c.mode = 'ai';
       return answer(c.id, user, init.signal ?? undefined);
+    }
+    if (method === 'POST' && path === 'leads') {
+      if (!site.leadCapture) return error(409, 'lead_capture_off');
+      const before = state.leads.get(visitor.visitorId);
+      const lead = {
+        name: body.name ?? before?.name ?? null,
+        email: body.email ?? before?.email ?? null,
+        capturedAt: before?.capturedAt ?? now(),
+        updatedAt: now(),
+        conversationId: body.conversationId,
+      };
+      if (site.leadCapture.email === 'required' && !lead.email) return error(400, 'invalid_request');
+      state.leads.set(visitor.visitorId, lead);
+      const { conversationId: _, ...stored } = lead;
+      return json(200, stored);
     }
     const m = path.match(/^messages\/(\w+)\/(retry|feedback)$/);
     if (m) {

@@ -86,6 +86,15 @@ export const widgetRouteDocs: RouteDoc[] = [
   },
   {
     method: 'post',
+    path: '/v1/widget/leads',
+    auth: 'visitor',
+    summary:
+      "Leave the visitor's name and/or email through the site's lead form (a field left out keeps what was stored; the same request again changes nothing); 409 `lead_capture_off` when the site does not ask, 422 `invalid_lead` when a field it requires is missing or one it does not ask for is sent",
+    body: c.LeadRequest,
+    response: c.Lead,
+  },
+  {
+    method: 'post',
     path: '/v1/widget/images',
     auth: 'visitor',
     summary: 'Upload an image (multipart field `file`)',
