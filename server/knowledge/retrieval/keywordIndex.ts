@@ -1,6 +1,7 @@
 import SearchableMap from 'minisearch/SearchableMap';
 import type { Passage } from './Passage.js';
 import { processTerm, termsOf, tokenize } from './terms.js';
+import { topK } from './topK.js';
 
 export interface KeywordHit {
   /** Position of the passage in the indexed list. */
@@ -113,6 +114,7 @@ export function keywordIndex(passages: Passage[]) {
   const lastWord = new Int32Array(count);
   const seen = new Uint32Array(count);
   const touched = new Int32Array(count);
+  const best = topK();
   let question = 0;
 
   return {
@@ -146,37 +148,15 @@ export function keywordIndex(passages: Passage[]) {
             }
           }
       }
-      // The best `limit`, by insertion into a short list.
-      const k = Math.min(limit, reached);
-      const best = new Int32Array(k);
-      const bestScores = new Float64Array(k);
-      let kept = 0;
+      best.reset(Math.min(limit, reached));
       for (let i = 0; i < reached; i++) {
         const position = touched[i] as number;
-        const score = (sums[position] as number) * (matched[position] as number);
-        const last = k - 1;
-        if (
-          kept === k &&
-          (score < (bestScores[last] as number) || (score === bestScores[last] && position > (best[last] as number)))
-        )
-          continue;
-        let at = kept < k ? kept++ : last;
-        for (
-          ;
-          at > 0 &&
-          ((bestScores[at - 1] as number) < score || (bestScores[at - 1] === score && (best[at - 1] as number) > position));
-          at--
-        ) {
-          bestScores[at] = bestScores[at - 1] as number;
-          best[at] = best[at - 1] as number;
-        }
-        bestScores[at] = score;
-        best[at] = position;
+        best.offer(position, (sums[position] as number) * (matched[position] as number));
       }
-      return Array.from(best, (position, n) => ({
-        position,
-        score: bestScores[n] as number,
-        coverage: (matched[position] as number) / distinct,
+      return Array.from({ length: best.size }, (_, n) => ({
+        position: best.item(n),
+        score: best.score(n),
+        coverage: (matched[best.item(n)] as number) / distinct,
       }));
     },
   };

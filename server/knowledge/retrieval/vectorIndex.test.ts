@@ -45,6 +45,26 @@ describe('vectorIndex', () => {
       }
     });
 
+  it('stays exact where the 8-bit pass cannot tell rows apart: near-ties and duplicates around the best', () => {
+    const next = seededRandom(21);
+    const base = Array.from({ length: 768 }, () => next() - 0.5);
+    // 400 slight variations of one vector (differences far below an 8-bit step), duplicates among them, and noise.
+    const embeddings = Array.from({ length: 2000 }, (_, n) =>
+      n < 400
+        ? base.map((x, i) => x + (i === n % 768 ? 1e-4 * (n % 7) : 0) + (n % 50 === 0 ? 0 : 1e-5 * (next() - 0.5)))
+        : Array.from({ length: 768 }, () => next() - 0.5),
+    );
+    const query = base.map((x) => x + 1e-3 * (next() - 0.5));
+    for (const kernel of ['simd', 'scalar'] as DotKernel[]) {
+      const found = vectorIndex(embeddings, kernel).nearest(query, 50);
+      const expected = bruteForce(embeddings, query, 50);
+      // Equal in float64 may differ in the last float32 bit: compare similarities, and positions where they differ.
+      for (const [n, hit] of found.entries()) expect(hit.similarity).toBeCloseTo(expected[n]?.similarity as number, 6);
+      expect(new Set(found.map((hit) => hit.position)).size).toBe(50);
+      expect(found.every((hit) => hit.position < 400)).toBe(true);
+    }
+  });
+
   it('returns every vector when asked for more than it holds, best first, the earlier of equals first', () => {
     const index = vectorIndex([[1, 0], [0, 1], null, [2, 0], [1, 1]]);
     expect(index.nearest([1, 0], 10).map((hit) => hit.position)).toEqual([0, 3, 4, 1]);
