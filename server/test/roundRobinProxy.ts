@@ -29,6 +29,8 @@ export interface ProxyRequestOptions {
   /** A JSON body. */
   json?: unknown;
   origin?: string;
+  /** Gives up (a `cut` reply) when nothing arrives for this long. */
+  idleTimeoutMs?: number;
 }
 
 export interface RoundRobinProxy {
@@ -154,6 +156,7 @@ function callThrough(
       if (!settled) resolveReply(reply);
       settled = true;
     };
+    if (options.idleTimeoutMs) req.setTimeout(options.idleTimeoutMs, () => req.destroy());
     req.on('error', () => done({ status: 0, headers: {}, body: '', cut: true }));
     req.on('response', (res) => {
       let text = '';
