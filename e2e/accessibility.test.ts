@@ -86,6 +86,12 @@ describe('journey 4: keyboard and accessibility', () => {
       method: 'POST',
       json: { type: 'text', title: 'Opening hours', text: 'We answer questions on weekdays from nine to five.' },
     });
+    // A question the knowledge does not answer (for the Unanswered page) and a webhook endpoint.
+    await server.visitorAsks('Do you deliver to Iceland on Sundays?');
+    await server.admin('/v1/admin/webhooks', {
+      method: 'POST',
+      json: { url: 'https://hooks.example.com/in', events: ['message.created'] },
+    });
     const page = await context.newPage();
     const errors = watchErrors(page);
 
@@ -102,6 +108,8 @@ describe('journey 4: keyboard and accessibility', () => {
       ['sites', '/dashboard/sites', () => page.getByRole('link', { name: 'Demo site' }).count()],
       ['site-editor', `/dashboard/sites/${server.demoSite.id}`, () => page.getByLabel('Greeting').count()],
       ['knowledge', `/dashboard/knowledge/${server.demoSite.id}`, () => page.locator('.source-title').count()],
+      ['unanswered', `/dashboard/unanswered/${server.demoSite.id}`, () => page.locator('.unanswered-question').count()],
+      ['webhooks', '/dashboard/webhooks', () => page.locator('.webhook-row').count()],
     ];
     const found: Record<string, unknown> = {};
     for (const [name, path, ready] of pages) {

@@ -28,6 +28,11 @@ const UnansweredPage = lazy(() =>
   import('../features/knowledge/components/UnansweredPage.js').then((m) => ({ default: m.UnansweredPage })),
 );
 
+// The webhook forms validate against the contract (zod): loaded when opened.
+const WebhooksPage = lazy(() =>
+  import('../features/webhooks/components/WebhooksPage.js').then((m) => ({ default: m.WebhooksPage })),
+);
+
 const TITLES: [string, string][] = [
   ['/', 'Overview'],
   ['/inbox', 'Inbox'],
@@ -41,6 +46,7 @@ const TITLES: [string, string][] = [
   ['/knowledge/:siteId', 'Knowledge'],
   ['/unanswered', 'Unanswered questions'],
   ['/unanswered/:siteId', 'Unanswered questions'],
+  ['/webhooks', 'Webhooks'],
 ];
 
 /** Path → page. Sites are read here and handed down, so features never import each other. */
@@ -83,6 +89,12 @@ export function AppRoutes() {
     return (
       <Suspense fallback={<Loading label="Loading questions…" />}>
         <UnansweredPage siteId={unanswered.siteId ?? null} sites={siteOptions} canEdit={isAdmin} />
+      </Suspense>
+    );
+  if (path === '/webhooks')
+    return (
+      <Suspense fallback={<Loading label="Loading webhooks…" />}>
+        <WebhooksPage isAdmin={isAdmin} />
       </Suspense>
     );
   return (

@@ -13,6 +13,7 @@ const NAV = [
   { to: '/sites', label: 'Sites' },
   { to: '/knowledge', label: 'Knowledge' },
   { to: '/unanswered', label: 'Unanswered' },
+  { to: '/webhooks', label: 'Webhooks' },
 ] as const;
 
 /** The signed-in frame: skip link, header with navigation and account controls, the routed page. */

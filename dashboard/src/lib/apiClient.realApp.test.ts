@@ -15,6 +15,12 @@ import { uploadSourceFile } from '../features/knowledge/api/uploadSourceFile.js'
 import { createSite } from '../features/sites/api/createSite.js';
 import { getSites } from '../features/sites/api/getSites.js';
 import { updateSite } from '../features/sites/api/updateSite.js';
+import { createWebhook } from '../features/webhooks/api/createWebhook.js';
+import { deleteWebhook } from '../features/webhooks/api/deleteWebhook.js';
+import { getDeliveries } from '../features/webhooks/api/getDeliveries.js';
+import { getWebhooks } from '../features/webhooks/api/getWebhooks.js';
+import { sendTestEvent } from '../features/webhooks/api/sendTestEvent.js';
+import { updateWebhook } from '../features/webhooks/api/updateWebhook.js';
 import { createApiClient } from './apiClient.js';
 
 // The real server (buildApp + admin routes + this file's own database), driven through the dashboard's client.
@@ -120,5 +126,29 @@ describe('API client against the real admin API', () => {
     await expect(exportConversations(createApiClient({ baseUrl, getToken: () => 'wrong' }), {}, 'csv')).rejects.toMatchObject({
       status: 401,
     });
+  });
+
+  it('manages a webhook: created with its secret once, a test event logged, edited, deleted', async () => {
+    const client = createApiClient({ baseUrl, getToken: () => app.adminToken });
+    // A loopback receiver: refused (private address) with the default settings, and logged as a failed attempt.
+    const made = await createWebhook(client, { url: 'http://127.0.0.1:9/hook', events: ['message.created'] });
+    expect(made.secret).toMatch(/^whsec_/);
+    const listed = await getWebhooks(client);
+    expect(listed.items.map((w) => w.id)).toContain(made.id);
+    expect(JSON.stringify(listed)).not.toContain(made.secret);
+    await sendTestEvent(client, made.id);
+    for (let tries = 0; ; tries++) {
+      const log = await getDeliveries(client, made.id, undefined);
+      if (log.items.length) {
+        expect(log.items[0]).toMatchObject({ eventType: 'webhook.test', outcome: 'failed', error: 'private_address' });
+        break;
+      }
+      if (tries > 400) throw new Error('the test event was never attempted');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const saved = await updateWebhook(client, made.id, { enabled: false, description: 'CRM' });
+    expect(saved).toMatchObject({ enabled: false, description: 'CRM', events: ['message.created'] });
+    await deleteWebhook(client, made.id);
+    expect((await getWebhooks(client)).items.map((w) => w.id)).not.toContain(made.id);
   });
 });
