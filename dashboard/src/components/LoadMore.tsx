@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { ErrorState } from './States.js';
 
 /**
  * The end of an infinite list: loads the next page when scrolled into view, and is also a real button
@@ -35,5 +36,34 @@ export function LoadMore({
         {isFetchingNextPage ? 'Loading…' : label}
       </button>
     </div>
+  );
+}
+
+/** `LoadMore` for an infinite query, with the failure of its last page shown and retried there. */
+export function MorePages({
+  query,
+  label,
+}: {
+  query: {
+    hasNextPage: boolean;
+    isFetchingNextPage: boolean;
+    fetchNextPage: () => unknown;
+    isFetchNextPageError: boolean;
+    error: unknown;
+  };
+  label?: string;
+}) {
+  return (
+    <>
+      <LoadMore
+        hasNextPage={query.hasNextPage}
+        isFetchingNextPage={query.isFetchingNextPage}
+        fetchNextPage={query.fetchNextPage}
+        label={label}
+      />
+      {query.isFetchNextPageError && (
+        <ErrorState error={query.error} onRetry={() => query.fetchNextPage()} title="Could not load more" />
+      )}
+    </>
   );
 }

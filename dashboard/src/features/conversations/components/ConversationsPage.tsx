@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { LoadMore } from '../../../components/LoadMore.js';
+import { MorePages } from '../../../components/LoadMore.js';
 import type { SiteOption } from '../../../components/SiteSelect.js';
 import { Empty, ErrorState, Loading } from '../../../components/States.js';
 import { navigate } from '../../../lib/router/history.js';
@@ -48,14 +48,7 @@ export function ConversationsPage({ sites }: { sites: SiteOption[] }) {
               />
             ))}
           </ul>
-          <LoadMore
-            hasNextPage={query.hasNextPage}
-            isFetchingNextPage={query.isFetchingNextPage}
-            fetchNextPage={query.fetchNextPage}
-          />
-          {query.isFetchNextPageError && (
-            <ErrorState error={query.error} onRetry={() => query.fetchNextPage()} title="Could not load more" />
-          )}
+          <MorePages query={query} />
         </>
       )}
     </section>

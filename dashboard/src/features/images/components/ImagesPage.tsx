@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import type { AdminImage } from '../../../../../contract/index.js';
 import { DateRangeFields } from '../../../components/DateRangeFields.js';
 import { Lightbox } from '../../../components/Lightbox.js';
-import { LoadMore } from '../../../components/LoadMore.js';
+import { MorePages } from '../../../components/LoadMore.js';
 import { type SiteOption, SiteSelect } from '../../../components/SiteSelect.js';
 import { Empty, ErrorState, Loading } from '../../../components/States.js';
 import { Thumbnail } from '../../../components/Thumbnail.js';
@@ -72,15 +72,7 @@ export function ImagesPage({ sites }: { sites: SiteOption[] }) {
               </li>
             ))}
           </ul>
-          <LoadMore
-            hasNextPage={query.hasNextPage}
-            isFetchingNextPage={query.isFetchingNextPage}
-            fetchNextPage={query.fetchNextPage}
-            label="Load more images"
-          />
-          {query.isFetchNextPageError && (
-            <ErrorState error={query.error} onRetry={() => query.fetchNextPage()} title="Could not load more" />
-          )}
+          <MorePages query={query} label="Load more images" />
         </>
       )}
       {open && <Lightbox src={open.url} alt={`Image ${open.width}×${open.height}`} onClose={() => setOpen(null)} />}

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { isApiError } from '../../../../../contract/ApiError.js';
-import { LoadMore } from '../../../components/LoadMore.js';
+import { MorePages } from '../../../components/LoadMore.js';
 import { PerSitePage, SiteSwitcher } from '../../../components/PerSitePage.js';
 import type { SiteOption } from '../../../components/SiteSelect.js';
 import { Empty, ErrorState, Loading } from '../../../components/States.js';
@@ -79,14 +79,7 @@ function SiteUnanswered({ siteId, sites, canEdit }: { siteId: string; sites: Sit
               <UnansweredGroupRow key={group.id} group={group} canEdit={canEdit} onDone={setSaid} />
             ))}
           </ul>
-          <LoadMore
-            hasNextPage={query.hasNextPage}
-            isFetchingNextPage={query.isFetchingNextPage}
-            fetchNextPage={query.fetchNextPage}
-          />
-          {query.isFetchNextPageError && (
-            <ErrorState error={query.error} onRetry={() => query.fetchNextPage()} title="Could not load more" />
-          )}
+          <MorePages query={query} />
         </>
       )}
     </section>

@@ -1,4 +1,4 @@
-import { LoadMore } from '../../../components/LoadMore.js';
+import { MorePages } from '../../../components/LoadMore.js';
 import { Empty, ErrorState, Loading } from '../../../components/States.js';
 import { formatDateTime } from '../../../lib/format.js';
 import { useDeliveries } from '../api/getDeliveries.js';
@@ -54,14 +54,7 @@ export function DeliveryLog({ webhookId, poll }: { webhookId: string; poll: bool
           ))}
         </tbody>
       </table>
-      <LoadMore
-        hasNextPage={query.hasNextPage}
-        isFetchingNextPage={query.isFetchingNextPage}
-        fetchNextPage={query.fetchNextPage}
-      />
-      {query.isFetchNextPageError && (
-        <ErrorState error={query.error} onRetry={() => query.fetchNextPage()} title="Could not load more" />
-      )}
+      <MorePages query={query} />
     </div>
   );
 }
