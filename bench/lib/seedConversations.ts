@@ -159,6 +159,8 @@ function conversationDocs(index: number, site: SiteRecord, turns: number, now: n
     user: null,
     searchText: searchText.slice(-20_000),
     day: utcDay(created),
+    // The lists read conversations by the day of their last message (a newer field than this seeder).
+    lastDay: utcDay(last),
     lastMessageAt: last,
     createdAt: created,
     updatedAt: last,
