@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { seededRandom } from '../../test/seededRandom.js';
 import { type DotKernel, defaultKernel, dotProducts } from './dotProducts.js';
 
@@ -72,6 +72,25 @@ describe('dotProducts', () => {
       const all = [...dots.scores];
       dots.scores.fill(0);
       expect([0, 1, 2, 3, 4].map((row) => dots.runRow(row))).toEqual(all);
+    }
+  });
+
+  it('falls back to the scalar loop when the runtime refuses WebAssembly memory', () => {
+    const runtime = (globalThis as unknown as { WebAssembly: { Memory: new (descriptor: { initial: number }) => object } })
+      .WebAssembly;
+    const refuse = vi.spyOn(runtime, 'Memory').mockImplementation(() => {
+      throw new RangeError('WebAssembly.Memory(): could not allocate memory');
+    });
+    try {
+      const dots = dotProducts(2, 3);
+      expect(dots.quantized).toBeNull();
+      dots.query.set([1, 2, 3]);
+      dots.matrix.set([1, 0, 0], 0);
+      dots.matrix.set([0, 1, 1], dots.width);
+      dots.run();
+      expect([...dots.scores]).toEqual([1, 5]);
+    } finally {
+      refuse.mockRestore();
     }
   });
 

@@ -64,6 +64,18 @@ export const defaultKernel = (): DotKernel => (simdModule() ? 'simd' : 'scalar')
 
 const aligned = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
+/**
+ * The kernels' memory, or null when the runtime refuses it (each memory reserves several GB of address space: a
+ * process limited by `ulimit -v`, or holding very many indexes, can run out): the scalar loop then needs none.
+ */
+function simdMemory(runtime: WasmRuntime, bytes: number) {
+  try {
+    return new runtime.Memory({ initial: Math.ceil(bytes / WASM_PAGE) });
+  } catch {
+    return null;
+  }
+}
+
 /** Memory for `rows` rows of `dimensions` floats, with the kernel that scores them (`kernel` chosen in tests only). */
 export function dotProducts(rows: number, dimensions: number, kernel: DotKernel = defaultKernel()): DotProducts {
   const width = Math.ceil(dimensions / STEP) * STEP;
@@ -75,8 +87,8 @@ export function dotProducts(rows: number, dimensions: number, kernel: DotKernel 
   atInt.matrix = atInt.query + width * 2;
   atInt.scores = atInt.matrix + rows * width;
   atInt.end = atInt.scores + rows * 4;
-  const bytes = module ? atInt.end : atInt.query;
-  const memory = module && wasm ? new wasm.Memory({ initial: Math.ceil(bytes / WASM_PAGE) }) : null;
+  const memory = module && wasm ? simdMemory(wasm, atInt.end) : null;
+  const bytes = memory ? atInt.end : atInt.query;
   const buffer = memory ? memory.buffer : new ArrayBuffer(bytes);
   const query = new Float32Array(buffer, 0, width);
   const matrix = new Float32Array(buffer, at.matrix, rows * width);
