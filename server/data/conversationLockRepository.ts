@@ -9,13 +9,54 @@ export interface LockRecord {
   until: Date;
 }
 
-/** Conversation locks, every operation by `_id` (answered from the index on both databases). */
+/** What inserting the lock with a companion document did. */
+export type AcquiredWith = 'acquired' | 'busy' | 'companion-exists';
+
+/**
+ * Conversation locks, every operation by `_id` (answered from the index on both databases). They live in the streams
+ * collection, so an in-flight answer's entry and its conversation's lock are inserted, and removed, in one command.
+ */
 export function conversationLockRepository({ ConversationLock }: Models) {
+  const lockDoc = (conversationId: string, holder: string, until: Date) => ({ _id: oid(conversationId), holder, until });
   return {
     /** Takes the lock if nobody holds it: the insert of its `_id` succeeds for exactly one caller. */
     async tryAcquire(conversationId: string, holder: string, until: Date): Promise<boolean> {
       try {
-        await ConversationLock.collection.insertOne({ _id: oid(conversationId), holder, until });
+        await ConversationLock.collection.insertOne(lockDoc(conversationId, holder, until));
+        return true;
+      } catch (error) {
+        if (isDuplicateKey(error)) return false;
+        throw error;
+      }
+    },
+    /**
+     * Inserts `companion` then the lock, in order, in one command: a companion whose `_id` exists stops it before the
+     * lock; a held lock leaves the companion inserted (`busy`).
+     */
+    async tryAcquireWith(
+      conversationId: string,
+      holder: string,
+      until: Date,
+      companion: Record<string, unknown>,
+    ): Promise<AcquiredWith> {
+      try {
+        await ConversationLock.collection.insertMany([companion, lockDoc(conversationId, holder, until)], { ordered: true });
+        return 'acquired';
+      } catch (error) {
+        // A driver error (the database unreachable) comes wrapped in the bulk write error: the original tells what it is.
+        const original = (error as { errorResponse?: unknown }).errorResponse;
+        if (original instanceof Error) throw original;
+        if (!isDuplicateKey(error)) throw error;
+        // The driver's bulk write error: the failed document's position (one error, or the first of several).
+        const failed = (error as { writeErrors?: { index: number } | { index: number }[] }).writeErrors;
+        const first = Array.isArray(failed) ? failed[0] : failed;
+        return first?.index === 1 ? 'busy' : 'companion-exists';
+      }
+    },
+    /** Inserts a companion alone (its lock is taken later); `false` when its `_id` exists. */
+    async insertCompanion(companion: Record<string, unknown>): Promise<boolean> {
+      try {
+        await ConversationLock.collection.insertOne(companion);
         return true;
       } catch (error) {
         if (isDuplicateKey(error)) return false;
@@ -37,6 +78,13 @@ export function conversationLockRepository({ ConversationLock }: Models) {
     /** Removes the lock if `holder` still holds it (a taken-over lock is someone else's now). */
     async release(conversationId: string, holder: string): Promise<void> {
       await ConversationLock.deleteOne({ _id: oid(conversationId), holder });
+    },
+    /** `release`, and the companion `companionId` with it, in one command. */
+    async releaseWith(conversationId: string, holder: string, companionId: string): Promise<void> {
+      await ConversationLock.deleteMany({
+        _id: { $in: [oid(conversationId), oid(companionId)] },
+        $or: [{ _id: oid(companionId) }, { holder }],
+      });
     },
   };
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Types } from 'mongoose';
 import type { ConversationMode } from '../../contract/handoff.js';
 import type { ConversationDoc, ConversationWindowDoc, WindowMessage } from '../db/models/conversation.js';
@@ -57,6 +58,8 @@ export type HandoffState = Pick<ConversationRecord, 'mode' | 'assignee' | 'waiti
 
 /** The part of a conversation the send path rewrites after each answer. */
 export interface ConversationActivity {
+  /** The stamp of the window written with these values (`ConversationDoc.windowStamp`). */
+  windowStamp?: string;
   title: string;
   firstQuestion: string;
   messageCount: number;
@@ -66,6 +69,15 @@ export interface ConversationActivity {
   searchText: string;
   lastMessageAt: Date;
 }
+
+/** A conversation's window as read, with the stamp of its last write (null: written before stamps). */
+export interface StampedWindow {
+  messages: MessageRecord[];
+  stamp: string | null;
+}
+
+/** A window stamp: new at every write of a window. */
+export const newWindowStamp = () => randomBytes(8).toString('hex');
 
 const toConversation = (doc: ConversationDoc): ConversationRecord => ({
   id: String(doc._id),
@@ -139,6 +151,16 @@ function listFilter(filter: ConversationFilter): Record<string, unknown> {
 }
 
 export function conversationRepository({ Conversation, ConversationWindow, DailyCount }: Models) {
+  /** The window with the stamp of its last write; `null` when there is none or it is stale. */
+  async function stampedWindow(
+    conversation: Pick<ConversationRecord, 'id' | 'tenantId' | 'siteId'>,
+  ): Promise<StampedWindow | null> {
+    const doc = await ConversationWindow.findById(oid(conversation.id)).lean<ConversationWindowDoc>();
+    if (!doc || doc.stale) return null;
+    const owner = { tenantId: conversation.tenantId, siteId: oid(conversation.siteId), conversationId: doc._id };
+    return { messages: doc.messages.map((m) => toMessage({ ...m, ...owner })), stamp: doc.stamp ?? null };
+  }
+
   return {
     async create(input: {
       tenantId: string;
@@ -218,8 +240,9 @@ export function conversationRepository({ Conversation, ConversationWindow, Daily
       }
       return changed;
     },
-    async recordActivity(id: string, activity: ConversationActivity): Promise<void> {
-      await Conversation.updateOne(
+    /** `false` when the conversation is gone. */
+    async recordActivity(id: string, activity: ConversationActivity): Promise<boolean> {
+      const result = await Conversation.updateOne(
         { _id: oid(id) },
         {
           $set: {
@@ -229,23 +252,28 @@ export function conversationRepository({ Conversation, ConversationWindow, Daily
           },
         },
       );
+      return result.matchedCount === 1;
     },
     /**
      * The conversation's window of recent messages (`ConversationWindowDoc`, rules in `domain/conversationWindow`), by
      * `_id`; `null` for a conversation from before windows, or whose window is marked stale.
      */
     async recentMessages(conversation: Pick<ConversationRecord, 'id' | 'tenantId' | 'siteId'>): Promise<MessageRecord[] | null> {
-      const doc = await ConversationWindow.findById(oid(conversation.id)).lean<ConversationWindowDoc>();
-      if (!doc || doc.stale) return null;
-      const owner = { tenantId: conversation.tenantId, siteId: oid(conversation.siteId), conversationId: doc._id };
-      return doc.messages.map((m) => toMessage({ ...m, ...owner }));
+      return (await stampedWindow(conversation))?.messages ?? null;
     },
-    async setRecentMessages(id: string, messages: MessageRecord[]): Promise<void> {
+    /** `recentMessages` with the stamp of the window's last write. */
+    stampedWindow,
+    /** Writes the window under a new `stamp` (random unless given: `recordTurn` gives the conversation the same). */
+    async setRecentMessages(id: string, messages: MessageRecord[], stamp = newWindowStamp()): Promise<void> {
       await ConversationWindow.updateOne(
         { _id: oid(id) },
-        { $set: { messages: messages.map(toWindowMessage), stale: false } },
+        { $set: { messages: messages.map(toWindowMessage), stale: false, stamp } },
         { upsert: true },
       );
+    },
+    /** A window written after its conversation was deleted (an answer stored while it was erased). */
+    async deleteWindow(id: string): Promise<void> {
+      await ConversationWindow.deleteOne({ _id: oid(id) });
     },
     /** The window may be behind the messages collection: `recentMessages` answers `null` until the next write. */
     async markWindowStale(id: string): Promise<void> {
@@ -275,10 +303,14 @@ export function conversationRepository({ Conversation, ConversationWindow, Daily
       const doc = await Conversation.findById(oid(id)).select({ searchText: 1 }).lean<Pick<ConversationDoc, 'searchText'>>();
       return doc?.searchText ?? '';
     },
-    /** The conversation with its search text, in one read (the writes that append to both). */
-    async findWithSearchText(id: string): Promise<{ conversation: ConversationRecord; searchText: string } | null> {
+    /** The conversation with its search text and window stamp, in one read (the writes that append to both). */
+    async findWithSearchText(
+      id: string,
+    ): Promise<{ conversation: ConversationRecord; searchText: string; windowStamp: string | null } | null> {
       const doc = await Conversation.findById(oid(id)).lean<ConversationDoc>();
-      return doc ? { conversation: toConversation(doc), searchText: doc.searchText ?? '' } : null;
+      return doc
+        ? { conversation: toConversation(doc), searchText: doc.searchText ?? '', windowStamp: doc.windowStamp ?? null }
+        : null;
     },
     async delete(tenantId: string, id: string): Promise<boolean> {
       const doc = await Conversation.findById(oid(id))

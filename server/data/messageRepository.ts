@@ -145,6 +145,19 @@ const toStream = (doc: StreamDoc): StreamRecord => ({
   retry: doc.retry === true,
 });
 
+/** An in-flight entry as stored (inserted alone, or with its conversation's lock: `conversationLock.hold`). */
+export function toStreamDoc(stream: StreamRecord): Record<string, unknown> {
+  const { question, retry, ...entry } = stream;
+  return {
+    ...entry,
+    _id: oid(stream.id),
+    siteId: oid(stream.siteId),
+    conversationId: oid(stream.conversationId),
+    ...(question ? { question: toDoc(question) } : {}),
+    ...(retry ? { retry: true } : {}),
+  };
+}
+
 export const isDuplicateKey = (error: unknown) => (error as { code?: number })?.code === 11000;
 
 export function messageRepository({ Message, Stream, DailyCount }: Models) {
@@ -230,16 +243,8 @@ export function messageRepository({ Message, Stream, DailyCount }: Models) {
 
     // In-flight answers (see the Stream model): inserted when an answer starts, removed when it ends.
     async startStream(stream: StreamRecord): Promise<boolean> {
-      const { question, retry, ...entry } = stream;
       try {
-        await Stream.collection.insertOne({
-          ...entry,
-          _id: oid(stream.id),
-          siteId: oid(stream.siteId),
-          conversationId: oid(stream.conversationId),
-          ...(question ? { question: toDoc(question) } : {}),
-          ...(retry ? { retry: true } : {}),
-        });
+        await Stream.collection.insertOne(toStreamDoc(stream));
         return true;
       } catch (error) {
         if (isDuplicateKey(error)) return false;
@@ -271,9 +276,10 @@ export function messageRepository({ Message, Stream, DailyCount }: Models) {
     async endStreamsForConversation(tenantId: string, conversationId: string): Promise<void> {
       await Stream.deleteMany({ tenantId, conversationId: oid(conversationId) });
     },
-    /** Every in-flight entry (a few at any time); the caller picks the expired ones. */
+    /** Every in-flight entry (a few at any time); the caller picks the expired ones. The conversations' locks beside them have no `conversationId`. */
     async allStreams(): Promise<StreamRecord[]> {
-      return (await Stream.find({}).lean<StreamDoc[]>()).map(toStream);
+      const docs = await Stream.find({}).lean<Partial<StreamDoc>[]>();
+      return docs.filter((doc): doc is StreamDoc => Boolean(doc.conversationId)).map(toStream);
     },
   };
 }

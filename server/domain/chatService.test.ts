@@ -136,6 +136,30 @@ describe('send path with Gemini', () => {
     expect(gemini.requests.filter((r) => r.body.contents.at(-1)?.parts[0]?.text === 'Once')).toHaveLength(1);
   });
 
+  it('two sends to one conversation at once: the second waits for the lock, then counts and indexes both turns', async () => {
+    const conversation = await visitor.newConversation();
+    gemini.enqueue({ chunks: ['first ', 'answer'], delayMs: 300 });
+    gemini.enqueue({ chunks: ['second answer'] });
+    const first = visitor.send(conversation.id, 'Alpha question', 'p1');
+    await new Promise((r) => setTimeout(r, 100));
+    // Read its conversation before the first answer was stored: under the lock it finds the window changed, reads again.
+    const second = await visitor.send(conversation.id, 'Beta question', 'p2');
+    expect((await first).events.at(-1)?.event).toBe('done');
+    expect(second.events.map((e) => e.event)).toEqual(['message', 'delta', 'done']);
+    const record = await app.services.repos.conversations.findWithSearchText(conversation.id);
+    expect(record?.conversation.messageCount).toBe(4);
+    for (const text of ['alpha question', 'first answer', 'beta question', 'second answer'])
+      expect(record?.searchText).toContain(text);
+    const collection = await app.services.repos.messages.listForConversation('local', conversation.id, 10);
+    expect((await stored(conversation.id)).map((m) => m.id)).toEqual(collection.items.map((m) => m.id));
+    expect(collection.items.map((m) => m.text).sort()).toEqual([
+      'Alpha question',
+      'Beta question',
+      'first answer',
+      'second answer',
+    ]);
+  });
+
   it('answers 409 to a duplicate send while the first streams on for longer than the replay waits, then replays', async () => {
     const conversation = await visitor.newConversation();
     gemini.enqueue({ chunks: ['very ', 'very ', 'slow ', 'answer'], delayMs: 1_500 });

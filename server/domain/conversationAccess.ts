@@ -8,7 +8,11 @@ export async function ownConversation(
   visitor: VisitorIdentity,
   id: string,
 ): Promise<ConversationRecord> {
-  const conversation = await conversations.findById(id);
+  return visitorsOwn(visitor, await conversations.findById(id));
+}
+
+/** The rule of `ownConversation`, for a conversation the caller read itself (with more than the record). */
+export function visitorsOwn(visitor: VisitorIdentity, conversation: ConversationRecord | null | undefined): ConversationRecord {
   if (!conversation || conversation.tenantId !== visitor.tenantId || conversation.visitorId !== visitor.visitorId)
     throw notFound('Conversation');
   return conversation;

@@ -18,6 +18,32 @@ export interface Held {
 export interface ConversationLock {
   /** Runs `task` once every earlier task of this conversation, on any instance, has settled. */
   run<T>(conversationId: string, task: (held: Held) => Promise<T>): Promise<T>;
+  /**
+   * Holds the lock for work that spans more than one task (an answer, from its start to its stored end), resolved once
+   * every earlier task has settled. A `companion` document is inserted with the lock (one insert) and removed with it
+   * (one delete); it is inserted at once even when the lock must be waited for. Rejects with `CompanionExists` when a
+   * document with the companion's `_id` exists already (nothing was inserted, the lock is not held).
+   */
+  hold(conversationId: string, companion?: Companion): Promise<Hold>;
+}
+
+/** A document stored and removed together with the lock (same collection, e.g. an in-flight answer's entry). */
+export interface Companion {
+  id: string;
+  doc: Record<string, unknown>;
+}
+
+/** A lock held by `hold`; exactly one of `release` or `fail` must be called. */
+export interface Hold extends Held {
+  /** Removes the lock, and the companion with it unless `keepCompanion` (it is someone else's by now). */
+  release(keepCompanion?: boolean): Promise<void>;
+  /** The work failed: the lock is left expired (the next holder distrusts what it guards); the companion stays. */
+  fail(): Promise<void>;
+}
+
+/** `hold`'s companion was stored already (e.g. the same answer is in flight). */
+export class CompanionExists extends Error {
+  override name = 'CompanionExists';
 }
 
 export interface DatabaseLockDeps {
@@ -46,7 +72,12 @@ export function databaseLock(deps: DatabaseLockDeps): ConversationLock {
   const { locks, lockMs, now } = deps;
   const queues = new Map<string, Promise<unknown>>();
 
-  async function acquire(conversationId: string, holder: string): Promise<Held> {
+  async function acquire(conversationId: string, holder: string, companion?: Companion): Promise<Held> {
+    if (companion) {
+      const first = await locks.tryAcquireWith(conversationId, holder, new Date(now().getTime() + lockMs), companion.doc);
+      if (first === 'companion-exists') throw new CompanionExists(companion.id);
+      if (first === 'acquired') return { abandoned: false };
+    }
     let wait = 5;
     for (;;) {
       if (await locks.tryAcquire(conversationId, holder, new Date(now().getTime() + lockMs))) return { abandoned: false };
@@ -82,9 +113,33 @@ export function databaseLock(deps: DatabaseLockDeps): ConversationLock {
     })();
   }
 
-  async function holding<T>(conversationId: string, task: (held: Held) => Promise<T>): Promise<T> {
+  /** Acquires the lock (after this instance's earlier tasks of the conversation) and keeps it renewed until released. */
+  async function hold(conversationId: string, companion?: Companion): Promise<Hold> {
+    const previous = queues.get(conversationId);
+    let settle = () => {};
+    const settled = new Promise<void>((resolve) => {
+      settle = resolve;
+    });
+    const finished = () => {
+      settle();
+      if (queues.get(conversationId) === settled) queues.delete(conversationId);
+    };
+    queues.set(conversationId, settled);
     const holder = `${deps.instanceId}:${randomBytes(4).toString('hex')}`;
-    const held = await acquire(conversationId, holder);
+    let held: Held;
+    try {
+      // Waiting behind this instance's own task: the companion goes in now, the lock once that task settled.
+      let pending = companion;
+      if (previous && companion) {
+        if (!(await locks.insertCompanion(companion.doc))) throw new CompanionExists(companion.id);
+        pending = undefined;
+      }
+      await previous;
+      held = await acquire(conversationId, holder, pending);
+    } catch (error) {
+      finished();
+      throw error;
+    }
     // When the lease ends if no renewal succeeds from now on.
     let until = now().getTime() + lockMs;
     const renewal = setInterval(() => {
@@ -96,34 +151,49 @@ export function databaseLock(deps: DatabaseLockDeps): ConversationLock {
         () => {},
       );
     }, deps.renewEveryMs);
-    try {
-      const result = await task(held);
-      clearInterval(renewal);
-      await locks.release(conversationId, holder);
-      return result;
-    } catch (error) {
-      clearInterval(renewal);
-      await giveUp(conversationId, holder, until);
-      throw error;
-    }
+    let ended = false;
+    return {
+      ...held,
+      // May be tried again when it fails (the database was unreachable); `fail` ends the hold then.
+      async release(keepCompanion = false) {
+        if (ended) return;
+        clearInterval(renewal);
+        if (companion && !keepCompanion) await locks.releaseWith(conversationId, holder, companion.id);
+        else await locks.release(conversationId, holder);
+        ended = true;
+        finished();
+      },
+      async fail() {
+        if (ended) return;
+        ended = true;
+        clearInterval(renewal);
+        try {
+          await giveUp(conversationId, holder, until);
+        } finally {
+          finished();
+        }
+      },
+    };
   }
 
   return {
-    run<T>(conversationId: string, task: (held: Held) => Promise<T>): Promise<T> {
-      const previous = queues.get(conversationId) ?? Promise.resolve();
-      const run = previous.then(
-        () => holding(conversationId, task),
-        () => holding(conversationId, task),
-      );
-      const settled = run.then(
-        () => undefined,
-        () => undefined,
-      );
-      queues.set(conversationId, settled);
-      void settled.then(() => {
-        if (queues.get(conversationId) === settled) queues.delete(conversationId);
-      });
-      return run;
+    hold,
+    async run<T>(conversationId: string, task: (held: Held) => Promise<T>): Promise<T> {
+      const held = await hold(conversationId);
+      let result: T;
+      try {
+        result = await task({ abandoned: held.abandoned });
+      } catch (error) {
+        await held.fail();
+        throw error;
+      }
+      try {
+        await held.release();
+      } catch (error) {
+        await held.fail();
+        throw error;
+      }
+      return result;
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { ConversationRecord, ConversationRepository } from '../data/conversationRepository.js';
 import { encodeCursor } from '../data/cursor.js';
 import type { MessageRecord, MessageRepository } from '../data/messageRepository.js';
-import type { ConversationLock } from './conversationLock.js';
+import type { Companion, ConversationLock, Hold } from './conversationLock.js';
 
 /** The largest first page of history served from the conversation's window. */
 export const RECENT_PAGE = 50;
@@ -66,6 +66,35 @@ export function conversationWindow(deps: ConversationWindowDeps) {
   }
 
   /**
+   * Holds the conversation's writes for longer than one task (a new answer, from its start to its stored end), with
+   * `companion` (its in-flight entry) inserted and removed together with the lock. The rules of `serialized` apply: a
+   * lock taken over from a dead holder marks the window stale at once, and `fail` marks it stale (best effort).
+   */
+  async function hold(conversationId: string, companion?: Companion): Promise<Hold> {
+    const held = await lock.hold(conversationId, companion);
+    try {
+      if (held.abandoned) await conversations.markWindowStale(conversationId);
+    } catch (error) {
+      await held.fail();
+      throw error;
+    }
+    let released = false;
+    return {
+      abandoned: held.abandoned,
+      async release(keepCompanion) {
+        await held.release(keepCompanion);
+        released = true;
+      },
+      async fail() {
+        if (released) return;
+        released = true;
+        await conversations.markWindowStale(conversationId).catch(() => {});
+        await held.fail();
+      },
+    };
+  }
+
+  /**
    * The stored window (one `_id` read), when it can be trusted to equal the latest messages of the collection, except
    * the questions still being answered (`withPending` adds those).
    */
@@ -93,11 +122,15 @@ export function conversationWindow(deps: ConversationWindowDeps) {
     return window ? added.reduce(windowWith, window) : rebuild(conversation);
   }
 
-  const write = (conversationId: string, window: MessageRecord[]) => conversations.setRecentMessages(conversationId, window);
+  const write = (conversationId: string, window: MessageRecord[], stamp?: string) =>
+    conversations.setRecentMessages(conversationId, window, stamp);
 
   return {
     serialized,
+    hold,
     read,
+    /** `read`, with the stamp of the window's last write (a send compares it with its conversation's). */
+    readStamped: (conversation: WindowOwner) => conversations.stampedWindow(conversation),
     withPending,
     /** The window to build on: the stored one when trusted, else rebuilt from the collection. */
     readOrRebuild: async (conversation: ConversationRecord) => (await read(conversation)) ?? rebuild(conversation),

@@ -52,15 +52,15 @@ describe('database commands per send', () => {
     const { first, followUp } = await sendsOf(offline, () => {});
     console.log(`offline first (${first.length}): ${describeCommands(first)}`);
     console.log(`offline follow-up (${followUp.length}): ${describeCommands(followUp)}`);
-    check(first, 12);
-    check(followUp, 12);
+    check(first, 8);
+    check(followUp, 8);
   });
 
   it('Gemini: the first send of a conversation and a follow-up (the model call counted against the budget)', async () => {
     const { first, followUp } = await sendsOf(withGemini, () => gemini.enqueue({ chunks: ['Nine to five.'] }));
     console.log(`gemini first (${first.length}): ${describeCommands(first)}`);
     console.log(`gemini follow-up (${followUp.length}): ${describeCommands(followUp)}`);
-    check(first, 13);
-    check(followUp, 13);
+    check(first, 9);
+    check(followUp, 9);
   });
 });

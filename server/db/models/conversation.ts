@@ -44,6 +44,12 @@ export interface ConversationDoc {
   hasLead?: boolean;
   /** Lower-cased text of the conversation, bounded, for the admin search (no `$text` on FerretDB). */
   searchText: string;
+  /**
+   * The window's `stamp` when the turn counters and search text above were last written with it: a send that read this
+   * conversation before taking its lock, and finds the window still so stamped under it, knows that nothing was
+   * written since, and reads the conversation no second time.
+   */
+  windowStamp?: string;
   /** UTC day of creation (`YYYY-MM-DD`), for per-day stats without `$dateToString`. */
   day: string;
   lastMessageAt: Date;
@@ -91,6 +97,7 @@ export const conversationSchema = new Schema<ConversationDoc>(
     lead: { type: leadSchema, default: null },
     hasLead: { type: Boolean, default: false },
     searchText: { type: String, default: '' },
+    windowStamp: { type: String },
     day: { type: String, required: true },
     lastMessageAt: { type: Date, required: true },
     lastDay: { type: String },
@@ -150,9 +157,15 @@ export interface ConversationWindowDoc {
    * behind it and is read from the collection until the next successful write. Here, so every instance sees it.
    */
   stale?: boolean;
+  /** New at every write of the window (random): see `ConversationDoc.windowStamp`. */
+  stamp?: string;
 }
 
 export const conversationWindowSchema = new Schema<ConversationWindowDoc>(
-  { messages: { type: [windowMessageSchema], default: [] }, stale: { type: Boolean, default: false } },
+  {
+    messages: { type: [windowMessageSchema], default: [] },
+    stale: { type: Boolean, default: false },
+    stamp: { type: String },
+  },
   { versionKey: false },
 );

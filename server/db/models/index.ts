@@ -69,7 +69,8 @@ export async function createModels(connection: Connection): Promise<Models> {
     Visitor: connection.model<VisitorDoc>('Visitor', visitorSchema),
     Conversation: connection.model<ConversationDoc>('Conversation', conversationSchema),
     ConversationWindow: connection.model<ConversationWindowDoc>('ConversationWindow', conversationWindowSchema),
-    ConversationLock: connection.model<ConversationLockDoc>('ConversationLock', conversationLockSchema),
+    // In the streams collection: an answer's in-flight entry and its conversation's lock go in and out together.
+    ConversationLock: connection.model<ConversationLockDoc>('ConversationLock', conversationLockSchema, 'streams'),
     Message: connection.model<MessageDoc>('Message', messageSchema),
     Stream: connection.model<StreamDoc>('Stream', streamSchema),
     Image: connection.model<ImageDoc>('Image', imageSchema),

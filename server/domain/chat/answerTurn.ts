@@ -3,13 +3,14 @@ import type { ConversationRecord, ConversationRepository } from '../../data/conv
 import type { AttachedImage, MessageRecord, MessageRepository } from '../../data/messageRepository.js';
 import type { SiteRecord } from '../../data/siteRepository.js';
 import type { Retriever } from '../../knowledge/retrieval/retriever.js';
-import type { ConversationWindow } from '../conversationWindow.js';
+import type { Hold } from '../conversationLock.js';
+import { type ConversationWindow, windowWith } from '../conversationWindow.js';
 import type { ModelBudget } from '../modelBudget.js';
 import type { ImageUrlsOf } from '../views.js';
 import { type EmitWebhook, webhookData } from '../webhooks/webhookEvents.js';
 import { type ChatEvent, finalEvent } from './chatEvents.js';
 import { buildContext } from './modelContext.js';
-import { recordTurn } from './recordTurn.js';
+import { asStored, recordTurn } from './recordTurn.js';
 import { streamAnswer } from './streamAnswer.js';
 
 export interface AnswerTurnDeps {
@@ -40,6 +41,12 @@ export interface Turn {
   /** A retry replaces the failed answer `answerId` in place (and leaves it out of the context). */
   retry: boolean;
   signal: AbortSignal;
+  /**
+   * A new send holds its conversation's lock from its start (`window.hold`, its in-flight entry the lock's companion),
+   * so `conversation` (with its search text) and `window` were read under it and are still current when the answer is
+   * stored: no read again. Absent for a retry, which takes the lock when it stores.
+   */
+  held?: { hold: Hold; searchText: string; window: MessageRecord[] | null };
 }
 
 /** The final writes of an answer outlive a short database outage: a few tries, backing off. */
@@ -68,7 +75,8 @@ export function answerTurn(deps: AnswerTurnDeps) {
    * the recovery counts the stored answer once it expired (an entry ends only once its answer is counted).
    */
   async function store(turn: Turn, answer: MessageRecord): Promise<MessageRecord> {
-    const { conversation, question, retry } = turn;
+    const { conversation, question, retry, held } = turn;
+    if (held) return storeHeld(turn, held, answer);
     return window.serialized(conversation.id, async () => {
       const inserted = await persistently(async () => {
         if (!retry) return messages.insert(answer);
@@ -85,6 +93,33 @@ export function answerTurn(deps: AnswerTurnDeps) {
       await persistently(() => messages.endStream(answer.id));
       return answer;
     });
+  }
+
+  /**
+   * `store` for a send that holds its conversation's lock: the answer, then the window and counters from what was read
+   * under the lock, then the lock and the in-flight entry removed in one command. When this fails, the caller's `fail`
+   * leaves the lock expired (the window distrusted) and the entry to lease recovery, which counts the stored answer.
+   */
+  async function storeHeld(turn: Turn, held: NonNullable<Turn['held']>, answer: MessageRecord): Promise<MessageRecord> {
+    const { conversation, question } = turn;
+    const inserted = await persistently(() => messages.insert(answer));
+    if (!inserted) {
+      // This instance lost its lease and another recovered the answer (and removed the entry, which may be a retry's now).
+      await held.hold.release(true);
+      return (await messages.findById(answer.id)) ?? answer;
+    }
+    await persistently(async () => {
+      const recent = held.window
+        ? [question, asStored(answer)].reduce(windowWith, held.window)
+        : await window.rebuild(conversation);
+      const turnRecord = { conversation, searchText: held.searchText, question, answer, retry: false };
+      if (await recordTurn({ conversations, window }, turnRecord, recent)) return;
+      // Erased while answering: what this turn stored goes too.
+      await messages.deleteForConversation(conversation.tenantId, conversation.id);
+      await conversations.deleteWindow(conversation.id);
+    });
+    await persistently(() => held.hold.release());
+    return answer;
   }
 
   return async function* answer(turn: Turn): AsyncGenerator<ChatEvent> {

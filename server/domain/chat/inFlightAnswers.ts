@@ -32,6 +32,9 @@ export function inFlightAnswers(deps: InFlightAnswersDeps) {
     /** Whether the entry's owner still holds it (this instance or another). */
     isLive: (stream: StreamRecord) => stream.leaseUntil.getTime() > now().getTime(),
 
+    /** The entry as this instance inserts it, under its lease (a send inserts it with its conversation's lock). */
+    entry,
+
     /** Inserts the entry under this instance's lease; `false` when one exists already. */
     start: (stream: NewStream) => messages.startStream(entry(stream)),
 

@@ -1,4 +1,4 @@
-import type { ConversationRecord, ConversationRepository } from '../../data/conversationRepository.js';
+import { type ConversationRecord, type ConversationRepository, newWindowStamp } from '../../data/conversationRepository.js';
 import type { MessageRecord } from '../../data/messageRepository.js';
 import type { ConversationWindow } from '../conversationWindow.js';
 
@@ -17,8 +17,8 @@ export const asStored = (m: MessageRecord): MessageRecord => ({ ...m, feedback: 
  * the window of recent messages with the question and its answer (`recent` when the caller rebuilt it), search text,
  * thumbnail. A question counts with
  * its answer, so every stored answer, even an interrupted one, counts its pair once (an answer the conversation
- * already counted, never again); a retry counts nothing. Runs inside `window.serialized`, with the conversation read
- * there.
+ * already counted, never again); a retry counts nothing. Runs inside `window.serialized` (or a send's `window.hold`),
+ * with the conversation read there. Returns `false` when the conversation is gone (erased while answering).
  */
 export async function recordTurn(
   deps: { conversations: ConversationRepository; window: ConversationWindow },
@@ -31,7 +31,7 @@ export async function recordTurn(
     retry: boolean;
   },
   recent?: MessageRecord[],
-): Promise<void> {
+): Promise<boolean> {
   const { conversation, question, answer, retry } = turn;
   const counted = retry || conversation.countedAnswers.includes(answer.id);
   // A new send's question joins the window with its answer (its in-flight entry carried it until now).
@@ -43,9 +43,11 @@ export async function recordTurn(
     answer.text.toLowerCase(),
   );
   const firstImage = question.images[0]?.id ?? null;
-  await deps.window.write(conversation.id, messages);
+  // The conversation keeps the stamp of the window written with it: a send that finds both alike reads nothing again.
+  const windowStamp = newWindowStamp();
+  await deps.window.write(conversation.id, messages, windowStamp);
   // One update: the count and the answer it counted change together.
-  await deps.conversations.recordActivity(conversation.id, {
+  return deps.conversations.recordActivity(conversation.id, {
     title: conversation.title || question.text.slice(0, 80) || 'Image',
     firstQuestion: conversation.firstQuestion || question.text.slice(0, 300),
     messageCount: conversation.messageCount + (counted ? 0 : 2),
@@ -56,5 +58,6 @@ export async function recordTurn(
     thumbnailImageId: conversation.thumbnailImageId ?? firstImage,
     searchText: searchText.slice(-SEARCH_TEXT_LIMIT),
     lastMessageAt: answer.createdAt,
+    windowStamp,
   });
 }

@@ -1,9 +1,16 @@
 import type { ConversationRepository } from '../../data/conversationRepository.js';
 import { type ImageRecord, type ImageRepository, toAttachedImage } from '../../data/imageRepository.js';
-import { type MessageRecord, type MessageRepository, messageIdFor, NO_CITATIONS } from '../../data/messageRepository.js';
+import {
+  type MessageRecord,
+  type MessageRepository,
+  messageIdFor,
+  NO_CITATIONS,
+  toStreamDoc,
+} from '../../data/messageRepository.js';
 import type { SiteRecord } from '../../data/siteRepository.js';
 import { AppError, badRequest, conflict, notFound } from '../../lib/AppError.js';
-import { ownConversation } from '../conversationAccess.js';
+import { visitorsOwn } from '../conversationAccess.js';
+import { CompanionExists, type Hold } from '../conversationLock.js';
 import type { ConversationWindow } from '../conversationWindow.js';
 import { type HandoffService, withPerson } from '../handoff/handoffService.js';
 import { asksForHuman } from '../handoff/humanRequest.js';
@@ -117,21 +124,21 @@ export function sendMessage(deps: SendMessageDeps) {
     body: SendInput,
     signal: AbortSignal,
   ): AsyncGenerator<ChatEvent> {
-    // The window (the model's context) is read beside the conversation: it is the visitor's own, checked right after.
-    const [conversation, storedWindow] = await Promise.all([
-      ownConversation(conversations, visitor, conversationId),
-      window.read({ id: conversationId, tenantId: visitor.tenantId, siteId: visitor.siteId }),
-    ]);
+    // With its search text and window stamp: the answer's writes need them, and read them again only if they changed.
+    const first = await conversations.findWithSearchText(conversationId);
+    const conversation = visitorsOwn(visitor, first?.conversation);
     const questionId = messageIdFor(conversation.id, body.clientMessageId, 'user');
     const answerId = messageIdFor(conversation.id, body.clientMessageId, 'assistant');
 
     if (site.id !== visitor.siteId || site.tenantId !== visitor.tenantId) throw notFound('Site');
     // The in-flight entry carries the question until it joins the window with its answer (`recordTurn`); a process
     // that dies meanwhile leaves the entry, and recovery puts both there (`recoverAnswers`). Its insert makes one
-    // request the answering one when a resend races this send.
+    // request the answering one when a resend races this send. It goes in with the conversation's lock, held until the
+    // answer is stored (one insert and one delete for both): what is read under it stays current, so the answer's
+    // writes read nothing again. Another send to the same conversation waits for the lock (its entry is in already).
     const answerNow = (question: MessageRecord) =>
       async function* (): AsyncGenerator<ChatEvent> {
-        const started = await inFlight.start({
+        const entry = inFlight.entry({
           id: answerId,
           tenantId: visitor.tenantId,
           siteId: visitor.siteId,
@@ -140,11 +147,43 @@ export function sendMessage(deps: SendMessageDeps) {
           model: site.model,
           question,
         });
-        if (!started) return yield* replay(question, answerId, signal);
-        const recent = storedWindow ?? (await window.rebuild(conversation));
-        yield* inFlight.own(answerId, signal, async function* (signal) {
-          yield questionEvent(question, imageUrls);
-          yield* deps.answer({ site, conversation, question, answerId, signal, window: recent, retry: false });
+        // The lease of the entry is renewed from its insert on, also while the lock is waited for.
+        yield* inFlight.own(answerId, signal, async function* (answerSignal) {
+          let hold: Hold;
+          try {
+            hold = await window.hold(conversation.id, { id: answerId, doc: toStreamDoc(entry) });
+          } catch (error) {
+            if (error instanceof CompanionExists) return yield* replay(question, answerId, signal);
+            throw error;
+          }
+          try {
+            // Under the lock: the window, and the conversation again only if a write came between its read and the lock.
+            const stamped = await window.readStamped(conversation);
+            const unchanged = first && stamped && stamped.stamp === first.windowStamp;
+            const fresh = unchanged ? first : await conversations.findWithSearchText(conversation.id);
+            const stored = stamped?.messages ?? null;
+            if (!fresh) {
+              // Erased since the question was stored: it goes too.
+              await hold.release();
+              await messages.deleteForConversation(conversation.tenantId, conversation.id);
+              throw notFound('Conversation');
+            }
+            const recent = stored ?? (await window.rebuild(fresh.conversation));
+            yield questionEvent(question, imageUrls);
+            yield* deps.answer({
+              site,
+              conversation: fresh.conversation,
+              question,
+              answerId,
+              signal: answerSignal,
+              window: recent,
+              retry: false,
+              held: { hold, searchText: fresh.searchText, window: stored },
+            });
+          } finally {
+            // Ends nothing once the answer's store released it; else the lock is left expired, the entry to recovery.
+            await hold.fail();
+          }
         });
       };
 
