@@ -137,6 +137,8 @@ export function databaseLock(deps: DatabaseLockDeps): ConversationLock {
       await previous;
       held = await acquire(conversationId, holder, pending);
     } catch (error) {
+      // An insert whose reply was lost (the database went away) may have taken the lock all the same: leave it expired.
+      if (!(error instanceof CompanionExists)) void giveUp(conversationId, holder, now().getTime() + lockMs);
       finished();
       throw error;
     }
