@@ -41,6 +41,17 @@ function startChild(
   })();
 }
 
+/** CPU time (user + system) a process has used so far, in ms, from /proc (clock ticks of 10 ms). */
+const cpuMs = (pid: number | null) => {
+  if (!pid) return Number.NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+};
+
 const rssMiB = (pid: number | null) => {
   if (!pid) return Number.NaN;
   try {
@@ -282,13 +293,23 @@ try {
   // the server issues meanwhile (background work included) is counted.
   const sustainedRuns: Record<
     string,
-    { completed: number; errors: number; firstErrors: string[]; sendsPerSecond: number; commandsPerSend: number; load: number }
+    {
+      completed: number;
+      errors: number;
+      firstErrors: string[];
+      sendsPerSecond: number;
+      commandsPerSend: number;
+      load: number;
+      /** CPU time per send of the server process and of the embedded database (what bounds sends/s on a busy machine). */
+      cpuMsPerSend: { server: number; database: number };
+    }
   > = {};
   for (const target of targets) {
     const sustained = { completed: 0, errors: 0, firstErrors: [] as string[] };
     const load = loadavg()[0] as number;
     loads.push(load);
     await commandsOf(target);
+    const cpuBefore = { server: cpuMs(target.pid), database: cpuMs(target.databasePid) };
     const deadline = performance.now() + SUSTAINED.seconds * 1000;
     await Promise.all(
       Array.from({ length: SUSTAINED.workers }, async (_, worker) => {
@@ -301,12 +322,18 @@ try {
         }
       }),
     );
+    const sends = Math.max(1, sustained.completed + sustained.errors);
+    const cpuMsPerSend = {
+      server: (cpuMs(target.pid) - cpuBefore.server) / sends,
+      database: (cpuMs(target.databasePid) - cpuBefore.database) / sends,
+    };
     const commands = total(await commandsOf(target));
     sustainedRuns[target.name] = {
       ...sustained,
       sendsPerSecond: sustained.completed / SUSTAINED.seconds,
-      commandsPerSend: commands / Math.max(1, sustained.completed + sustained.errors),
+      commandsPerSend: commands / sends,
       load,
+      cpuMsPerSend,
     };
   }
 
@@ -357,7 +384,8 @@ try {
     console.log(
       `sustained, ${server}: ${r.sendsPerSecond.toFixed(0)} sends/s with persistence on (${SUSTAINED.workers} clients back to back, ` +
         `one-token answers, ${SUSTAINED.seconds} s), ${r.commandsPerSend.toFixed(1)} database commands per send, ${r.errors} errors` +
-        `${r.firstErrors.length ? `: ${r.firstErrors.join(' | ')}` : ''}; load average ${r.load.toFixed(1)}`,
+        `${r.firstErrors.length ? `: ${r.firstErrors.join(' | ')}` : ''}; load average ${r.load.toFixed(1)}; ` +
+        `CPU per send: server ${r.cpuMsPerSend.server.toFixed(1)} ms, embedded database ${r.cpuMsPerSend.database.toFixed(1)} ms`,
     );
   if (top && topOurs) {
     const added = topOurs.ttftP99 - top.floor.ttftP99;
