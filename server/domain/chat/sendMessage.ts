@@ -157,6 +157,8 @@ export function sendMessage(deps: SendMessageDeps) {
             throw error;
           }
           try {
+            // Its entry is stored: the question is echoed (and shown on a reload) from here on.
+            yield questionEvent(question, imageUrls);
             // Under the lock: the window, and the conversation again only if a write came between its read and the lock.
             const stamped = await window.readStamped(conversation);
             const unchanged = first && stamped && stamped.stamp === first.windowStamp;
@@ -169,7 +171,6 @@ export function sendMessage(deps: SendMessageDeps) {
               throw notFound('Conversation');
             }
             const recent = stored ?? (await window.rebuild(fresh.conversation));
-            yield questionEvent(question, imageUrls);
             yield* deps.answer({
               site,
               conversation: fresh.conversation,
