@@ -11,8 +11,11 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 const DIST = 'dist/widget';
 const LOADER_BUDGET = 5 * 1024;
 const TOTAL_BUDGET = 30 * 1024;
-/** Chunks the panel loads only when a feature is used (the handoff: when a person is asked for). */
-const RARELY_USED = [{ prefix: 'handoff-', what: 'handoff (loaded when a person is asked for)' }];
+/** Chunks the panel loads only when a feature is used (the handoff: when a person is asked for; the lead form). */
+const RARELY_USED = [
+  { prefix: 'handoff-', what: 'handoff (loaded when a person is asked for)' },
+  { prefix: 'lead-', what: 'lead form (loaded when the site asks for it)' },
+];
 const rarelyUsed = (file) => RARELY_USED.find((part) => file.startsWith(part.prefix));
 const ANCHORS = [
   // deep-chat docs: <script type="module" src="https://unpkg.com/deep-chat@…/dist/deepChat.bundle.js">

@@ -1,15 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createWidget, type WidgetHandle } from '../loader/createWidget.js';
+import type { WidgetHandle } from '../loader/createWidget.js';
 import { createFakeServer, type FakeServer } from '../test/createFakeServer.js';
+import { until, widgetPage } from '../test/widgetPage.js';
 import type { WidgetEvent } from '../types.js';
-
-const until = async (check: () => unknown, ms = 3000) => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${check}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
 
 let server: FakeServer;
 let widgets: WidgetHandle[];
@@ -17,36 +10,9 @@ let events: WidgetEvent[];
 
 /** A widget on the page (a second call is another tab or a reload: same storage, same server). */
 function start() {
-  const widget = createWidget(
-    { siteKey: server.siteKey, apiUrl: 'http://127.0.0.1:9' },
-    {
-      loadPanel: () => import('../panel/mountPanel.js'),
-      emit: (event) => events.push(event),
-      fetch: server.fetch,
-      XMLHttpRequest: server.XMLHttpRequest,
-      storage: localStorage,
-    },
-  );
-  widgets.push(widget);
-  const shadow = widget.host.shadowRoot!;
-  const $ = <T extends Element = HTMLElement>(selector: string) => shadow.querySelector(selector) as T | null;
-  const byLabel = (label: string) => $<HTMLElement>(`[aria-label="${label}"]`);
-  const buttons = (text: string) => [...shadow.querySelectorAll('button')].filter((b) => b.textContent === text);
-  const text = () => $('.panel')?.textContent ?? '';
-  const bubbles = () => [...shadow.querySelectorAll('.msg')].map((m) => m.textContent);
-  async function open() {
-    byLabel('Open chat')!.click();
-    await until(() => $('h2')?.textContent === 'Acme help' && $('[role=log]'));
-  }
-  async function send(message: string) {
-    const box = byLabel('Message') as HTMLTextAreaElement;
-    box.value = message;
-    box.dispatchEvent(new Event('input', { bubbles: true }));
-    await until(() => buttons('Send')[0]?.disabled === false);
-    buttons('Send')[0]!.click();
-    await until(() => bubbles().includes(`You: ${message}`) && buttons('Send')[0] && !$('[aria-busy=true]'));
-  }
-  return { widget, shadow, $, byLabel, buttons, text, bubbles, open, send };
+  const ui = widgetPage(server, (event) => events.push(event));
+  widgets.push(ui.widget);
+  return ui;
 }
 
 const conversationId = () => server.conversations[0]!.id;

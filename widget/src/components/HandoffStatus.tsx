@@ -10,10 +10,13 @@ export function HandoffStatus({
   person,
   request,
   t,
+  askEmail,
 }: {
   person: ModeEvent;
   request: (email: string) => Promise<void>;
   t: HandoffStrings;
+  /** False when the site's lead form asks for the visitor's details instead. */
+  askEmail: boolean;
 }) {
   const email = useSignal('');
   const note = useSignal<'emailInvalid' | 'emailSaved' | 'failed' | null>(null);
@@ -22,7 +25,7 @@ export function HandoffStatus({
   return (
     <div class="handoff" role="status">
       <p>{agentsOnline ? t.waitingOnline : t.waitingOffline}</p>
-      {!agentsOnline && note.value !== 'emailSaved' && (
+      {!agentsOnline && askEmail && note.value !== 'emailSaved' && (
         <form
           class="row"
           noValidate

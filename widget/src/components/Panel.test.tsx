@@ -1,37 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createWidget, type WidgetHandle } from '../loader/createWidget.js';
+import type { WidgetHandle } from '../loader/createWidget.js';
 import { createFakeServer, type FakeServer } from '../test/createFakeServer.js';
+import { until, widgetPage } from '../test/widgetPage.js';
 import type { WidgetEvent } from '../types.js';
-
-const until = async (check: () => unknown, ms = 2000) => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${check}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
 
 let server: FakeServer;
 let widget: WidgetHandle;
 let events: WidgetEvent[];
 
 function start() {
-  widget = createWidget(
-    { siteKey: server.siteKey, apiUrl: 'http://127.0.0.1:9' },
-    {
-      // The real panel chunk, loaded the way the loader loads it; only the network edge is scripted.
-      loadPanel: () => import('../panel/mountPanel.js'),
-      emit: (event) => events.push(event),
-      fetch: server.fetch,
-      XMLHttpRequest: server.XMLHttpRequest,
-      storage: localStorage,
-    },
-  );
-  const shadow = widget.host.shadowRoot!;
-  const $ = <T extends Element = HTMLElement>(selector: string) => shadow.querySelector(selector) as T | null;
-  const byLabel = (label: string) => $<HTMLElement>(`[aria-label="${label}"]`);
-  const button = (text: string) => [...shadow.querySelectorAll('button')].find((b) => b.textContent === text) ?? null;
-  return { shadow, $, byLabel, button };
+  // The real panel chunk, loaded the way the loader loads it; only the network edge is scripted.
+  const ui = widgetPage(server, (event) => events.push(event));
+  widget = ui.widget;
+  const button = (text: string) => ui.buttons(text)[0] ?? null;
+  return { ...ui, button };
 }
 
 async function openAndType(ui: ReturnType<typeof start>, text: string) {

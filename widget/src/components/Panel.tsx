@@ -27,6 +27,8 @@ export function Panel({ model, t, onClose, autoFocus }: Props) {
   const look = model.look.value;
   const notice = model.notice.value;
   const phase = model.phase.value;
+  // The site's lead form, while it is due; asked before the chat, it stands in for the composer.
+  const leadForm = model.leadForm.value;
   return (
     <section
       class={`panel${dragging.value ? ' drop' : ''}`}
@@ -76,14 +78,15 @@ export function Panel({ model, t, onClose, autoFocus }: Props) {
       )}
       <MessageList model={model} t={t} />
       {personInvolved(model.person.value.mode)
-        ? model.handoff.value?.render()
+        ? model.handoff.value?.render(!leadForm)
         : phase === 'ready' && !model.offerPerson.value && <TalkToPerson model={model} t={t} />}
+      {leadForm && model.lead.value?.render(leadForm)}
       {notice && (
         <div class="notice" role="alert">
           {t[notice]}
         </div>
       )}
-      <Composer model={model} t={t} autoFocus={autoFocus} />
+      {leadForm?.when !== 'before' && <Composer model={model} t={t} autoFocus={autoFocus} />}
     </section>
   );
 }

@@ -8,6 +8,7 @@ import type { ChatDeps } from './ChatDeps.js';
 import { createAttachments } from './createAttachments.js';
 import type { Handoff } from './createHandoff.js';
 import { createHistory } from './createHistory.js';
+import { createLeadCapture } from './createLeadCapture.js';
 import { createQueryStore } from './createQueryStore.js';
 import { createSessionState } from './createSessionState.js';
 import { createTurns } from './createTurns.js';
@@ -82,6 +83,13 @@ export const ChatModel = createModel((deps: ChatDeps) => {
       (last.message as { grounded?: boolean } | undefined)?.grounded === false &&
       !personInvolved(person.value.mode)
     );
+  });
+  const leadCapture = createLeadCapture(deps, session, {
+    ready: computed(() => phase.value === 'ready'),
+    items: turns.items,
+    person,
+    conversationId: history.conversationId,
+    report,
   });
   /** What the panel shows: the site's look under the page's overrides (these alone until the session answers). */
   const look = computed<WidgetLook>(() => ({ ...session.site.value?.look, ...lookOverride.value }));
@@ -192,6 +200,7 @@ export const ChatModel = createModel((deps: ChatDeps) => {
     handoff,
     offerPerson,
     askForPerson,
+    ...leadCapture,
     start,
     send: turns.send,
     stop: turns.stop,

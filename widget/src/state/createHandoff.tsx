@@ -38,8 +38,11 @@ export interface Handoff {
    * Failures show as a notice, and reject.
    */
   request(email?: string): Promise<void>;
-  /** The handoff's state in the panel: who will answer, and the email field when no one is online. */
-  render: () => JSX.Element;
+  /**
+   * The handoff's state in the panel: who will answer, and the email field when no one is online (unless `askEmail` is
+   * false: the site's lead form asks instead).
+   */
+  render: (askEmail?: boolean) => JSX.Element;
   /** Closes the event stream. */
   [Symbol.dispose](): void;
 }
@@ -129,7 +132,7 @@ export function createHandoff({ deps, session, history, open, person, setPerson,
 
   return {
     request,
-    render: () => <HandoffStatus person={person.value} request={request} t={t} />,
+    render: (askEmail = true) => <HandoffStatus person={person.value} request={request} t={t} askEmail={askEmail} />,
     [Symbol.dispose]() {
       stopSaving();
       stopFollowing();

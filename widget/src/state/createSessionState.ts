@@ -16,6 +16,9 @@ export function createSessionState(deps: ChatDeps, client: QueryStore) {
   let user = deps.user;
   let token: string | null = null;
   const site = signal<PublicSiteConfig | null>(null);
+  /** The visitor left their details through the lead form (the server says so), or skipped it in this browser. */
+  const leadDone = signal(false);
+  let visitorId: string | null = null;
   const ctx: ApiContext = { apiUrl: deps.apiUrl, fetch: deps.fetch, token: () => token, XMLHttpRequest: deps.XMLHttpRequest };
   const saved = () => readPersisted(deps.storage, deps.siteKey);
   const save = (patch: Parameters<typeof writePersisted>[2]) => writePersisted(deps.storage, deps.siteKey, patch);
@@ -35,6 +38,8 @@ export function createSessionState(deps: ChatDeps, client: QueryStore) {
           throw error;
         });
         token = res.visitorToken;
+        visitorId = res.visitorId;
+        leadDone.value = res.leadCaptured || saved().leadSkippedBy === res.visitorId;
         site.value = res.site;
         save({ token, userId: userId(), look: res.site.look });
         deps.onLook?.(res.site.look);
@@ -61,6 +66,12 @@ export function createSessionState(deps: ChatDeps, client: QueryStore) {
   return {
     ctx,
     site,
+    leadDone,
+    /** The lead form was sent (the server keeps it) or skipped (remembered for this visitor in this browser). */
+    finishLead(skipped: boolean): void {
+      leadDone.value = true;
+      if (skipped) save({ leadSkippedBy: visitorId });
+    },
     saved,
     save,
     session,

@@ -8,6 +8,8 @@ export interface Persisted {
   look?: SiteLook | null;
   /** Who answers that conversation (once a person was asked for) and the last event of its stream seen. */
   handoff?: { conversationId: string; person: ModeEvent; eventId: string | null } | null;
+  /** The visitor who skipped the lead form here (not asked again in this browser). */
+  leadSkippedBy?: string | null;
   /** Bumped after every change another tab should pick up (the storage event fires only on a changed value). */
   rev?: number;
 }

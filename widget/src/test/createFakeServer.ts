@@ -90,6 +90,8 @@ export function createFakeServer(
       for (const controller of streams.keys()) controller.error(new TypeError('network error'));
       streams.clear();
     },
+    /** The next `POST leads` is refused this way. */
+    failNextLead: null as null | { status: number; code: string; message: string },
     /** Leads left through the form, by visitor id (the server's visitor record). */
     leads: new Map<string, Lead & { conversationId?: string }>(),
     /** Forget every visitor token (as if they expired). */
@@ -335,6 +337,9 @@ export function createFakeServer(
     }
     if (method === 'POST' && path === 'leads') {
       if (!site.leadCapture) return error(409, 'lead_capture_off');
+      const refusal = state.failNextLead;
+      state.failNextLead = null;
+      if (refusal) return error(refusal.status, refusal.code, refusal.message);
       const before = state.leads.get(visitor.visitorId);
       const lead = {
         name: body.name ?? before?.name ?? null,

@@ -1,0 +1,167 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { LeadForm } from '../../../contract/index.js';
+import type { WidgetHandle } from '../loader/createWidget.js';
+import { createFakeServer, type FakeServer } from '../test/createFakeServer.js';
+import { until, widgetPage } from '../test/widgetPage.js';
+import type { WidgetEvent } from '../types.js';
+
+let server: FakeServer;
+let widgets: WidgetHandle[];
+let events: WidgetEvent[];
+
+function start(leadCapture: LeadForm | null, options: { locale?: string } = {}) {
+  server.site.leadCapture = leadCapture;
+  const ui = widgetPage(server, (event) => events.push(event), options);
+  widgets.push(ui.widget);
+  const form = () => ui.$<HTMLFormElement>('form.lead');
+  const input = (label: string) =>
+    [...ui.shadow.querySelectorAll('form.lead label')].find((l) => l.textContent?.startsWith(label))?.querySelector('input') ??
+    null;
+  const type = (label: string, value: string) => {
+    const box = input(label)!;
+    box.value = value;
+    box.dispatchEvent(new Event('input', { bubbles: true }));
+  };
+  const alerts = () => [...ui.shadow.querySelectorAll('form.lead [role=alert]')].map((a) => a.textContent);
+  return { ...ui, form, input, type, alerts };
+}
+
+const leadRequests = () => server.requests.filter((r) => r.path === 'leads');
+
+beforeEach(() => {
+  localStorage.clear();
+  server = createFakeServer();
+  widgets = [];
+  events = [];
+});
+afterEach(() => {
+  for (const w of widgets) w.destroy();
+});
+
+describe('the lead form', () => {
+  it('is not loaded nor shown when the site does not ask', async () => {
+    const ui = start(null);
+    await ui.open();
+    await ui.send('Hello');
+    expect(ui.form()).toBeNull();
+    expect(leadRequests()).toEqual([]);
+  });
+
+  it('before the chat: stands in for the composer, announces errors per field, and sends what the visitor typed', async () => {
+    const ui = start({ when: 'before', afterMessages: 3, name: 'optional', email: 'required' });
+    await ui.open();
+    await until(() => ui.form());
+    expect(ui.byLabel('Message')).toBeNull();
+    // Labelled fields; the optional one says so; no Skip while a field is required.
+    expect(ui.input('Your name (optional)')?.getAttribute('autocomplete')).toBe('name');
+    expect(ui.input('Your email')?.required).toBe(true);
+    expect(ui.buttons('Skip')).toHaveLength(0);
+    await until(() => ui.shadow.activeElement === ui.input('Your name'));
+
+    // The required field left empty: announced next to it, and focused.
+    ui.buttons('Save my details')[0]!.click();
+    await until(() => ui.alerts().length === 1);
+    expect(ui.alerts()).toEqual(['Please fill in this field.']);
+    const email = ui.input('Your email')!;
+    expect(email.getAttribute('aria-invalid')).toBe('true');
+    expect(ui.shadow.getElementById(email.getAttribute('aria-describedby')!)?.textContent).toBe('Please fill in this field.');
+    await until(() => ui.shadow.activeElement === email);
+    expect(leadRequests()).toEqual([]);
+
+    ui.type('Your name', '  Ada ');
+    ui.type('Your email', 'ada@example.com');
+    ui.buttons('Save my details')[0]!.click();
+    await until(() => !ui.form() && ui.byLabel('Message'));
+    expect(leadRequests().map((r) => r.body)).toEqual([{ name: 'Ada', email: 'ada@example.com' }]);
+    expect(server.leads.size).toBe(1);
+
+    // A reload: the server says the details are there; the form is not shown again.
+    widgets[0]!.destroy();
+    const again = start({ when: 'before', afterMessages: 3, name: 'optional', email: 'required' });
+    await again.open();
+    await again.send('Hello again');
+    expect(again.form()).toBeNull();
+  });
+
+  it('marks the field the server refuses, and says so when the request fails', async () => {
+    const ui = start({ when: 'before', afterMessages: 3, name: 'off', email: 'required' });
+    await ui.open();
+    await until(() => ui.form());
+    expect(ui.input('Your name')).toBeNull();
+    // The fake server refuses a missing email the way the real one does (400 on a bad format is the server's rule).
+    server.failNextLead = { status: 400, code: 'invalid_request', message: 'Invalid body.email: Invalid email address' };
+    ui.type('Your email', 'not-an-email@');
+    ui.buttons('Save my details')[0]!.click();
+    await until(() => ui.alerts().length === 1);
+    expect(ui.alerts()).toEqual(['Please enter a valid email address.']);
+    expect(ui.input('Your email')?.getAttribute('aria-invalid')).toBe('true');
+    server.offline = true;
+    ui.type('Your email', 'ada@example.com');
+    ui.buttons('Save my details')[0]!.click();
+    await until(() => ui.alerts().includes('That did not work. Please retry.'));
+    server.offline = false;
+    ui.buttons('Save my details')[0]!.click();
+    await until(() => !ui.form());
+    expect(events).toContain('error');
+  });
+
+  it('after N visitor messages, optional fields: Skip hides it for good in this browser', async () => {
+    const ui = start({ when: 'after', afterMessages: 2, name: 'optional', email: 'optional' });
+    await ui.open();
+    await ui.send('First');
+    expect(ui.form()).toBeNull();
+    await ui.send('Second');
+    await until(() => ui.form());
+    // The composer stays: the form sits under the conversation.
+    expect(ui.byLabel('Message')).not.toBeNull();
+    ui.buttons('Skip')[0]!.click();
+    await until(() => !ui.form());
+    expect(leadRequests()).toEqual([]);
+    widgets[0]!.destroy();
+    const again = start({ when: 'after', afterMessages: 2, name: 'optional', email: 'optional' });
+    await again.open();
+    await again.send('Third');
+    expect(again.form()).toBeNull();
+  });
+
+  it('under an answer from outside the site’s knowledge, with the open conversation named', async () => {
+    const ui = start({ when: 'ungrounded', afterMessages: 3, name: 'required', email: 'optional' });
+    await ui.open();
+    await ui.send('What are your hours?');
+    expect(ui.form()).toBeNull();
+    server.ungrounded = true;
+    await ui.send('Do you sell boats?');
+    await until(() => ui.form());
+    ui.type('Your name', 'Grace');
+    ui.buttons('Save my details')[0]!.click();
+    await until(() => !ui.form());
+    expect(leadRequests()[0]?.body).toEqual({ name: 'Grace', conversationId: server.conversations[0]!.id });
+  });
+
+  it('when no person is online, in place of the handoff’s email field', async () => {
+    server.agentsOnline = false;
+    const ui = start({ when: 'no_agent', afterMessages: 3, name: 'optional', email: 'required' });
+    await ui.open();
+    await ui.send('Hello');
+    expect(ui.form()).toBeNull();
+    ui.buttons('Talk to a person')[0]!.click();
+    await until(() => ui.text().includes('No one is online now') && ui.form());
+    expect(ui.byLabel('Your email')).toBeNull(); // the handoff's own field (labelled by aria-label) is not shown
+    expect(ui.input('Your email')).not.toBeNull();
+  });
+
+  it('speaks French and Arabic like the rest of the widget', async () => {
+    const fr = start({ when: 'before', afterMessages: 3, name: 'optional', email: 'optional' }, { locale: 'fr' });
+    fr.byLabel('Ouvrir le chat')!.click();
+    await until(() => fr.form());
+    expect(fr.input('Votre nom (facultatif)')).not.toBeNull();
+    expect(fr.buttons('Passer')).toHaveLength(1);
+    widgets[0]!.destroy();
+    localStorage.clear();
+    const ar = start({ when: 'before', afterMessages: 3, name: 'required', email: 'off' }, { locale: 'ar' });
+    ar.byLabel('فتح المحادثة')!.click();
+    await until(() => ar.form());
+    expect(ar.input('اسمك')).not.toBeNull();
+    expect(ar.buttons('حفظ بياناتي')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,48 @@
+import { createWidget } from '../loader/createWidget.js';
+import type { WidgetEvent } from '../types.js';
+import type { FakeServer } from './createFakeServer.js';
+
+/** Waits until `check` holds (polling every 5 ms), or fails after `ms`. */
+export const until = async (check: () => unknown, ms = 3000) => {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${check}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+/**
+ * A widget on a happy-dom page against the fake server, with the queries a visitor's eyes make (a second call is
+ * another tab or a reload: same storage, same server). Destroy it with `widget.destroy()`.
+ */
+export function widgetPage(server: FakeServer, emit: (event: WidgetEvent) => void, options: { locale?: string } = {}) {
+  const widget = createWidget(
+    { siteKey: server.siteKey, apiUrl: 'http://127.0.0.1:9', ...options },
+    {
+      loadPanel: () => import('../panel/mountPanel.js'),
+      emit,
+      fetch: server.fetch,
+      XMLHttpRequest: server.XMLHttpRequest,
+      storage: localStorage,
+    },
+  );
+  const shadow = widget.host.shadowRoot!;
+  const $ = <T extends Element = HTMLElement>(selector: string) => shadow.querySelector(selector) as T | null;
+  const byLabel = (label: string) => $<HTMLElement>(`[aria-label="${label}"]`);
+  const buttons = (text: string) => [...shadow.querySelectorAll('button')].filter((b) => b.textContent === text);
+  const text = () => $('.panel')?.textContent ?? '';
+  const bubbles = () => [...shadow.querySelectorAll('.msg')].map((m) => m.textContent);
+  async function open() {
+    byLabel('Open chat')!.click();
+    await until(() => $('h2')?.textContent === 'Acme help' && $('[role=log]'));
+  }
+  async function send(message: string) {
+    const box = byLabel('Message') as HTMLTextAreaElement;
+    box.value = message;
+    box.dispatchEvent(new Event('input', { bubbles: true }));
+    await until(() => buttons('Send')[0]?.disabled === false);
+    buttons('Send')[0]!.click();
+    await until(() => bubbles().includes(`You: ${message}`) && buttons('Send')[0] && !$('[aria-busy=true]'));
+  }
+  return { widget, shadow, $, byLabel, buttons, text, bubbles, open, send };
+}
