@@ -1,4 +1,11 @@
-import { type FaqEntry, type Site, type SiteLook, SiteUpdate } from '../../../../contract/index.js';
+import {
+  type FaqEntry,
+  type LeadCapture,
+  leadCaptureProblem,
+  type Site,
+  type SiteLook,
+  SiteUpdate,
+} from '../../../../contract/index.js';
 
 /** The editor's working copy of a site: list fields as text lines where that is easier to edit. */
 export interface SiteDraft {
@@ -16,6 +23,7 @@ export interface SiteDraft {
   identityVerification: boolean;
   /** Days as typed; empty: kept until deleted. */
   retentionDays: string;
+  leadCapture: LeadCapture;
 }
 
 const lines = (text: string): string[] =>
@@ -37,6 +45,7 @@ export function draftFromSite(site: Site): SiteDraft {
     dailyModelCalls: site.dailyModelCalls,
     identityVerification: site.identityVerification,
     retentionDays: site.retentionDays === null ? '' : String(site.retentionDays),
+    leadCapture: site.leadCapture,
   };
 }
 
@@ -53,6 +62,7 @@ export function draftToUpdate(draft: SiteDraft): SiteUpdate {
     dailyModelCalls: draft.dailyModelCalls,
     identityVerification: draft.identityVerification,
     retentionDays: draft.retentionDays.trim() ? Number(draft.retentionDays) : null,
+    leadCapture: draft.leadCapture,
   };
 }
 
@@ -65,7 +75,8 @@ export const isDraftDirty = (draft: SiteDraft, site: Site): boolean =>
 /** Checks a draft against the contract before it is sent; returns readable problems, empty when valid. */
 export function validateDraft(draft: SiteDraft): string[] {
   const result = SiteUpdate.safeParse(draftToUpdate(draft));
-  if (result.success) return [];
+  const leadProblem = leadCaptureProblem(draft.leadCapture);
+  if (result.success) return leadProblem ? [`leadCapture: ${leadProblem}`] : [];
   return result.error.issues.map((issue) => {
     const where = issue.path.length ? `${issue.path.join(' › ')}: ` : '';
     return `${where}${issue.message}`;

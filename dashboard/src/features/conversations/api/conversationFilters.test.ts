@@ -13,11 +13,13 @@ describe('conversation filters ↔ URL ↔ query key', () => {
       to: '2026-01-31',
       hasImages: true,
       rating: 'down' as const,
+      hasLead: true,
     };
     const search = serializeConversationFilters(filters);
-    expect(search).toBe(`?site=${SITE}&q=refund+policy&from=2026-01-01&to=2026-01-31&images=yes&rating=down`);
+    expect(search).toBe(`?site=${SITE}&q=refund+policy&from=2026-01-01&to=2026-01-31&images=yes&rating=down&lead=yes`);
     expect(parseConversationFilters(search)).toEqual(filters);
     expect(parseConversationFilters('?images=no')).toEqual({ hasImages: false });
+    expect(parseConversationFilters('?lead=no')).toEqual({ hasLead: false });
   });
 
   it('gives no query string for no filters, and drops blank search', () => {
@@ -26,7 +28,7 @@ describe('conversation filters ↔ URL ↔ query key', () => {
   });
 
   it('ignores malformed values from a hand-edited URL', () => {
-    expect(parseConversationFilters('?site=nope&from=yesterday&to=2026-13&images=maybe&rating=meh&q=')).toEqual({});
+    expect(parseConversationFilters('?site=nope&from=yesterday&to=2026-13&images=maybe&rating=meh&lead=1&q=')).toEqual({});
   });
 
   it('gives equal query keys for equal filters however they were written', () => {

@@ -12,6 +12,8 @@ export interface ConversationFilters {
   to?: string;
   hasImages?: boolean;
   rating?: Rating;
+  /** Whether the visitor left their details through the lead form. */
+  hasLead?: boolean;
 }
 
 /** Reads filters from a query string, ignoring anything malformed (a hand-edited URL must not break the page). */
@@ -31,6 +33,9 @@ export function parseConversationFilters(search: string): ConversationFilters {
   if (images === 'no') filters.hasImages = false;
   const rating = params.get('rating');
   if (rating === 'up' || rating === 'down') filters.rating = rating;
+  const lead = params.get('lead');
+  if (lead === 'yes') filters.hasLead = true;
+  if (lead === 'no') filters.hasLead = false;
   return filters;
 }
 
@@ -43,6 +48,7 @@ export function serializeConversationFilters(filters: ConversationFilters): stri
   if (filters.to) params.set('to', filters.to);
   if (filters.hasImages !== undefined) params.set('images', filters.hasImages ? 'yes' : 'no');
   if (filters.rating) params.set('rating', filters.rating);
+  if (filters.hasLead !== undefined) params.set('lead', filters.hasLead ? 'yes' : 'no');
   const query = params.toString();
   return query ? `?${query}` : '';
 }

@@ -15,6 +15,7 @@ export function conversationQuery(filters: ConversationFilters) {
     to: filters.to,
     hasImages: filters.hasImages === undefined ? undefined : String(filters.hasImages),
     rating: filters.rating,
+    hasLead: filters.hasLead === undefined ? undefined : String(filters.hasLead),
   };
 }
 

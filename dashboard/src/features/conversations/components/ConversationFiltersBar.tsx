@@ -52,15 +52,23 @@ export function ConversationFiltersBar({
       <DateRangeFields idPrefix="filter" value={filters} onChange={(range) => onChange({ ...filters, ...range })} />
       <div className="field">
         <label htmlFor="filter-images">Images</label>
-        <select
+        <YesNoSelect
           id="filter-images"
-          value={filters.hasImages === undefined ? '' : filters.hasImages ? 'yes' : 'no'}
-          onChange={(e) => onChange({ ...filters, hasImages: e.target.value === '' ? undefined : e.target.value === 'yes' })}
-        >
-          <option value="">Any</option>
-          <option value="yes">With images</option>
-          <option value="no">Without images</option>
-        </select>
+          value={filters.hasImages}
+          yes="With images"
+          no="Without images"
+          onChange={(hasImages) => onChange({ ...filters, hasImages })}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor="filter-lead">Lead</label>
+        <YesNoSelect
+          id="filter-lead"
+          value={filters.hasLead}
+          yes="Has lead"
+          no="No lead"
+          onChange={(hasLead) => onChange({ ...filters, hasLead })}
+        />
       </div>
       <div className="field">
         <label htmlFor="filter-rating">Rating</label>
@@ -89,5 +97,26 @@ export function ConversationFiltersBar({
         </button>
       )}
     </form>
+  );
+}
+
+/** A filter that is either off (Any), yes or no. */
+function YesNoSelect(props: {
+  id: string;
+  value: boolean | undefined;
+  yes: string;
+  no: string;
+  onChange: (value: boolean | undefined) => void;
+}) {
+  return (
+    <select
+      id={props.id}
+      value={props.value === undefined ? '' : props.value ? 'yes' : 'no'}
+      onChange={(e) => props.onChange(e.target.value === '' ? undefined : e.target.value === 'yes')}
+    >
+      <option value="">Any</option>
+      <option value="yes">{props.yes}</option>
+      <option value="no">{props.no}</option>
+    </select>
   );
 }

@@ -6,7 +6,13 @@ import { errorBody, startFakeAdminApi } from '../../../test/fakeAdminApi.js';
 import { renderApp } from '../../../test/renderApp.js';
 import { waitFor } from '../../../test/waitFor.js';
 
-const detail = conversation(1);
+const lead = {
+  name: 'Ada Lovelace',
+  email: 'ada@example.com',
+  capturedAt: '2026-01-01T00:05:00.000Z',
+  updatedAt: '2026-01-02T00:05:00.000Z',
+};
+const detail = { ...conversation(1), lead };
 const message = (n: number): Message =>
   storedMessage({
     id: n.toString(16).padStart(24, '0'),
@@ -58,6 +64,10 @@ describe('Conversation page', () => {
     await waitFor(() => transcript().length === 5);
     const order = transcript().map((text) => Number(/Message number (\d)/.exec(text)?.[1]));
     expect(order).toEqual([1, 2, 3, 4, 5]);
+    // The lead the visitor left, with when it was left and last changed.
+    const details = app.container.querySelector('dl.details')?.textContent ?? '';
+    expect(details).toContain('LeadAda Lovelace · ada@example.com');
+    expect(details).toMatch(/left .+, changed /);
     expect(loadEarlier()).toBeUndefined();
     expect(api.requests.filter((r) => r.path.endsWith('/messages')).map((r) => r.query.get('limit'))).toEqual(['50', '50']);
   });

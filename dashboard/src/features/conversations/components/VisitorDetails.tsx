@@ -2,10 +2,11 @@ import type { AdminConversation } from '../../../../../contract/index.js';
 import { safeUrl } from '../../../../../contract/safeUrl.js';
 import { formatDateTime } from '../../../lib/format.js';
 
-/** Where and who: page URL, browser, locale and the identified user, when known. */
+/** Where and who: page URL, browser, locale, the identified user and the lead the visitor left, when known. */
 export function VisitorDetails({ conversation }: { conversation: AdminConversation }) {
   const pageUrl = conversation.pageUrl ? safeUrl(conversation.pageUrl) : null;
   const user = conversation.user;
+  const lead = conversation.lead;
   return (
     <dl className="details">
       <dt>Started</dt>
@@ -36,6 +37,26 @@ export function VisitorDetails({ conversation }: { conversation: AdminConversati
           </>
         ) : (
           <span className="muted">Anonymous visitor</span>
+        )}
+      </dd>
+      <dt>Lead</dt>
+      <dd>
+        {lead ? (
+          <>
+            {[lead.name, lead.email].filter(Boolean).join(' · ')}
+            <span className="muted">
+              {' '}
+              (left <time dateTime={lead.capturedAt}>{formatDateTime(lead.capturedAt)}</time>
+              {lead.updatedAt !== lead.capturedAt && (
+                <>
+                  , changed <time dateTime={lead.updatedAt}>{formatDateTime(lead.updatedAt)}</time>
+                </>
+              )}
+              )
+            </span>
+          </>
+        ) : (
+          <span className="muted">None</span>
         )}
       </dd>
       <dt>Visitor id</dt>

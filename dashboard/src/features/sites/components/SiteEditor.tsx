@@ -13,6 +13,7 @@ import { RemovalRecords, RetentionField } from './DataRetention.js';
 import { EmbedSnippet } from './EmbedSnippet.js';
 import { FaqEditor } from './FaqEditor.js';
 import { IdentitySecret } from './IdentitySecret.js';
+import { LeadCaptureField } from './LeadCaptureField.js';
 import { ModelBudgetField } from './ModelBudgetField.js';
 import { WidgetPreview } from './WidgetPreview.js';
 
@@ -228,6 +229,9 @@ function SiteEditor({ site, canEdit, origin }: { site: Site; canEdit: boolean; o
               value={draft.dailyModelCalls}
               onChange={(value) => set('dailyModelCalls', value)}
             />
+
+            <h2>Lead capture</h2>
+            <LeadCaptureField value={draft.leadCapture} onChange={(value) => set('leadCapture', value)} />
 
             <h2>Data retention</h2>
             <RetentionField value={draft.retentionDays} onChange={(value) => set('retentionDays', value)} />
