@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TOKEN_STORAGE_KEY } from '../../../app/auth/localToken.js';
 import { me, SITE_ID, site } from '../../../test/contractFixtures.js';
 import { errorBody, startFakeAdminApi } from '../../../test/fakeAdminApi.js';
-import { renderApp } from '../../../test/renderApp.js';
+import { changeValue, renderApp } from '../../../test/renderApp.js';
 import { waitFor } from '../../../test/waitFor.js';
 
 const OLD_SECRET = 'a'.repeat(64);
@@ -88,5 +88,48 @@ describe('Site editor: the persona', () => {
     const persona = app?.container.querySelector('#site-persona');
     const help = app?.container.querySelector(`#${persona?.getAttribute('aria-describedby')}`);
     expect(help?.textContent).toMatch(/persona and the FAQ are\s+not secret: anyone can ask the assistant/);
+  });
+});
+
+describe('Site editor: lead capture', () => {
+  const select = async (id: string, value: string) => {
+    const element = app?.container.querySelector<HTMLSelectElement>(`#${id}`);
+    if (!element) throw new Error(`no #${id}`);
+    changeValue(element, value);
+    await waitFor(() => app?.container.querySelector<HTMLSelectElement>(`#${id}`)?.value === value);
+  };
+
+  const save = async () => {
+    const submit = await waitFor(() => (button('Save changes')?.disabled === false ? button('Save changes') : null));
+    submit?.form?.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+  };
+
+  it('turns it on with a moment and fields, refuses a form that asks for nothing, and saves only through PATCH', async () => {
+    role = 'admin';
+    await open();
+    const toggle = [...(app?.container.querySelectorAll('label') ?? [])]
+      .find((l) => l.textContent?.includes('Ask visitors for their details'))
+      ?.querySelector('input');
+    expect(toggle?.checked).toBe(false);
+    expect(app?.container.querySelector<HTMLSelectElement>('#lead-when')?.disabled).toBe(true);
+    toggle?.click();
+    await waitFor(() => app?.container.querySelector<HTMLSelectElement>('#lead-when')?.disabled === false);
+    await select('lead-when', 'after');
+    await waitFor(() => app?.container.querySelector('#lead-after'));
+    await select('lead-name', 'off');
+    await select('lead-email', 'off');
+    await save();
+    await waitFor(() => text().includes('Lead capture needs the name or the email field (or both)'));
+    expect(api.requests.some((r) => r.method === 'PATCH')).toBe(false);
+    await select('lead-email', 'required');
+    await save();
+    const patch = await waitFor(() => api.requests.find((r) => r.method === 'PATCH')?.body as { leadCapture: unknown });
+    expect(patch.leadCapture).toEqual({
+      enabled: true,
+      when: 'after',
+      afterMessages: 3,
+      name: 'off',
+      email: 'required',
+    });
   });
 });
