@@ -2,8 +2,14 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { KnowledgeSearchHit, Source } from '../../../../../contract/index.js';
 import { KnowledgeSearch, SourceCreate } from '../../../../../contract/index.js';
 import { TOKEN_STORAGE_KEY } from '../../../app/auth/localToken.js';
-import { me, SITE_ID, site, source } from '../../../test/contractFixtures.js';
-import { errorBody, type RecordedRequest, startFakeAdminApi, type UploadedPart } from '../../../test/fakeAdminApi.js';
+import { SITE_ID, source } from '../../../test/contractFixtures.js';
+import {
+  errorBody,
+  type RecordedRequest,
+  signedInAnswer,
+  startFakeAdminApi,
+  type UploadedPart,
+} from '../../../test/fakeAdminApi.js';
 import { changeValue, renderApp } from '../../../test/renderApp.js';
 import { waitFor } from '../../../test/waitFor.js';
 
@@ -119,12 +125,9 @@ function knowledgeApi({ method, path, body }: RecordedRequest) {
 let api: Awaited<ReturnType<typeof startFakeAdminApi>>;
 beforeAll(async () => {
   api = await startFakeAdminApi((request) => {
-    const { path } = request;
-    if (path === '/v1/admin/auth/config') return { status: 200, body: { mode: 'local', clerkPublishableKey: null } };
-    if (path === '/v1/admin/me') return { status: 200, body: me({ role }) };
-    if (path === '/v1/admin/sites') return { status: 200, body: { items: [site()], nextCursor: null } };
-    if (path === '/v1/admin/events') return { status: 200, eventStream: true };
-    return knowledgeApi(request) ?? { status: 404, body: errorBody('not_found', 'Not found') };
+    return (
+      signedInAnswer(request.path, role) ?? knowledgeApi(request) ?? { status: 404, body: errorBody('not_found', 'Not found') }
+    );
   });
 });
 afterAll(() => api.close());

@@ -2,8 +2,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { UnansweredGroup } from '../../../../../contract/index.js';
 import { SourceCreate, UnansweredDismiss } from '../../../../../contract/index.js';
 import { TOKEN_STORAGE_KEY } from '../../../app/auth/localToken.js';
-import { me, SITE_ID, site, source } from '../../../test/contractFixtures.js';
-import { errorBody, startFakeAdminApi } from '../../../test/fakeAdminApi.js';
+import { SITE_ID, source } from '../../../test/contractFixtures.js';
+import { errorBody, signedInAnswer, startFakeAdminApi } from '../../../test/fakeAdminApi.js';
 import { changeValue, renderApp } from '../../../test/renderApp.js';
 import { waitFor } from '../../../test/waitFor.js';
 
@@ -38,10 +38,8 @@ let failSource = false;
 let api: Awaited<ReturnType<typeof startFakeAdminApi>>;
 beforeAll(async () => {
   api = await startFakeAdminApi(({ method, path, query, body }) => {
-    if (path === '/v1/admin/auth/config') return { status: 200, body: { mode: 'local', clerkPublishableKey: null } };
-    if (path === '/v1/admin/me') return { status: 200, body: me({ role }) };
-    if (path === '/v1/admin/sites') return { status: 200, body: { items: [site()], nextCursor: null } };
-    if (path === '/v1/admin/events') return { status: 200, eventStream: true };
+    const signedIn = signedInAnswer(path, role);
+    if (signedIn) return signedIn;
     const base = `/v1/admin/sites/${SITE_ID}`;
     const forbidden = { status: 403, body: errorBody('forbidden', 'Only organization admins can do this') };
     if (path === `${base}/unanswered` && method === 'GET') {

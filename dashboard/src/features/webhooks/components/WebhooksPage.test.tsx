@@ -2,8 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Webhook, WebhookDelivery } from '../../../../../contract/index.js';
 import { WebhookCreate, WebhookUpdate } from '../../../../../contract/index.js';
 import { TOKEN_STORAGE_KEY } from '../../../app/auth/localToken.js';
-import { me, site } from '../../../test/contractFixtures.js';
-import { errorBody, type RecordedRequest, startFakeAdminApi } from '../../../test/fakeAdminApi.js';
+import { errorBody, type RecordedRequest, signedInAnswer, startFakeAdminApi } from '../../../test/fakeAdminApi.js';
 import { changeValue, renderApp } from '../../../test/renderApp.js';
 import { waitFor } from '../../../test/waitFor.js';
 
@@ -111,12 +110,9 @@ function webhooksApi({ method, path, body, query }: RecordedRequest) {
 let api: Awaited<ReturnType<typeof startFakeAdminApi>>;
 beforeAll(async () => {
   api = await startFakeAdminApi((request) => {
-    const { path } = request;
-    if (path === '/v1/admin/auth/config') return { status: 200, body: { mode: 'local', clerkPublishableKey: null } };
-    if (path === '/v1/admin/me') return { status: 200, body: me({ role }) };
-    if (path === '/v1/admin/sites') return { status: 200, body: { items: [site()], nextCursor: null } };
-    if (path === '/v1/admin/events') return { status: 200, eventStream: true };
-    return webhooksApi(request) ?? { status: 404, body: errorBody('not_found', 'Not found') };
+    return (
+      signedInAnswer(request.path, role) ?? webhooksApi(request) ?? { status: 404, body: errorBody('not_found', 'Not found') }
+    );
   });
 });
 afterAll(() => api.close());
