@@ -86,4 +86,22 @@ describe('conversation lock with a companion', () => {
     await task;
     expect(order).toEqual(['answer stored', 'task']);
   });
+
+  it("takes over at once a lease of its own instance that none of its holds owns (an insert applied after its reply was lost); another instance's live lease is waited for", async () => {
+    const conversationId = new Types.ObjectId().toHexString();
+    const lock = lockOf('a');
+    const farOff = new Date(Date.now() + 120_000);
+    // What the database was left with: a lease of instance `a` whose hold ended when its insert seemed to fail.
+    await locks.tryAcquire(conversationId, 'a:lost', farOff);
+    const started = Date.now();
+    const held = await lock.hold(conversationId);
+    expect(held.abandoned).toBe(true);
+    await held.release();
+
+    await locks.tryAcquire(conversationId, 'b:alive', new Date(Date.now() + 1_000));
+    const waited = await lock.hold(conversationId);
+    expect(waited.abandoned).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+    await waited.release();
+  });
 });

@@ -71,6 +71,14 @@ const sleep = (ms: number, { unref = false } = {}) =>
 export function databaseLock(deps: DatabaseLockDeps): ConversationLock {
   const { locks, lockMs, now } = deps;
   const queues = new Map<string, Promise<unknown>>();
+  /**
+   * Holder tokens of this instance's holds not yet ended. A lease of this instance whose token is not here is nobody's:
+   * typically an insert whose reply was lost while the database went away, which the database applied after `giveUp`
+   * found nothing to expire. Only this instance can have written it, so its next task takes it over at once instead of
+   * waiting out the lease.
+   */
+  const live = new Set<string>();
+  const orphaned = (holder: string) => holder.startsWith(`${deps.instanceId}:`) && !live.has(holder);
 
   async function acquire(conversationId: string, holder: string, companion?: Companion): Promise<Held> {
     if (companion) {
@@ -82,7 +90,7 @@ export function databaseLock(deps: DatabaseLockDeps): ConversationLock {
     for (;;) {
       if (await locks.tryAcquire(conversationId, holder, new Date(now().getTime() + lockMs))) return { abandoned: false };
       const current = await locks.find(conversationId);
-      if (current && current.until.getTime() < now().getTime()) {
+      if (current && (current.until.getTime() < now().getTime() || orphaned(current.holder))) {
         // Its holder is gone: remove exactly that lease (not one a faster instance just took), then race for it.
         await locks.release(conversationId, current.holder);
         if (await locks.tryAcquire(conversationId, holder, new Date(now().getTime() + lockMs))) return { abandoned: true };
@@ -120,12 +128,14 @@ export function databaseLock(deps: DatabaseLockDeps): ConversationLock {
     const settled = new Promise<void>((resolve) => {
       settle = resolve;
     });
+    const holder = `${deps.instanceId}:${randomBytes(4).toString('hex')}`;
+    live.add(holder);
     const finished = () => {
+      live.delete(holder);
       settle();
       if (queues.get(conversationId) === settled) queues.delete(conversationId);
     };
     queues.set(conversationId, settled);
-    const holder = `${deps.instanceId}:${randomBytes(4).toString('hex')}`;
     let held: Held;
     try {
       // Waiting behind this instance's own task: the companion goes in now, the lock once that task settled.
