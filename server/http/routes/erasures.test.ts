@@ -10,7 +10,12 @@ import { startTestApp } from '../../test/testApp.js';
 const app = await startTestApp(import.meta.url);
 afterAll(() => app.close());
 
-const site = await app.createSite({ name: 'Erasure shop', allowedOrigins: [PAGE_ORIGIN], identityVerification: true });
+const site = await app.createSite({
+  name: 'Erasure shop',
+  allowedOrigins: [PAGE_ORIGIN],
+  identityVerification: true,
+  leadCapture: { enabled: true, when: 'after', afterMessages: 1, name: 'optional', email: 'optional' },
+});
 
 /** Everything one visitor can leave behind: two conversations, images (one never attached), a handoff, a lead, a lock, an answer in flight. */
 async function seedPerson(marker: string, session: Record<string, unknown> = {}) {
@@ -24,10 +29,12 @@ async function seedPerson(marker: string, session: Record<string, unknown> = {})
   });
   expect(handoff.status).toBe(200);
   const loose = (await json(await uploadImage(app, seeded.token))) as ImageRef;
-  await app.models.Visitor.updateOne(
-    { _id: seeded.visitorId },
-    { $set: { lead: { name: `${marker} Lead`, email: `${marker}@lead.example`, capturedAt: new Date() } } },
-  );
+  // The lead as the widget's form leaves it: on the visitor and copied onto each of their conversations.
+  const lead = await visitor.request('/v1/widget/leads', {
+    method: 'POST',
+    json: { name: `${marker} Lead`, email: `${marker}@lead.example`, conversationId: second.id },
+  });
+  expect(lead.status).toBe(200);
   await app.services.repos.locks.tryAcquire(second.id, 'another-instance', new Date(Date.now() + 60_000));
   await app.services.repos.messages.startStream({
     id: '0123456789abcdef01234567',
