@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { emptyStats, site } from '../../test/contractFixtures.js';
 import { errorBody, startFakeAdminApi } from '../../test/fakeAdminApi.js';
-import { changeValue, renderApp } from '../../test/renderApp.js';
+import { changeValue, pageQueries, renderApp } from '../../test/renderApp.js';
 import { waitFor } from '../../test/waitFor.js';
 import { TOKEN_STORAGE_KEY } from './localToken.js';
 
@@ -28,7 +28,8 @@ beforeEach(() => {
 });
 afterEach(() => app?.unmount());
 
-const heading = () => app?.container.querySelector('h1')?.textContent;
+const { $, button } = pageQueries(() => app?.container);
+const heading = () => $('h1')?.textContent;
 
 describe('local-mode sign-in', () => {
   it('signs in with #token from the URL, keeps it in sessionStorage, strips it, and signs out', async () => {
@@ -39,26 +40,25 @@ describe('local-mode sign-in', () => {
     expect(sessionStorage.getItem(TOKEN_STORAGE_KEY)).toBe(GOOD);
     expect(api.requests.find((r) => r.path === '/v1/admin/me')?.authorization).toBe(`Bearer ${GOOD}`);
 
-    const signOut = [...app.container.querySelectorAll('button')].find((b) => b.textContent === 'Sign out');
-    signOut?.click();
+    button('Sign out')?.click();
     await waitFor(() => heading() === 'Sign in to the dashboard');
     expect(sessionStorage.getItem(TOKEN_STORAGE_KEY)).toBeNull();
-    expect(app.container.querySelector('[role="alert"]')?.textContent).toBe('You are signed out.');
+    expect($('[role="alert"]')?.textContent).toBe('You are signed out.');
   });
 
   it('shows a clear sign-in screen for a wrong token, and accepts a pasted one', async () => {
     history.replaceState(null, '', '/dashboard/#token=wrong');
     app = renderApp(api.baseUrl);
     await waitFor(() => heading() === 'Sign in to the dashboard');
-    expect(app.container.querySelector('[role="alert"]')?.textContent).toMatch(/not accepted/);
+    expect($('[role="alert"]')?.textContent).toMatch(/not accepted/);
     expect(sessionStorage.getItem(TOKEN_STORAGE_KEY)).toBeNull();
     expect(location.hash).toBe('');
 
-    const input = app.container.querySelector<HTMLInputElement>('#admin-token');
+    const input = $<HTMLInputElement>('#admin-token');
     if (!input) throw new Error('no token field');
     // The whole printed link works as well as the bare token.
     changeValue(input, `http://127.0.0.1:3000/dashboard/#token=${GOOD}`);
-    app.container.querySelector<HTMLButtonElement>('button[type="submit"]')?.click();
+    $<HTMLButtonElement>('button[type="submit"]')?.click();
     await waitFor(() => heading() === 'Overview');
     expect(sessionStorage.getItem(TOKEN_STORAGE_KEY)).toBe(GOOD);
   });
@@ -72,7 +72,7 @@ describe('local-mode sign-in', () => {
     accepted = 'rotated-elsewhere';
     await app.queryClient.invalidateQueries({ queryKey: ['stats'] });
     await waitFor(() => heading() === 'Sign in to the dashboard');
-    expect(app.container.querySelector('[role="alert"]')?.textContent).toMatch(/no longer valid/);
+    expect($('[role="alert"]')?.textContent).toMatch(/no longer valid/);
     expect(sessionStorage.getItem(TOKEN_STORAGE_KEY)).toBeNull();
   });
 });

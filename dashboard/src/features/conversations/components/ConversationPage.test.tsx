@@ -1,9 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '../../../../../contract/index.js';
-import { TOKEN_STORAGE_KEY } from '../../../app/auth/localToken.js';
 import { conversation, me, site, message as storedMessage } from '../../../test/contractFixtures.js';
 import { errorBody, startFakeAdminApi } from '../../../test/fakeAdminApi.js';
-import { renderApp } from '../../../test/renderApp.js';
+import { pageQueries, type renderApp, renderAppAt } from '../../../test/renderApp.js';
 import { waitFor } from '../../../test/waitFor.js';
 
 const lead = {
@@ -46,15 +45,13 @@ afterAll(() => api.close());
 let app: ReturnType<typeof renderApp> | undefined;
 afterEach(() => app?.unmount());
 
-const transcript = () => [...(app?.container.querySelectorAll('ol.transcript > li') ?? [])].map((li) => li.textContent ?? '');
-const loadEarlier = () =>
-  [...(app?.container.querySelectorAll('button') ?? [])].find((b) => b.textContent === 'Load earlier messages');
+const { $, $$, button } = pageQueries(() => app?.container);
+const transcript = () => $$('ol.transcript > li').map((li) => li.textContent ?? '');
+const loadEarlier = () => button('Load earlier messages');
 
 describe('Conversation page', () => {
   it('shows the latest messages, and loads earlier pages on demand, oldest first', async () => {
-    sessionStorage.setItem(TOKEN_STORAGE_KEY, 'admin');
-    history.replaceState(null, '', `/dashboard/conversations/${detail.id}`);
-    app = renderApp(api.baseUrl);
+    app = renderAppAt(api.baseUrl, `/dashboard/conversations/${detail.id}`);
     await waitFor(() => transcript().length === 2);
     expect(api.requests.some((r) => r.path.endsWith('/messages'))).toBe(false);
 
@@ -65,10 +62,10 @@ describe('Conversation page', () => {
     const order = transcript().map((text) => Number(/Message number (\d)/.exec(text)?.[1]));
     expect(order).toEqual([1, 2, 3, 4, 5]);
     // The lead the visitor left, with when it was left and last changed.
-    const details = app.container.querySelector('dl.details')?.textContent ?? '';
+    const details = $('dl.details')?.textContent ?? '';
     expect(details).toContain('LeadAda Lovelace · ada@example.com');
     expect(details).toMatch(/left .+, changed /);
-    expect(loadEarlier()).toBeUndefined();
+    expect(loadEarlier()).toBeNull();
     expect(api.requests.filter((r) => r.path.endsWith('/messages')).map((r) => r.query.get('limit'))).toEqual(['50', '50']);
   });
 });

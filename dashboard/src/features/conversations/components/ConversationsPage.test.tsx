@@ -1,9 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TOKEN_STORAGE_KEY } from '../../../app/auth/localToken.js';
 import { navigate } from '../../../lib/router/history.js';
 import { conversation, me, SITE_ID, site } from '../../../test/contractFixtures.js';
 import { errorBody, startFakeAdminApi } from '../../../test/fakeAdminApi.js';
-import { changeValue, renderApp } from '../../../test/renderApp.js';
+import { changeValue, pageQueries, type renderApp, renderAppAt } from '../../../test/renderApp.js';
 import { waitFor } from '../../../test/waitFor.js';
 
 // Thirty conversations, 25 per page (the page size the client asks for).
@@ -42,26 +41,25 @@ afterEach(() => app?.unmount());
 
 const listRequests = () =>
   api.requests.filter((r) => r.path === '/v1/admin/conversations').map((r) => Object.fromEntries(r.query));
-const rows = () => app?.container.querySelectorAll('ul[aria-label="Conversations"] > li').length ?? 0;
+const { $, $$, text, button } = pageQueries(() => app?.container);
+const rows = () => $$('ul[aria-label="Conversations"] > li').length;
 
 describe('Conversations page', () => {
   it('reads filters from the URL, writes changes back, and pages with the cursor', async () => {
-    sessionStorage.setItem(TOKEN_STORAGE_KEY, 'admin');
-    history.replaceState(null, '', `/dashboard/conversations?rating=down&site=${SITE_ID}`);
-    app = renderApp(api.baseUrl);
+    app = renderAppAt(api.baseUrl, `/dashboard/conversations?rating=down&site=${SITE_ID}`);
     await waitFor(() => rows() === 25);
     expect(listRequests().at(-1)).toMatchObject({ rating: 'down', siteId: SITE_ID, limit: '25' });
-    expect(app.container.textContent).toContain('Question number 0?');
+    expect(text()).toContain('Question number 0?');
 
     // A select change goes to the URL (shareable) and becomes a new query.
-    const images = app.container.querySelector<HTMLSelectElement>('#filter-images');
+    const images = $<HTMLSelectElement>('#filter-images');
     if (!images) throw new Error('no images filter');
     changeValue(images, 'yes');
     await waitFor(() => listRequests().at(-1)?.hasImages === 'true');
     expect(location.search).toBe(`?site=${SITE_ID}&images=yes&rating=down`);
 
     // Search is debounced: typing fast sends one request for the final text.
-    const search = app.container.querySelector<HTMLInputElement>('#filter-q');
+    const search = $<HTMLInputElement>('#filter-q');
     if (!search) throw new Error('no search field');
     const before = listRequests().length;
     for (const text of ['r', 're', 'ref', 'refund']) changeValue(search, text);
@@ -71,13 +69,13 @@ describe('Conversations page', () => {
 
     // The next page uses the cursor from the last one.
     await waitFor(() => rows() === 25);
-    [...app.container.querySelectorAll('button')].find((b) => b.textContent === 'Load more')?.click();
+    button('Load more')?.click();
     await waitFor(() => rows() === 30);
     expect(listRequests().at(-1)).toMatchObject({ cursor: '25', q: 'refund' });
-    expect([...app.container.querySelectorAll('button')].some((b) => b.textContent === 'Load more')).toBe(false);
+    expect(button('Load more')).toBeNull();
 
     // Clear filters empties the URL query and asks for everything.
-    [...app.container.querySelectorAll('button')].find((b) => b.textContent === 'Clear filters')?.click();
+    button('Clear filters')?.click();
     await waitFor(() => location.search === '');
     await waitFor(
       () =>
@@ -90,9 +88,7 @@ describe('Conversations page', () => {
 
 describe('Export', () => {
   it('downloads the current filter in the chosen format with the token in the header, and shows a refusal', async () => {
-    sessionStorage.setItem(TOKEN_STORAGE_KEY, 'admin');
-    history.replaceState(null, '', `/dashboard/conversations?rating=down&site=${SITE_ID}&images=yes`);
-    app = renderApp(api.baseUrl);
+    app = renderAppAt(api.baseUrl, `/dashboard/conversations?rating=down&site=${SITE_ID}&images=yes`);
     await waitFor(() => rows() === 25);
     const saved: { name: string; href: string }[] = [];
     const onClick = (event: MouseEvent) => {
@@ -104,10 +100,10 @@ describe('Export', () => {
     };
     document.addEventListener('click', onClick);
     try {
-      const format = app.container.querySelector<HTMLSelectElement>('#export-format');
+      const format = $<HTMLSelectElement>('#export-format');
       if (!format) throw new Error('no format select');
       changeValue(format, 'ndjson');
-      [...app.container.querySelectorAll('button')].find((b) => b.textContent === 'Export')?.click();
+      button('Export')?.click();
       await waitFor(() => saved.length === 1);
       const request = api.requests.filter((r) => r.path === '/v1/admin/exports/conversations').at(-1);
       expect(Object.fromEntries(request?.query ?? [])).toEqual({
@@ -120,13 +116,13 @@ describe('Export', () => {
       expect(saved[0]?.name).toBe('conversations-2026-12-02.ndjson');
       expect(saved[0]?.href.startsWith('blob:')).toBe(true);
       expect(saved[0]?.href).not.toContain('admin');
-      await waitFor(() => app?.container.textContent?.includes('Saved conversations-2026-12-02.ndjson.') ?? false);
+      await waitFor(() => text().includes('Saved conversations-2026-12-02.ndjson.'));
 
       // A refusal is shown with the server's message; nothing is saved.
       navigate('/conversations?q=broken');
       await waitFor(() => listRequests().at(-1)?.q === 'broken');
-      [...app.container.querySelectorAll('button')].find((b) => b.textContent === 'Export')?.click();
-      await waitFor(() => app?.container.querySelector('[role="alert"]')?.textContent?.includes('Try again soon') ?? false);
+      button('Export')?.click();
+      await waitFor(() => $('[role="alert"]')?.textContent?.includes('Try again soon') ?? false);
       expect(saved.length).toBe(1);
     } finally {
       document.removeEventListener('click', onClick);

@@ -1,9 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminConversation, Message } from '../../../../../contract/index.js';
-import { TOKEN_STORAGE_KEY } from '../../../app/auth/localToken.js';
 import { conversation, me, site, message as storedMessage } from '../../../test/contractFixtures.js';
 import { errorBody, startFakeAdminApi } from '../../../test/fakeAdminApi.js';
-import { renderApp } from '../../../test/renderApp.js';
+import { changeValue, pageQueries, type renderApp, renderAppAt } from '../../../test/renderApp.js';
 import { waitFor } from '../../../test/waitFor.js';
 
 // Local mode: the admin has no user id, only its agent id (which conversations are assigned to).
@@ -72,26 +71,20 @@ afterAll(() => api.close());
 let app: ReturnType<typeof renderApp> | undefined;
 afterEach(() => app?.unmount());
 
-const rows = () =>
-  [...(app?.container.querySelectorAll('ul[aria-label="Conversations with a person"] > li') ?? [])].map(
-    (li) => li.textContent ?? '',
-  );
-const button = (text: string) =>
-  [...(app?.container.querySelectorAll('button') ?? [])].find((b) => b.textContent === text) ?? null;
-const transcript = () => app?.container.querySelector('ol[aria-label="Transcript"]')?.textContent ?? '';
+const { $, $$, text, button } = pageQueries(() => app?.container);
+const rows = () => $$('ul[aria-label="Conversations with a person"] > li').map((li) => li.textContent ?? '');
+const transcript = () => $('ol[aria-label="Transcript"]')?.textContent ?? '';
 
 describe('Inbox', () => {
   it('lists waiting visitors first, then mine, then others; stays live; takes over and replies', async () => {
-    sessionStorage.setItem(TOKEN_STORAGE_KEY, 'admin');
-    history.replaceState(null, '', '/dashboard/inbox');
-    app = renderApp(api.baseUrl);
+    app = renderAppAt(api.baseUrl, '/dashboard/inbox');
     await waitFor(() => rows().length === 4);
     expect(rows().map((r) => r.match(/Question number (\d)/)?.[1])).toEqual(['4', '1', '3', '2']);
     expect(rows()[1]).toContain('visitor@example.com');
     expect(rows()[1]).toContain('1 unread');
     expect(rows()[2]).toContain('With you');
     expect(rows()[3]).toContain('With Bob');
-    expect(app.container.querySelector('nav a[aria-current="page"]')?.textContent).toBe('Inbox');
+    expect($('nav a[aria-current="page"]')?.textContent).toBe('Inbox');
 
     // A new waiting visitor (the longest wait) arrives through the event stream, without a reload.
     await waitFor(() => api.openStreams() === 1);
@@ -103,15 +96,14 @@ describe('Inbox', () => {
 
     // Open a waiting conversation, take it over and answer.
     const first = views.get(conversation(1).id)!;
-    app.container.querySelector<HTMLAnchorElement>(`a[href$="/inbox/${first.id}"]`)!.click();
+    $<HTMLAnchorElement>(`a[href$="/inbox/${first.id}"]`)!.click();
     await waitFor(() => transcript().includes('I need a person'));
-    expect(app.container.textContent).toContain('Waiting for a person');
+    expect(text()).toContain('Waiting for a person');
     button('Take over')!.click();
     await waitFor(() => !button('Take over'));
-    expect(app.container.textContent).toContain('With a person');
-    const box = (await waitFor(() => app!.container.querySelector<HTMLTextAreaElement>('#inbox-reply-text')))!;
-    Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value')?.set?.call(box, 'Hello, I am Ada');
-    box.dispatchEvent(new Event('input', { bubbles: true }));
+    expect(text()).toContain('With a person');
+    const box = (await waitFor(() => $<HTMLTextAreaElement>('#inbox-reply-text')))!;
+    changeValue(box, 'Hello, I am Ada');
     await waitFor(() => !button('Send reply')!.hasAttribute('disabled'));
     button('Send reply')!.click();
     await waitFor(() => transcript().includes('Hello, I am Ada'));
@@ -132,17 +124,14 @@ describe('Inbox', () => {
   });
 
   it('lets the agent set the name visitors see on their replies', async () => {
-    sessionStorage.setItem(TOKEN_STORAGE_KEY, 'admin');
-    history.replaceState(null, '', '/dashboard/inbox');
-    app = renderApp(api.baseUrl);
-    const field = (await waitFor(() => app!.container.querySelector<HTMLInputElement>('#agent-name')))!;
+    app = renderAppAt(api.baseUrl, '/dashboard/inbox');
+    const field = (await waitFor(() => $<HTMLInputElement>('#agent-name')))!;
     await waitFor(() => field.value === 'Ada');
-    expect(app.container.textContent).toContain('Visitors see your replies as “Ada”.');
-    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set?.call(field, 'Ada L.');
-    field.dispatchEvent(new Event('input', { bubbles: true }));
+    expect(text()).toContain('Visitors see your replies as “Ada”.');
+    changeValue(field, 'Ada L.');
     await waitFor(() => !button('Save name')!.hasAttribute('disabled'));
     button('Save name')!.click();
-    await waitFor(() => app!.container.textContent?.includes('Visitors see your replies as “Ada L.”.'));
+    await waitFor(() => text().includes('Visitors see your replies as “Ada L.”.'));
     expect(api.requests.find((r) => r.path === '/v1/admin/me' && r.method === 'PATCH')?.body).toEqual({
       displayName: 'Ada L.',
     });

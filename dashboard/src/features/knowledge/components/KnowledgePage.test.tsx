@@ -1,7 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { KnowledgeSearchHit, Source } from '../../../../../contract/index.js';
 import { KnowledgeSearch, SourceCreate } from '../../../../../contract/index.js';
-import { TOKEN_STORAGE_KEY } from '../../../app/auth/localToken.js';
 import { SITE_ID, source } from '../../../test/contractFixtures.js';
 import {
   errorBody,
@@ -10,7 +9,7 @@ import {
   startFakeAdminApi,
   type UploadedPart,
 } from '../../../test/fakeAdminApi.js';
-import { changeValue, renderApp } from '../../../test/renderApp.js';
+import { changeValue, pageQueries, type renderApp, renderAppAt } from '../../../test/renderApp.js';
 import { waitFor } from '../../../test/waitFor.js';
 
 const XSS = '<img src=x onerror="window.__pwned=1">';
@@ -142,17 +141,11 @@ afterEach(() => {
   api.requests.length = 0;
 });
 
-const $ = <T extends Element>(selector: string) => app?.container.querySelector<T>(selector) ?? null;
-const text = () => app?.container.textContent ?? '';
-const buttons = (label: string) => [...(app?.container.querySelectorAll('button') ?? [])].filter((b) => b.textContent === label);
-const button = (label: string) => buttons(label)[0] ?? null;
-const rows = () => [...(app?.container.querySelectorAll('ul[aria-labelledby="sources-title"] > li') ?? [])];
-const liveRegion = () => $('p[role="status"].visually-hidden')?.textContent ?? '';
+const { $, $$, text, buttons, button, liveRegion } = pageQueries(() => app?.container);
+const rows = () => $$('ul[aria-labelledby="sources-title"] > li');
 const writes = () => api.requests.filter((r) => r.method !== 'GET');
 const open = async (path = `/dashboard/knowledge/${SITE_ID}`) => {
-  sessionStorage.setItem(TOKEN_STORAGE_KEY, 'admin');
-  history.replaceState(null, '', path);
-  app = renderApp(api.baseUrl);
+  app = renderAppAt(api.baseUrl, path);
   await waitFor(() => text().includes('Try a question') && !text().includes('Loading sources'), 5000);
 };
 const choose = async (kind: string) => {
@@ -356,7 +349,7 @@ describe('Knowledge page', () => {
     changeValue(box, 'How do refunds work?');
     button('Search')?.click();
     const passages = (await waitFor(() => {
-      const found = [...(app?.container.querySelectorAll('ol[aria-label="Passages"] > li') ?? [])];
+      const found = $$('ol[aria-label="Passages"] > li');
       return found.length === 2 ? found : null;
     })) as Element[];
     expect(writes().at(-1)).toMatchObject({

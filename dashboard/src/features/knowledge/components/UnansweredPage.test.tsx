@@ -1,10 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { UnansweredGroup } from '../../../../../contract/index.js';
 import { SourceCreate, UnansweredDismiss } from '../../../../../contract/index.js';
-import { TOKEN_STORAGE_KEY } from '../../../app/auth/localToken.js';
 import { SITE_ID, source } from '../../../test/contractFixtures.js';
 import { errorBody, signedInAnswer, startFakeAdminApi } from '../../../test/fakeAdminApi.js';
-import { changeValue, renderApp } from '../../../test/renderApp.js';
+import { changeValue, pageQueries, type renderApp, renderAppAt } from '../../../test/renderApp.js';
 import { waitFor } from '../../../test/waitFor.js';
 
 const XSS = '<img src=x onerror="window.__pwned=1">';
@@ -104,17 +103,11 @@ afterEach(() => {
   api.requests.length = 0;
 });
 
-const $ = <T extends Element>(selector: string) => app?.container.querySelector<T>(selector) ?? null;
-const text = () => app?.container.textContent ?? '';
-const button = (label: string, within: ParentNode | null | undefined = app?.container) =>
-  [...(within?.querySelectorAll('button') ?? [])].find((b) => b.textContent === label) ?? null;
-const rows = () => [...(app?.container.querySelectorAll('ul[aria-labelledby="unanswered-list-title"] > li') ?? [])];
-const liveRegion = () => $('p[role="status"].visually-hidden')?.textContent ?? '';
+const { $, $$, text, button, liveRegion } = pageQueries(() => app?.container);
+const rows = () => $$('ul[aria-labelledby="unanswered-list-title"] > li');
 const writes = () => api.requests.filter((r) => r.method !== 'GET');
 const open = async (path = `/dashboard/unanswered/${SITE_ID}`) => {
-  sessionStorage.setItem(TOKEN_STORAGE_KEY, 'admin');
-  history.replaceState(null, '', path);
-  app = renderApp(api.baseUrl);
+  app = renderAppAt(api.baseUrl, path);
   await waitFor(() => rows().length > 0 || text().includes('No unanswered questions'), 5000);
 };
 
@@ -133,7 +126,7 @@ describe('Unanswered questions page', () => {
     expect(first).toContain('Answer given: We ship to the EU.');
     // Visitors' words and the model's are text, never markup.
     expect(first).toContain(XSS);
-    expect(app?.container.querySelector('img')).toBeNull();
+    expect($('img')).toBeNull();
     const link = rows()[0]?.querySelector<HTMLAnchorElement>('details a');
     expect(link?.getAttribute('href')).toBe(`/dashboard/conversations/${hex(0x201)}`);
     expect(rows()[1]?.textContent).toContain('Asked once');

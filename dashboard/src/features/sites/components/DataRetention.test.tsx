@@ -1,9 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RemovalRecord } from '../../../../../contract/index.js';
-import { TOKEN_STORAGE_KEY } from '../../../app/auth/localToken.js';
 import { conversation, SITE_ID, site } from '../../../test/contractFixtures.js';
 import { errorBody, startFakeAdminApi } from '../../../test/fakeAdminApi.js';
-import { changeValue, renderApp } from '../../../test/renderApp.js';
+import { changeValue, pageQueries, type renderApp, renderAppAt } from '../../../test/renderApp.js';
 import { waitFor } from '../../../test/waitFor.js';
 
 const detail = conversation(1);
@@ -48,19 +47,15 @@ afterEach(() => {
   api.requests.length = 0;
 });
 
-const text = () => app?.container.textContent ?? '';
-const button = (label: string) =>
-  [...(app?.container.querySelectorAll('button') ?? [])].find((b) => b.textContent === label) ?? null;
+const { $, text, button } = pageQueries(() => app?.container);
 const visit = (path: string) => {
-  sessionStorage.setItem(TOKEN_STORAGE_KEY, 'admin');
-  history.replaceState(null, '', `/dashboard${path}`);
-  app = renderApp(api.baseUrl);
+  app = renderAppAt(api.baseUrl, `/dashboard${path}`);
 };
 
 describe('data tools in the dashboard', () => {
   it('the site editor saves a retention period (empty: off) and lists erasure receipts and retention runs', async () => {
     visit(`/sites/${SITE_ID}`);
-    const field = await waitFor(() => app?.container.querySelector<HTMLInputElement>('#site-retention-days'), 10_000);
+    const field = await waitFor(() => $<HTMLInputElement>('#site-retention-days'), 10_000);
     if (!field) throw new Error('no retention field');
     expect(field.value).toBe('');
     await waitFor(() => text().includes(`Erasure of visitor ${detail.visitorId}`));

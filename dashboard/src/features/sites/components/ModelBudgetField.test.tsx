@@ -1,8 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TOKEN_STORAGE_KEY } from '../../../app/auth/localToken.js';
 import { me, SITE_ID, site } from '../../../test/contractFixtures.js';
 import { errorBody, startFakeAdminApi } from '../../../test/fakeAdminApi.js';
-import { changeValue, renderApp } from '../../../test/renderApp.js';
+import { changeValue, pageQueries, type renderApp, renderAppAt } from '../../../test/renderApp.js';
 import { waitFor } from '../../../test/waitFor.js';
 
 let api: Awaited<ReturnType<typeof startFakeAdminApi>>;
@@ -24,19 +23,18 @@ beforeAll(async () => {
 afterAll(() => api.close());
 let app: ReturnType<typeof renderApp> | undefined;
 afterEach(() => app?.unmount());
+const { $, text, button } = pageQueries(() => app?.container);
 
 describe('site editor: model budget', () => {
   it("shows today's model calls against the cap, and saves a new cap", async () => {
-    sessionStorage.setItem(TOKEN_STORAGE_KEY, 'admin');
-    history.replaceState(null, '', `/dashboard/sites/${SITE_ID}`);
-    app = renderApp(api.baseUrl);
-    await waitFor(() => Boolean(app?.container.textContent?.includes('Today (UTC): 42 of 50 model calls')));
-    const field = app.container.querySelector<HTMLInputElement>('#site-daily-model-calls');
+    app = renderAppAt(api.baseUrl, `/dashboard/sites/${SITE_ID}`);
+    await waitFor(() => text().includes('Today (UTC): 42 of 50 model calls'));
+    const field = $<HTMLInputElement>('#site-daily-model-calls');
     if (!field) throw new Error('no budget field');
     expect(field.value).toBe('50');
 
     changeValue(field, '200');
-    const save = [...app.container.querySelectorAll('button')].find((b) => b.textContent === 'Save changes');
+    const save = button('Save changes');
     await waitFor(() => save?.disabled === false);
     // Submitted on the form: in happy-dom, clicking this submit button does not submit it.
     save?.form?.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));

@@ -1,8 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TOKEN_STORAGE_KEY } from '../../../app/auth/localToken.js';
 import { me, SITE_ID, site } from '../../../test/contractFixtures.js';
 import { errorBody, startFakeAdminApi } from '../../../test/fakeAdminApi.js';
-import { changeValue, renderApp } from '../../../test/renderApp.js';
+import { changeValue, pageQueries, type renderApp, renderAppAt } from '../../../test/renderApp.js';
 import { waitFor } from '../../../test/waitFor.js';
 
 const OLD_SECRET = 'a'.repeat(64);
@@ -33,13 +32,9 @@ afterEach(() => {
   api.requests.length = 0;
 });
 
-const text = () => app?.container.textContent ?? '';
-const button = (label: string) =>
-  [...(app?.container.querySelectorAll('button') ?? [])].find((b) => b.textContent === label) ?? null;
+const { $, $$, text, button } = pageQueries(() => app?.container);
 const open = async () => {
-  sessionStorage.setItem(TOKEN_STORAGE_KEY, 'admin');
-  history.replaceState(null, '', `/dashboard/sites/${SITE_ID}`);
-  app = renderApp(api.baseUrl);
+  app = renderAppAt(api.baseUrl, `/dashboard/sites/${SITE_ID}`);
   await waitFor(() => text().includes('Identity verification'));
 };
 
@@ -85,18 +80,18 @@ describe('Site editor: the persona', () => {
   it('says beside the field that the persona and the FAQ are public to anyone who asks the assistant', async () => {
     role = 'admin';
     await open();
-    const persona = app?.container.querySelector('#site-persona');
-    const help = app?.container.querySelector(`#${persona?.getAttribute('aria-describedby')}`);
+    const persona = $('#site-persona');
+    const help = $(`#${persona?.getAttribute('aria-describedby')}`);
     expect(help?.textContent).toMatch(/persona and the FAQ are\s+not secret: anyone can ask the assistant/);
   });
 });
 
 describe('Site editor: lead capture', () => {
   const select = async (id: string, value: string) => {
-    const element = app?.container.querySelector<HTMLSelectElement>(`#${id}`);
+    const element = $<HTMLSelectElement>(`#${id}`);
     if (!element) throw new Error(`no #${id}`);
     changeValue(element, value);
-    await waitFor(() => app?.container.querySelector<HTMLSelectElement>(`#${id}`)?.value === value);
+    await waitFor(() => $<HTMLSelectElement>(`#${id}`)?.value === value);
   };
 
   const save = async () => {
@@ -107,15 +102,15 @@ describe('Site editor: lead capture', () => {
   it('turns it on with a moment and fields, refuses a form that asks for nothing, and saves only through PATCH', async () => {
     role = 'admin';
     await open();
-    const toggle = [...(app?.container.querySelectorAll('label') ?? [])]
+    const toggle = $$('label')
       .find((l) => l.textContent?.includes('Ask visitors for their details'))
       ?.querySelector('input');
     expect(toggle?.checked).toBe(false);
-    expect(app?.container.querySelector<HTMLSelectElement>('#lead-when')?.disabled).toBe(true);
+    expect($<HTMLSelectElement>('#lead-when')?.disabled).toBe(true);
     toggle?.click();
-    await waitFor(() => app?.container.querySelector<HTMLSelectElement>('#lead-when')?.disabled === false);
+    await waitFor(() => $<HTMLSelectElement>('#lead-when')?.disabled === false);
     await select('lead-when', 'after');
-    await waitFor(() => app?.container.querySelector('#lead-after'));
+    await waitFor(() => $('#lead-after'));
     await select('lead-name', 'off');
     await select('lead-email', 'off');
     await save();

@@ -1,9 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Webhook, WebhookDelivery } from '../../../../../contract/index.js';
 import { WebhookCreate, WebhookUpdate } from '../../../../../contract/index.js';
-import { TOKEN_STORAGE_KEY } from '../../../app/auth/localToken.js';
 import { errorBody, type RecordedRequest, signedInAnswer, startFakeAdminApi } from '../../../test/fakeAdminApi.js';
-import { changeValue, renderApp } from '../../../test/renderApp.js';
+import { changeValue, pageQueries, type renderApp, renderAppAt } from '../../../test/renderApp.js';
 import { waitFor } from '../../../test/waitFor.js';
 
 const XSS = '<img src=x onerror="window.__pwned=1">';
@@ -138,22 +137,15 @@ afterEach(() => {
   api.requests.length = 0;
 });
 
-const $ = <T extends Element>(selector: string, within: ParentNode | null | undefined = app?.container) =>
-  within?.querySelector<T>(selector) ?? null;
-const text = () => app?.container.textContent ?? '';
-const button = (label: string, within: ParentNode | null | undefined = app?.container) =>
-  [...(within?.querySelectorAll('button') ?? [])].find((b) => b.textContent === label) ?? null;
-const rows = () => [...(app?.container.querySelectorAll('ul[aria-labelledby="webhooks-list-title"] > li') ?? [])];
+const { $, $$, text, button, liveRegion } = pageQueries(() => app?.container);
+const rows = () => $$('ul[aria-labelledby="webhooks-list-title"] > li');
 const row = (url: string) => rows().find((r) => r.textContent?.includes(url));
 const writes = () => api.requests.filter((r) => r.method !== 'GET').map((r) => [r.method, r.path, r.body]);
-const liveRegion = () => $('p[role="status"].visually-hidden')?.textContent ?? '';
 const open = async () => {
-  sessionStorage.setItem(TOKEN_STORAGE_KEY, 'admin');
-  history.replaceState(null, '', '/dashboard/webhooks');
-  app = renderApp(api.baseUrl);
+  app = renderAppAt(api.baseUrl, '/dashboard/webhooks');
   await waitFor(() => rows().length > 0 || text().includes('Only organization admins'), 5000);
 };
-const addForm = () => [...(app?.container.querySelectorAll('form.webhook-form') ?? [])].at(-1) as HTMLFormElement;
+const addForm = () => $$<HTMLFormElement>('form.webhook-form').at(-1) as HTMLFormElement;
 const check = (form: ParentNode, label: string, on: boolean) => {
   const box = [...form.querySelectorAll('label.check')].find((l) => l.textContent?.includes(label))?.querySelector('input');
   if (!box) throw new Error(`no checkbox ${label}`);
@@ -175,7 +167,7 @@ describe('Webhooks page', () => {
     expect(broken).toContain('after repeated failures: 10 failed attempts in a row over 24 hours');
     expect(broken).toContain('10 failed attempts since the last success');
     expect($('[role="alert"].notice')?.textContent).toContain('An endpoint was disabled automatically');
-    expect(app?.container.querySelector('img')).toBeNull();
+    expect($('img')).toBeNull();
   });
 
   it('adds an endpoint after checking it, and shows its secret once', async () => {
@@ -267,7 +259,7 @@ describe('Webhooks page', () => {
     const first = crm?.querySelector('tbody tr')?.textContent ?? '';
     expect(first).toMatch(/webhook\.test.*Failed.*500/);
     expect(first).toContain(`boom ${XSS}`);
-    expect(app?.container.querySelector('img')).toBeNull();
+    expect($('img')).toBeNull();
     expect(writes()).toEqual([['POST', `/v1/admin/webhooks/${hex(0x301)}/test`, undefined]]);
   });
 
