@@ -9,12 +9,39 @@ export interface ErrorBody {
 
 /** Driver-side errors that mean "the database cannot be reached right now", not a bad request or a bug. */
 const DRIVER_UNAVAILABLE =
-  /^Mongo(Network|NetworkTimeout|ServerSelection|NotConnected|TopologyClosed|ClientClosed|ServerClosed|PoolCleared|PoolClosed|OperationTimeout)Error$|^MongooseServerSelectionError$/;
+  /^Mongo(Network|NetworkTimeout|ServerSelection|NotConnected|TopologyClosed|ClientClosed|ServerClosed|PoolCleared|PoolClosed|OperationTimeout|WaitQueueTimeout|StalePrimary|UnexpectedServerResponse)Error$|^PoolClearedOnNetworkError$|^MongooseServerSelectionError$/;
+
+/** Server answers of a database that is shutting down or stepping down: MongoDB's codes for it. */
+const SERVER_GOING_AWAY = new Set([91, 189, 10107, 11600, 11602, 13435, 13436]);
+
+/**
+ * FerretDB answers a command cut short by its own shutdown with `InternalError` (code 1) and the Go error's text
+ * (`ProtocolError` in its clientconn): its context was canceled or its SQLite pool already closed.
+ */
+const INTERNAL_WHILE_STOPPING = /context canceled|database is closed|connection reset|broken pipe/i;
+
+/**
+ * Whether `error` means the database cannot serve right now (to be tried again), looking through the wrappers the
+ * driver puts around it (a bulk write's `errorResponse`, a `cause`).
+ */
+export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== 'object' || depth > 3) return false;
+  const e = error as { name?: string; message?: unknown; code?: unknown; errorResponse?: unknown; cause?: unknown };
+  const name = e.name ?? '';
+  const message = String(e.message ?? '');
+  if (DRIVER_UNAVAILABLE.test(name)) return true;
+  if (name === 'MongooseError' && /buffering timed out|not connected|force closed|must be connected/i.test(message)) return true;
+  if (/^Mongo(Server|BulkWrite|WriteConcern)Error$/.test(name)) {
+    if (typeof e.code === 'number' && SERVER_GOING_AWAY.has(e.code)) return true;
+    if (e.code === 1 && INTERNAL_WHILE_STOPPING.test(message)) return true;
+  }
+  return isDatabaseUnavailable(e.errorResponse, depth + 1) || isDatabaseUnavailable(e.cause, depth + 1);
+}
 
 /** Maps anything thrown to the documented error shape; unknown errors never leak their text. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
-  const e = error as { type?: string; status?: number; statusCode?: number; name?: string; code?: unknown };
+  const e = error as { type?: string; status?: number; statusCode?: number };
   // body-parser's errors carry a `type` and a 4xx status.
   if (e?.type === 'entity.too.large') return new AppError(413, 'payload_too_large', 'Request body is too large');
   if (e?.type === 'entity.parse.failed') return new AppError(400, 'invalid_json', 'Request body is not valid JSON');
@@ -23,12 +50,7 @@ export function toAppError(error: unknown): AppError {
   const status = e?.status ?? e?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500)
     return new AppError(status, 'bad_request', 'The request could not be processed');
-  const name = e?.name ?? '';
-  if (
-    DRIVER_UNAVAILABLE.test(name) ||
-    (name === 'MongooseError' &&
-      /buffering timed out|not connected|force closed|must be connected/i.test(String((error as Error).message)))
-  )
+  if (isDatabaseUnavailable(error))
     return new AppError(503, 'database_unavailable', 'The database is unavailable; try again shortly', {
       cause: error,
       retryAfterSeconds: 5,
