@@ -80,6 +80,9 @@ async function newVisitor(): Promise<Visitor> {
   return { token: session.visitorToken, conversationId: conversation.id };
 }
 const visitors = await Promise.all(Array.from({ length: 4 }, newVisitor));
+// Sends once while the database is down, from a conversation with nothing in flight: the senders above may all be
+// inside answers that wait out the outage (their writes are retried), so none of them may start a new send meanwhile.
+const idleVisitor = await newVisitor();
 
 type Phase = 'before' | 'down' | 'after';
 const outcomes: { phase: Phase; status: number; acked?: Message; final?: string; retryAfter?: string | null; code?: string }[] =
@@ -156,7 +159,9 @@ describe('the database stops during sends and starts again', () => {
     expect(readyz.headers.get('retry-after')).toBeTruthy();
     expect(((await readyz.json()) as { error: { code: string } }).error.code).toBe('database_unavailable');
     // Long enough for sends to meet the outage (server selection gives up after 5 s).
-    await new Promise((r) => setTimeout(r, 7000));
+    const waited = new Promise((r) => setTimeout(r, 7000));
+    await sendOnce(idleVisitor);
+    await waited;
 
     db = await startEmbeddedDatabase({ binary, dataDir, port: db.port });
     // The probe reopens the driver's client after 15 s of failed pings, should its monitor stay stuck.
