@@ -1,31 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { WidgetHandle } from '../loader/createWidget.js';
-import { createFakeServer, type FakeServer } from '../test/createFakeServer.js';
-import { until, widgetPage } from '../test/widgetPage.js';
-import type { WidgetEvent } from '../types.js';
+import { describe, expect, it } from 'vitest';
+import { until, widgetPages } from '../test/widgetPage.js';
 
-let server: FakeServer;
-let widgets: WidgetHandle[];
-let events: WidgetEvent[];
-
+const pages = widgetPages();
 /** A widget on the page (a second call is another tab or a reload: same storage, same server). */
-function start() {
-  const ui = widgetPage(server, (event) => events.push(event));
-  widgets.push(ui.widget);
-  return ui;
-}
-
-const conversationId = () => server.conversations[0]!.id;
-
-beforeEach(() => {
-  localStorage.clear();
-  server = createFakeServer();
-  widgets = [];
-  events = [];
-});
-afterEach(() => {
-  for (const w of widgets) w.destroy();
-});
+const start = () => pages.start();
+const conversationId = () => pages.server.conversations[0]!.id;
 
 describe('talking to a person', () => {
   it('asks for a person, shows agent replies live under their name, keeps the assistant silent, and hands back', async () => {
@@ -33,27 +12,27 @@ describe('talking to a person', () => {
     await ui.open();
     await ui.send('Where is my order?');
     // An ordinary AI chat holds no event stream.
-    expect(server.eventStreamRequests).toEqual([]);
+    expect(pages.server.eventStreamRequests).toEqual([]);
     expect(ui.buttons('Talk to a person')).toHaveLength(1);
     ui.buttons('Talk to a person')[0]!.click();
     await until(() => ui.text().includes('A person will reply shortly.'));
     expect(ui.buttons('Talk to a person')).toHaveLength(0);
-    await until(() => server.openStreams() === 1);
-    server.setMode(conversationId(), 'human', { name: 'Alice' });
+    await until(() => pages.server.openStreams() === 1);
+    pages.server.setMode(conversationId(), 'human', { name: 'Alice' });
     await until(() => ui.text().includes('You are chatting with a person.'));
-    server.agentReply(conversationId(), 'Hi, I am **here**.');
+    pages.server.agentReply(conversationId(), 'Hi, I am **here**.');
     await until(() => ui.$('.msg .who')?.textContent === 'Alice');
     expect(ui.bubbles().at(-1)).toBe('AliceHi, I am here.');
-    expect(events).toContain('message:received');
+    expect(pages.events).toContain('message:received');
     // While a person has the conversation, a question gets no answer bubble (nor "Thinking…").
     const before = ui.bubbles().length;
     await ui.send('Thanks, one more thing');
     expect(ui.bubbles().slice(before)).toEqual(['You: Thanks, one more thing']);
-    expect(server.messages.filter((m) => m.role === 'assistant')).toHaveLength(1);
+    expect(pages.server.messages.filter((m) => m.role === 'assistant')).toHaveLength(1);
     // Handed back: the stream closes, the action is offered again and the assistant answers.
-    server.setMode(conversationId(), 'ai');
-    await until(() => server.openStreams() === 0 && ui.buttons('Talk to a person').length === 1);
-    server.answers.push('The assistant again');
+    pages.server.setMode(conversationId(), 'ai');
+    await until(() => pages.server.openStreams() === 0 && ui.buttons('Talk to a person').length === 1);
+    pages.server.answers.push('The assistant again');
     await ui.send('Hello?');
     expect(ui.bubbles().at(-1)).toContain('The assistant again');
   });
@@ -63,7 +42,7 @@ describe('talking to a person', () => {
     await ui.open();
     await ui.send('Hi');
     expect(ui.$('[role=log] .talk')).toBeNull();
-    server.ungrounded = true;
+    pages.server.ungrounded = true;
     await ui.send('Something the site does not know');
     await until(() => ui.$('[role=log] .talk'));
     // One action, moved under the answer.
@@ -73,7 +52,7 @@ describe('talking to a person', () => {
   });
 
   it('when no one is online, takes an email (checked first) with the request', async () => {
-    server.agentsOnline = false;
+    pages.server.agentsOnline = false;
     const ui = start();
     await ui.open();
     ui.buttons('Talk to a person')[0]!.click();
@@ -83,29 +62,29 @@ describe('talking to a person', () => {
     email.dispatchEvent(new Event('input', { bubbles: true }));
     ui.buttons('Notify me')[0]!.click();
     await until(() => ui.text().includes('Please enter a valid email address.'));
-    expect(server.handoffEmails).toEqual([]);
+    expect(pages.server.handoffEmails).toEqual([]);
     email.value = 'visitor@example.com';
     email.dispatchEvent(new Event('input', { bubbles: true }));
     ui.buttons('Notify me')[0]!.click();
     await until(() => ui.text().includes("Thanks, we'll reply by email."));
-    expect(server.handoffEmails).toEqual(['visitor@example.com']);
-    expect(server.conversations[0]!.mode).toBe('waiting');
+    expect(pages.server.handoffEmails).toEqual(['visitor@example.com']);
+    expect(pages.server.conversations[0]!.mode).toBe('waiting');
   });
 
   it('while waiting, flips between "no one is online" and "a person will reply shortly" as agents come and go', async () => {
-    server.agentsOnline = false;
+    pages.server.agentsOnline = false;
     const ui = start();
     await ui.open();
     ui.buttons('Talk to a person')[0]!.click();
     await until(() => ui.text().includes('No one is online now'));
-    await until(() => server.openStreams() === 1);
+    await until(() => pages.server.openStreams() === 1);
     // An agent opens the inbox: the server tells the waiting conversation's stream.
-    server.agentsOnline = true;
-    server.setMode(conversationId(), 'waiting');
+    pages.server.agentsOnline = true;
+    pages.server.setMode(conversationId(), 'waiting');
     await until(() => ui.text().includes('A person will reply shortly.'));
     expect(ui.byLabel('Your email')).toBeNull();
-    server.agentsOnline = false;
-    server.setMode(conversationId(), 'waiting');
+    pages.server.agentsOnline = false;
+    pages.server.setMode(conversationId(), 'waiting');
     await until(() => ui.text().includes('No one is online now'));
     expect(ui.byLabel('Your email')).not.toBeNull();
   });
@@ -116,27 +95,27 @@ describe('talking to a person', () => {
     await ui.send('Can I talk to a human please');
     await until(() => ui.text().includes('A person will reply shortly.'));
     expect(ui.bubbles().slice(1)).toEqual(['You: Can I talk to a human please']);
-    await until(() => server.openStreams() === 1);
+    await until(() => pages.server.openStreams() === 1);
   });
 
   it('holds the stream only while the panel is open, and resumes after the last event without loss or doubles', async () => {
     const ui = start();
     await ui.open();
     ui.buttons('Talk to a person')[0]!.click();
-    await until(() => server.openStreams() === 1);
-    server.agentReply(conversationId(), 'First');
+    await until(() => pages.server.openStreams() === 1);
+    pages.server.agentReply(conversationId(), 'First');
     await until(() => ui.bubbles().includes('AliceFirst'));
     // The network drops; replies sent meanwhile arrive once it is back, once each.
-    server.dropStreams();
-    server.agentReply(conversationId(), 'Second');
-    server.agentReply(conversationId(), 'Third');
+    pages.server.dropStreams();
+    pages.server.agentReply(conversationId(), 'Second');
+    pages.server.agentReply(conversationId(), 'Third');
     await until(() => ui.bubbles().includes('AliceThird'));
     expect(ui.bubbles().filter((b) => b?.startsWith('Alice'))).toEqual(['AliceFirst', 'AliceSecond', 'AliceThird']);
-    expect(server.eventStreamRequests.at(-1)).not.toBeNull();
+    expect(pages.server.eventStreamRequests.at(-1)).not.toBeNull();
     // Closed panel, no stream; opened again, it resumes where it was.
     ui.byLabel('Close chat')!.click();
-    await until(() => server.openStreams() === 0);
-    server.agentReply(conversationId(), 'Fourth');
+    await until(() => pages.server.openStreams() === 0);
+    pages.server.agentReply(conversationId(), 'Fourth');
     await ui.open();
     await until(() => ui.bubbles().includes('AliceFourth'));
     expect(ui.bubbles().filter((b) => b?.startsWith('Alice'))).toEqual([
@@ -151,17 +130,17 @@ describe('talking to a person', () => {
     const first = start();
     await first.open();
     first.buttons('Talk to a person')[0]!.click();
-    await until(() => server.openStreams() === 1);
-    server.agentReply(conversationId(), 'Before the reload');
+    await until(() => pages.server.openStreams() === 1);
+    pages.server.agentReply(conversationId(), 'Before the reload');
     await until(() => first.bubbles().includes('AliceBefore the reload'));
     first.widget.destroy();
-    await until(() => server.openStreams() === 0);
-    server.agentReply(conversationId(), 'During the reload');
+    await until(() => pages.server.openStreams() === 0);
+    pages.server.agentReply(conversationId(), 'During the reload');
     const again = start();
     await again.open();
     await until(() => again.bubbles().includes('AliceDuring the reload'));
     expect(again.text()).toContain('A person will reply shortly.');
     expect(again.bubbles().filter((b) => b?.startsWith('Alice'))).toEqual(['AliceBefore the reload', 'AliceDuring the reload']);
-    await until(() => server.openStreams() === 1);
+    await until(() => pages.server.openStreams() === 1);
   });
 });

@@ -1,18 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LeadForm } from '../../../contract/index.js';
-import type { WidgetHandle } from '../loader/createWidget.js';
-import { createFakeServer, type FakeServer } from '../test/createFakeServer.js';
-import { until, widgetPage } from '../test/widgetPage.js';
-import type { WidgetEvent } from '../types.js';
+import { until, widgetPages } from '../test/widgetPage.js';
 
-let server: FakeServer;
-let widgets: WidgetHandle[];
-let events: WidgetEvent[];
+const pages = widgetPages();
 
 function start(leadCapture: LeadForm | null, options: { locale?: string } = {}) {
-  server.site.leadCapture = leadCapture;
-  const ui = widgetPage(server, (event) => events.push(event), options);
-  widgets.push(ui.widget);
+  pages.server.site.leadCapture = leadCapture;
+  const ui = pages.start(options);
   const form = () => ui.$<HTMLFormElement>('form.lead');
   const input = (label: string) =>
     [...ui.shadow.querySelectorAll('form.lead label')].find((l) => l.textContent?.startsWith(label))?.querySelector('input') ??
@@ -26,17 +20,7 @@ function start(leadCapture: LeadForm | null, options: { locale?: string } = {}) 
   return { ...ui, form, input, type, alerts };
 }
 
-const leadRequests = () => server.requests.filter((r) => r.path === 'leads');
-
-beforeEach(() => {
-  localStorage.clear();
-  server = createFakeServer();
-  widgets = [];
-  events = [];
-});
-afterEach(() => {
-  for (const w of widgets) w.destroy();
-});
+const leadRequests = () => pages.server.requests.filter((r) => r.path === 'leads');
 
 describe('the lead form', () => {
   it('is not loaded nor shown when the site does not ask', async () => {
@@ -73,10 +57,10 @@ describe('the lead form', () => {
     ui.buttons('Save my details')[0]!.click();
     await until(() => !ui.form() && ui.byLabel('Message'));
     expect(leadRequests().map((r) => r.body)).toEqual([{ name: 'Ada', email: 'ada@example.com' }]);
-    expect(server.leads.size).toBe(1);
+    expect(pages.server.leads.size).toBe(1);
 
     // A reload: the server says the details are there; the form is not shown again.
-    widgets[0]!.destroy();
+    ui.widget.destroy();
     const again = start({ when: 'before', afterMessages: 3, name: 'optional', email: 'required' });
     await again.open();
     await again.send('Hello again');
@@ -89,20 +73,20 @@ describe('the lead form', () => {
     await until(() => ui.form());
     expect(ui.input('Your name')).toBeNull();
     // The fake server refuses a missing email the way the real one does (400 on a bad format is the server's rule).
-    server.failNextLead = { status: 400, code: 'invalid_request', message: 'Invalid body.email: Invalid email address' };
+    pages.server.failNextLead = { status: 400, code: 'invalid_request', message: 'Invalid body.email: Invalid email address' };
     ui.type('Your email', 'not-an-email@');
     ui.buttons('Save my details')[0]!.click();
     await until(() => ui.alerts().length === 1);
     expect(ui.alerts()).toEqual(['Please enter a valid email address.']);
     expect(ui.input('Your email')?.getAttribute('aria-invalid')).toBe('true');
-    server.offline = true;
+    pages.server.offline = true;
     ui.type('Your email', 'ada@example.com');
     ui.buttons('Save my details')[0]!.click();
     await until(() => ui.alerts().includes('That did not work. Please retry.'));
-    server.offline = false;
+    pages.server.offline = false;
     ui.buttons('Save my details')[0]!.click();
     await until(() => !ui.form());
-    expect(events).toContain('error');
+    expect(pages.events).toContain('error');
   });
 
   it('after N visitor messages, optional fields: Skip hides it for good in this browser', async () => {
@@ -117,7 +101,7 @@ describe('the lead form', () => {
     ui.buttons('Skip')[0]!.click();
     await until(() => !ui.form());
     expect(leadRequests()).toEqual([]);
-    widgets[0]!.destroy();
+    ui.widget.destroy();
     const again = start({ when: 'after', afterMessages: 2, name: 'optional', email: 'optional' });
     await again.open();
     await again.send('Third');
@@ -129,17 +113,17 @@ describe('the lead form', () => {
     await ui.open();
     await ui.send('What are your hours?');
     expect(ui.form()).toBeNull();
-    server.ungrounded = true;
+    pages.server.ungrounded = true;
     await ui.send('Do you sell boats?');
     await until(() => ui.form());
     ui.type('Your name', 'Grace');
     ui.buttons('Save my details')[0]!.click();
     await until(() => !ui.form());
-    expect(leadRequests()[0]?.body).toEqual({ name: 'Grace', conversationId: server.conversations[0]!.id });
+    expect(leadRequests()[0]?.body).toEqual({ name: 'Grace', conversationId: pages.server.conversations[0]!.id });
   });
 
   it('when no person is online, in place of the handoff’s email field', async () => {
-    server.agentsOnline = false;
+    pages.server.agentsOnline = false;
     const ui = start({ when: 'no_agent', afterMessages: 3, name: 'optional', email: 'required' });
     await ui.open();
     await ui.send('Hello');
@@ -156,7 +140,7 @@ describe('the lead form', () => {
     await until(() => fr.form());
     expect(fr.input('Votre nom (facultatif)')).not.toBeNull();
     expect(fr.buttons('Passer')).toHaveLength(1);
-    widgets[0]!.destroy();
+    fr.widget.destroy();
     localStorage.clear();
     const ar = start({ when: 'before', afterMessages: 3, name: 'required', email: 'off' }, { locale: 'ar' });
     ar.byLabel('فتح المحادثة')!.click();

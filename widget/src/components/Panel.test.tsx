@@ -1,17 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { WidgetHandle } from '../loader/createWidget.js';
-import { createFakeServer, type FakeServer } from '../test/createFakeServer.js';
-import { until, widgetPage } from '../test/widgetPage.js';
-import type { WidgetEvent } from '../types.js';
+import { describe, expect, it } from 'vitest';
+import { until, widgetPages } from '../test/widgetPage.js';
 
-let server: FakeServer;
-let widget: WidgetHandle;
-let events: WidgetEvent[];
+const pages = widgetPages();
 
 function start() {
   // The real panel chunk, loaded the way the loader loads it; only the network edge is scripted.
-  const ui = widgetPage(server, (event) => events.push(event));
-  widget = ui.widget;
+  const ui = pages.start();
   const button = (text: string) => ui.buttons(text)[0] ?? null;
   return { ...ui, button };
 }
@@ -25,17 +19,10 @@ async function openAndType(ui: ReturnType<typeof start>, text: string) {
   return box;
 }
 
-beforeEach(() => {
-  localStorage.clear();
-  server = createFakeServer();
-  events = [];
-});
-afterEach(() => widget?.destroy());
-
 describe('the widget in its shadow root', () => {
   it('opens the panel from the launcher with the documented accessible names, greeting and starters', async () => {
     const ui = start();
-    expect(document.querySelector('[data-chat-widget]')).toBe(widget.host);
+    expect(document.querySelector('[data-chat-widget]')).toBe(ui.widget.host);
     expect(ui.shadow.mode).toBe('open');
     await openAndType(ui, '');
     expect(ui.byLabel('Open chat')!.tagName).toBe('BUTTON');
@@ -50,14 +37,14 @@ describe('the widget in its shadow root', () => {
       'Opening hours?',
     ]);
     // The launcher takes the site's accent colour with readable text.
-    expect(widget.host.style.getPropertyValue('--cw-accent')).toBe('#2563eb');
-    expect(widget.host.style.getPropertyValue('--cw-on-accent')).toBe('#ffffff');
-    expect(events).toEqual(['open']);
+    expect(ui.widget.host.style.getPropertyValue('--cw-accent')).toBe('#2563eb');
+    expect(ui.widget.host.style.getPropertyValue('--cw-on-accent')).toBe('#ffffff');
+    expect(pages.events).toEqual(['open']);
   });
 
   it('sends with Enter, shows the streamed answer as markdown, and rates it', async () => {
     const ui = start();
-    server.answers.push('Hello **there**');
+    pages.server.answers.push('Hello **there**');
     const box = await openAndType(ui, 'Hi');
     box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
     await until(() => ui.$('.msg strong')?.textContent === 'there');
@@ -70,15 +57,15 @@ describe('the widget in its shadow root', () => {
     }
     ui.byLabel('Helpful')!.click();
     await until(() => ui.byLabel('Helpful')!.getAttribute('aria-pressed') === 'true');
-    expect(server.messages.at(-1)!.feedback).toBe('up');
-    expect(events).toEqual(['open', 'message:sent', 'message:received']);
+    expect(pages.server.messages.at(-1)!.feedback).toBe('up');
+    expect(pages.events).toEqual(['open', 'message:sent', 'message:received']);
   });
 
   it('shows an answer’s sources as small links (new tab, no opener), documents with their page, unsafe URLs as text', async () => {
     const ui = start();
-    server.answers.push('Refunds take 14 days [1]. See the terms [2].');
+    pages.server.answers.push('Refunds take 14 days [1]. See the terms [2].');
     const citation = { sourceId: 's1', snippet: '…', page: null };
-    server.citations = [
+    pages.server.citations = [
       { ...citation, title: 'Refund policy', url: 'https://shop.example/refunds' },
       { ...citation, title: 'Terms.pdf', url: null, page: 3 },
       { ...citation, title: 'Sneaky', url: 'javascript:alert(1)' },
@@ -92,7 +79,7 @@ describe('the widget in its shadow root', () => {
     expect([link.href, link.target, link.rel]).toEqual(['https://shop.example/refunds', '_blank', 'noopener noreferrer']);
     expect(ui.shadow.querySelectorAll('.cites a')).toHaveLength(1);
     // From history too: a new panel over the same conversation shows them again.
-    widget.destroy();
+    ui.widget.destroy();
     const again = start();
     again.byLabel('Open chat')!.click();
     await until(() => again.$('.cites'));
@@ -101,8 +88,8 @@ describe('the widget in its shadow root', () => {
 
   it('shows Stop while streaming, stops, and retries the stopped answer', async () => {
     const ui = start();
-    server.hold = true;
-    server.answers.push('First part and the rest');
+    pages.server.hold = true;
+    pages.server.answers.push('First part and the rest');
     await openAndType(ui, 'Go');
     ui.button('Send')!.click();
     await until(() => ui.button('Stop'));
@@ -110,8 +97,8 @@ describe('the widget in its shadow root', () => {
     ui.button('Stop')!.click();
     await until(() => ui.$('.msg:last-child')?.textContent?.includes('Stopped.'));
     expect(ui.button('Send')).not.toBeNull();
-    server.hold = false;
-    server.answers.push('A complete answer');
+    pages.server.hold = false;
+    pages.server.answers.push('A complete answer');
     await until(() => ui.button('Retry'));
     ui.button('Retry')!.click();
     await until(() => ui.$('.msg:last-child')?.textContent?.includes('A complete answer'));
@@ -121,12 +108,12 @@ describe('the widget in its shadow root', () => {
     const ui = start();
     const box = await openAndType(ui, 'line one');
     box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', shiftKey: true, bubbles: true }));
-    expect(server.requests.some((r) => r.path.endsWith('/messages') && r.method === 'POST')).toBe(false);
+    expect(pages.server.requests.some((r) => r.path.endsWith('/messages') && r.method === 'POST')).toBe(false);
     box.focus();
     box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
     await until(() => (ui.$('.panel') as HTMLElement).hidden);
     expect(ui.shadow.activeElement).toBe(ui.byLabel('Open chat'));
-    expect(events).toEqual(['open', 'close']);
+    expect(pages.events).toEqual(['open', 'close']);
   });
 
   it('attaches an image from the picker with a thumbnail and sends it', async () => {
@@ -139,6 +126,6 @@ describe('the widget in its shadow root', () => {
     expect(ui.$<HTMLImageElement>('.att img')!.alt).toBe('leaf.png');
     ui.button('Send')!.click();
     await until(() => ui.$('.msg.user .thumbs img'));
-    expect(ui.$<HTMLImageElement>('.msg.user .thumbs img')!.getAttribute('src')).toBe(server.images[0]!.thumbnailUrl);
+    expect(ui.$<HTMLImageElement>('.msg.user .thumbs img')!.getAttribute('src')).toBe(pages.server.images[0]!.thumbnailUrl);
   });
 });

@@ -1,6 +1,7 @@
-import { createWidget } from '../loader/createWidget.js';
+import { afterEach, beforeEach } from 'vitest';
+import { createWidget, type WidgetHandle } from '../loader/createWidget.js';
 import type { WidgetEvent } from '../types.js';
-import type { FakeServer } from './createFakeServer.js';
+import { createFakeServer, type FakeServer } from './createFakeServer.js';
 
 /** Waits until `check` holds (polling every 5 ms), or fails after `ms`. */
 export const until = async (check: () => unknown, ms = 3000) => {
@@ -45,4 +46,31 @@ export function widgetPage(server: FakeServer, emit: (event: WidgetEvent) => voi
     await until(() => bubbles().includes(`You: ${message}`) && buttons('Send')[0] && !$('[aria-busy=true]'));
   }
   return { widget, shadow, $, byLabel, buttons, text, bubbles, open, send };
+}
+
+/**
+ * The widgets a test file's tests put on the page: before each test a cleared storage, a new fake `server` and no
+ * `events`; after it, every widget the test started is destroyed. `start` puts one more on the page (another tab, or a
+ * reload) and collects what it emits in `events`.
+ */
+export function widgetPages() {
+  const widgets: WidgetHandle[] = [];
+  const pages = {
+    server: createFakeServer(),
+    events: [] as WidgetEvent[],
+    start(options: { locale?: string } = {}) {
+      const ui = widgetPage(pages.server, (event) => pages.events.push(event), options);
+      widgets.push(ui.widget);
+      return ui;
+    },
+  };
+  beforeEach(() => {
+    localStorage.clear();
+    pages.server = createFakeServer();
+    pages.events = [];
+  });
+  afterEach(() => {
+    for (const widget of widgets.splice(0)) widget.destroy();
+  });
+  return pages;
 }
