@@ -1,6 +1,7 @@
 import type { ConversationLockDoc } from '../db/models/conversationLock.js';
 import type { Models } from '../db/models/index.js';
 import { oid } from './cursor.js';
+import { groupCommit } from './groupCommit.js';
 import { isDuplicateKey } from './messageRepository.js';
 
 /** A conversation lock as stored (see the ConversationLock model). */
@@ -81,10 +82,8 @@ export function conversationLockRepository({ ConversationLock }: Models) {
     },
     /** `release`, and the companion `companionId` with it, in one command. */
     async releaseWith(conversationId: string, holder: string, companionId: string): Promise<void> {
-      await ConversationLock.deleteMany({
-        _id: { $in: [oid(conversationId), oid(companionId)] },
-        $or: [{ _id: oid(companionId) }, { holder }],
-      });
+      // Merged with other sends' releases (`groupCommit`): each match names its document (a holder is one hold's).
+      await groupCommit(ConversationLock).delete([{ _id: oid(companionId) }, { _id: oid(conversationId), holder }]);
     },
   };
 }

@@ -7,6 +7,7 @@ import { countPerDay } from './countPerDay.js';
 import { afterDescending, type CursorPosition, oid, toPage, utcDay } from './cursor.js';
 import { forgetDailyCounts } from './dailyCountRepository.js';
 import { dayWindows, OLDEST_DAY } from './dayWindows.js';
+import { groupCommit } from './groupCommit.js';
 import { type MessageRecord, toMessage } from './messageRepository.js';
 import { type LeadRecord, toLead } from './visitorRepository.js';
 
@@ -242,17 +243,14 @@ export function conversationRepository({ Conversation, ConversationWindow, Daily
     },
     /** `false` when the conversation is gone. */
     async recordActivity(id: string, activity: ConversationActivity): Promise<boolean> {
-      const result = await Conversation.updateOne(
-        { _id: oid(id) },
-        {
-          $set: {
-            ...activity,
-            lastDay: utcDay(activity.lastMessageAt),
-            thumbnailImageId: activity.thumbnailImageId ? oid(activity.thumbnailImageId) : null,
-          },
+      // Merged with other sends' (`groupCommit`); a `$set`, so applying it again alone is harmless.
+      return groupCommit(Conversation).update(oid(id), {
+        $set: {
+          ...activity,
+          lastDay: utcDay(activity.lastMessageAt),
+          thumbnailImageId: activity.thumbnailImageId ? oid(activity.thumbnailImageId) : null,
         },
-      );
-      return result.matchedCount === 1;
+      });
     },
     /**
      * The conversation's window of recent messages (`ConversationWindowDoc`, rules in `domain/conversationWindow`), by
@@ -265,8 +263,8 @@ export function conversationRepository({ Conversation, ConversationWindow, Daily
     stampedWindow,
     /** Writes the window under a new `stamp` (random unless given: `recordTurn` gives the conversation the same). */
     async setRecentMessages(id: string, messages: MessageRecord[], stamp = newWindowStamp()): Promise<void> {
-      await ConversationWindow.updateOne(
-        { _id: oid(id) },
+      await groupCommit(ConversationWindow).update(
+        oid(id),
         { $set: { messages: messages.map(toWindowMessage), stale: false, stamp } },
         { upsert: true },
       );

@@ -8,6 +8,7 @@ import type { StoredImage } from '../images/ImageStorage.js';
 import { countPerDay } from './countPerDay.js';
 import { afterDescending, type CursorPosition, oid, toPage, utcDay } from './cursor.js';
 import { forgetDailyCounts } from './dailyCountRepository.js';
+import { groupCommit } from './groupCommit.js';
 
 /** What a message keeps of an attached image: where its bytes are, and what its views show. */
 export interface AttachedImage extends Pick<StoredImage, 'storage' | 'key' | 'url'> {
@@ -163,13 +164,9 @@ export const isDuplicateKey = (error: unknown) => (error as { code?: number })?.
 export function messageRepository({ Message, Stream, DailyCount }: Models) {
   return {
     /** Inserts; a message with the same id already stored makes this return `null`. */
+    /** `null` when its `_id` exists. Concurrent inserts go out together (`groupCommit`). */
     async insert(message: NewMessage): Promise<MessageRecord | null> {
-      try {
-        await Message.collection.insertOne(toDoc(message));
-      } catch (error) {
-        if (isDuplicateKey(error)) return null;
-        throw error;
-      }
+      if (!(await groupCommit(Message).insert(toDoc(message)))) return null;
       return { ...message, feedback: null, updatedAt: message.createdAt };
     },
     async findById(id: string): Promise<MessageRecord | null> {
@@ -268,7 +265,7 @@ export function messageRepository({ Message, Stream, DailyCount }: Models) {
       await Stream.deleteOne({ _id: oid(id), leaseUntil: { $lt: now } });
     },
     async endStream(id: string): Promise<void> {
-      await Stream.deleteOne({ _id: oid(id) });
+      await groupCommit(Stream).delete([{ _id: oid(id) }]);
     },
     async streamingForConversation(tenantId: string, conversationId: string): Promise<StreamRecord[]> {
       return (await Stream.find({ tenantId, conversationId: oid(conversationId) }).lean<StreamDoc[]>()).map(toStream);
