@@ -53,7 +53,13 @@ interface Row {
 }
 const rows: Row[] = [];
 
-async function measure(write: string, n: number, way: Way, work: (ids: Types.ObjectId[]) => Promise<unknown>, prepare?: (ids: Types.ObjectId[]) => Promise<unknown>) {
+async function measure(
+  write: string,
+  n: number,
+  way: Way,
+  work: (ids: Types.ObjectId[]) => Promise<unknown>,
+  prepare?: (ids: Types.ObjectId[]) => Promise<unknown>,
+) {
   let elapsed = 0;
   let cpu = 0;
   for (let round = 0; round < ROUNDS; round++) {
@@ -88,12 +94,22 @@ for (const n of SIZES) {
     },
     insertAll,
   );
-  await measure('update by _id', n, 'concurrent singles', (ids) => Promise.all(ids.map((id) => collection.updateOne(byId(id), set))), insertAll);
+  await measure(
+    'update by _id',
+    n,
+    'concurrent singles',
+    (ids) => Promise.all(ids.map((id) => collection.updateOne(byId(id), set))),
+    insertAll,
+  );
   await measure(
     'update by _id',
     n,
     'one batched command',
-    (ids) => collection.bulkWrite(ids.map((id) => ({ updateOne: { filter: { _id: id }, update: set } })), { ordered: false }),
+    (ids) =>
+      collection.bulkWrite(
+        ids.map((id) => ({ updateOne: { filter: { _id: id }, update: set } })),
+        { ordered: false },
+      ),
     insertAll,
   );
 
@@ -106,12 +122,17 @@ for (const n of SIZES) {
     },
     insertAll,
   );
-  await measure('delete by _id', n, 'concurrent singles', (ids) => Promise.all(ids.map((id) => collection.deleteOne({ _id: id }))), insertAll);
+  await measure(
+    'delete by _id',
+    n,
+    'concurrent singles',
+    (ids) => Promise.all(ids.map((id) => collection.deleteOne({ _id: id }))),
+    insertAll,
+  );
   await measure('delete by _id', n, 'one batched command', (ids) => collection.deleteMany({ _id: { $in: ids } }), insertAll);
 }
 
-const singles = (r: Row) =>
-  rows.find((o) => o.write === r.write && o.n === r.n && o.way === 'sequential singles') as Row;
+const singles = (r: Row) => rows.find((o) => o.write === r.write && o.n === r.n && o.way === 'sequential singles') as Row;
 console.log(`\nembedded database, ${ROUNDS} rounds per cell; baseline: the same N written one command at a time\n`);
 console.log(
   table([

@@ -1,12 +1,19 @@
 import { Schema } from 'mongoose';
 
-/** A site's metered use on one UTC day, `_id` = `<siteId>:<YYYY-MM-DD>` (read and counted by `_id`). */
+/**
+ * A site's metered use on one UTC day: a block of model calls reserved by an instance, `_id` =
+ * `<siteId>:<YYYY-MM-DD>:<block>` (the unique `_id` gives each block to one instance); or, from before blocks, the day's
+ * count, `_id` = `<siteId>:<YYYY-MM-DD>` with `modelCalls`.
+ */
 export interface UsageDoc {
   _id: string;
   tenantId: string;
   siteId: string;
   day: string;
-  modelCalls: number;
+  block?: number;
+  /** How many calls the block holds. */
+  size?: number;
+  modelCalls?: number;
 }
 
 export const usageSchema = new Schema<UsageDoc>(
@@ -15,9 +22,11 @@ export const usageSchema = new Schema<UsageDoc>(
     tenantId: { type: String, required: true },
     siteId: { type: String, required: true },
     day: { type: String, required: true },
-    modelCalls: { type: Number, default: 0 },
+    block: { type: Number },
+    size: { type: Number },
+    modelCalls: { type: Number },
   },
   { versionKey: false },
 );
-// A deleted site's days.
-usageSchema.index({ tenantId: 1, siteId: 1 });
+// A site's day (its blocks), and a deleted site's days.
+usageSchema.index({ tenantId: 1, siteId: 1, day: 1 });

@@ -144,7 +144,7 @@ describe.each([
       json: { email: 'obliterate@visitor.example' },
     });
     expect(handoff.status).toBe(200);
-    await app.services.repos.usage.countModelCall('local', site.id, '2020-01-01');
+    await app.services.repos.usage.reserveBlock('local', site.id, '2020-01-01', 0, 10);
     await app.services.repos.dailyCounts.keep(
       'local',
       site.id,
