@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import busboy from 'busboy';
-import type { Me } from '../../../contract/index.js';
+import type { Me, Site } from '../../../contract/index.js';
 import { me, site } from './contractFixtures.js';
 
 export interface RecordedRequest {
@@ -135,13 +135,13 @@ export async function startFakeAdminApi(handler: Handler) {
 export const errorBody = (code: string, message: string) => ({ error: { code, message } });
 
 /**
- * What every page needs before its own routes: local sign-in, the signed-in admin (with `role`), one site and the
- * admin event stream; `null` for any other path, so a page's own fake routes answer it.
+ * What every page needs before its own routes: local sign-in, the signed-in admin (with `role`), the sites (one by
+ * default) and the admin event stream; `null` for any other path, so a page's own fake routes answer it.
  */
-export function signedInAnswer(path: string, role: Me['role']): ReturnType<Handler> | null {
+export function signedInAnswer(path: string, role: Me['role'] = 'admin', sites: Site[] = [site()]): ReturnType<Handler> | null {
   if (path === '/v1/admin/auth/config') return { status: 200, body: { mode: 'local', clerkPublishableKey: null } };
   if (path === '/v1/admin/me') return { status: 200, body: me({ role }) };
-  if (path === '/v1/admin/sites') return { status: 200, body: { items: [site()], nextCursor: null } };
+  if (path === '/v1/admin/sites') return { status: 200, body: { items: sites, nextCursor: null } };
   if (path === '/v1/admin/events') return { status: 200, eventStream: true };
   return null;
 }

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '../../../../../contract/index.js';
-import { conversation, me, site, message as storedMessage } from '../../../test/contractFixtures.js';
-import { errorBody, startFakeAdminApi } from '../../../test/fakeAdminApi.js';
+import { conversation, message as storedMessage } from '../../../test/contractFixtures.js';
+import { errorBody, signedInAnswer, startFakeAdminApi } from '../../../test/fakeAdminApi.js';
 import { pageQueries, type renderApp, renderAppAt } from '../../../test/renderApp.js';
 import { waitFor } from '../../../test/waitFor.js';
 
@@ -31,9 +31,8 @@ const pages: Record<string, { items: Message[]; nextCursor: string | null }> = {
 let api: Awaited<ReturnType<typeof startFakeAdminApi>>;
 beforeAll(async () => {
   api = await startFakeAdminApi(({ path, query }) => {
-    if (path === '/v1/admin/auth/config') return { status: 200, body: { mode: 'local', clerkPublishableKey: null } };
-    if (path === '/v1/admin/me') return { status: 200, body: me() };
-    if (path === '/v1/admin/sites') return { status: 200, body: { items: [site()], nextCursor: null } };
+    const signedIn = signedInAnswer(path);
+    if (signedIn) return signedIn;
     if (path === `/v1/admin/conversations/${detail.id}`)
       return { status: 200, body: { ...detail, messages: [message(4), message(5)], messagesCursor: 'older' } };
     const page = pages[query.get('cursor') ?? ''];

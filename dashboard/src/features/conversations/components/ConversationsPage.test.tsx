@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { navigate } from '../../../lib/router/history.js';
-import { conversation, me, SITE_ID, site } from '../../../test/contractFixtures.js';
-import { errorBody, startFakeAdminApi } from '../../../test/fakeAdminApi.js';
+import { conversation, SITE_ID } from '../../../test/contractFixtures.js';
+import { errorBody, signedInAnswer, startFakeAdminApi } from '../../../test/fakeAdminApi.js';
 import { changeValue, pageQueries, type renderApp, renderAppAt } from '../../../test/renderApp.js';
 import { waitFor } from '../../../test/waitFor.js';
 
@@ -10,9 +10,8 @@ const ALL = Array.from({ length: 30 }, (_, n) => conversation(n));
 let api: Awaited<ReturnType<typeof startFakeAdminApi>>;
 beforeAll(async () => {
   api = await startFakeAdminApi(({ path, query }) => {
-    if (path === '/v1/admin/auth/config') return { status: 200, body: { mode: 'local', clerkPublishableKey: null } };
-    if (path === '/v1/admin/me') return { status: 200, body: me() };
-    if (path === '/v1/admin/sites') return { status: 200, body: { items: [site()], nextCursor: null } };
+    const signedIn = signedInAnswer(path);
+    if (signedIn) return signedIn;
     if (path === '/v1/admin/conversations') {
       const start = Number(query.get('cursor') ?? 0);
       const limit = Number(query.get('limit'));

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RemovalRecord } from '../../../../../contract/index.js';
 import { conversation, SITE_ID, site } from '../../../test/contractFixtures.js';
-import { errorBody, startFakeAdminApi } from '../../../test/fakeAdminApi.js';
+import { errorBody, signedInAnswer, startFakeAdminApi } from '../../../test/fakeAdminApi.js';
 import { changeValue, pageQueries, type renderApp, renderAppAt } from '../../../test/renderApp.js';
 import { waitFor } from '../../../test/waitFor.js';
 
@@ -28,9 +28,8 @@ const run: RemovalRecord = {
 let api: Awaited<ReturnType<typeof startFakeAdminApi>>;
 beforeAll(async () => {
   api = await startFakeAdminApi(({ method, path, body }) => {
-    if (path === '/v1/admin/auth/config') return { status: 200, body: { mode: 'local', clerkPublishableKey: null } };
-    if (path === '/v1/admin/me') return { status: 200, body: { tenantId: 'local', role: 'admin', userId: null } };
-    if (path === '/v1/admin/sites') return { status: 200, body: { items: [site()], nextCursor: null } };
+    const signedIn = signedInAnswer(path);
+    if (signedIn) return signedIn;
     if (path === `/v1/admin/sites/${SITE_ID}/removals`) return { status: 200, body: { items: [receipt, run], nextCursor: null } };
     if (path === `/v1/admin/sites/${SITE_ID}/erasures` && method === 'POST') return { status: 201, body: receipt };
     if (path === `/v1/admin/sites/${SITE_ID}`)

@@ -1,15 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { me, SITE_ID, site } from '../../../test/contractFixtures.js';
-import { errorBody, startFakeAdminApi } from '../../../test/fakeAdminApi.js';
+import { SITE_ID, site } from '../../../test/contractFixtures.js';
+import { errorBody, signedInAnswer, startFakeAdminApi } from '../../../test/fakeAdminApi.js';
 import { changeValue, pageQueries, type renderApp, renderAppAt } from '../../../test/renderApp.js';
 import { waitFor } from '../../../test/waitFor.js';
 
 let api: Awaited<ReturnType<typeof startFakeAdminApi>>;
 beforeAll(async () => {
   api = await startFakeAdminApi(({ method, path, body }) => {
-    if (path === '/v1/admin/auth/config') return { status: 200, body: { mode: 'local', clerkPublishableKey: null } };
-    if (path === '/v1/admin/me') return { status: 200, body: me() };
-    if (path === '/v1/admin/sites') return { status: 200, body: { items: [site({ dailyModelCalls: 50 })], nextCursor: null } };
+    const signedIn = signedInAnswer(path, 'admin', [site({ dailyModelCalls: 50 })]);
+    if (signedIn) return signedIn;
     if (path === `/v1/admin/sites/${SITE_ID}/usage`)
       return { status: 200, body: { siteId: SITE_ID, day: '2026-01-02', modelCalls: 42, dailyModelCalls: 50 } };
     if (path === `/v1/admin/sites/${SITE_ID}`)

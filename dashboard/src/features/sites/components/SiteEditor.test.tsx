@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { me, SITE_ID, site } from '../../../test/contractFixtures.js';
-import { errorBody, startFakeAdminApi } from '../../../test/fakeAdminApi.js';
+import { SITE_ID, site } from '../../../test/contractFixtures.js';
+import { errorBody, signedInAnswer, startFakeAdminApi } from '../../../test/fakeAdminApi.js';
 import { changeValue, pageQueries, type renderApp, renderAppAt } from '../../../test/renderApp.js';
 import { waitFor } from '../../../test/waitFor.js';
 
@@ -12,9 +12,8 @@ const verified = site({ identityVerification: true, persona: 'Be brief.' });
 let api: Awaited<ReturnType<typeof startFakeAdminApi>>;
 beforeAll(async () => {
   api = await startFakeAdminApi(({ method, path, body }) => {
-    if (path === '/v1/admin/auth/config') return { status: 200, body: { mode: 'local', clerkPublishableKey: null } };
-    if (path === '/v1/admin/me') return { status: 200, body: me({ role }) };
-    if (path === '/v1/admin/sites') return { status: 200, body: { items: [verified], nextCursor: null } };
+    const signedIn = signedInAnswer(path, role, [verified]);
+    if (signedIn) return signedIn;
     if (path === `/v1/admin/sites/${SITE_ID}` && method === 'GET') return { status: 200, body: verified };
     if (path === `/v1/admin/sites/${SITE_ID}` && method === 'PATCH') {
       const rotated = (body as { rotateIdentitySecret?: boolean }).rotateIdentitySecret;
