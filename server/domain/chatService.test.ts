@@ -1,20 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Message } from '../../contract/messages.js';
-import { createGeminiModel } from '../ai/geminiModel.js';
 import { messageIdFor, NO_CITATIONS } from '../data/messageRepository.js';
-import { startFakeGemini } from '../test/fakeGemini.js';
 import { json } from '../test/json.js';
-import { parseSse, startTestApp } from '../test/testApp.js';
+import { parseSse, startGeminiTestApp } from '../test/testApp.js';
 
 // The send path end to end: HTTP → chat service → real @google/genai SDK → a local fake of Gemini.
-const gemini = await startFakeGemini();
-const app = await startTestApp(import.meta.url, {
-  model: createGeminiModel({ apiKey: gemini.apiKey, model: 'gemini-2.5-flash', baseUrl: gemini.url, firstTokenTimeoutMs: 2000 }),
-});
-afterAll(async () => {
-  await app.close();
-  await gemini.close();
-});
+const app = await startGeminiTestApp(import.meta.url, { gemini: { firstTokenTimeoutMs: 2000 } });
+const { gemini } = app;
+afterAll(() => app.close());
 
 const site = await app.createSite({ name: 'Shop', persona: 'Be cheerful.', temperature: 0.2 });
 const visitor = await app.startVisitor(site.publicKey);

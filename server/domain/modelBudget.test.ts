@@ -2,20 +2,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Message } from '../../contract/messages.js';
 import type { SiteUsage } from '../../contract/sites.js';
 import { createGeminiModel } from '../ai/geminiModel.js';
-import { startFakeGemini } from '../test/fakeGemini.js';
 import { json } from '../test/json.js';
-import { startTestApp, type TestApp } from '../test/testApp.js';
+import { startGeminiTestApp, startTestApp, type TestApp } from '../test/testApp.js';
 import { BUDGET_BLOCK, RESTING_NOTICE } from './modelBudget.js';
 
-const gemini = await startFakeGemini();
-gemini.setDefault({ chunks: ['From ', 'Gemini.'] });
-const app = await startTestApp(import.meta.url, {
-  model: createGeminiModel({ apiKey: gemini.apiKey, model: 'gemini-2.5-flash', baseUrl: gemini.url }),
-});
-afterAll(async () => {
-  await app.close();
-  await gemini.close();
-});
+const app = await startGeminiTestApp(import.meta.url, { gemini: { defaultBehaviour: { chunks: ['From ', 'Gemini.'] } } });
+const { gemini } = app;
+afterAll(() => app.close());
 
 const faq = [{ question: 'What are your opening hours?', answer: 'We are open 9 to 5, Monday to Friday.' }];
 const usageOf = async (siteId: string) => (await json(await app.admin(`/v1/admin/sites/${siteId}/usage`))) as SiteUsage;

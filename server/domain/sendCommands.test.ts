@@ -1,8 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createGeminiModel } from '../ai/geminiModel.js';
 import { describeCommands, type MonitoredCommand, recordCommands } from '../db/commandMonitor.js';
-import { startFakeGemini } from '../test/fakeGemini.js';
-import { startTestApp, type TestApp } from '../test/testApp.js';
+import { startGeminiTestApp, startTestApp, type TestApp } from '../test/testApp.js';
 
 // How many database commands a send costs (issue 18): counted, not timed, so it is deterministic. Background work of
 // the instance (job queue polls, lease sweeps) and the knowledge version stamp (read at most once a second per site,
@@ -10,17 +8,16 @@ import { startTestApp, type TestApp } from '../test/testApp.js';
 // whether an event is queued; the queueing is an insert into jobs).
 const NOT_THE_SENDS = new Set(['jobs', 'knowledgeversions', 'webhooks']);
 
-const gemini = await startFakeGemini();
 const offline = await startTestApp(import.meta.url, { monitorCommands: true });
-const withGemini = await startTestApp(import.meta.url, {
+const withGemini = await startGeminiTestApp(import.meta.url, {
   joinDatabase: true,
   monitorCommands: true,
-  model: createGeminiModel({ apiKey: gemini.apiKey, model: 'gemini-2.5-flash', baseUrl: gemini.url, firstTokenTimeoutMs: 2000 }),
+  gemini: { firstTokenTimeoutMs: 2000 },
 });
+const { gemini } = withGemini;
 afterAll(async () => {
   await withGemini.close();
   await offline.close();
-  await gemini.close();
 });
 
 async function sendsOf(app: TestApp, answer: () => void) {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SiteCreate } from '../../contract/sites.js';
 import type { ChatModel } from '../ai/ChatModel.js';
+import { createGeminiModel } from '../ai/geminiModel.js';
 import { createOfflineModel } from '../ai/offlineModel.js';
 import { loadConfig } from '../config.js';
 import { createServer } from '../createServer.js';
@@ -12,6 +13,7 @@ import { GENEROUS_LIMITS, type RateLimitSettings } from '../http/middleware/rate
 import type { ImageStorage } from '../images/ImageStorage.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { openTestDatabase, serverDatabase } from './database.js';
+import { type FakeGeminiBehaviour, startFakeGemini } from './fakeGemini.js';
 
 export { GENEROUS_LIMITS } from '../http/middleware/rateLimits.js';
 
@@ -150,3 +152,42 @@ export async function startTestApp(fileUrl: string, options: TestAppOptions = {}
   };
 }
 export type TestApp = Awaited<ReturnType<typeof startTestApp>>;
+
+export interface GeminiTestAppOptions extends TestAppOptions {
+  gemini?: {
+    /** The app answers through Gemini (default); `false` keeps `model` (the offline answerer by default). */
+    answers?: boolean;
+    /** GEMINI_API_KEY and GEMINI_BASE_URL in the app's environment, so it embeds knowledge through the fake too. */
+    embeddings?: boolean;
+    /** How long the SDK model waits for the first token (its own default otherwise). */
+    firstTokenTimeoutMs?: number;
+    /** What the fake streams when a test queued nothing (an echo otherwise). */
+    defaultBehaviour?: FakeGeminiBehaviour;
+  };
+}
+
+/**
+ * The test app with Gemini behind it: a fresh local fake of the Gemini API (`gemini`) and the real `@google/genai` SDK
+ * pointed at it, as `gemini-2.5-flash`. `close` stops the fake too.
+ */
+export async function startGeminiTestApp(fileUrl: string, options: GeminiTestAppOptions = {}) {
+  const { gemini: uses = {}, ...appOptions } = options;
+  const gemini = await startFakeGemini({ defaultBehaviour: uses.defaultBehaviour });
+  const { apiKey, url: baseUrl } = gemini;
+  const app = await startTestApp(fileUrl, {
+    ...appOptions,
+    model:
+      uses.answers === false
+        ? appOptions.model
+        : createGeminiModel({ apiKey, model: 'gemini-2.5-flash', baseUrl, firstTokenTimeoutMs: uses.firstTokenTimeoutMs }),
+    env: uses.embeddings ? { GEMINI_API_KEY: apiKey, GEMINI_BASE_URL: baseUrl, ...appOptions.env } : appOptions.env,
+  });
+  return {
+    ...app,
+    gemini,
+    async close() {
+      await app.close();
+      await gemini.close();
+    },
+  };
+}

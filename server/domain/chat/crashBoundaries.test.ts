@@ -1,8 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createGeminiModel } from '../../ai/geminiModel.js';
 import { type MessageRecord, messageIdFor, NO_CITATIONS } from '../../data/messageRepository.js';
-import { startFakeGemini } from '../../test/fakeGemini.js';
-import { parseSse, startTestApp } from '../../test/testApp.js';
+import { parseSse, startGeminiTestApp } from '../../test/testApp.js';
 
 /**
  * A send writes, in order: the question, its in-flight entry, the answer, the window and the counters (one update),
@@ -11,14 +9,9 @@ import { parseSse, startTestApp } from '../../test/testApp.js';
  * instance go on as they do (resend, retry, recovery, next send), and requires the conversation's counters and window
  * to match the stored messages exactly: each answer counted once with its question, whatever path stored it.
  */
-const gemini = await startFakeGemini();
-const app = await startTestApp(import.meta.url, {
-  model: createGeminiModel({ apiKey: gemini.apiKey, model: 'gemini-2.5-flash', baseUrl: gemini.url, firstTokenTimeoutMs: 2000 }),
-});
-afterAll(async () => {
-  await app.close();
-  await gemini.close();
-});
+const app = await startGeminiTestApp(import.meta.url, { gemini: { firstTokenTimeoutMs: 2000 } });
+const { gemini } = app;
+afterAll(() => app.close());
 
 const repos = app.services.repos;
 const site = await app.createSite({ name: 'Crashes' });

@@ -6,10 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { AdminConversation, AdminConversationDetail, Me } from '../../../contract/admin.js';
 import type { HandoffResponse } from '../../../contract/index.js';
 import type { Message } from '../../../contract/messages.js';
-import { createGeminiModel } from '../../ai/geminiModel.js';
-import { startFakeGemini } from '../../test/fakeGemini.js';
 import { openLiveStream } from '../../test/liveStream.js';
-import { startTestApp } from '../../test/testApp.js';
+import { startGeminiTestApp } from '../../test/testApp.js';
 
 // A real SMTP server on loopback receives the reminder emails.
 const mails: { to: string[]; body: string }[] = [];
@@ -35,15 +33,13 @@ const smtp = new SMTPServer({
 await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
 const smtpPort = (smtp.server.address() as { port: number }).port;
 
-const fake = await startFakeGemini();
-const app = await startTestApp(import.meta.url, {
-  model: createGeminiModel({ apiKey: fake.apiKey, model: 'gemini-test', baseUrl: fake.url }),
+const app = await startGeminiTestApp(import.meta.url, {
   env: { SMTP_URL: `smtp://127.0.0.1:${smtpPort}` },
   services: { handoffReminderMs: 400 },
 });
+const fake = app.gemini;
 afterAll(async () => {
   await app.close();
-  await fake.close();
   await new Promise<void>((resolve) => smtp.close(() => resolve()));
 });
 

@@ -3,20 +3,12 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ImageRef, Message } from '../../../contract/messages.js';
-import { createGeminiModel } from '../../ai/geminiModel.js';
-import { startFakeGemini } from '../../test/fakeGemini.js';
 import { json } from '../../test/json.js';
-import { startTestApp } from '../../test/testApp.js';
+import { startGeminiTestApp } from '../../test/testApp.js';
 
-const gemini = await startFakeGemini();
-const app = await startTestApp(import.meta.url, {
-  model: createGeminiModel({ apiKey: gemini.apiKey, model: 'gemini-2.5-flash', baseUrl: gemini.url }),
-  services: { maxUploadBytes: 10 * 1024 * 1024 },
-});
-afterAll(async () => {
-  await app.close();
-  await gemini.close();
-});
+const app = await startGeminiTestApp(import.meta.url, { services: { maxUploadBytes: 10 * 1024 * 1024 } });
+const { gemini } = app;
+afterAll(() => app.close());
 
 const site = await app.createSite({ name: 'Photos' });
 const visitor = await app.startVisitor(site.publicKey);

@@ -1,24 +1,20 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { KnowledgeSearchResult } from '../../../contract/knowledgeSearch.js';
 import type { Message } from '../../../contract/messages.js';
-import { createGeminiModel } from '../../ai/geminiModel.js';
 import { NO_MATCH } from '../../ai/offlineModel.js';
-import { startFakeGemini } from '../../test/fakeGemini.js';
 import { json } from '../../test/json.js';
-import { startTestApp } from '../../test/testApp.js';
+import { startGeminiTestApp, startTestApp } from '../../test/testApp.js';
 
 // Grounded answers end to end: the site's knowledge → retrieval → the model (offline, or Gemini through the real SDK
 // against the fake, embeddings included) → the stored answer's citations, in the `done` event, history and dashboard.
-const gemini = await startFakeGemini();
 const offline = await startTestApp(import.meta.url);
-const withGemini = await startTestApp(new URL('./knowledgeAnswers.gemini.test.ts', import.meta.url).href, {
-  model: createGeminiModel({ apiKey: gemini.apiKey, model: 'gemini-2.5-flash', baseUrl: gemini.url }),
-  env: { GEMINI_API_KEY: gemini.apiKey, GEMINI_BASE_URL: gemini.url },
+const withGemini = await startGeminiTestApp(new URL('./knowledgeAnswers.gemini.test.ts', import.meta.url).href, {
+  gemini: { embeddings: true },
 });
+const { gemini } = withGemini;
 afterAll(async () => {
   await offline.close();
   await withGemini.close();
-  await gemini.close();
 });
 
 const faq = [

@@ -5,12 +5,9 @@ import type { KnowledgeChunkDoc } from '../../db/models/knowledge.js';
 import { servedChunks } from '../../domain/knowledge/servedChunks.js';
 import type { FetchSourcePages } from '../../domain/knowledge/sourcePages.js';
 import { fakeEmbedding } from '../../test/fakeEmbedding.js';
-import { startFakeGemini } from '../../test/fakeGemini.js';
-import { startTestApp } from '../../test/testApp.js';
+import { startGeminiTestApp } from '../../test/testApp.js';
 
 // Chunk embeddings at ingestion, through the real SDK against the Gemini fake: what reaches the API is counted there.
-const gemini = await startFakeGemini();
-
 /** The web edge: each source URL serves the pages the test put under it (the fetcher's own tests cover real HTTP). */
 const sites = new Map<string, { title: string; text: string }[]>();
 const fetchPages: FetchSourcePages = async function* (source) {
@@ -19,14 +16,12 @@ const fetchPages: FetchSourcePages = async function* (source) {
     yield { url, document: { title: page.title, url, page: null, text: page.text } };
   }
 };
-const app = await startTestApp(import.meta.url, {
-  env: { GEMINI_API_KEY: gemini.apiKey, GEMINI_BASE_URL: gemini.url },
+const app = await startGeminiTestApp(import.meta.url, {
+  gemini: { answers: false, embeddings: true },
   services: { fetchPages, knowledgeEmbedRetry: { attempts: 3, baseMs: 5, maxMs: 20 } },
 });
-afterAll(async () => {
-  await app.close();
-  await gemini.close();
-});
+const { gemini } = app;
+afterAll(() => app.close());
 
 /** A page of `sections` sections of 45 distinct words each: one passage per section. */
 const page = (name: string, sections: number, changed = -1) => ({
