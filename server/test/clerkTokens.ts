@@ -42,5 +42,13 @@ export async function clerkTestKit() {
       .setExpirationTime(now + (claims.expiresIn ?? 120))
       .sign(key);
   }
-  return { auth, publishableKey, token, wrongKey: other.privateKey };
+  /** The sessions a route's access rules are tested with: an admin and a member of org_a, and an admin of org_b. */
+  async function orgSessions() {
+    return {
+      admin: await token({ userId: 'user_a', orgId: 'org_a', role: 'admin' }),
+      member: await token({ userId: 'user_m', orgId: 'org_a', role: 'member' }),
+      otherAdmin: await token({ userId: 'user_b', orgId: 'org_b', role: 'admin' }),
+    };
+  }
+  return { auth, publishableKey, token, orgSessions, wrongKey: other.privateKey };
 }

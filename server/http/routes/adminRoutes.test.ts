@@ -8,9 +8,7 @@ const clerk = await clerkTestKit();
 const app = await startTestApp(import.meta.url, { adminAuth: clerk.auth });
 afterAll(() => app.close());
 
-const adminA = await clerk.token({ userId: 'user_a', orgId: 'org_a', role: 'admin' });
-const memberA = await clerk.token({ userId: 'user_m', orgId: 'org_a', role: 'member' });
-const adminB = await clerk.token({ userId: 'user_b', orgId: 'org_b', role: 'admin' });
+const { admin: adminA, member: memberA, otherAdmin: adminB } = await clerk.orgSessions();
 const personal = await clerk.token({ userId: 'user_p' });
 
 const siteA = await app.createSite(

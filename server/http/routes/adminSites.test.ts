@@ -9,9 +9,7 @@ const clerk = await clerkTestKit();
 const app = await startTestApp(import.meta.url, { adminAuth: clerk.auth });
 afterAll(() => app.close());
 
-const admin = await clerk.token({ userId: 'user_a', orgId: 'org_a', role: 'admin' });
-const member = await clerk.token({ userId: 'user_m', orgId: 'org_a', role: 'member' });
-const otherAdmin = await clerk.token({ userId: 'user_b', orgId: 'org_b', role: 'admin' });
+const { admin, member, otherAdmin } = await clerk.orgSessions();
 
 /** A site whose every field differs from its default, so a field reset to its default shows. */
 const createFull = () =>

@@ -26,9 +26,7 @@ const app = await startTestApp(import.meta.url, {
 });
 afterAll(() => app.close());
 
-const admin = await clerk.token({ userId: 'user_a', orgId: 'org_a', role: 'admin' });
-const member = await clerk.token({ userId: 'user_m', orgId: 'org_a', role: 'member' });
-const otherAdmin = await clerk.token({ userId: 'user_b', orgId: 'org_b', role: 'admin' });
+const { admin, member, otherAdmin } = await clerk.orgSessions();
 const site = await app.createSite({ name: 'Docs' }, admin);
 const repos = app.services.repos;
 const served = () => servedChunks({ sources: repos.knowledgeSources, chunks: repos.knowledgeChunks }, 'org:org_a', site.id);

@@ -14,9 +14,7 @@ const clerk = await clerkTestKit();
 const app = await startTestApp(import.meta.url, { adminAuth: clerk.auth });
 afterAll(() => app.close());
 
-const admin = await clerk.token({ userId: 'user_a', orgId: 'org_a', role: 'admin' });
-const member = await clerk.token({ userId: 'user_m', orgId: 'org_a', role: 'member' });
-const otherAdmin = await clerk.token({ userId: 'user_b', orgId: 'org_b', role: 'admin' });
+const { admin, member, otherAdmin } = await clerk.orgSessions();
 
 const faq = [{ question: 'How long do refunds take?', answer: 'Refunds are paid back within 14 days of the return.' }];
 const site = await app.createSite({ name: 'Shop', faq, allowedOrigins: ['http://localhost:5173'] }, admin);

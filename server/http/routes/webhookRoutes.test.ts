@@ -8,9 +8,7 @@ const clerk = await clerkTestKit();
 const app = await startTestApp(import.meta.url, { adminAuth: clerk.auth });
 afterAll(() => app.close());
 
-const admin = await clerk.token({ userId: 'user_a', orgId: 'org_a', role: 'admin' });
-const member = await clerk.token({ userId: 'user_m', orgId: 'org_a', role: 'member' });
-const otherAdmin = await clerk.token({ userId: 'user_b', orgId: 'org_b', role: 'admin' });
+const { admin, member, otherAdmin } = await clerk.orgSessions();
 
 const create = (body: unknown, token = admin) => app.admin('/v1/admin/webhooks', { token, method: 'POST', json: body });
 
