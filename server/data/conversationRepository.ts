@@ -162,6 +162,15 @@ export function conversationRepository({ Conversation, ConversationWindow, Daily
     return { messages: doc.messages.map((m) => toMessage({ ...m, ...owner })), stamp: doc.stamp ?? null };
   }
 
+  /** The ids of at most `limit` of the tenant's conversations that match `filter` (batches of work). */
+  async function idsWhere(tenantId: string, filter: Record<string, unknown>, limit: number): Promise<string[]> {
+    const docs = await Conversation.find({ tenantId, ...filter })
+      .select({ _id: 1 })
+      .limit(limit)
+      .lean<{ _id: Types.ObjectId }[]>();
+    return docs.map((d) => String(d._id));
+  }
+
   return {
     async create(input: {
       tenantId: string;
@@ -323,35 +332,19 @@ export function conversationRepository({ Conversation, ConversationWindow, Daily
       return result.deletedCount === 1;
     },
     /** The tenant's conversations waiting for a person (told when an agent comes online or goes). */
-    async idsWaiting(tenantId: string, limit: number): Promise<string[]> {
-      const docs = await Conversation.find({ tenantId, mode: 'waiting' })
-        .select({ _id: 1 })
-        .limit(limit)
-        .lean<{ _id: Types.ObjectId }[]>();
-      return docs.map((d) => String(d._id));
+    idsWaiting(tenantId: string, limit: number): Promise<string[]> {
+      return idsWhere(tenantId, { mode: 'waiting' }, limit);
     },
-    async idsForSite(tenantId: string, siteId: string, limit = 1000): Promise<string[]> {
-      const docs = await Conversation.find({ tenantId, siteId: oid(siteId) })
-        .select({ _id: 1 })
-        .limit(limit)
-        .lean<{ _id: Types.ObjectId }[]>();
-      return docs.map((d) => String(d._id));
+    idsForSite(tenantId: string, siteId: string, limit = 1000): Promise<string[]> {
+      return idsWhere(tenantId, { siteId: oid(siteId) }, limit);
     },
     /** A visitor's conversations (an erasure's batches). */
-    async idsForVisitor(tenantId: string, visitorId: string, limit = 100): Promise<string[]> {
-      const docs = await Conversation.find({ tenantId, visitorId: oid(visitorId) })
-        .select({ _id: 1 })
-        .limit(limit)
-        .lean<{ _id: Types.ObjectId }[]>();
-      return docs.map((d) => String(d._id));
+    idsForVisitor(tenantId: string, visitorId: string, limit = 100): Promise<string[]> {
+      return idsWhere(tenantId, { visitorId: oid(visitorId) }, limit);
     },
     /** A site's conversations whose last message was on a day before `day` (the retention run's batches). */
-    async idsLastActiveBefore(tenantId: string, siteId: string, day: string, limit = 100): Promise<string[]> {
-      const docs = await Conversation.find({ tenantId, siteId: oid(siteId), lastDay: { $lt: day } })
-        .select({ _id: 1 })
-        .limit(limit)
-        .lean<{ _id: Types.ObjectId }[]>();
-      return docs.map((d) => String(d._id));
+    idsLastActiveBefore(tenantId: string, siteId: string, day: string, limit = 100): Promise<string[]> {
+      return idsWhere(tenantId, { siteId: oid(siteId), lastDay: { $lt: day } }, limit);
     },
     async countPerDay(tenantId: string, days: string[], siteId?: string) {
       return countPerDay(Conversation, tenantId, days, siteId);
