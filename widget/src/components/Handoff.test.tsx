@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { until, widgetPages } from '../test/widgetPage.js';
+import { until } from '../test/until.js';
+import { widgetPages } from '../test/widgetPage.js';
 
 const pages = widgetPages();
 /** A widget on the page (a second call is another tab or a reload: same storage, same server). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LeadForm } from '../../../contract/index.js';
-import { until, widgetPages } from '../test/widgetPage.js';
+import { until } from '../test/until.js';
+import { widgetPages } from '../test/widgetPage.js';
 
 const pages = widgetPages();
 

@@ -1,16 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFakeServer, type FakeServer } from '../test/createFakeServer.js';
+import { until } from '../test/until.js';
 import type { ChatWidgetApi } from '../types.js';
 import { createPageApi } from './createPageApi.js';
 import { createWidget } from './createWidget.js';
-
-const until = async (check: () => unknown, ms = 2000) => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${check}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
 
 let server: FakeServer;
 let api: ChatWidgetApi;

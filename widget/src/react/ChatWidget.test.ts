@@ -5,6 +5,7 @@ import { act, createElement, type ReactNode, StrictMode } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFakeServer, type FakeServer } from '../test/createFakeServer.js';
+import { until as waitUntil } from '../test/until.js';
 import { ChatWidget, type ChatWidgetControls, type ChatWidgetProps, useChatWidget } from './index.js';
 
 // Tells React that updates in these tests are wrapped in act().
@@ -34,13 +35,7 @@ const render = (node: ReactNode) => act(() => root.render(createElement(StrictMo
 const widget = (props: Partial<ChatWidgetProps> & { key?: string } = {}) =>
   createElement(ChatWidget, { siteKey: server.siteKey, apiUrl: 'http://127.0.0.1:9', ...props });
 // Generous: the first open compiles the panel's modules, slow on a loaded machine.
-const until = async (check: () => unknown, ms = 10_000) => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${check}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
+const until = (check: () => unknown) => waitUntil(check, 10_000);
 
 /** A component of the host app that drives the widget through the hook. */
 let controls: ChatWidgetControls | undefined;

@@ -1,16 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFakeServer, type FakeServer } from '../test/createFakeServer.js';
+import { until } from '../test/until.js';
 import type { WidgetEvent } from '../types.js';
 import { type ChatDeps, ChatModel } from './createChatModel.js';
 import { storageKey } from './persisted.js';
-
-const until = async (check: () => unknown, ms = 2000) => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${check}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
 
 let server: FakeServer;
 let models: ChatModel[];

@@ -2,15 +2,7 @@ import { afterEach, beforeEach } from 'vitest';
 import { createWidget, type WidgetHandle } from '../loader/createWidget.js';
 import type { WidgetEvent } from '../types.js';
 import { createFakeServer, type FakeServer } from './createFakeServer.js';
-
-/** Waits until `check` holds (polling every 5 ms), or fails after `ms`. */
-export const until = async (check: () => unknown, ms = 3000) => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${check}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
+import { until } from './until.js';
 
 /**
  * A widget on a happy-dom page against the fake server, with the queries a visitor's eyes make (a second call is
