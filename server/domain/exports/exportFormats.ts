@@ -1,5 +1,4 @@
-import { Readable, type Transform } from 'node:stream';
-import { stringify } from 'csv-stringify';
+import { Readable } from 'node:stream';
 import { EXPORT_CSV_COLUMNS, type ExportedConversation, type ExportFormat } from '../../../contract/exports.js';
 
 /** What a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, carriage return) is made text with a `'`. */
@@ -43,6 +42,21 @@ function* csvRows(conversation: ExportedConversation): Generator<Record<CsvColum
   }
 }
 
+/** RFC 4180: a cell holding a comma, a quote or a line break is quoted, its quotes doubled. */
+const csvCell = (cell: string) => (/[",\r\n]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell);
+const csvLine = (cells: Iterable<string>) => `${Array.from(cells, csvCell).join(',')}\r\n`;
+
+/** Each conversation's rows as one piece of text (formula cells neutralized), after a BOM and the header row. */
+async function* csv(conversations: AsyncIterable<ExportedConversation>): AsyncGenerator<string> {
+  // The BOM tells spreadsheets the file is UTF-8; CRLF line ends as RFC 4180 writes them.
+  yield `\ufeff${csvLine(EXPORT_CSV_COLUMNS)}`;
+  for await (const conversation of conversations) {
+    let rows = '';
+    for (const row of csvRows(conversation)) rows += csvLine(EXPORT_CSV_COLUMNS.map((column) => neutralizeFormula(row[column])));
+    yield rows;
+  }
+}
+
 async function* jsonArray(conversations: AsyncIterable<ExportedConversation>): AsyncGenerator<string> {
   let first = true;
   yield '[';
@@ -57,10 +71,17 @@ async function* ndjson(conversations: AsyncIterable<ExportedConversation>): Asyn
   for await (const conversation of conversations) yield `${JSON.stringify(conversation)}\n`;
 }
 
-async function* csvRecords(conversations: AsyncIterable<ExportedConversation>) {
-  for await (const conversation of conversations)
-    for (const row of csvRows(conversation))
-      yield Object.fromEntries(Object.entries(row).map(([key, value]) => [key, neutralizeFormula(value)]));
+/** Pieces of text joined into chunks of about `size` characters: one write per chunk rather than per conversation. */
+async function* coalesced(pieces: AsyncIterable<string>, size = 64 * 1024): AsyncGenerator<string> {
+  let chunk = '';
+  for await (const piece of pieces) {
+    chunk += piece;
+    if (chunk.length >= size) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk) yield chunk;
 }
 
 export const EXPORT_MEDIA_TYPES: Record<ExportFormat, string> = {
@@ -69,19 +90,16 @@ export const EXPORT_MEDIA_TYPES: Record<ExportFormat, string> = {
   json: 'application/json; charset=utf-8',
 };
 
+const FORMATS: Record<ExportFormat, (conversations: AsyncIterable<ExportedConversation>) => AsyncIterable<string>> = {
+  csv,
+  ndjson,
+  json: jsonArray,
+};
+
 /**
  * The export as a byte stream that reads the conversations only as fast as it is consumed (backpressure), so memory
  * stays flat whatever the size. Pipe it with `pipeline` into the response.
  */
-export function exportStreams(
-  format: ExportFormat,
-  conversations: AsyncIterable<ExportedConversation>,
-): (Readable | Transform)[] {
-  if (format === 'json') return [Readable.from(jsonArray(conversations))];
-  if (format === 'ndjson') return [Readable.from(ndjson(conversations))];
-  // RFC 4180: CRLF line ends, quotes where needed (commas, quotes, line breaks), a header row; a BOM for spreadsheets.
-  return [
-    Readable.from(csvRecords(conversations)),
-    stringify({ header: true, columns: [...EXPORT_CSV_COLUMNS], record_delimiter: 'windows', bom: true }),
-  ];
+export function exportStream(format: ExportFormat, conversations: AsyncIterable<ExportedConversation>): Readable {
+  return Readable.from(coalesced(FORMATS[format](conversations)));
 }

@@ -2,7 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import express, { type Router } from 'express';
 import type { z } from 'zod';
 import { type ExportedConversation, ExportQuery } from '../../../contract/exports.js';
-import { EXPORT_MEDIA_TYPES, exportStreams } from '../../domain/exports/exportFormats.js';
+import { EXPORT_MEDIA_TYPES, exportStream } from '../../domain/exports/exportFormats.js';
 import type { Logger } from '../../lib/logger.js';
 import { adminOf } from '../middleware/adminAuth.js';
 import { parse } from '../validate.js';
@@ -31,8 +31,10 @@ export function exportRoutes(deps: {
     const day = new Date().toISOString().slice(0, 10);
     res.setHeader('Content-Type', EXPORT_MEDIA_TYPES[query.format]);
     res.setHeader('Content-Disposition', `attachment; filename="conversations-${day}.${query.format}"`);
+    // Sent now: a failure from here on ends the download visibly cut (no closing chunk), never a short file that looks whole.
+    res.flushHeaders();
     try {
-      await pipeline([...exportStreams(query.format, conversations), res]);
+      await pipeline(exportStream(query.format, conversations), res);
     } catch (error) {
       // The headers are gone: the client sees a cut file (the JSON unclosed, the CSV short); the cause is logged.
       if ((error as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE')
