@@ -294,8 +294,11 @@ export function createServices(deps: ServiceDeps) {
     stats,
     images,
     webhooks,
-    exportConversations: (tenantId: string, query: Parameters<typeof exportConversations>[2]) =>
-      exportConversations({ ...repos, imageUrls, now }, tenantId, query),
+    exportConversations: (
+      tenantId: string,
+      query: Parameters<typeof exportConversations>[2],
+      reads?: Parameters<typeof exportConversations>[3],
+    ) => exportConversations({ ...repos, imageUrls, now }, tenantId, query, reads),
     jobHandlers,
     jobRetry,
     recurringJobs,
