@@ -205,7 +205,7 @@ describe("the first page of history from the conversation's window", () => {
     ]);
   });
 
-  it('shows a question from its echo on while its answer streams, not the answer, as the collection does', async () => {
+  it('shows a question from its echo on while its answer streams (from its in-flight entry), then as the collection does', async () => {
     const conversation = await visitor.newConversation();
     await sendAll(conversation.id, 1, 'first');
     let release = () => {};
@@ -221,9 +221,12 @@ describe("the first page of history from the conversation's window", () => {
     try {
       // The visitor saw their message echoed: a reload from here on shows it.
       while (!body.includes('event: message')) body += new TextDecoder().decode((await reader.read()).value);
-      await expectWindowMatchesCollection(conversation.id);
       const page = await history(conversation.id);
       expect(page.items.map((m: Message) => m.text)).toEqual(['first 1', 'Answer to first 1', 'Slow one']);
+      // Until its answer is stored, the question is kept by its in-flight entry; it joins the collection with the answer.
+      const [entry] = await repos.messages.streamingForConversation(tenantId, conversation.id);
+      expect(entry?.question?.text).toBe('Slow one');
+      expect((await repos.messages.listForConversation(tenantId, conversation.id, 10)).items).toHaveLength(2);
     } finally {
       script.hold = null;
       release();

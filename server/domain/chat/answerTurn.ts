@@ -46,7 +46,13 @@ export interface Turn {
    * so `conversation` (with its search text) and `window` were read under it and are still current when the answer is
    * stored: no read again. Absent for a retry, which takes the lock when it stores.
    */
-  held?: { hold: Hold; searchText: string; window: MessageRecord[] | null };
+  held?: {
+    hold: Hold;
+    searchText: string;
+    window: MessageRecord[] | null;
+    /** `false`: the question is only in the in-flight entry, and goes in with the answer (one insert). */
+    questionStored: boolean;
+  };
 }
 
 /** The final writes of an answer outlive a short database outage: a few tries, backing off. */
@@ -102,7 +108,19 @@ export function answerTurn(deps: AnswerTurnDeps) {
    */
   async function storeHeld(turn: Turn, held: NonNullable<Turn['held']>, answer: MessageRecord): Promise<MessageRecord> {
     const { conversation, question } = turn;
-    const inserted = await persistently(() => messages.insert(answer));
+    // The question (unless stored) and the answer, issued together: one insert (`groupCommit`). A question found stored
+    // already was stored by an earlier attempt; each insert that succeeded is not tried again.
+    let questionIn = held.questionStored;
+    let answerIn: MessageRecord | null | undefined;
+    const inserted = await persistently(async () => {
+      const outcomes = await Promise.allSettled([
+        questionIn ? null : messages.insert(question).then(() => (questionIn = true)),
+        answerIn !== undefined ? answerIn : messages.insert(answer).then((stored) => (answerIn = stored)),
+      ]);
+      const failed = outcomes.find((o) => o.status === 'rejected');
+      if (failed) throw failed.reason;
+      return answerIn ?? null;
+    });
     if (!inserted) {
       // This instance lost its lease and another recovered the answer (and removed the entry, which may be a retry's now).
       await held.hold.release(true);

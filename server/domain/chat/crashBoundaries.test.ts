@@ -1,9 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { type MessageRecord, messageIdFor, NO_CITATIONS } from '../../data/messageRepository.js';
 import { parseSse, startGeminiTestApp } from '../../test/testApp.js';
+import { RECENT_CAPACITY } from '../conversationWindow.js';
 
 /**
- * A send writes, in order: the question, its in-flight entry, the answer, the window and the counters (one update),
+ * A send writes, in order: its in-flight entry carrying the question (a send with images, or one handed to a person,
+ * stores its question first), the question with the answer (one insert), the window and the counters (one update),
  * then ends the entry. An instance can die between any two of these writes. Each case below leaves in the database
  * what a dead instance leaves at one boundary (its entry's lease expired), then lets the visitor and the surviving
  * instance go on as they do (resend, retry, recovery, next send), and requires the conversation's counters and window
@@ -84,7 +86,8 @@ async function expectExact(conversationId: string, messages: number) {
     messageCount: messages,
     stored: messages,
   });
-  expect(window.map((m) => [m.id, m.status])).toEqual(stored.map((m) => [m.id, m.status]));
+  // The window is the conversation's latest messages.
+  expect(window.map((m) => [m.id, m.status])).toEqual(stored.slice(-RECENT_CAPACITY).map((m) => [m.id, m.status]));
   expect(await repos.messages.streamingForConversation('local', conversationId)).toEqual([]);
 }
 
@@ -95,6 +98,55 @@ describe('counters after an instance died at each write boundary of a send', () 
     const again = await visitor.send(conversation.id, 'Hello?', 'q');
     expect(again.events.at(-1)).toMatchObject({ event: 'done', data: { id: answerId, status: 'complete' } });
     await expectExact(conversation.id, 2);
+  });
+
+  it('while streaming (entry with its question, neither stored): recovery stores both and counts them once', async () => {
+    const conversation = await visitor.newConversation();
+    await visitor.send(conversation.id, 'Before', 'before');
+    const question: MessageRecord = {
+      id: messageIdFor(conversation.id, 'unstored', 'user'),
+      tenantId: 'local',
+      siteId: site.id,
+      conversationId: conversation.id,
+      role: 'user',
+      text: 'Only in my entry',
+      images: [],
+      status: 'complete',
+      errorCode: null,
+      clientMessageId: 'unstored',
+      model: null,
+      usage: null,
+      ...NO_CITATIONS,
+      feedback: null,
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    };
+    await deadEntry(conversation.id, 'unstored', { question });
+    await app.services.chat.recoverInterrupted();
+    expect(await repos.messages.findById(question.id)).toMatchObject({ text: 'Only in my entry', role: 'user' });
+    const answerId = messageIdFor(conversation.id, 'unstored', 'assistant');
+    expect(await repos.messages.findById(answerId)).toMatchObject({ status: 'error', errorCode: 'interrupted' });
+    await expectExact(conversation.id, 4);
+    // The resend replays what recovery stored; the retry answers it without counting again.
+    const again = await visitor.send(conversation.id, 'Only in my entry', 'unstored');
+    expect(again.events.at(-1)).toMatchObject({ data: { message: { id: answerId, errorCode: 'interrupted' } } });
+    expect(await retry(answerId)).toMatchObject({ event: 'done', data: { id: answerId, status: 'complete' } });
+    await expectExact(conversation.id, 4);
+  });
+
+  it('a resend of a question answered long ago (out of the window) is replayed, never answered again', async () => {
+    const conversation = await visitor.newConversation();
+    const first = await visitor.send(conversation.id, 'First', 'first');
+    for (let i = 0; i < 26; i++) await visitor.send(conversation.id, `Turn ${i}`, `long-${i}`);
+    await expectExact(conversation.id, 54);
+    const calls = gemini.requests.length;
+    for (const clientMessageId of ['first', 'long-25']) {
+      const again = await visitor.send(conversation.id, 'Resent', clientMessageId);
+      expect(again.events.map((e) => e.event)).toEqual(['message', 'done']);
+    }
+    expect((await visitor.send(conversation.id, 'Resent', 'first')).events.at(-1)?.data).toEqual(first.events.at(-1)?.data);
+    expect(gemini.requests.length).toBe(calls);
+    await expectExact(conversation.id, 54);
   });
 
   it('while streaming (entry, no answer): recovered as interrupted and counted; its retry counts nothing more', async () => {

@@ -1,5 +1,5 @@
 import { type ConversationRecord, type ConversationRepository, newWindowStamp } from '../../data/conversationRepository.js';
-import type { MessageRecord } from '../../data/messageRepository.js';
+import type { MessageRecord, NewMessage } from '../../data/messageRepository.js';
 import type { ConversationWindow } from '../conversationWindow.js';
 
 const SEARCH_TEXT_LIMIT = 20_000;
@@ -10,7 +10,7 @@ const SEARCH_TEXT_LIMIT = 20_000;
 const COUNTED_ANSWERS_KEPT = 20;
 
 /** What the messages collection holds for a message inserted (or replaced) with this record. */
-export const asStored = (m: MessageRecord): MessageRecord => ({ ...m, feedback: null, updatedAt: m.createdAt });
+export const asStored = (m: NewMessage): MessageRecord => ({ ...m, feedback: null, updatedAt: m.createdAt });
 
 /**
  * The conversation after an answer was stored (inserted, recovered as interrupted, or replaced by a retry): counters,

@@ -28,6 +28,9 @@ export function recoverAnswers(deps: RecoverAnswersDeps) {
 
   async function recoverStream(stream: StreamRecord): Promise<void> {
     const { id, conversationId } = stream;
+    // A new send's question is in its entry until it goes in with its answer: stored now if it is not (a duplicate
+    // key says it is).
+    if (stream.question) await messages.insert(stream.question);
     const existing = await messages.findById(id);
     const inserted = existing
       ? null

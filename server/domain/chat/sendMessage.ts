@@ -4,6 +4,7 @@ import {
   type MessageRecord,
   type MessageRepository,
   messageIdFor,
+  type NewMessage,
   NO_CITATIONS,
   toStreamDoc,
 } from '../../data/messageRepository.js';
@@ -11,7 +12,7 @@ import type { SiteRecord } from '../../data/siteRepository.js';
 import { AppError, badRequest, conflict, notFound } from '../../lib/AppError.js';
 import { visitorsOwn } from '../conversationAccess.js';
 import { CompanionExists, type Hold } from '../conversationLock.js';
-import type { ConversationWindow } from '../conversationWindow.js';
+import { type ConversationWindow, RECENT_CAPACITY } from '../conversationWindow.js';
 import { type HandoffService, withPerson } from '../handoff/handoffService.js';
 import { asksForHuman } from '../handoff/humanRequest.js';
 import type { ImageUrlsOf } from '../views.js';
@@ -20,6 +21,7 @@ import { type EmitWebhook, webhookData } from '../webhooks/webhookEvents.js';
 import type { AnswerTurn } from './answerTurn.js';
 import { type ChatEvent, finalEvent, questionEvent } from './chatEvents.js';
 import type { InFlightAnswers } from './inFlightAnswers.js';
+import { asStored } from './recordTurn.js';
 import type { RecoverAnswers } from './recoverAnswers.js';
 
 /** How long a replay waits for an answer still streaming before it answers 409 (the widget then retries). */
@@ -113,6 +115,28 @@ export function sendMessage(deps: SendMessageDeps) {
     else yield { event: 'error', data: { error: { code: 'answer_missing', message: 'The answer was interrupted; retry it.' } } };
   }
 
+  const emitQuestion = (question: MessageRecord) =>
+    deps.emit?.(question.tenantId, 'message.created', () => webhookData.messageCreated(question, imageUrls));
+
+  /** The question as the first attempt stored it (in its in-flight entry or the collection), for a replay's echo. */
+  async function storedQuestion(question: MessageRecord): Promise<MessageRecord> {
+    const entry = await messages.findStream(messageIdFor(question.conversationId, question.clientMessageId ?? '', 'assistant'));
+    return entry?.question ?? (await messages.findById(question.id)) ?? question;
+  }
+
+  /**
+   * A question that is not stored yet may repeat one stored by an earlier attempt (same `clientMessageId`): in the
+   * window, or, in a conversation longer than its window, in the collection (the one read this costs there). Read
+   * under the conversation's lock, before the model is called. A question an earlier attempt stored without an answer
+   * is answered (and counted) once, here or by a later attempt: the question's insert with its answer finds it stored.
+   */
+  async function earlierCopy(recent: MessageRecord[], questionId: string): Promise<MessageRecord | null> {
+    const inWindow = recent.find((m) => m.id === questionId);
+    if (inWindow) return inWindow;
+    // A window not full holds the whole conversation (the answers counted with it included).
+    return recent.length < RECENT_CAPACITY ? null : messages.findById(questionId);
+  }
+
   /**
    * Sends a visitor's message to the site (read once, by the route). Errors thrown before the first event are request
    * errors (JSON); after it, every outcome is an event and is stored first.
@@ -136,8 +160,13 @@ export function sendMessage(deps: SendMessageDeps) {
     // request the answering one when a resend races this send. It goes in with the conversation's lock, held until the
     // answer is stored (one insert and one delete for both): what is read under it stays current, so the answer's
     // writes read nothing again. Another send to the same conversation waits for the lock (its entry is in already).
-    const answerNow = (question: MessageRecord) =>
+    // `stored`: the question is in the messages collection already. Otherwise (a new send without images) the entry is
+    // its only copy until it goes in with its answer (one insert for both, `answerTurn`): the entry's insert is its
+    // acknowledgement, and a repeat is told apart under the lock, before the model is called.
+    const answerNow = (question: MessageRecord, stored = true) =>
       async function* (): AsyncGenerator<ChatEvent> {
+        /** Set when an unstored question turns out to be a repeat of one stored earlier: replayed once the entry is gone. */
+        let repeat: MessageRecord | null = null;
         const entry = inFlight.entry({
           id: answerId,
           tenantId: visitor.tenantId,
@@ -153,24 +182,34 @@ export function sendMessage(deps: SendMessageDeps) {
           try {
             hold = await window.hold(conversation.id, { id: answerId, doc: toStreamDoc(entry) });
           } catch (error) {
-            if (error instanceof CompanionExists) return yield* replay(question, answerId, signal);
+            if (error instanceof CompanionExists)
+              return yield* replay(stored ? question : await storedQuestion(question), answerId, signal);
             throw error;
           }
           try {
             // Its entry is stored: the question is echoed (and shown on a reload) from here on.
-            yield questionEvent(question, imageUrls);
+            if (stored) yield questionEvent(question, imageUrls);
             // Under the lock: the window, and the conversation again only if a write came between its read and the lock.
             const stamped = await window.readStamped(conversation);
             const unchanged = first && stamped && stamped.stamp === first.windowStamp;
             const fresh = unchanged ? first : await conversations.findWithSearchText(conversation.id);
-            const stored = stamped?.messages ?? null;
+            const storedWindow = stamped?.messages ?? null;
             if (!fresh) {
               // Erased since the question was stored: it goes too.
               await hold.release();
               await messages.deleteForConversation(conversation.tenantId, conversation.id);
               throw notFound('Conversation');
             }
-            const recent = stored ?? (await window.rebuild(fresh.conversation));
+            const recent = storedWindow ?? (await window.rebuild(fresh.conversation));
+            if (!stored) {
+              repeat = await earlierCopy(recent, questionId);
+              if (repeat) {
+                await hold.release();
+                return;
+              }
+              await emitQuestion(question);
+              yield questionEvent(question, imageUrls);
+            }
             yield* deps.answer({
               site,
               conversation: fresh.conversation,
@@ -179,13 +218,14 @@ export function sendMessage(deps: SendMessageDeps) {
               signal: answerSignal,
               window: recent,
               retry: false,
-              held: { hold, searchText: fresh.searchText, window: stored },
+              held: { hold, searchText: fresh.searchText, window: storedWindow, questionStored: stored },
             });
           } finally {
             // Ends nothing once the answer's store released it; else the lock is left expired, the entry to recovery.
             await hold.fail();
           }
         });
+        if (repeat) yield* replay(repeat, answerId, signal, answerNow(repeat));
       };
 
     // A repeated send is found by its question's `_id`: before anything when images would be attached again,
@@ -194,7 +234,7 @@ export function sendMessage(deps: SendMessageDeps) {
     if (earlier) return yield* replay(earlier, answerId, signal, answerNow(earlier));
 
     const attached = await checkImages(visitor, body.imageIds);
-    const question = await messages.insert({
+    const newQuestion: NewMessage = {
       id: questionId,
       tenantId: visitor.tenantId,
       siteId: visitor.siteId,
@@ -209,15 +249,23 @@ export function sendMessage(deps: SendMessageDeps) {
       usage: null,
       ...NO_CITATIONS,
       createdAt: now(),
-    });
+    };
+    const handoff = deps.handoff;
+    const toPeople = handoff && (withPerson(conversation.mode) || asksForHuman(newQuestion.text));
+    if (!toPeople && !attached.length) {
+      // The common send: the question goes in with its answer, its entry holding it meanwhile (one insert less).
+      if (handoff && conversation.mode === 'closed') await handoff.reopen(conversation.id);
+      return yield* answerNow(asStored(newQuestion), false)();
+    }
+
+    const question = await messages.insert(newQuestion);
     if (!question) {
       const stored = await messages.findById(questionId);
       if (!stored) throw conflict('This message is being sent');
       return yield* replay(stored, answerId, signal, answerNow(stored));
     }
     await Promise.all(attached.map((image) => images.attach(image.id, conversation.id, question.id)));
-    await deps.emit?.(question.tenantId, 'message.created', () => webhookData.messageCreated(question, imageUrls));
-    const handoff = deps.handoff;
+    await emitQuestion(question);
     if (handoff) {
       if (conversation.mode === 'closed') await handoff.reopen(conversation.id);
       const requested = !withPerson(conversation.mode) && asksForHuman(question.text);
