@@ -4,23 +4,15 @@
 // timed both sequentially and with the N singles issued concurrently (as concurrent sends issue them), and the
 // database's CPU time per document is read from /proc (what bounds sends/s on a busy machine). The singles are the
 // baseline of the same run. Prints a table and writes bench/results/batch-writes.json.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { Types } from 'mongoose';
 import { openBenchDatabase } from './lib/benchDatabase.js';
-import { machine, ms, table } from './lib/stats.js';
+import { machine, ms, processCpuMs, table } from './lib/stats.js';
 
 const SIZES = (process.env.BENCH_BATCH_SIZES ?? '1,10,50').split(',').map(Number);
 const ROUNDS = Number(process.env.BENCH_BATCH_ROUNDS ?? 20);
 
-const cpuMs = (pid: number | null | undefined) => {
-  if (!pid) return Number.NaN;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return Number.NaN;
-  }
-};
+const cpuMs = processCpuMs;
 
 const db = await openBenchDatabase('batch');
 const collection = db.connection.db?.collection('batchwrites');

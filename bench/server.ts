@@ -13,7 +13,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkoutBaseline } from './lib/baselineCheckout.js';
 import { openStream, type StreamTiming } from './lib/openStream.js';
-import { machine, ms, percentile, table } from './lib/stats.js';
+import { machine, ms, percentile, processCpuMs, table } from './lib/stats.js';
 
 const CADENCE_MS = 100;
 // BENCH_SERVER_LEVELS=1,100 runs only those levels (by open streams), e.g. for a shorter run on a loaded machine.
@@ -41,16 +41,7 @@ function startChild(
   })();
 }
 
-/** CPU time (user + system) a process has used so far, in ms, from /proc (clock ticks of 10 ms). */
-const cpuMs = (pid: number | null) => {
-  if (!pid) return Number.NaN;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return Number.NaN;
-  }
-};
+const cpuMs = processCpuMs;
 
 const rssMiB = (pid: number | null) => {
   if (!pid) return Number.NaN;

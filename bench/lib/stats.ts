@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 /** Nearest-rank percentile of a sample (p in 0..100); NaN for an empty sample. */
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return Number.NaN;
@@ -34,4 +35,15 @@ export async function machine() {
     node: process.version,
     platform: `${os.platform()} ${os.release()}`,
   };
+}
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc (clock ticks of 10 ms); NaN when unknown. */
+export function processCpuMs(pid: number | null | undefined): number {
+  if (!pid) return Number.NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
 }
