@@ -4,6 +4,7 @@ import { jobRepository } from '../../data/jobRepository.js';
 import { createModels, type Models } from '../../db/models/index.js';
 import { createLogger } from '../../lib/logger.js';
 import { openTestDatabase } from '../../test/database.js';
+import { eventually } from '../../test/eventually.js';
 import { backoffDelay, type JobHandler, jobWorker } from './jobWorker.js';
 
 let connection: Connection;
@@ -24,14 +25,6 @@ beforeEach(async () => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 15_000) {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('timed out');
-    await sleep(20);
-  }
-}
-
 describe('job queue', () => {
   it('two workers on one database never run one job twice', async () => {
     const jobs = jobRepository(models);
@@ -44,7 +37,7 @@ describe('job queue', () => {
     const workers = ['a', 'b'].map((owner) => jobWorker({ jobs, handlers: { count: handler }, log, owner, pollMs: 10 }));
     for (const worker of workers) worker.start();
     try {
-      await waitFor(async () => (await models.Job.countDocuments({ status: 'done' })) === queued.length);
+      await eventually(async () => (await models.Job.countDocuments({ status: 'done' })) === queued.length, 15_000);
     } finally {
       await Promise.all(workers.map((worker) => worker.stop()));
     }
@@ -197,7 +190,7 @@ describe('job queue', () => {
     });
     worker.start();
     try {
-      await waitFor(async () => (await jobs.findById(job.id))?.status === 'running');
+      await eventually(async () => (await jobs.findById(job.id))?.status === 'running', 15_000);
     } finally {
       await worker.stop();
     }

@@ -1,9 +1,10 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Webhook, WebhookDelivery, WebhookEvent, WebhookWithSecret } from '../../../contract/webhooks.js';
+import { eventually } from '../../test/eventually.js';
 import { json } from '../../test/json.js';
 import { PAGE_ORIGIN } from '../../test/reliability/seedTenant.js';
 import { startTestApp, type TestApp } from '../../test/testApp.js';
-import { eventually, startWebhookReceiver } from '../../test/webhookReceiver.js';
+import { startWebhookReceiver } from '../../test/webhookReceiver.js';
 
 /**
  * Signed webhooks end to end over HTTP on the real database: a real receiver on 127.0.0.1 (allowed here by

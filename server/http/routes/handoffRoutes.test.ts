@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { AdminConversation, AdminConversationDetail, Me } from '../../../contract/admin.js';
 import type { HandoffResponse } from '../../../contract/index.js';
 import type { Message } from '../../../contract/messages.js';
+import { eventually } from '../../test/eventually.js';
 import { openLiveStream } from '../../test/liveStream.js';
 import { startGeminiTestApp } from '../../test/testApp.js';
 
@@ -66,13 +67,6 @@ const adminPost = async (path: string, json?: unknown) => {
 const adminDetail = async (id: string) =>
   (await (await app.admin(`/v1/admin/conversations/${id}`)).json()) as AdminConversationDetail;
 const inbox = () => openLiveStream(`${app.url}/v1/admin/events`, app.adminToken);
-const until = async (check: () => boolean | Promise<boolean>, timeoutMs = 5000) => {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-};
 
 describe('POST /v1/widget/conversations/:id/handoff', () => {
   it('asks for a person once (idempotent), keeps the email and says whether someone is online', async () => {
@@ -92,7 +86,7 @@ describe('POST /v1/widget/conversations/:id/handoff', () => {
     expect(second.body).toEqual({ ...first.body, agentsOnline: true });
     expect((await adminDetail(conversation.id)).waitingSince).toBe(before.waitingSince);
     agent.close();
-    await until(async () => !(await handoff()).body.agentsOnline);
+    await eventually(async () => !(await handoff()).body.agentsOnline, 5000);
   });
 
   it('refuses a bad email and another visitor’s conversation', async () => {
@@ -302,7 +296,7 @@ describe('the reply-time email', () => {
   it('emails the site’s handoff addresses with a link when a waiting visitor has no reply, once', async () => {
     const { conversation, handoff } = await visitorWithConversation();
     await handoff({ email: 'visitor@example.com' });
-    await until(() => mails.some((m) => m.body.includes(conversation.id)));
+    await eventually(() => mails.some((m) => m.body.includes(conversation.id)), 5000);
     const mail = mails.find((m) => m.body.includes(conversation.id));
     expect(mail?.to).toEqual(['owner@shop.example']);
     expect(mail?.body).toContain('A visitor is waiting for a reply');

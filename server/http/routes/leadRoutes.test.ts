@@ -4,10 +4,11 @@ import type { AdminConversation, AdminConversationDetail } from '../../../contra
 import type { Lead } from '../../../contract/leads.js';
 import type { Site } from '../../../contract/sites.js';
 import type { WebhookEvent, WebhookWithSecret } from '../../../contract/webhooks.js';
+import { eventually } from '../../test/eventually.js';
 import { json } from '../../test/json.js';
 import { PAGE_ORIGIN } from '../../test/reliability/seedTenant.js';
 import { startTestApp } from '../../test/testApp.js';
-import { eventually, startWebhookReceiver } from '../../test/webhookReceiver.js';
+import { startWebhookReceiver } from '../../test/webhookReceiver.js';
 
 /**
  * Lead capture over HTTP on the real database: the site setting (PATCH semantics, validation), the session's answer,
