@@ -8,7 +8,7 @@ import { createModels } from './db/models/index.js';
 import { openTestDatabase, testDatabaseUri } from './test/database.js';
 import { type FakeGemini, startFakeGemini } from './test/fakeGemini.js';
 import { type ServerProcess, spawnServerProcess, startServerProcess } from './test/serverProcess.js';
-import { parseSse } from './test/testApp.js';
+import { untilFirstDelta } from './test/testApp.js';
 
 const ORIGIN = 'http://localhost:5173';
 const started: ServerProcess[] = [];
@@ -49,27 +49,8 @@ async function startSend(server: ServerProcess, visitor: Awaited<ReturnType<type
     body: JSON.stringify({ text: 'Tell me a long story', clientMessageId }),
   });
   expect(res.status).toBe(200);
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let body = '';
-  while (!body.includes('event: delta')) {
-    const next = await reader.read();
-    if (next.done) throw new Error(`stream ended before a delta: ${body}`);
-    body += decoder.decode(next.value, { stream: true });
-  }
-  const rest = (async () => {
-    try {
-      for (;;) {
-        const next = await reader.read();
-        if (next.done) break;
-        body += decoder.decode(next.value, { stream: true });
-      }
-    } catch {
-      // The connection was cut (the process exited): what arrived is the result.
-    }
-    return parseSse(body);
-  })();
-  return { events: rest, answerId: messageIdFor(visitor.conversationId, clientMessageId, 'assistant') };
+  const { events } = await untilFirstDelta(res);
+  return { events, answerId: messageIdFor(visitor.conversationId, clientMessageId, 'assistant') };
 }
 
 describe('server process', () => {

@@ -8,7 +8,7 @@ import { RECENT_CAPACITY } from '../domain/conversationWindow.js';
 import type { LeaseSettings } from '../domain/instance.js';
 import { randomToken } from '../domain/secrets.js';
 import { json } from '../test/json.js';
-import { parseSse, startTestApp, type TestApp, type TestAppOptions } from '../test/testApp.js';
+import { parseSse, startTestApp, type TestApp, type TestAppOptions, untilFirstDelta } from '../test/testApp.js';
 
 /**
  * Several server instances on one database (here: apps in one process, each with its own connection and instance id,
@@ -76,22 +76,8 @@ async function startSend(app: TestApp, token: string, conversationId: string, te
     json: { text, clientMessageId, imageIds: [] },
   });
   expect(res.status).toBe(200);
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let body = '';
-  while (!body.includes('event: delta')) {
-    const next = await reader.read();
-    if (next.done) throw new Error(`stream ended before a delta: ${body}`);
-    body += decoder.decode(next.value, { stream: true });
-  }
-  const rest = (async () => {
-    for (;;) {
-      const next = await reader.read();
-      if (next.done) return parseSse(body);
-      body += decoder.decode(next.value, { stream: true });
-    }
-  })();
-  return { events: rest, answerId: messageIdFor(conversationId, clientMessageId, 'assistant') };
+  const { events } = await untilFirstDelta(res);
+  return { events, answerId: messageIdFor(conversationId, clientMessageId, 'assistant') };
 }
 
 const held = heldModel();

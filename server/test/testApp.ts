@@ -60,6 +60,34 @@ export function parseSse(body: string): SseEvent[] {
 }
 
 /**
+ * Reads a send's event stream until its first `delta`, so the answer is known to be streaming; `events` then gives the
+ * whole stream's events (what arrived, should the connection be cut, e.g. by the server process exiting).
+ */
+export async function untilFirstDelta(res: Response): Promise<{ events: Promise<SseEvent[]> }> {
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let body = '';
+  while (!body.includes('event: delta')) {
+    const next = await reader.read();
+    if (next.done) throw new Error(`stream ended before a delta: ${body}`);
+    body += decoder.decode(next.value, { stream: true });
+  }
+  const events = (async () => {
+    try {
+      for (;;) {
+        const next = await reader.read();
+        if (next.done) break;
+        body += decoder.decode(next.value, { stream: true });
+      }
+    } catch {
+      // The connection was cut: what arrived is the result.
+    }
+    return parseSse(body);
+  })();
+  return { events };
+}
+
+/**
  * The real app on this test file's own database, listening on a free loopback port.
  * Pass `import.meta.url`.
  */
