@@ -6,6 +6,7 @@
 // bench/results/export.json. BENCH_EXPORT_CONVERSATIONS sets the large size (conversations of 10 messages, the
 // first of 200: 9,981 make 100,000); the small site has a tenth of them.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Types } from 'mongoose';
 import { loadConfig } from '../server/config.js';
@@ -33,10 +34,25 @@ const rssOf = (pid: number | null | undefined): number | null => {
 };
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
 
-/** Runs `work` while sampling this process's RSS (and the database's) every SAMPLE_MS. */
+/** CPU seconds a process has used (user + system), from /proc; null where there is none (MongoDB, not Linux). */
+const cpuOf = (pid: number | null | undefined): number | null => {
+  if (!pid) return null;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * Runs `work` while sampling this process's RSS (and the database's) every SAMPLE_MS; also the CPU seconds this process
+ * (server and client) and the database used meanwhile, which a loaded machine changes less than the wall time.
+ */
 async function sampled<T>(work: (progress: (bytes: number) => void) => Promise<T>, databasePid: number | null) {
   const samples: { at: number; rss: number; heap: number; bytes: number; databaseRss: number | null }[] = [];
   let bytes = 0;
+  const cpuStart = { own: process.cpuUsage(), database: cpuOf(databasePid) };
   const start = performance.now();
   const take = () =>
     samples.push({
@@ -53,7 +69,13 @@ async function sampled<T>(work: (progress: (bytes: number) => void) => Promise<T
       bytes = n;
     });
     take();
-    return { result, seconds: (performance.now() - start) / 1000, samples };
+    const own = process.cpuUsage(cpuStart.own);
+    const database = cpuOf(databasePid);
+    const cpu = {
+      process: (own.user + own.system) / 1e6,
+      database: database === null || cpuStart.database === null ? null : database - cpuStart.database,
+    };
+    return { result, seconds: (performance.now() - start) / 1000, samples, cpu };
   } finally {
     clearInterval(timer);
   }
@@ -115,6 +137,8 @@ interface FormatResult {
   growthAfterFirstTenth: number;
   peakHeap: number;
   peakDatabaseRss: number | null;
+  /** CPU seconds used during the download by this process (server and client) and by the database. */
+  cpu: { process: number; database: number | null };
   status: number;
 }
 
@@ -159,19 +183,35 @@ for (const format of FORMATS)
       growthAfterFirstTenth: peakRss - (tenth?.rss ?? peakRss),
       peakHeap: Math.max(...run.samples.map((s) => s.heap)),
       peakDatabaseRss: databaseSamples.length ? Math.max(...databaseSamples) : null,
+      cpu: run.cpu,
       status,
     });
   }
 
 const mib = (v: number | null) => (v === null ? '–' : `${(v / MiB).toFixed(0)} MiB`);
+const cpuCell = (cpu: { process: number; database: number | null }) =>
+  `${cpu.process.toFixed(1)} + ${cpu.database === null ? '–' : cpu.database.toFixed(1)} s`;
 console.log(
   `\n${table([
-    ['', 'time', 'goal', 'file', 'records', 'peak RSS', 'above idle', 'growth after 1st tenth', 'peak heap', 'database RSS'],
-    ['baseline: idle process', '–', '', '', '', mib(idle.rss), '0 MiB', '', mib(idle.heap), mib(idle.databaseRss)],
+    [
+      '',
+      'time',
+      'goal',
+      'CPU: process + database',
+      'file',
+      'records',
+      'peak RSS',
+      'above idle',
+      'growth after 1st tenth',
+      'peak heap',
+      'database RSS',
+    ],
+    ['baseline: idle process', '–', '', '', '', '', mib(idle.rss), '0 MiB', '', mib(idle.heap), mib(idle.databaseRss)],
     [
       'baseline: bare cursor over the messages',
       `${raw.seconds.toFixed(1)} s`,
       '',
+      cpuCell(raw.cpu),
       '',
       raw.result.toLocaleString('en'),
       mib(Math.max(...raw.samples.map((s) => s.rss))),
@@ -184,6 +224,7 @@ console.log(
       `export ${r.format}, ${r.messages.toLocaleString('en')} messages${r.status === 200 ? '' : ` (HTTP ${r.status})`}`,
       `${r.seconds.toFixed(1)} s`,
       r.messages < counts.messages ? '' : r.seconds < GOAL_S ? `✅ < ${GOAL_S} s` : `❌ ≥ ${GOAL_S} s`,
+      cpuCell(r.cpu),
       mib(r.bytes),
       r.records.toLocaleString('en'),
       mib(r.peakRss),
@@ -195,7 +236,9 @@ console.log(
   ])}`,
 );
 console.log(
-  `(records: CSV rows, NDJSON lines, the JSON array; RSS is this process: the server and the client reading the file, sampled every ${SAMPLE_MS} ms)`,
+  `(records: CSV rows, NDJSON lines, the JSON array; RSS and CPU "process" are this process: the server and the client reading the file, RSS sampled every ${SAMPLE_MS} ms; machine load average at the end: ${loadavg()
+    .map((v) => v.toFixed(1))
+    .join(' ')})`,
 );
 
 mkdirSync('bench/results', { recursive: true });
@@ -214,6 +257,7 @@ writeFileSync(
           seconds: raw.seconds,
           messages: raw.result,
           peakRss: Math.max(...raw.samples.map((s) => s.rss)),
+          cpu: raw.cpu,
         },
       },
       exports: results,
