@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ErrorDetails } from './fieldErrors.js';
 
 /** Ids are 24-hex-character strings (MongoDB ObjectIds) everywhere in the API. */
 export const Id = z.string().regex(/^[a-f0-9]{24}$/, 'must be a 24-character hex id');
@@ -10,9 +11,10 @@ export const SiteIdParams = z.strictObject({ siteId: Id });
 /** An ISO 8601 timestamp string. */
 export const Timestamp = z.iso.datetime({ offset: true });
 
-export const ErrorBody = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
-});
+/** Every error answer (one component of the document, which each operation's error answers refer to). */
+export const ErrorBody = z
+  .object({ error: z.object({ code: z.string(), message: z.string(), details: ErrorDetails.optional() }) })
+  .meta({ id: 'ErrorBody' });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
 /** Every list is `{items, nextCursor}`; `nextCursor` is opaque and `null` on the last page. */

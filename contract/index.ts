@@ -3,6 +3,7 @@ export * from './admin.js';
 export * from './common.js';
 export * from './dataRemoval.js';
 export * from './exports.js';
+export * from './fieldErrors.js';
 export * from './handoff.js';
 export * from './jobs.js';
 export * from './knowledge.js';

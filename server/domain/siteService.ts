@@ -11,7 +11,7 @@ import {
 } from '../../contract/sites.js';
 import type { SiteChanges, SiteRecord, SiteRepository } from '../data/siteRepository.js';
 import type { EventBus } from '../events/eventBus.js';
-import { AppError, notFound } from '../lib/AppError.js';
+import { AppError, invalidFields, notFound } from '../lib/AppError.js';
 
 export const DEFAULT_LOOK: Omit<SiteLook, 'title'> = {
   accentColor: '#2563eb',
@@ -49,9 +49,7 @@ export const toPublicSiteConfig = (site: SiteRecord): PublicSiteConfig => {
 function checkedLeadCapture(capture: LeadCapture): LeadCapture {
   const problem = leadCaptureProblem(capture);
   if (problem)
-    throw new AppError(422, 'invalid_lead_capture', `Invalid body.leadCapture: ${problem}`, {
-      details: [{ path: 'body.leadCapture', message: problem }],
-    });
+    throw invalidFields(422, 'invalid_lead_capture', [{ in: 'body', path: 'leadCapture', code: 'invalid', message: problem }]);
   return capture;
 }
 

@@ -1,3 +1,5 @@
+import type { FieldError } from '../../contract/fieldErrors.js';
+
 /** The one error type: a code clients can branch on, an HTTP status, a message safe to show. */
 export class AppError extends Error {
   override name = 'AppError';
@@ -22,3 +24,13 @@ export const forbidden = (message = 'Not allowed') => new AppError(403, 'forbidd
 export const conflict = (message: string) => new AppError(409, 'conflict', message);
 export const unavailable = (message = 'Service temporarily unavailable', cause?: unknown) =>
   new AppError(503, 'unavailable', message, { cause, retryAfterSeconds: 5 });
+
+/**
+ * A request refused for the values of named fields, in the documented shape: the message names the first
+ * (`Invalid body.email: …`), `details.fields` lists them all with their codes (`contract/fieldErrors.ts`).
+ */
+export function invalidFields(status: 400 | 422, code: string, fields: FieldError[]): AppError {
+  const first = fields[0];
+  const where = first ? [first.in, first.path].filter(Boolean).join('.') : 'request';
+  return new AppError(status, code, `Invalid ${where}${first ? `: ${first.message}` : ''}`, { details: { fields } });
+}

@@ -127,6 +127,32 @@ async function baseRequest(operation: ApiOperation, token: string | undefined) {
   return { params, body };
 }
 
+/**
+ * Where the document finds a request invalid, as a field path inside its part: `body.faq[0].question: …` →
+ * `faq.0.question`, `body: misses required email` → `email`, `limit: …` → `limit`; empty for the whole body (a union
+ * no branch took).
+ */
+function reasonPath(reason: string): string {
+  const [where = '', why = ''] = reason.split(/: (.*)/s);
+  const key = /^(?:misses required|has unexpected) (\S+)/.exec(why)?.[1];
+  return [where.replace(/^body\.?/, '').replace(/\[(\d+)\]/g, '.$1'), key].filter(Boolean).join('.');
+}
+
+/**
+ * A refusal of the edge validation (`invalid_request`) must name in `details.fields` a field where the document finds
+ * the request invalid (that field, one inside it, or the object holding it): why not, or null when it does.
+ */
+function unnamedField(json: unknown, reasons: string[]): string | null {
+  const error = ErrorBody.safeParse(json ?? null).data?.error;
+  if (error?.code !== 'invalid_request') return null;
+  const fields = error.details?.fields ?? [];
+  if (fields.length === 0) return 'the refusal names no field (details.fields)';
+  const expected = reasons.map(reasonPath);
+  const related = (a: string, b: string) => a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`);
+  if (expected.includes('') || fields.some((f) => expected.some((path) => related(f.path, path)))) return null;
+  return `the refusal names ${fields.map((f) => `${f.in}.${f.path}`).join(', ')}, the document ${expected.join(', ')}`;
+}
+
 /** The body to send: per-request values (a fresh clientMessageId) renewed unless the request is about them. */
 function freshBody(operation: ApiOperation, request: GeneratedRequest): unknown {
   if (request.body === null || typeof request.body !== 'object' || Array.isArray(request.body)) return request.body;
@@ -169,7 +195,9 @@ describe('requests generated from /v1/openapi.json', () => {
       }
       const shaped = res.status < 400 || ErrorBody.safeParse(json ?? null).success;
       const issued = ISSUED.has(request.about ?? '');
-      if (reasons.length > 0 && res.status === 400 && shaped) figures.invalidRefused++;
+      const unnamed = reasons.length > 0 && res.status === 400 ? unnamedField(json, reasons) : null;
+      if (unnamed) disagreements.push(`${operation.key} ${request.what}: ${unnamed}`);
+      else if (reasons.length > 0 && res.status === 400 && shaped) figures.invalidRefused++;
       else if (reasons.length === 0 && res.status < 500 && shaped && (res.status !== 400 || issued)) figures.validAccepted++;
       else
         disagreements.push(

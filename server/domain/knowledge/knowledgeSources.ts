@@ -8,7 +8,7 @@ import type { KnowledgeSourceRepository, NewSource, SourceRecord } from '../../d
 import type { KnowledgeVersionRepository } from '../../data/knowledgeVersionRepository.js';
 import type { UploadedFile } from '../../images/readUpload.js';
 import { sniffKnowledgeFile } from '../../knowledge/extract/fileToDocuments.js';
-import { AppError, badRequest, notFound } from '../../lib/AppError.js';
+import { AppError, invalidFields, notFound } from '../../lib/AppError.js';
 import type { SiteService } from '../siteService.js';
 import { KNOWLEDGE_SYNC, type KnowledgeLimits, syncJobKey } from './ingestion.js';
 
@@ -114,7 +114,10 @@ export function knowledgeSources(deps: KnowledgeSourcesDeps) {
       const base = { tenantId, siteId, url: null, text: null, maxPages: null, file: null };
       if (input.type === 'text') return add({ ...base, type: 'text', title: input.title, text: input.text });
       const url = URL.parse(input.url)?.href;
-      if (!url) throw badRequest('Invalid body.url: must be an http:// or https:// URL');
+      if (!url)
+        throw invalidFields(400, 'invalid_request', [
+          { in: 'body', path: 'url', code: 'invalid_url', message: 'must be an http:// or https:// URL' },
+        ]);
       return add({
         ...base,
         type: input.type,

@@ -3,7 +3,7 @@ import type { ConversationRepository } from '../../data/conversationRepository.j
 import { type CursorPosition, oid } from '../../data/cursor.js';
 import type { SiteRecord } from '../../data/siteRepository.js';
 import type { LeadRecord, VisitorRepository } from '../../data/visitorRepository.js';
-import { AppError, notFound } from '../../lib/AppError.js';
+import { AppError, invalidFields, notFound } from '../../lib/AppError.js';
 import { ownConversation } from '../conversationAccess.js';
 import type { ConversationWindow } from '../conversationWindow.js';
 import { toLeadView } from '../views.js';
@@ -23,10 +23,8 @@ export interface LeadServiceDeps {
 const PAGE = 100;
 
 /** A well-formed request the site's setting does not take (a field it does not ask for, or one it requires missing). */
-const invalid = (field: string, message: string) =>
-  new AppError(422, 'invalid_lead', `Invalid body.${field}: ${message}`, {
-    details: [{ path: `body.${field}`, message }],
-  });
+const invalid = (path: 'name' | 'email', code: 'not_asked' | 'required', message: string) =>
+  invalidFields(422, 'invalid_lead', [{ in: 'body', path, code, message }]);
 
 /**
  * Lead capture: the visitor's name and email, left through the widget's form when the site asks. The visitor holds the
@@ -59,17 +57,20 @@ export function leadService(deps: LeadServiceDeps) {
     async capture(visitor: VisitorIdentity, site: SiteRecord, request: LeadRequest): Promise<Lead> {
       const setting = site.leadCapture;
       if (!setting.enabled) throw new AppError(409, 'lead_capture_off', 'This site does not ask visitors for their details');
-      if (request.name !== undefined && setting.name === 'off') throw invalid('name', 'this site does not ask for a name');
-      if (request.email !== undefined && setting.email === 'off') throw invalid('email', 'this site does not ask for an email');
-      if (request.name === undefined && request.email === undefined) throw invalid('email', 'leave a name or an email');
+      if (request.name !== undefined && setting.name === 'off')
+        throw invalid('name', 'not_asked', 'this site does not ask for a name');
+      if (request.email !== undefined && setting.email === 'off')
+        throw invalid('email', 'not_asked', 'this site does not ask for an email');
+      if (request.name === undefined && request.email === undefined)
+        throw invalid(setting.email === 'off' ? 'name' : 'email', 'required', 'leave a name or an email');
       const stored = await visitors.findById(visitor.visitorId);
       if (!stored || stored.tenantId !== visitor.tenantId || stored.siteId !== visitor.siteId) throw notFound('Visitor');
       if (request.conversationId) await ownConversation(conversations, visitor, request.conversationId);
 
       const name = request.name ?? stored.lead?.name ?? null;
       const email = request.email ?? stored.lead?.email ?? null;
-      if (setting.name === 'required' && !name) throw invalid('name', 'this site asks for a name');
-      if (setting.email === 'required' && !email) throw invalid('email', 'this site asks for an email');
+      if (setting.name === 'required' && !name) throw invalid('name', 'required', 'this site asks for a name');
+      if (setting.email === 'required' && !email) throw invalid('email', 'required', 'this site asks for an email');
       if (stored.lead && stored.lead.name === name && stored.lead.email === email) return toLeadView(stored.lead);
 
       const at = now();

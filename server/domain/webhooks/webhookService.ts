@@ -14,7 +14,7 @@ import type {
 import { decodeCursor } from '../../data/cursor.js';
 import type { JobRepository, NewJob } from '../../data/jobRepository.js';
 import type { WebhookAttemptRecord, WebhookRecord, WebhookRepository } from '../../data/webhookRepository.js';
-import { AppError, notFound } from '../../lib/AppError.js';
+import { AppError, invalidFields, notFound } from '../../lib/AppError.js';
 import type { Logger } from '../../lib/logger.js';
 import { newWebhookSecret } from './signature.js';
 import type { EmitWebhook } from './webhookEvents.js';
@@ -101,7 +101,9 @@ export function webhookService(deps: WebhookServiceDeps) {
     if (url === undefined) return;
     const parsed = new URL(url);
     if (parsed.username || parsed.password)
-      throw new AppError(400, 'invalid_request', 'Invalid body.url: must not contain credentials');
+      throw invalidFields(400, 'invalid_request', [
+        { in: 'body', path: 'url', code: 'invalid_url', message: 'must not contain credentials' },
+      ]);
   };
 
   const owned = async (tenantId: string, id: string) => {

@@ -152,8 +152,12 @@ describe('sites', () => {
     expect(res.status).toBe(400);
     const body = await json(res);
     expect(body.error.code).toBe('invalid_request');
-    expect(body.error.details.map((d: { path: string }) => d.path)).toEqual(
-      expect.arrayContaining(['body.name', 'body.allowedOrigins.0', 'body.look.accentColor']),
+    expect(body.error.details.fields).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ in: 'body', path: 'name', code: 'invalid_format', message: 'must not be blank' }),
+        expect.objectContaining({ in: 'body', path: 'allowedOrigins.0' }),
+        expect.objectContaining({ in: 'body', path: 'look.accentColor', code: 'invalid_format' }),
+      ]),
     );
   });
 });

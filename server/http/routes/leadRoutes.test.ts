@@ -76,7 +76,12 @@ describe('the site setting', () => {
       json: { name: 'Nothing asked', leadCapture: { enabled: true, name: 'off', email: 'off' } },
     });
     expect(create.status).toBe(422);
-    expect((await json(create)).error.code).toBe('invalid_lead_capture');
+    expect((await json(create)).error).toMatchObject({
+      code: 'invalid_lead_capture',
+      details: {
+        fields: [{ in: 'body', path: 'leadCapture', code: 'invalid', message: expect.stringMatching(/name or the email/) }],
+      },
+    });
     expect((await patchSite(site.id, { leadCapture: { name: 'off' } })).status).toBe(200);
     expect((await patchSite(site.id, { leadCapture: { enabled: true, email: 'off' } })).status).toBe(422);
     // Turning it off keeps the fields (both off is fine when it asks nothing).
@@ -92,24 +97,41 @@ describe('POST /v1/widget/leads', () => {
       leadCapture: { enabled: true, name: 'off', email: 'required' },
     });
     const visitor = await app.startVisitor(site.publicKey);
-    for (const body of [
-      { email: 'not an email' },
-      { email: `${'a'.repeat(320)}@b.example` },
-      { email: 'a@b.example', phone: '1' },
-      { email: 'a@b.example', conversationId: 'nope' },
-      [],
-      'x',
-    ]) {
+    // Each refusal names the field and why in `details.fields` (what the widget's form reads).
+    const refusedFields = async (res: Response) =>
+      ((await json(res)).error.details?.fields ?? []).map((f: { in: string; path: string; code: string }) => [
+        f.in,
+        f.path,
+        f.code,
+      ]);
+    for (const [body, fields] of [
+      [{ email: 'not an email' }, [['body', 'email', 'invalid_email']]],
+      [{ email: `${'a'.repeat(320)}@b.example` }, [['body', 'email', 'too_long']]],
+      [{ email: 'a@b.example', phone: '1' }, [['body', 'phone', 'unknown_field']]],
+      [{ email: 'a@b.example', conversationId: 'nope' }, [['body', 'conversationId', 'invalid_format']]],
+      [{ email: 42 }, [['body', 'email', 'invalid_type']]],
+      [[], [['body', '', 'invalid_type']]],
+    ] as const) {
       const res = await leave(visitor, body);
       expect(res.status, JSON.stringify(body)).toBe(400);
-      // A body that is not a JSON object is refused by the JSON parser already.
-      expect((await json(res)).error.code).toMatch(/^invalid_(request|json)$/);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      const answer = await json(res.clone());
+      expect(answer.error.code).toBe('invalid_request');
+      expect(answer.error.message).toMatch(/^Invalid body/);
+      expect(await refusedFields(res), JSON.stringify(body)).toEqual(fields);
     }
-    // Well-formed, but not what this site's form takes: 422.
-    for (const body of [{ email: 'a@b.example', name: 'Ada' }, {}, { conversationId: 'a'.repeat(24) }]) {
+    // A body that is not a JSON object is refused by the JSON parser already.
+    expect((await json(await leave(visitor, 'x'))).error.code).toBe('invalid_json');
+    // Well-formed, but not what this site's form takes: 422, the field named with `not_asked` or `required`.
+    for (const [body, fields] of [
+      [{ email: 'a@b.example', name: 'Ada' }, [['body', 'name', 'not_asked']]],
+      [{}, [['body', 'email', 'required']]],
+      [{ conversationId: 'a'.repeat(24) }, [['body', 'email', 'required']]],
+    ] as const) {
       const res = await leave(visitor, body);
       expect(res.status, JSON.stringify(body)).toBe(422);
-      expect((await json(res)).error.code).toBe('invalid_lead');
+      expect((await json(res.clone())).error.code).toBe('invalid_lead');
+      expect(await refusedFields(res), JSON.stringify(body)).toEqual(fields);
     }
     const named = await app.createSite({
       name: 'Named',
@@ -117,9 +139,17 @@ describe('POST /v1/widget/leads', () => {
       leadCapture: { enabled: true, name: 'required', email: 'optional' },
     });
     const other = await app.startVisitor(named.publicKey);
-    expect((await leave(other, { email: 'a@b.example' })).status).toBe(422);
-    for (const body of [{ name: '   ' }, { name: 'x'.repeat(101) }])
-      expect((await leave(other, body)).status, JSON.stringify(body)).toBe(400);
+    const nameMissing = await leave(other, { email: 'a@b.example' });
+    expect(nameMissing.status).toBe(422);
+    expect(await refusedFields(nameMissing)).toEqual([['body', 'name', 'required']]);
+    for (const [body, code] of [
+      [{ name: '   ' }, 'invalid_format'],
+      [{ name: 'x'.repeat(101) }, 'too_long'],
+    ] as const) {
+      const res = await leave(other, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(await refusedFields(res)).toEqual([['body', 'name', code]]);
+    }
     // Another visitor's conversation is not found (ids of others are not confirmed).
     const theirs = await visitor.newConversation();
     const res = await leave(other, { name: 'Ada', conversationId: theirs.id });

@@ -68,23 +68,51 @@ describe('the lead form', () => {
     expect(again.form()).toBeNull();
   });
 
-  it('marks the field the server refuses, and says so when the request fails', async () => {
+  it('marks the field the server refuses, by the error’s field details, and says so when the request fails', async () => {
     const ui = start({ when: 'before', afterMessages: 3, name: 'off', email: 'required' });
     await ui.open();
     await until(() => ui.form());
     expect(ui.input('Your name')).toBeNull();
-    // The fake server refuses a missing email the way the real one does (400 on a bad format is the server's rule).
-    pages.server.failNextLead = { status: 400, code: 'invalid_request', message: 'Invalid body.email: Invalid email address' };
+    // Refused the way the real server refuses a bad format: 400 with the field and its code in `details.fields`.
+    pages.server.failNextLead = {
+      status: 400,
+      code: 'invalid_request',
+      message: 'Invalid body.email: Invalid email address',
+      details: { fields: [{ in: 'body', path: 'email', code: 'invalid_email', message: 'Invalid email address' }] },
+    };
     ui.type('Your email', 'not-an-email@');
     ui.buttons('Save my details')[0]!.click();
     await until(() => ui.alerts().length === 1);
     expect(ui.alerts()).toEqual(['Please enter a valid email address.']);
     expect(ui.input('Your email')?.getAttribute('aria-invalid')).toBe('true');
-    pages.server.offline = true;
-    ui.type('Your email', 'ada@example.com');
-    ui.buttons('Save my details')[0]!.click();
-    await until(() => ui.alerts().includes('That did not work. Please retry.'));
+    // The details decide, not the message's words; a refusal that names no field this form shows (none, or one it
+    // does not ask for) is a failure to retry, as is a network failure. Each answer replaces what the previous one said.
+    const tooLong = {
+      status: 400,
+      code: 'invalid_request',
+      message: 'Invalid body.name: a message naming another field',
+      details: { fields: [{ in: 'body' as const, path: 'email', code: 'too_long' as const, message: 'Too big' }] },
+    };
+    const notShown = { fields: [{ in: 'body' as const, path: 'name', code: 'not_asked' as const, message: 'not asked' }] };
+    for (const failure of [undefined, notShown, 'offline' as const]) {
+      pages.server.failNextLead = tooLong;
+      ui.buttons('Save my details')[0]!.click();
+      await until(() => ui.alerts().join() === 'Please check this field.');
+      expect(ui.input('Your email')?.getAttribute('aria-invalid')).toBe('true');
+      if (failure === 'offline') pages.server.offline = true;
+      else
+        pages.server.failNextLead = {
+          status: 422,
+          code: 'invalid_lead',
+          message: 'Invalid body.email: refused',
+          details: failure,
+        };
+      ui.buttons('Save my details')[0]!.click();
+      await until(() => ui.alerts().join() === 'That did not work. Please retry.');
+      expect(ui.input('Your email')?.getAttribute('aria-invalid')).toBeNull();
+    }
     pages.server.offline = false;
+    ui.type('Your email', 'ada@example.com');
     ui.buttons('Save my details')[0]!.click();
     await until(() => !ui.form());
     expect(pages.events).toContain('error');

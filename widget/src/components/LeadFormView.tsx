@@ -6,7 +6,7 @@ import type { LeadStrings } from '../i18n/leadLocales.js';
 type Field = 'name' | 'email';
 type Problem = 'required' | 'emailInvalid' | 'invalid';
 /** Why a submission did not go through: a field the server refused, or anything else (`failed`). */
-export type LeadRefusal = { field: Field; problem: Exclude<Problem, 'required'> } | 'failed';
+export type LeadRefusal = { field: Field; problem: Problem } | 'failed';
 
 /**
  * The lead form: the fields the site asks for, each labelled, marked optional or required, with its error announced
@@ -57,10 +57,12 @@ export function LeadFormView({
     );
     if (Object.keys(missing).length) return show(missing);
     if (!given.name && !given.email) return skip();
+    problems.value = {};
     busy.value = true;
     const refusal = await submit(given);
     busy.value = false;
-    if (refusal === 'failed') failed.value = true;
+    // A refusal naming a field this form does not show cannot be mended here: said as a failure.
+    if (refusal === 'failed' || (refusal && !fields.includes(refusal.field))) failed.value = true;
     else if (refusal) show({ [refusal.field]: refusal.problem });
   };
 

@@ -1,5 +1,5 @@
 import type { JSX } from 'preact';
-import type { LeadForm } from '../../../contract/index.js';
+import type { FieldError, FieldErrorCode, LeadForm } from '../../../contract/index.js';
 import { ApiError } from '../api/ApiError.js';
 import { leaveLead } from '../api/leaveLead.js';
 import { LeadFormView, type LeadRefusal } from '../components/LeadFormView.js';
@@ -12,6 +12,15 @@ const leadCss = `.lead{padding:8px 16px;font-size:13px;border-top:1px solid #e6e
 .lead p{margin:0}.lead label{display:flex;flex-direction:column;gap:2px}.lead .err{color:#b91c1c}.lead .row{align-items:center}
 .lead input{border:1px solid #c9cdd2;border-radius:10px;padding:8px 10px;font:inherit;font-size:16px}
 .lead input[aria-invalid]{border-color:#b91c1c}`;
+
+/** A field of the form that the server refused, in the body it was sent. */
+const isFormField = (field: FieldError): field is FieldError & { path: 'name' | 'email' } =>
+  field.in === 'body' && (field.path === 'name' || field.path === 'email');
+/** What the form says about a refused field, by its code; any other code is `invalid` ("Please check this field"). */
+const PROBLEMS: Partial<Record<FieldErrorCode, Exclude<LeadRefusal, 'failed'>['problem']>> = {
+  invalid_email: 'emailInvalid',
+  required: 'required',
+};
 
 /** What the lead chunk reads from the chat model. */
 export interface LeadDeps {
@@ -37,10 +46,10 @@ export function createLead({ deps, session, conversationId, finish }: LeadDeps):
       await session.authed(() => leaveLead(session.ctx, { ...values, ...(id ? { conversationId: id } : {}) }));
     } catch (error) {
       reportError(deps.emit, error);
-      if (!(error instanceof ApiError) || (error.status !== 400 && error.status !== 422)) return 'failed';
-      // A refused value: the server's message names the field (`Invalid body.email: …`); 400 is its format.
-      const field = error.message.includes('body.name') ? 'name' : 'email';
-      return { field, problem: field === 'email' && error.status === 400 ? 'emailInvalid' : 'invalid' };
+      // A refused value: the error's `details.fields` names the field and why (`contract/fieldErrors.ts`).
+      const refused = error instanceof ApiError ? error.fields.find(isFormField) : undefined;
+      if (!refused) return 'failed';
+      return { field: refused.path, problem: PROBLEMS[refused.code] ?? 'invalid' };
     }
     finish(false);
     return null;

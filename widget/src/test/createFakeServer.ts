@@ -1,6 +1,7 @@
 import type {
   Conversation,
   ConversationMode,
+  FieldError,
   ImageRef,
   Lead,
   LeadForm,
@@ -91,7 +92,7 @@ export function createFakeServer(
       streams.clear();
     },
     /** The next `POST leads` is refused this way. */
-    failNextLead: null as null | { status: number; code: string; message: string },
+    failNextLead: null as null | { status: number; code: string; message: string; details?: { fields: FieldError[] } },
     /** Leads left through the form, by visitor id (the server's visitor record). */
     leads: new Map<string, Lead & { conversationId?: string }>(),
     /** Forget every visitor token (as if they expired). */
@@ -100,7 +101,8 @@ export function createFakeServer(
 
   const json = (status: number, body: unknown) =>
     new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-  const error = (status: number, code: string, message = code) => json(status, { error: { code, message } });
+  const error = (status: number, code: string, message = code, details?: unknown) =>
+    json(status, { error: { code, message, ...(details ? { details } : {}) } });
 
   const message = (partial: Partial<Message> & Pick<Message, 'conversationId' | 'role' | 'text'>): Message => {
     const m: Message = {
@@ -339,7 +341,7 @@ export function createFakeServer(
       if (!site.leadCapture) return error(409, 'lead_capture_off');
       const refusal = state.failNextLead;
       state.failNextLead = null;
-      if (refusal) return error(refusal.status, refusal.code, refusal.message);
+      if (refusal) return error(refusal.status, refusal.code, refusal.message, refusal.details);
       const before = state.leads.get(visitor.visitorId);
       const lead = {
         name: body.name ?? before?.name ?? null,
@@ -348,7 +350,10 @@ export function createFakeServer(
         updatedAt: now(),
         conversationId: body.conversationId,
       };
-      if (site.leadCapture.email === 'required' && !lead.email) return error(400, 'invalid_request');
+      if (site.leadCapture.email === 'required' && !lead.email)
+        return error(422, 'invalid_lead', 'Invalid body.email: this site asks for an email', {
+          fields: [{ in: 'body', path: 'email', code: 'required', message: 'this site asks for an email' }],
+        });
       state.leads.set(visitor.visitorId, lead);
       const { conversationId: _, ...stored } = lead;
       return json(200, stored);
