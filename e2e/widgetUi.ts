@@ -23,6 +23,14 @@ export function widgetUi(page: Page) {
     notice: page.locator('[data-chat-widget] .notice'),
     answers: log.locator('.msg:not(.user)'),
     questions: log.locator('.msg.user'),
+    /** Sends a question from the message box and waits for its whole answer. */
+    async ask(text: string) {
+      const answers = await this.answers.count();
+      await this.box.fill(text);
+      await this.box.press('Enter');
+      await eventually(() => this.answers.count()).toBe(answers + 1);
+      await eventually(() => log.getAttribute('aria-busy')).toBe('false');
+    },
     /** Opens the panel and waits until the session is up (the site's title is shown). */
     async open(title = 'Chat with us') {
       await this.launcher.click();
