@@ -14,7 +14,7 @@ import { createServer } from '../server/createServer.js';
 import { pingDatabase } from '../server/db/database.js';
 import { openBenchDatabase } from './lib/benchDatabase.js';
 import { assertShapes, seedConversations } from './lib/seedConversations.js';
-import { machine, ms, table } from './lib/stats.js';
+import { machine, ms, processCpuMs, table } from './lib/stats.js';
 
 const CONVERSATIONS = Number(process.env.BENCH_EXPORT_CONVERSATIONS ?? 9_981);
 const SMALL = Math.round(CONVERSATIONS / 10);
@@ -34,15 +34,10 @@ const rssOf = (pid: number | null | undefined): number | null => {
 };
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
 
-/** CPU seconds a process has used (user + system), from /proc; null where there is none (MongoDB, not Linux). */
+/** CPU seconds a process has used (user + system); null where unknown (MongoDB, not Linux). */
 const cpuOf = (pid: number | null | undefined): number | null => {
-  if (!pid) return null;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return null;
-  }
+  const cpuMs = processCpuMs(pid);
+  return Number.isNaN(cpuMs) ? null : cpuMs / 1000;
 };
 
 /**
