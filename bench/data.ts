@@ -9,7 +9,7 @@ import { type DayCounts, dailyCountRepository } from '../server/data/dailyCountR
 import type { SiteRecord } from '../server/data/siteRepository.js';
 import { type MonitoredCommand, recordCommands } from '../server/db/commandMonitor.js';
 import { createServices } from '../server/domain/createServices.js';
-import { firstOpenDay } from '../server/domain/statsService.js';
+import { isOver } from '../server/domain/statsService.js';
 import type { VisitorIdentity } from '../server/domain/visitorTokens.js';
 import { LocalImageStorage } from '../server/images/localImageStorage.js';
 import { toModelImage } from '../server/images/normalizeImage.js';
@@ -217,30 +217,32 @@ async function measureBaseline(): Promise<QueryResult[]> {
 
 /**
  * The bulk load wrote into finished days behind the repositories' back, so their kept counts are replaced by what the
- * seeded days hold, as the stats would have kept them day after day (a site in use has every finished day kept; the
- * stats then count only yesterday and today).
+ * seeded days, hours and ten minutes hold, as the stats would have kept them as they went (a site in use has every
+ * finished day, hour of today and ten minutes of the open hour kept; the stats then count only the open ten minutes). The ratings kept by the stats are
+ * dropped: the first stats read of each size counts them once, and keeps them.
  */
 async function keepSeededDays() {
   await db.models.DailyCount.deleteMany({});
-  const open = firstOpenDay(new Date());
+  const at = new Date();
   const bySite = new Map<string, Map<string, DayCounts>>();
-  const add = (key: string, day: string, counts: DayCounts) => {
-    const days = bySite.get(key) ?? new Map<string, DayCounts>();
-    const sum = days.get(day) ?? { conversations: 0, messages: 0, images: 0 };
+  const add = (key: string, period: string, counts: DayCounts) => {
+    const periods = bySite.get(key) ?? new Map<string, DayCounts>();
+    const sum = periods.get(period) ?? { conversations: 0, messages: 0, images: 0 };
     for (const k of ['conversations', 'messages', 'images'] as const) sum[k] += counts[k];
-    days.set(day, sum);
-    bySite.set(key, days);
+    periods.set(period, sum);
+    bySite.set(key, periods);
   };
   for (const [key, counts] of seededDays) {
-    const [tenant, siteId, day] = key.split('|') as [string, string, string];
-    if (day >= open) continue;
-    add(`${tenant}|${siteId}`, day, counts);
-    add(`${tenant}|*`, day, counts);
+    const [tenant, siteId, slot] = key.split('|') as [string, string, string];
+    const period = [slot.slice(0, 10), slot.slice(0, 13), slot].find((p) => isOver(p, at));
+    if (!period) continue;
+    add(`${tenant}|${siteId}`, period, counts);
+    add(`${tenant}|*`, period, counts);
   }
   const kept = dailyCountRepository(db.models);
-  for (const [key, days] of bySite) {
+  for (const [key, periods] of bySite) {
     const [tenant, siteId] = key.split('|') as [string, string];
-    await kept.keep(tenant, siteId === '*' ? undefined : siteId, days);
+    await kept.keep(tenant, siteId === '*' ? undefined : siteId, periods);
   }
 }
 

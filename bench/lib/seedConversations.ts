@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
-import { utcDay } from '../../server/data/cursor.js';
+import { utcDay, utcSlot } from '../../server/data/cursor.js';
 import type { DayCounts } from '../../server/data/dailyCountRepository.js';
 import { messageIdFor } from '../../server/data/messageRepository.js';
 import type { SiteRecord } from '../../server/data/siteRepository.js';
@@ -26,7 +26,7 @@ export interface SeededConversation {
   messages: number;
 }
 
-/** Per `<tenantId>|<siteId>|<day>`: what the stats count (conversations by their `day`, messages, images). */
+/** Per `<tenantId>|<siteId>|<slot>`: what the stats count (conversations by their ten minutes of creation, messages, images). */
 export type SeededDays = Map<string, DayCounts>;
 
 export interface SeedCounts {
@@ -83,6 +83,7 @@ function conversationDocs(index: number, site: SiteRecord, turns: number, now: n
             sha256: createHash('sha256').update(String(index)).digest('hex'),
             originalName: 'photo.jpg',
             day: utcDay(asked),
+            slot: utcSlot(asked),
             createdAt: asked,
           }
         : null;
@@ -120,6 +121,7 @@ function conversationDocs(index: number, site: SiteRecord, turns: number, now: n
       usage: null,
       feedback: null,
       day: utcDay(asked),
+      slot: utcSlot(asked),
       createdAt: asked,
       updatedAt: asked,
     });
@@ -134,6 +136,7 @@ function conversationDocs(index: number, site: SiteRecord, turns: number, now: n
       usage: { inputTokens: 120 + turn * 80, outputTokens: 48 },
       feedback: turn === turns - 1 ? rating : null,
       day: utcDay(answered),
+      slot: utcSlot(answered),
       createdAt: answered,
       updatedAt: answered,
     });
@@ -159,6 +162,7 @@ function conversationDocs(index: number, site: SiteRecord, turns: number, now: n
     user: null,
     searchText: searchText.slice(-20_000),
     day: utcDay(created),
+    slot: utcSlot(created),
     // The lists read conversations by the day of their last message (a newer field than this seeder).
     lastDay: utcDay(last),
     lastMessageAt: last,
@@ -176,7 +180,9 @@ function conversationDocs(index: number, site: SiteRecord, turns: number, now: n
   };
   const window: ConversationWindowDoc = {
     _id,
-    messages: messages.slice(-RECENT_CAPACITY).map(({ tenantId: _t, siteId: _s, conversationId: _c, day: _d, ...m }) => m),
+    messages: messages
+      .slice(-RECENT_CAPACITY)
+      .map(({ tenantId: _t, siteId: _s, conversationId: _c, day: _d, slot: _h, ...m }) => m),
   };
   return { conversation, window, messages, images, visitor };
 }
@@ -206,8 +212,8 @@ export async function seedConversations(
   shouldStop: () => boolean = () => false,
   days: SeededDays = new Map(),
 ): Promise<{ counts: SeedCounts; seeded: SeededConversation[]; stopped: boolean }> {
-  const countDay = (doc: { tenantId: string; siteId: Types.ObjectId; day: string }, key: keyof DayCounts) => {
-    const id = `${doc.tenantId}|${String(doc.siteId)}|${doc.day}`;
+  const countDay = (doc: { tenantId: string; siteId: Types.ObjectId; slot?: string }, key: keyof DayCounts) => {
+    const id = `${doc.tenantId}|${String(doc.siteId)}|${doc.slot}`;
     const counts = days.get(id) ?? { conversations: 0, messages: 0, images: 0 };
     counts[key]++;
     days.set(id, counts);

@@ -3,8 +3,8 @@ import type { Types } from 'mongoose';
 import type { ConversationMode } from '../../contract/handoff.js';
 import type { ConversationDoc, ConversationWindowDoc, WindowMessage } from '../db/models/conversation.js';
 import type { Models } from '../db/models/index.js';
-import { countPerDay } from './countPerDay.js';
-import { afterDescending, type CursorPosition, oid, toPage, utcDay } from './cursor.js';
+import { countPerPeriod } from './countPerPeriod.js';
+import { afterDescending, type CursorPosition, oid, toPage, utcDay, utcSlot } from './cursor.js';
 import { forgetDailyCounts } from './dailyCountRepository.js';
 import { dayWindows, OLDEST_DAY } from './dayWindows.js';
 import { groupCommit } from './groupCommit.js';
@@ -188,6 +188,7 @@ export function conversationRepository({ Conversation, ConversationWindow, Daily
         siteId: oid(input.siteId),
         visitorId: oid(input.visitorId),
         day: utcDay(input.now),
+        slot: utcSlot(input.now),
         lastMessageAt: input.now,
         lastDay: utcDay(input.now),
         createdAt: input.now,
@@ -346,8 +347,9 @@ export function conversationRepository({ Conversation, ConversationWindow, Daily
     idsLastActiveBefore(tenantId: string, siteId: string, day: string, limit = 100): Promise<string[]> {
       return idsWhere(tenantId, { siteId: oid(siteId), lastDay: { $lt: day } }, limit);
     },
-    async countPerDay(tenantId: string, days: string[], siteId?: string) {
-      return countPerDay(Conversation, tenantId, days, siteId);
+    /** What the stats count, per listed day, hour or ten minutes (see `countPerPeriod`). */
+    async countPerPeriod(tenantId: string, periods: string[], siteId?: string) {
+      return countPerPeriod(Conversation, tenantId, periods, siteId);
     },
   };
 }

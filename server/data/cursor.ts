@@ -37,3 +37,9 @@ export const oid = (id: string) => new Types.ObjectId(id);
 
 /** `YYYY-MM-DD` in UTC: stored on documents for per-day stats. */
 export const utcDay = (at: Date) => at.toISOString().slice(0, 10);
+
+/**
+ * The UTC ten minutes of `at` (`YYYY-MM-DDTHH:M`, M the tens of minutes): stored beside `day` on counted documents and
+ * messages, so the stats count the open day's hours, and a page of history is found, by equality on a few values.
+ */
+export const utcSlot = (at: Date) => at.toISOString().slice(0, 15);

@@ -1,8 +1,8 @@
 import type { ImageDoc } from '../db/models/image.js';
 import type { Models } from '../db/models/index.js';
 import type { ImageStorageName } from '../images/ImageStorage.js';
-import { countPerDay } from './countPerDay.js';
-import { afterDescending, type CursorPosition, oid, toPage, utcDay } from './cursor.js';
+import { countPerPeriod } from './countPerPeriod.js';
+import { afterDescending, type CursorPosition, oid, toPage, utcDay, utcSlot } from './cursor.js';
 import { forgetDailyCounts } from './dailyCountRepository.js';
 import type { AttachedImage } from './messageRepository.js';
 
@@ -74,6 +74,7 @@ export function imageRepository({ Image, DailyCount }: Models) {
         conversationId: image.conversationId ? oid(image.conversationId) : null,
         messageId: image.messageId ? oid(image.messageId) : null,
         day: utcDay(image.createdAt),
+        slot: utcSlot(image.createdAt),
       });
       return toImage(doc.toObject());
     },
@@ -139,8 +140,9 @@ export function imageRepository({ Image, DailyCount }: Models) {
       await Image.deleteOne({ _id: oid(id) });
       if (doc) await forgetDailyCounts(DailyCount, doc.tenantId, [doc.day]);
     },
-    async countPerDay(tenantId: string, days: string[], siteId?: string) {
-      return countPerDay(Image, tenantId, days, siteId);
+    /** What the stats count, per listed day, hour or ten minutes (see `countPerPeriod`). */
+    async countPerPeriod(tenantId: string, periods: string[], siteId?: string) {
+      return countPerPeriod(Image, tenantId, periods, siteId);
     },
   };
 }

@@ -5,9 +5,9 @@ import type { Models } from '../db/models/index.js';
 import type { MessageDoc, MessageImage, StoredCitation } from '../db/models/message.js';
 import type { StreamDoc } from '../db/models/stream.js';
 import type { StoredImage } from '../images/ImageStorage.js';
-import { countPerDay } from './countPerDay.js';
-import { afterDescending, type CursorPosition, oid, toPage, utcDay } from './cursor.js';
-import { forgetDailyCounts } from './dailyCountRepository.js';
+import { countPerPeriod } from './countPerPeriod.js';
+import { afterDescending, type CursorPosition, oid, toPage, utcDay, utcSlot } from './cursor.js';
+import { forgetDailyCounts, type Ratings, ratingsChanged } from './dailyCountRepository.js';
 import { groupCommit } from './groupCommit.js';
 
 /** What a message keeps of an attached image: where its bytes are, and what its views show. */
@@ -128,6 +128,7 @@ const toDoc = (message: NewMessage) => ({
   conversationId: oid(message.conversationId),
   images: message.images.map(({ id, ...rest }) => ({ _id: oid(id), ...rest })),
   day: utcDay(message.createdAt),
+  slot: utcSlot(message.createdAt),
   updatedAt: message.createdAt,
 });
 
@@ -159,6 +160,14 @@ export function toStreamDoc(stream: StreamRecord): Record<string, unknown> {
   };
 }
 
+const SLOT_MS = 600_000;
+/**
+ * The slots a page back reads at a time before it reads the whole conversation (124 slots: the 20 hours before the
+ * cursor). Fifty messages of a live chat (a question and an answer a minute) span 25 minutes: the first read, the
+ * cursor's slot and the three before it, holds them; every read costs a round trip, every message read its decoding.
+ */
+const SLOT_WINDOWS = [4, 8, 16, 32, 64];
+
 export const isDuplicateKey = (error: unknown) => (error as { code?: number })?.code === 11000;
 
 export function messageRepository({ Message, Stream, DailyCount }: Models) {
@@ -174,16 +183,38 @@ export function messageRepository({ Message, Stream, DailyCount }: Models) {
       const doc = await Message.findById(oid(id)).lean<MessageDoc>();
       return doc ? toMessage(doc) : null;
     },
-    /** The latest `limit` messages before the cursor; returned oldest first. */
+    /**
+     * The latest `limit` messages before the cursor; returned oldest first. A page back reads the cursor's ten minutes
+     * and the 3 before them, then the 8, 16 … 64 slots before those (equality on the stored `slot`: the embedded
+     * database decodes only those messages, not the whole conversation), and the whole conversation only when they
+     * hold too few.
+     */
     async listForConversation(tenantId: string, conversationId: string, limit: number, before?: CursorPosition) {
-      const docs = await Message.find({
-        tenantId,
-        conversationId: oid(conversationId),
-        ...afterDescending('createdAt', before),
-      })
-        .sort({ createdAt: -1, _id: -1 })
-        .limit(limit + 1)
-        .lean<MessageDoc[]>();
+      const read = (slots?: string[]) =>
+        Message.find({
+          tenantId,
+          conversationId: oid(conversationId),
+          ...(slots ? { slot: { $in: slots } } : {}),
+          ...afterDescending('createdAt', before),
+        })
+          .sort({ createdAt: -1, _id: -1 })
+          .limit(limit + 1)
+          .lean<MessageDoc[]>();
+      let docs: MessageDoc[] | null = null;
+      if (before) {
+        const found: MessageDoc[] = [];
+        let at = before.at.getTime();
+        for (const size of SLOT_WINDOWS) {
+          const slots = Array.from({ length: size }, (_, i) => utcSlot(new Date(at - i * SLOT_MS)));
+          at -= size * SLOT_MS;
+          found.push(...(await read(slots)));
+          if (found.length > limit) {
+            docs = found.slice(0, limit + 1);
+            break;
+          }
+        }
+      }
+      docs ??= await read();
       const page = toPage(docs.map(toMessage), limit, (m) => ({ at: m.createdAt, id: oid(m.id) }));
       return { items: page.items.reverse(), nextCursor: page.nextCursor };
     },
@@ -195,12 +226,27 @@ export function messageRepository({ Message, Stream, DailyCount }: Models) {
         .lean<MessageDoc[]>();
       return docs.map(toMessage);
     },
-    /** Replaces a final answer (retry of an answer that failed or stopped). */
+    /**
+     * Replaces a final answer (retry of an answer that failed or stopped). The answer moves to the slot of its new
+     * `createdAt` and loses its rating: the kept counts of the day it leaves are forgotten.
+     */
     async replaceAnswer(message: NewMessage): Promise<void> {
-      await Message.collection.replaceOne({ _id: oid(message.id) }, toDoc(message));
+      const doc = toDoc(message);
+      const before = await Message.findById(doc._id)
+        .select({ _id: 0, day: 1, slot: 1, feedback: 1 })
+        .lean<Pick<MessageDoc, 'day' | 'slot' | 'feedback'>>();
+      await Message.collection.replaceOne({ _id: doc._id }, doc);
+      if (before && (before.slot !== doc.slot || before.feedback))
+        await forgetDailyCounts(DailyCount, message.tenantId, [before.day]);
     },
-    async setFeedback(id: string, feedback: Rating | null, now: Date): Promise<void> {
-      await Message.updateOne({ _id: oid(id) }, { $set: { feedback, updatedAt: now } }, { timestamps: false });
+    /** Rates an answer; the stats' kept ratings of finished days are stamped stale when it was stored before today. */
+    async setFeedback(
+      message: Pick<MessageRecord, 'id' | 'tenantId' | 'siteId' | 'createdAt'>,
+      feedback: Rating | null,
+      now: Date,
+    ) {
+      await Message.updateOne({ _id: oid(message.id) }, { $set: { feedback, updatedAt: now } }, { timestamps: false });
+      if (utcDay(message.createdAt) < utcDay(now)) await ratingsChanged(DailyCount, message.tenantId, message.siteId);
     },
     async countRatings(tenantId: string, conversationId: string): Promise<{ up: number; down: number }> {
       const [up, down] = await Promise.all([
@@ -226,16 +272,25 @@ export function messageRepository({ Message, Stream, DailyCount }: Models) {
       if (result.deletedCount) await forgetDailyCounts(DailyCount, tenantId);
       return result.deletedCount;
     },
-    async countPerDay(tenantId: string, days: string[], siteId?: string) {
-      return countPerDay(Message, tenantId, days, siteId);
+    /** What the stats count, per listed day, hour or ten minutes (see `countPerPeriod`). */
+    async countPerPeriod(tenantId: string, periods: string[], siteId?: string) {
+      return countPerPeriod(Message, tenantId, periods, siteId);
     },
-    async ratingTotals(tenantId: string, siteId?: string): Promise<{ up: number; down: number }> {
-      const match: Record<string, unknown> = { tenantId, ...(siteId ? { siteId: oid(siteId) } : {}) };
-      const [up, down] = await Promise.all([
-        Message.countDocuments({ ...match, feedback: 'up' }),
-        Message.countDocuments({ ...match, feedback: 'down' }),
-      ]);
-      return { up, down };
+    /** The ratings of the answers stored on these days (at most 200), or before this day. */
+    async ratingTotals(tenantId: string, stored: { on: string[] } | { before: string }, siteId?: string): Promise<Ratings> {
+      if ('on' in stored && !stored.on.length) return { up: 0, down: 0 };
+      const match: Record<string, unknown> = {
+        tenantId,
+        feedback: { $in: ['up', 'down'] },
+        day: 'on' in stored ? { $in: stored.on } : { $lt: stored.before },
+        ...(siteId ? { siteId: oid(siteId) } : {}),
+      };
+      const rows = (await Message.aggregate([{ $match: match }, { $group: { _id: '$feedback', n: { $sum: 1 } } }])) as {
+        _id: Rating;
+        n: number;
+      }[];
+      const count = (rating: Rating) => rows.find((row) => row._id === rating)?.n ?? 0;
+      return { up: count('up'), down: count('down') };
     },
 
     // In-flight answers (see the Stream model): inserted when an answer starts, removed when it ends.

@@ -113,7 +113,7 @@ export function conversationService(deps: ConversationServiceDeps) {
       if (message.role !== 'assistant') throw new AppError(409, 'not_an_answer', 'Only answers can be rated');
       const at = now();
       await window.serialized(message.conversationId, async () => {
-        await messages.setFeedback(message.id, rating, at);
+        await messages.setFeedback(message, rating, at);
         const totals = await messages.countRatings(visitor.tenantId, message.conversationId);
         await conversations.setRatings(message.conversationId, totals.up, totals.down);
         // The answer as stored now (a retry may have replaced it since it was read above).

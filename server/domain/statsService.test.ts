@@ -1,38 +1,45 @@
 import { Types } from 'mongoose';
 import { afterAll, describe, expect, it } from 'vitest';
-import { NO_CITATIONS } from '../data/messageRepository.js';
+import type { Stats } from '../../contract/admin.js';
+import { slotsOf } from '../data/countPerPeriod.js';
+import { utcDay } from '../data/cursor.js';
+import { type MessageRecord, NO_CITATIONS } from '../data/messageRepository.js';
+import type { MessageDoc } from '../db/models/message.js';
 import { startTestApp } from '../test/testApp.js';
-import { lastDays, statsService } from './statsService.js';
+import { GRACE_MS, hoursOf, isOver, lastDays, statsService } from './statsService.js';
 
 const app = await startTestApp(import.meta.url);
 afterAll(() => app.close());
 const { repos, conversations: conversationService } = app.services;
 const tenantId = 'local';
 const site = await app.createSite({ name: 'Stats' });
+const other = await app.createSite({ name: 'Stats, other site' });
 const DAY = 86_400_000;
+const HOUR = 3_600_000;
 const today = new Date('2026-03-10T12:00:00Z');
 const ago = (days: number) => new Date(today.getTime() - days * DAY);
 const stats = statsService({ ...repos, now: () => today });
 
-async function conversationWithMessages(startedDaysAgo: number, messageDaysAgo: number[]) {
+async function conversationWithMessages(startedAt: Date, messagesAt: Date[], siteId = site.id) {
   const conversation = await repos.conversations.create({
     tenantId,
-    siteId: site.id,
+    siteId,
     visitorId: String(new Types.ObjectId()),
     title: '',
     pageUrl: null,
     userAgent: null,
     locale: null,
     user: null,
-    now: ago(startedDaysAgo),
+    now: startedAt,
   });
-  for (const [i, days] of messageDaysAgo.entries())
-    await repos.messages.insert({
+  const stored: MessageRecord[] = [];
+  for (const [i, at] of messagesAt.entries()) {
+    const message = await repos.messages.insert({
       id: String(new Types.ObjectId()),
       tenantId,
-      siteId: site.id,
+      siteId,
       conversationId: conversation.id,
-      role: 'user',
+      role: i % 2 ? 'assistant' : 'user',
       text: `message ${i}`,
       images: [],
       status: 'complete',
@@ -41,18 +48,45 @@ async function conversationWithMessages(startedDaysAgo: number, messageDaysAgo: 
       model: null,
       usage: null,
       ...NO_CITATIONS,
-      createdAt: ago(days),
+      createdAt: at,
     });
-  return conversation;
+    if (message) stored.push(message);
+  }
+  return { conversation, messages: stored };
 }
 
-const row = (result: Awaited<ReturnType<typeof stats.get>>, daysAgo: number) =>
-  result.days.find((d) => d.date === ago(daysAgo).toISOString().slice(0, 10));
+const row = (result: Stats, daysAgo: number) => result.days.find((d) => d.date === ago(daysAgo).toISOString().slice(0, 10));
+
+/** What the stats must show, counted from every stored document of the tenant (or site). */
+async function bruteForce(days: number, at: Date, siteId?: string) {
+  const scope = { tenantId, ...(siteId ? { siteId: new Types.ObjectId(siteId) } : {}) };
+  const [conversations, messages, images] = await Promise.all([
+    app.models.Conversation.find(scope).lean(),
+    app.models.Message.find(scope).lean<MessageDoc[]>(),
+    app.models.Image.find(scope).lean(),
+  ]);
+  const perDay = (docs: { createdAt: Date }[], day: string) => docs.filter((d) => utcDay(d.createdAt) === day).length;
+  const rows = lastDays(at, days).map((date) => ({
+    date,
+    conversations: perDay(conversations, date),
+    messages: perDay(messages, date),
+    images: perDay(images, date),
+  }));
+  const sum = (key: 'conversations' | 'messages' | 'images') => rows.reduce((total, r) => total + r[key], 0);
+  return {
+    days: rows,
+    ratings: {
+      up: messages.filter((m) => m.feedback === 'up').length,
+      down: messages.filter((m) => m.feedback === 'down').length,
+    },
+    totals: { conversations: sum('conversations'), messages: sum('messages'), images: sum('images') },
+  };
+}
 
 describe('stats per day', () => {
   it('counts each day once it is over, keeps that count by _id, and counts it again after a deletion', async () => {
-    const old = await conversationWithMessages(5, [5, 5, 4]);
-    await conversationWithMessages(1, [1, 0]);
+    const old = await conversationWithMessages(ago(5), [ago(5), ago(5), ago(4)]);
+    await conversationWithMessages(ago(1), [ago(1), ago(0)]);
 
     const first = await stats.get(tenantId, { days: 7 });
     expect(first.days.map((d) => d.date)).toEqual(lastDays(today, 7));
@@ -61,29 +95,116 @@ describe('stats per day', () => {
     expect(row(first, 1)).toMatchObject({ conversations: 1, messages: 1 });
     expect(first.totals).toEqual({ conversations: 2, messages: 5, images: 0 });
 
-    // The days before yesterday are kept (for the tenant and for the site), yesterday and today are always counted.
-    const kept = await app.models.DailyCount.find({ tenantId }).lean();
-    expect(kept.map((d) => d.day).sort()).toEqual(lastDays(today, 7).slice(0, 5));
+    // The days that are over are kept whole (for the tenant and for the site), today's finished hours one by one, and
+    // the finished ten minutes of its open hours.
+    const kept = await app.models.DailyCount.find({ tenantId, siteId: '*', day: { $ne: 'ratings' } }).lean();
+    const parts = hoursOf(utcDay(today), today).flatMap((hour) => (isOver(hour, today) ? [hour] : slotsOf(hour)));
+    const finished = [...lastDays(today, 7).slice(0, 6), ...parts.filter((part) => isOver(part, today))];
+    expect(kept.map((d) => d.period ?? d.day).sort()).toEqual(finished.sort());
     await stats.get(tenantId, { days: 7, siteId: site.id });
-    expect(await app.models.DailyCount.countDocuments({ tenantId, siteId: site.id })).toBe(5);
+    expect(await app.models.DailyCount.countDocuments({ tenantId, siteId: site.id, day: { $ne: 'ratings' } })).toBe(
+      finished.length,
+    );
 
-    // A kept day is read, not counted: a message stored behind the repositories' back does not show...
+    // A kept day or hour is read, not counted: a message stored behind the repositories' back does not show...
     await app.models.Message.collection.insertOne({
       tenantId,
       siteId: new Types.ObjectId(site.id),
       day: ago(5).toISOString().slice(0, 10),
     });
     expect(row(await stats.get(tenantId, { days: 7 }), 5)).toMatchObject({ messages: 2 });
-    // ...while today's and yesterday's counts follow every new message.
-    await conversationWithMessages(0, [0]);
+    await app.models.Message.deleteMany({ tenantId, text: { $exists: false } });
+    // ...while the open hour's counts follow every new message.
+    await conversationWithMessages(today, [today]);
     expect(row(await stats.get(tenantId, { days: 7 }), 0)).toMatchObject({ conversations: 1, messages: 2 });
 
     // Deleting a conversation forgets the kept days of its data, which are counted again.
-    await conversationService.deleteForAdmin(tenantId, old.id);
+    await conversationService.deleteForAdmin(tenantId, old.conversation.id);
     const after = await stats.get(tenantId, { days: 7 });
-    expect(row(after, 5)).toMatchObject({ conversations: 0, messages: 1 });
+    expect(row(after, 5)).toMatchObject({ conversations: 0, messages: 0 });
     expect(row(after, 4)).toMatchObject({ messages: 0 });
     const siteAfter = await stats.get(tenantId, { days: 7, siteId: site.id });
-    expect(row(siteAfter, 5)).toMatchObject({ conversations: 0, messages: 1 });
+    expect(row(siteAfter, 5)).toMatchObject({ conversations: 0, messages: 0 });
+  });
+
+  it('equals a count of the stored documents across hours and midnight, late ratings, retries and deletions', async () => {
+    await app.models.DailyCount.deleteMany({ tenantId });
+    // A clock walking from the evening of 2026-03-11 across midnight into the 12th, minute by minute around the edges.
+    const start = new Date('2026-03-11T22:50:00Z');
+    let clock = start;
+    const walking = statsService({ ...repos, now: () => clock });
+    const rated: MessageRecord[] = [];
+    const check = async () => {
+      for (const siteId of [undefined, site.id, other.id]) {
+        const shown = await walking.get(tenantId, { days: 30, ...(siteId ? { siteId } : {}) });
+        expect(shown, `at ${clock.toISOString()} ${siteId ?? 'tenant'}`).toEqual(await bruteForce(30, clock, siteId));
+      }
+    };
+    // Answers of finished days (some rated), then a conversation every few minutes across the hours and midnight.
+    for (const daysAgo of [20, 3, 1]) {
+      const { messages } = await conversationWithMessages(new Date(start.getTime() - daysAgo * DAY), [
+        new Date(start.getTime() - daysAgo * DAY),
+        new Date(start.getTime() - daysAgo * DAY + 1000),
+      ]);
+      rated.push(messages[1] as MessageRecord);
+    }
+    await repos.messages.setFeedback(rated[0] as MessageRecord, 'up', clock);
+    await check();
+    const steps = [0, 9, 11, 14, 21, 33, 59, 70, 71, 76, 125].map((minutes) => new Date(start.getTime() + minutes * 60_000));
+    for (const [i, at] of steps.entries()) {
+      clock = at;
+      const { messages } = await conversationWithMessages(at, [at, new Date(at.getTime() + 1000)], i % 3 ? site.id : other.id);
+      // An answer stored within the grace after its hour (and day) ended, stamped with a time before the end.
+      if (i === 8) await conversationWithMessages(new Date('2026-03-11T23:59:59Z'), [new Date('2026-03-11T23:59:59Z')]);
+      if (i === 2) {
+        // An image on a question, counted on its own day and hour.
+        await repos.images.create({
+          tenantId,
+          siteId: site.id,
+          visitorId: String(new Types.ObjectId()),
+          conversationId: null,
+          messageId: null,
+          storage: 'local',
+          key: `k-${i}`,
+          providerFileId: null,
+          url: `/images/k-${i}`,
+          mimeType: 'image/png',
+          width: 1,
+          height: 1,
+          bytes: 1,
+          sha256: `s-${i}`,
+          originalName: null,
+          createdAt: at,
+        });
+      }
+      rated.push(messages[1] as MessageRecord);
+      // Stats read at once, just before the grace of the ten minutes (or hour, or day) ends, and just after; the clock
+      // never goes back (the next step comes later).
+      const next = steps[i + 1]?.getTime() ?? Number.POSITIVE_INFINITY;
+      for (const later of [0, GRACE_MS - 1000, GRACE_MS + 1000].map((ms) => at.getTime() + ms).filter((t) => t < next)) {
+        clock = new Date(later);
+        await check();
+      }
+      // A late rating of an answer of a finished day, another changed, one taken back.
+      if (i === 4) await repos.messages.setFeedback(rated[1] as MessageRecord, 'down', clock);
+      if (i === 6) await repos.messages.setFeedback(rated[0] as MessageRecord, 'down', clock);
+      if (i === 7) await repos.messages.setFeedback(rated[1] as MessageRecord, null, clock);
+      if (i === 9) await repos.messages.setFeedback(rated[4] as MessageRecord, 'up', clock);
+      await check();
+    }
+    // A retry replaces an answer of an earlier hour: it moves to the retry's hour, without its rating.
+    const retried = rated[4] as MessageRecord;
+    await repos.messages.replaceAnswer({ ...retried, createdAt: clock });
+    await check();
+    // Retention (a conversation's deletion) and an image's deletion forget what they touched.
+    const oldest = (await app.models.Conversation.find({ tenantId }).sort({ createdAt: 1 }).limit(1).lean())[0];
+    await conversationService.deleteForAdmin(tenantId, String(oldest?._id));
+    const image = (await app.models.Image.find({ tenantId }).limit(1).lean())[0];
+    await repos.images.delete(String(image?._id));
+    await check();
+    // A day later every day of the month is kept, and still equal.
+    clock = new Date(clock.getTime() + DAY + HOUR);
+    await check();
+    await check();
   });
 });

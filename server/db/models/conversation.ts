@@ -52,6 +52,8 @@ export interface ConversationDoc {
   windowStamp?: string;
   /** UTC day of creation (`YYYY-MM-DD`), for per-day stats without `$dateToString`. */
   day: string;
+  /** UTC ten minutes of creation (`utcSlot`), for the open day's stats; absent on documents stored before it. */
+  slot?: string;
   lastMessageAt: Date;
   /**
    * UTC day of `lastMessageAt`: the admin list reads a few days at a time through it (`dayWindows`). Missing only on
@@ -99,6 +101,7 @@ export const conversationSchema = new Schema<ConversationDoc>(
     searchText: { type: String, default: '' },
     windowStamp: { type: String },
     day: { type: String, required: true },
+    slot: { type: String },
     lastMessageAt: { type: Date, required: true },
     lastDay: { type: String },
   },
@@ -139,6 +142,8 @@ conversationSchema.index({ tenantId: 1, visitorId: 1, lastMessageAt: -1, _id: -1
 conversationSchema.index({ lastDay: 1 });
 conversationSchema.index({ tenantId: 1, day: 1 });
 conversationSchema.index({ tenantId: 1, siteId: 1, day: 1 });
+conversationSchema.index({ tenantId: 1, slot: 1 });
+conversationSchema.index({ tenantId: 1, siteId: 1, slot: 1 });
 conversationSchema.index({ siteId: 1 });
 
 /**

@@ -18,6 +18,8 @@ export interface ImageDoc {
   sha256: string;
   originalName: string | null;
   day: string;
+  /** UTC ten minutes of creation (`utcSlot`), for the open day's stats; absent on documents stored before it. */
+  slot?: string;
   createdAt: Date;
 }
 
@@ -39,6 +41,7 @@ export const imageSchema = new Schema<ImageDoc>(
     sha256: { type: String, required: true },
     originalName: { type: String, default: null },
     day: { type: String, required: true },
+    slot: { type: String },
   },
   { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
 );
@@ -50,6 +53,8 @@ imageSchema.index({ tenantId: 1, conversationId: 1 });
 imageSchema.index({ messageId: 1, createdAt: 1 });
 imageSchema.index({ tenantId: 1, day: 1 });
 imageSchema.index({ tenantId: 1, siteId: 1, day: 1 });
+imageSchema.index({ tenantId: 1, slot: 1 });
+imageSchema.index({ tenantId: 1, siteId: 1, slot: 1 });
 imageSchema.index({ tenantId: 1, siteId: 1, messageId: 1 });
 // A visitor's uploads, for an erasure.
 imageSchema.index({ tenantId: 1, visitorId: 1 });

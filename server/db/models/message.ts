@@ -45,6 +45,8 @@ export interface MessageDoc {
   /** When an owner took this answer off the unanswered questions (answered meanwhile, or not worth answering). */
   dismissedAt?: Date | null;
   day: string;
+  /** UTC ten minutes of creation (`utcSlot`), for the open day's stats and history pages; absent on documents stored before it. */
+  slot?: string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -80,6 +82,7 @@ export const messageSchema = new Schema<MessageDoc>(
     ...messageContentFields,
     dismissedAt: { type: Date },
     day: { type: String, required: true },
+    slot: { type: String },
   },
   { timestamps: true, versionKey: false },
 );
@@ -88,7 +91,13 @@ messageSchema.index({ tenantId: 1, conversationId: 1, createdAt: -1, _id: -1 });
 messageSchema.index({ conversationId: 1, clientMessageId: 1, role: 1 }, { unique: true });
 messageSchema.index({ tenantId: 1, day: 1 });
 messageSchema.index({ tenantId: 1, siteId: 1, day: 1 });
-messageSchema.index({ tenantId: 1, feedback: 1, siteId: 1 });
+// Stats of the open day, an hour (six slots) at a time; history pages back, a few slots at a time.
+messageSchema.index({ tenantId: 1, slot: 1 });
+messageSchema.index({ tenantId: 1, siteId: 1, slot: 1 });
+messageSchema.index({ tenantId: 1, conversationId: 1, slot: 1, createdAt: -1, _id: -1 });
+// The stats' ratings: those of the open days (listed) and, once, those before them.
+messageSchema.index({ tenantId: 1, feedback: 1, day: 1 });
+messageSchema.index({ tenantId: 1, feedback: 1, siteId: 1, day: 1 });
 messageSchema.index({ tenantId: 1, conversationId: 1, feedback: 1 });
 // The unanswered questions: a site's answers not grounded or rated down, not dismissed, newest first.
 messageSchema.index({ tenantId: 1, siteId: 1, role: 1, status: 1, dismissedAt: 1, createdAt: -1, grounded: 1, feedback: 1 });
