@@ -1,8 +1,8 @@
 import { Types } from 'mongoose';
 import { afterAll, describe, expect, it } from 'vitest';
+import { newConversation, newMessage } from '../test/repositoryInputs.js';
 import { startTestApp } from '../test/testApp.js';
 import { decodeCursor } from './cursor.js';
-import { NO_CITATIONS } from './messageRepository.js';
 
 const app = await startTestApp(import.meta.url);
 afterAll(() => app.close());
@@ -12,34 +12,11 @@ const site = await app.createSite({ name: 'Pages' });
 const MINUTE = 60_000;
 
 async function conversationWith(times: Date[]) {
-  const conversation = await repos.conversations.create({
-    tenantId,
-    siteId: site.id,
-    visitorId: String(new Types.ObjectId()),
-    title: '',
-    pageUrl: null,
-    userAgent: null,
-    locale: null,
-    user: null,
-    now: times[0] as Date,
-  });
+  const conversation = await repos.conversations.create(newConversation({ tenantId, siteId: site.id, now: times[0] as Date }));
   for (const [i, createdAt] of times.entries())
-    await repos.messages.insert({
-      id: String(new Types.ObjectId()),
-      tenantId,
-      siteId: site.id,
-      conversationId: conversation.id,
-      role: i % 2 ? 'assistant' : 'user',
-      text: `message ${i}`,
-      images: [],
-      status: 'complete',
-      errorCode: null,
-      clientMessageId: `c-${i}`,
-      model: null,
-      usage: null,
-      ...NO_CITATIONS,
-      createdAt,
-    });
+    await repos.messages.insert(
+      newMessage({ tenantId, siteId: site.id, conversationId: conversation.id, role: i % 2 ? 'assistant' : 'user', createdAt }),
+    );
   return conversation.id;
 }
 
@@ -77,22 +54,9 @@ describe('history pages back', () => {
     await app.models.Message.updateMany({ conversationId: new Types.ObjectId(legacy) }, { $unset: { slot: 1 } });
     const later = Array.from({ length: 30 }, (_, i) => new Date(Date.parse('2026-03-02T10:00:00Z') + i * 10_000));
     for (const [i, createdAt] of later.entries())
-      await repos.messages.insert({
-        id: String(new Types.ObjectId()),
-        tenantId,
-        siteId: site.id,
-        conversationId: legacy,
-        role: 'user',
-        text: `later ${i}`,
-        images: [],
-        status: 'complete',
-        errorCode: null,
-        clientMessageId: `l-${i}`,
-        model: null,
-        usage: null,
-        ...NO_CITATIONS,
-        createdAt,
-      });
+      await repos.messages.insert(
+        newMessage({ tenantId, siteId: site.id, conversationId: legacy, text: `later ${i}`, createdAt }),
+      );
     for (const limit of [4, 50]) await expectPagesToMatch(legacy, limit);
   });
 });

@@ -3,8 +3,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Stats } from '../../contract/admin.js';
 import { slotsOf } from '../data/countPerPeriod.js';
 import { utcDay } from '../data/cursor.js';
-import { type MessageRecord, NO_CITATIONS } from '../data/messageRepository.js';
+import type { MessageRecord } from '../data/messageRepository.js';
 import type { MessageDoc } from '../db/models/message.js';
+import { newConversation, newMessage } from '../test/repositoryInputs.js';
 import { startTestApp } from '../test/testApp.js';
 import { GRACE_MS, hoursOf, isOver, lastDays, statsService } from './statsService.js';
 
@@ -21,35 +22,12 @@ const ago = (days: number) => new Date(today.getTime() - days * DAY);
 const stats = statsService({ ...repos, now: () => today });
 
 async function conversationWithMessages(startedAt: Date, messagesAt: Date[], siteId = site.id) {
-  const conversation = await repos.conversations.create({
-    tenantId,
-    siteId,
-    visitorId: String(new Types.ObjectId()),
-    title: '',
-    pageUrl: null,
-    userAgent: null,
-    locale: null,
-    user: null,
-    now: startedAt,
-  });
+  const conversation = await repos.conversations.create(newConversation({ tenantId, siteId, now: startedAt }));
   const stored: MessageRecord[] = [];
   for (const [i, at] of messagesAt.entries()) {
-    const message = await repos.messages.insert({
-      id: String(new Types.ObjectId()),
-      tenantId,
-      siteId,
-      conversationId: conversation.id,
-      role: i % 2 ? 'assistant' : 'user',
-      text: `message ${i}`,
-      images: [],
-      status: 'complete',
-      errorCode: null,
-      clientMessageId: `c-${i}`,
-      model: null,
-      usage: null,
-      ...NO_CITATIONS,
-      createdAt: at,
-    });
+    const message = await repos.messages.insert(
+      newMessage({ tenantId, siteId, conversationId: conversation.id, role: i % 2 ? 'assistant' : 'user', createdAt: at }),
+    );
     if (message) stored.push(message);
   }
   return { conversation, messages: stored };
