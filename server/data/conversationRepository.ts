@@ -7,7 +7,6 @@ import { countPerPeriod } from './countPerPeriod.js';
 import { afterDescending, type CursorPosition, oid, toPage, utcDay, utcSlot } from './cursor.js';
 import { forgetDailyCounts } from './dailyCountRepository.js';
 import { dayWindows, OLDEST_DAY } from './dayWindows.js';
-import { groupCommit } from './groupCommit.js';
 import { type MessageRecord, toMessage } from './messageRepository.js';
 import { type LeadRecord, toLead } from './visitorRepository.js';
 
@@ -253,14 +252,19 @@ export function conversationRepository({ Conversation, ConversationWindow, Daily
     },
     /** `false` when the conversation is gone. */
     async recordActivity(id: string, activity: ConversationActivity): Promise<boolean> {
-      // Merged with other sends' (`groupCommit`); a `$set`, so applying it again alone is harmless.
-      return groupCommit(Conversation).update(oid(id), {
-        $set: {
-          ...activity,
-          lastDay: utcDay(activity.lastMessageAt),
-          thumbnailImageId: activity.thumbnailImageId ? oid(activity.thumbnailImageId) : null,
+      // Never merged with other sends' updates: FerretDB v1 keeps every statement's read open until a multi-statement
+      // update ends, so batches of them exhaust its 100 SQLite connections and hang it (docs/send-path.md).
+      const result = await Conversation.updateOne(
+        { _id: oid(id) },
+        {
+          $set: {
+            ...activity,
+            lastDay: utcDay(activity.lastMessageAt),
+            thumbnailImageId: activity.thumbnailImageId ? oid(activity.thumbnailImageId) : null,
+          },
         },
-      });
+      );
+      return result.matchedCount === 1;
     },
     /**
      * The conversation's window of recent messages (`ConversationWindowDoc`, rules in `domain/conversationWindow`), by
@@ -273,8 +277,8 @@ export function conversationRepository({ Conversation, ConversationWindow, Daily
     stampedWindow,
     /** Writes the window under a new `stamp` (random unless given: `recordTurn` gives the conversation the same). */
     async setRecentMessages(id: string, messages: MessageRecord[], stamp = newWindowStamp()): Promise<void> {
-      await groupCommit(ConversationWindow).update(
-        oid(id),
+      await ConversationWindow.updateOne(
+        { _id: oid(id) },
         { $set: { messages: messages.map(toWindowMessage), stale: false, stamp } },
         { upsert: true },
       );

@@ -5,8 +5,10 @@ type Document = mongo.Document;
 
 /**
  * Group commit for the send path's final writes (issue 18, measured by `npm run bench:batch`): on the embedded database
- * one `insertMany` of N documents, one delete of N `_id`s and one `update` command of N statements cost a fraction of N
- * single commands (each single write is its own SQLite transaction and its own round trip). Writes of one collection
+ * one `insertMany` of N documents and one delete of N `_id`s cost a fraction of N single commands (each single write
+ * is its own SQLite transaction and its own round trip). Updates are never merged: FerretDB v1 keeps each statement's
+ * query open until a multi-statement `update` command ends (`defer` in a loop), so a batch of N holds N + 1 of its 100
+ * SQLite connections, and concurrent batches exhausted them and hung it for good (bench:server, 1,000 streams). Writes of one collection
  * and kind issued while the previous batch of that kind is in flight (or in the same tick) go out together as one
  * command; each caller awaits its own outcome. A batcher only merges writes: what is written, and every condition that
  * decides ownership (a lock's holder, a unique `_id`), is the caller's, checked by the database as for a single write,
@@ -69,12 +71,6 @@ export interface GroupCommit {
    * `deleteMany({_id: {$in: ids}, $or: matches})`: merged with other callers', every match still names its own document.
    */
   delete(matches: DeleteById[]): Promise<void>;
-  /**
-   * Applies `update` to the document with `_id` (upserting it if asked); `true` when it matched (or was upserted). The
-   * update must be idempotent (a `$set`): when a batch matched fewer documents than it named, each of its statements
-   * is applied again alone to learn which one did not.
-   */
-  update(_id: mongo.ObjectId, update: Document, options?: { upsert?: boolean }): Promise<boolean>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: any model's collection
@@ -83,7 +79,7 @@ const batchers = new WeakMap<AnyModel, GroupCommit>();
 
 /**
  * The group commit of a model's collection (one per process and model). Inserts and deletes go to the collection as
- * given (as the repositories' single writes do); updates through the model (cast by its schema, with its timestamps).
+ * given (as the repositories' single writes do).
  */
 export function groupCommit(model: AnyModel): GroupCommit {
   const known = batchers.get(model);
@@ -116,35 +112,9 @@ export function groupCommit(model: AnyModel): GroupCommit {
     for (const p of batch) p.resolve();
   });
 
-  type Update = { _id: mongo.ObjectId; update: Document; upsert: boolean };
-  const single = ({ _id, update, upsert }: Update) =>
-    model.updateOne({ _id }, update, { upsert }).then((r) => r.matchedCount + r.upsertedCount === 1);
-  const update = batcher<Update, boolean>(async (batch) => {
-    if (batch.length === 1) {
-      const [only] = batch as [Pending<Update, boolean>];
-      only.resolve(await single(only.write));
-      return;
-    }
-    const operations: mongo.AnyBulkWriteOperation[] = batch.map(({ write }) => ({
-      updateOne: { filter: { _id: write._id }, update: write.update, upsert: write.upsert },
-    }));
-    const result = await model.bulkWrite(operations, { ordered: false }).catch((error: unknown) => {
-      // A statement failed on its own (the others were applied): each alone tells its caller.
-      if (writeErrorsOf(error)) return null;
-      throw error;
-    });
-    if (result && result.matchedCount + result.upsertedCount === batch.length) {
-      for (const p of batch) p.resolve(true);
-      return;
-    }
-    // Some document was gone (a conversation erased while answering), or failed: each statement alone says which.
-    await Promise.all(batch.map((p) => single(p.write).then(p.resolve, p.reject)));
-  });
-
   const commit: GroupCommit = {
     insert,
     delete: remove,
-    update: (_id, doc, options) => update({ _id, update: doc, upsert: options?.upsert ?? false }),
   };
   batchers.set(model, commit);
   return commit;
