@@ -78,7 +78,32 @@ export function jobRepository({ Job, JobClaim }: Models) {
     } catch (cause) {
       if (!isDuplicateKey(cause)) throw cause;
     }
-    await Job.updateOne(held(job), { $set: { ...afterRun(job, outcome, at), ...(error ? { lastError: error } : {}) } });
+    const lastError = error ? { lastError: error } : {};
+    // Asked to run now while this run was going (it may have read its work before the request): queued again at once.
+    // Each update is conditional on the flag, so a request landing between the two is not lost.
+    for (let tries = 0; tries < 2; tries++) {
+      const again = await Job.updateOne(
+        { ...held(job), again: true },
+        {
+          $set: {
+            ...afterRun({ ...job, everyMs: null }, outcome, at),
+            status: 'queued',
+            runAt: at,
+            attempts: 0,
+            finishedAt: null,
+            progress: null,
+            again: false,
+            ...lastError,
+          },
+        },
+      );
+      if (again.matchedCount === 1) break;
+      const ended = await Job.updateOne(
+        { ...held(job), again: { $ne: true } },
+        { $set: { ...afterRun(job, outcome, at), ...lastError } },
+      );
+      if (ended.matchedCount === 1) break;
+    }
     const old = [`${job.id}:${job.claims - KEEP}`, `${job.id}:run:${job.runs - KEEP}`];
     await JobClaim.deleteMany({ _id: { $in: old } });
   }
@@ -166,14 +191,17 @@ export function jobRepository({ Job, JobClaim }: Models) {
     },
     /**
      * Runs a keyed job again now: a finished or waiting one is queued for `now` (a recurring job then keeps its
-     * period from this run). `false` when it is running (that run will do) or does not exist.
+     * period from this run), a running one is queued again as soon as its run ends. `false` when it does not exist.
      */
     async runNow(key: string, now: Date): Promise<boolean> {
       const result = await Job.updateOne(
         { key, status: { $in: ['queued', 'done', 'dead'] } },
         { $set: { status: 'queued', runAt: now, attempts: 0, leaseOwner: null, leaseUntil: FREE, finishedAt: null } },
       );
-      return result.matchedCount === 1;
+      if (result.matchedCount === 1) return true;
+      // A run in progress may have read its work before this request: it is queued again as soon as it ends.
+      const running = await Job.updateOne({ key, status: 'running' }, { $set: { again: true } });
+      return running.matchedCount === 1;
     },
     /** Forgets a keyed job (what it worked on is gone); a run in progress finds its work gone and stops. */
     /** The jobs about these conversations (e.g. handoff reminders), when they are erased. */

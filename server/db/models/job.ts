@@ -30,6 +30,8 @@ export interface JobDoc {
   progress: Record<string, unknown> | null;
   lastError: string | null;
   finishedAt: Date | null;
+  /** Asked to run now while a run was in progress (`runNow`): queued again as soon as that run ends. */
+  again?: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -52,6 +54,7 @@ export const jobSchema = new Schema<JobDoc>(
     progress: { type: Schema.Types.Mixed, default: null },
     lastError: { type: String, default: null },
     finishedAt: { type: Date, default: null },
+    again: { type: Boolean, default: false },
   },
   { timestamps: true, versionKey: false, minimize: false },
 );

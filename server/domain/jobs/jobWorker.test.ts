@@ -173,6 +173,35 @@ describe('job queue', () => {
     expect(ticks).toBe(2);
   });
 
+  it('run now while a run is in progress: queued again the moment that run ends, recurring or not', async () => {
+    const jobs = jobRepository(models);
+    const now = new Date();
+    for (const everyMs of [60_000, null]) {
+      const key = `sync-${everyMs}`;
+      const job = await jobs.enqueue({ type: 'sync', key, everyMs }, now);
+      let runs = 0;
+      const worker = jobWorker({
+        jobs,
+        log,
+        now: () => now,
+        handlers: {
+          // The request comes after the run read its work and before it ended (a sync finishing as "Sync now" is pressed).
+          sync: async () => {
+            runs++;
+            if (runs === 1) expect(await jobs.runNow(key, now)).toBe(true);
+          },
+        },
+      });
+      expect(await worker.runOnce()).toBe(true);
+      expect(await jobs.findById(job.id)).toMatchObject({ status: 'queued', runAt: now, attempts: 0 });
+      expect(await worker.runOnce()).toBe(true);
+      expect(runs).toBe(2);
+      // Asked once, run once more: then it ends as usual.
+      expect(await jobs.findById(job.id)).toMatchObject(everyMs ? { status: 'queued' } : { status: 'done' });
+      expect(await worker.runOnce()).toBe(false);
+    }
+  });
+
   it('stopping gives a running job back without counting the attempt', async () => {
     const jobs = jobRepository(models);
     const job = await jobs.enqueue({ type: 'long' });
