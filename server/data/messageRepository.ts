@@ -172,8 +172,7 @@ export const isDuplicateKey = (error: unknown) => (error as { code?: number })?.
 
 export function messageRepository({ Message, Stream, DailyCount }: Models) {
   return {
-    /** Inserts; a message with the same id already stored makes this return `null`. */
-    /** `null` when its `_id` exists. Concurrent inserts go out together (`groupCommit`). */
+    /** Inserts; `null` when a message with its `_id` is stored already. Concurrent inserts go out together (`groupCommit`). */
     async insert(message: NewMessage): Promise<MessageRecord | null> {
       if (!(await groupCommit(Message).insert(toDoc(message)))) return null;
       return { ...message, feedback: null, updatedAt: message.createdAt };
