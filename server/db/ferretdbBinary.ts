@@ -17,9 +17,10 @@ export const FERRETDB_VERSION = 'v1.24.2';
 /**
  * Our build of it: `p1` carries the `_id` lookup fix below, `p2` the equality prefilter (`ferretdbPushdown.ts`), `p3`
  * a `--test-disable-pushdown` that disables it for every command (the exactness test's reference), `p4` no leak
- * tracking (below); a new suffix rebuilds cached binaries.
+ * tracking (below), `p5` a prefilter for a `$regex` that is a plain literal (`ferretdbPushdown.ts`); a new suffix rebuilds
+ * cached binaries.
  */
-const BUILD = `${FERRETDB_VERSION}-p4`;
+const BUILD = `${FERRETDB_VERSION}-p5`;
 
 /**
  * FerretDB v1.24.2's SQLite backend looks documents up by `_ferretdb_sjson->'$._id'`, while its

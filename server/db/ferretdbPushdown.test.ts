@@ -11,7 +11,8 @@ import { ensureFerretdbBinary } from './ferretdbBinary.js';
  * build and to the same build with FerretDB's pushdown disabled (every filter applied in Go only), and every answer
  * must be identical. The documents hold, in the pushed fields, what equality must treat apart or alike: arrays that
  * contain the value (also nested, also of ObjectIds), an ObjectId and a string of the same hex, null, missing,
- * documents, numbers, booleans, and strings whose JSON text has escapes.
+ * documents, numbers, booleans, and strings whose JSON text has escapes. A `$regex` that is a plain literal (`p5`) is
+ * tried on texts of every kind: cases, escaped specials, unicode, arrays of strings, stored regexes, non-strings.
  */
 
 const hex = '65a1b2c3d4e5f60718293a4b';
@@ -42,6 +43,35 @@ const values: unknown[] = [
   new Date(0),
 ];
 
+/** What the regex filters meet in `text` (documents without it too). */
+const texts: unknown[] = [
+  'the warranty claim',
+  'Warranty',
+  'WARRANTY',
+  'a.b',
+  'axb',
+  'a\\b',
+  'x(y)z and a+b?',
+  'ship é café',
+  'CAFÉ',
+  'ok 😀 ok',
+  'a"b<c>&d',
+  'line\u2028sep',
+  ['no', 'has warranty'],
+  ['a.b', 7],
+  [1, { warranty: 1 }],
+  [],
+  42,
+  null,
+  { warranty: 'warranty' },
+  /a\.b/,
+  /warranty/i,
+  /warranty/,
+  true,
+  '',
+  '\\d$',
+];
+
 function documents(): Document[] {
   const docs: Document[] = [];
   let n = 0;
@@ -57,12 +87,52 @@ function documents(): Document[] {
       if (n % 5 === 0) delete doc.visitorId;
       if (n % 7 === 0) delete doc.tenantId;
       if (n % 11 === 0) doc.other = tenant;
+      if (n % 13 !== 0) doc.text = texts[n % texts.length];
       docs.push(doc);
       n++;
     }
   docs.push({ _id: 'a', tenantId: 'a' }, { _id: id, tenantId: 'b' }, { _id: 'zz', tenantId: 'a' });
   return docs;
 }
+
+/** Plain literals (pushed), options that keep them literal or not, and regexes that are not literals. */
+const regexFilters: Document[] = [
+  ...[
+    'warranty',
+    'Warranty',
+    'arran',
+    'a\\.b',
+    'a.b',
+    'x\\(y\\)z',
+    'a\\+b\\?',
+    'é caf',
+    'É',
+    '😀',
+    'a"b<c>&',
+    '\u2028',
+    'a\\\\b',
+    '\\\\d\\$',
+    '\\d',
+    '^the',
+    'warranty$',
+    'b',
+    '',
+  ].flatMap((pattern) => [{ text: { $regex: pattern } }, { tenantId: 'a', text: { $regex: pattern } }]),
+  { text: /warranty/ },
+  { text: /a\.b/ },
+  { text: /warranty/i },
+  { text: { $regex: 'warranty', $options: 'i' } },
+  { text: { $regex: 'warranty', $options: 'm' } },
+  { text: { $regex: 'warranty', $options: 'ms' } },
+  { text: { $regex: /a\.b/, $options: 's' } },
+  { text: { $regex: /warranty/i } },
+  { text: { $regex: 'warranty' }, tenantId: 'a', visitorId: 'b' },
+  { tenantId: { $in: ['a', 'b'] }, text: { $regex: 'a' } },
+  { text: { $not: /warranty/ } },
+  { text: { $regex: 'warranty', $ne: 'the warranty claim' } },
+  { _id: { $regex: 'z' } },
+  { visitorId: { $regex: 'a' }, text: { $regex: 'a' } },
+];
 
 const filters: Document[] = [
   ...values.map((v) => ({ tenantId: v })),
@@ -91,6 +161,7 @@ const filters: Document[] = [
   { _id: 3 },
   { _id: { $in: ['a', id] } },
   { tenantId: 'a', visitorId: 'b', seq: { $gt: 5 } },
+  ...regexFilters,
 ];
 
 const dirs: string[] = [];
@@ -153,6 +224,17 @@ describe('the equality prefilter of our FerretDB build', () => {
     }
     for (const [i, filter] of filters.slice(25, 45).entries()) {
       const update = { $set: { touched: i } };
+      const [a, b] = await Promise.all([patched.updateMany(filter, update), plain.updateMany(filter, update)]);
+      expect(a.modifiedCount, JSON.stringify(filter)).toBe(b.modifiedCount);
+    }
+    for (const filter of regexFilters) {
+      const label = JSON.stringify(filter);
+      expect(await patched.countDocuments(filter), label).toBe(await plain.countDocuments(filter));
+      const pipeline = [{ $match: filter }, { $group: { _id: '$tenantId', n: { $sum: 1 } } }, { $sort: { n: 1, _id: 1 } }];
+      expect(await patched.aggregate(pipeline).toArray(), label).toEqual(await plain.aggregate(pipeline).toArray());
+    }
+    for (const filter of [{ text: { $regex: 'warranty' } }, { tenantId: 'b', text: { $regex: 'a\\.b' } }]) {
+      const update = { $set: { found: JSON.stringify(filter) } };
       const [a, b] = await Promise.all([patched.updateMany(filter, update), plain.updateMany(filter, update)]);
       expect(a.modifiedCount, JSON.stringify(filter)).toBe(b.modifiedCount);
     }

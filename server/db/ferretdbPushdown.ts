@@ -9,6 +9,11 @@
  * never drop a document the filter matches: a value is pushed only when its JSON text is unambiguous (no escapes),
  * and an array in the field (which matches when it contains the value) always passes. Checked against the unpatched
  * semantics by `ferretdbPushdown.test.ts`.
+ *
+ * `p5` adds the same for a `$regex` that is a plain literal (no metacharacters, specials escaped as `escapeRegex` writes
+ * them; no options but `m` and `s`) on a top-level field: a row is kept when its stored JSON text contains the literal
+ * (when the literal is written as itself in JSON) and the field, extracted, is a string containing it, an array, or a
+ * stored regex of the same pattern. The search of the admin list is such a regex (conversationRepository.ts).
  */
 export const PUSHDOWN_FILE = 'internal/backends/sqlite/pushdown_chatwidget.go';
 
@@ -58,6 +63,14 @@ type pushdownCond struct {
 	values []string
 }
 
+// pushdownContains is a top-level field and a $regex that is a plain literal: a string matches when it contains it.
+type pushdownContains struct {
+	field   string
+	literal string
+	// pattern is the regex as written, when it differs from the literal: a stored regex equal to the filter's matches.
+	pattern string
+}
+
 // pushdownColumn is the expression FerretDB's indexes are built on (see metadata/registry.go).
 func pushdownColumn(field string) string {
 	if field == "_id" {
@@ -99,9 +112,152 @@ func pushdownField(name string) bool {
 	return true
 }
 
-func pushdownConds(filter *types.Document) []pushdownCond {
+// regexLiteral returns the text a Go regular expression matches when it is a plain literal (no metacharacters; a
+// backslash only before ASCII punctuation, which stands for itself), with options that do not change that.
+func regexLiteral(pattern, options string) (string, bool) {
+	for _, o := range options {
+		// 'm' and 's' change only '^', '$' and '.', which a literal has none of; 'i', 'x' and others are not pushed.
+		if o != 'm' && o != 's' {
+			return "", false
+		}
+	}
+
+	var b strings.Builder
+
+	escaped := false
+
+	for _, r := range pattern {
+		switch {
+		case r == 0:
+			return "", false
+		case escaped:
+			if r >= 0x80 || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || r <= ' ' {
+				return "", false
+			}
+
+			b.WriteRune(r)
+
+			escaped = false
+		case r == '\\':
+			escaped = true
+		case strings.ContainsRune(".+*?()|[]{}^$", r):
+			return "", false
+		default:
+			b.WriteRune(r)
+		}
+	}
+
+	if escaped || b.Len() == 0 {
+		return "", false
+	}
+
+	return b.String(), true
+}
+
+// pushdownRegex returns the literal of a top-level {f: /re/} or {f: {$regex: re, $options: o}} that has one.
+func pushdownRegex(v any) (pushdownContains, bool) {
+	var pattern, options string
+
+	switch v := v.(type) {
+	case types.Regex:
+		pattern, options = v.Pattern, v.Options
+	case *types.Document:
+		var inRegex, inOptions string
+
+		for _, k := range v.Keys() {
+			arg, _ := v.Get(k)
+
+			switch k {
+			case "$regex":
+				switch arg := arg.(type) {
+				case string:
+					pattern = arg
+				case types.Regex:
+					pattern, inRegex = arg.Pattern, arg.Options
+				default:
+					return pushdownContains{}, false
+				}
+			case "$options":
+				o, ok := arg.(string)
+				if !ok {
+					return pushdownContains{}, false
+				}
+
+				inOptions = o
+			default:
+				return pushdownContains{}, false
+			}
+		}
+
+		// Options in both places are an error FerretDB reports for each document it tries: never pushed.
+		if inRegex != "" && inOptions != "" {
+			return pushdownContains{}, false
+		}
+
+		options = inRegex + inOptions
+	default:
+		return pushdownContains{}, false
+	}
+
+	literal, ok := regexLiteral(pattern, options)
+	if !ok {
+		return pushdownContains{}, false
+	}
+
+	c := pushdownContains{literal: literal}
+	if pattern != literal {
+		c.pattern = pattern
+	}
+
+	return c, true
+}
+
+// jsonInner is the text of s inside its stored JSON string (sjson writes strings as encoding/json does).
+func jsonInner(s string) string {
+	b, _ := sjson.MarshalSingleValue(s)
+	return strings.TrimSuffix(strings.TrimPrefix(string(b), "\""), "\"")
+}
+
+// condition keeps the documents whose field is a string containing the literal, an array (whose strings the regex
+// tries), or a stored regex equal to the filter's; missing fields, numbers, documents and the rest never match.
+//
+// A document's stored JSON holds the encoded form of each of its strings, and encoding works character by character:
+// when the literal's encoded form is itself (no escapes), every string containing the literal shows it in the raw
+// text. That test, on the row's text without parsing it, comes first; only rows that pass it are parsed.
+func (c pushdownContains) condition(args *[]any) string {
+	value := metadata.DefaultColumn + "->>'$." + c.field + "'"
+	text := "instr(" + value + ", ?) > 0"
+	raw := ""
+
+	if jsonInner(c.literal) == c.literal {
+		raw = "instr(" + metadata.DefaultColumn + ", ?) > 0"
+
+		*args = append(*args, c.literal)
+
+		if c.pattern != "" {
+			raw = "(" + raw + " OR instr(" + metadata.DefaultColumn + ", ?) > 0)"
+
+			*args = append(*args, jsonInner(c.pattern))
+		}
+
+		raw += " AND "
+	}
+
+	*args = append(*args, c.literal)
+
+	if c.pattern != "" {
+		text = "(" + text + " OR " + value + " = ?)"
+
+		*args = append(*args, c.pattern)
+	}
+
+	return "(" + raw + "CASE json_type(" + metadata.DefaultColumn + ", '$." + c.field + "') WHEN 'text' THEN " + text +
+		" WHEN 'array' THEN 1 ELSE 0 END)"
+}
+
+func pushdownConds(filter *types.Document) ([]pushdownCond, []pushdownContains) {
 	if filter == nil {
-		return nil
+		return nil, nil
 	}
 
 	keys := filter.Keys()
@@ -109,7 +265,7 @@ func pushdownConds(filter *types.Document) []pushdownCond {
 
 	for _, k := range keys {
 		if seen[k] {
-			return nil
+			return nil, nil
 		}
 
 		seen[k] = true
@@ -117,12 +273,21 @@ func pushdownConds(filter *types.Document) []pushdownCond {
 
 	var conds []pushdownCond
 
+	var contains []pushdownContains
+
 	for _, k := range keys {
 		if !pushdownField(k) {
 			continue
 		}
 
 		v, _ := filter.Get(k)
+
+		if c, ok := pushdownRegex(v); ok {
+			c.field = k
+			contains = append(contains, c)
+
+			continue
+		}
 
 		var values []string
 
@@ -166,7 +331,7 @@ func pushdownConds(filter *types.Document) []pushdownCond {
 		}
 	}
 
-	return conds
+	return conds, contains
 }
 
 func (c pushdownCond) equal(args *[]any) string {
@@ -203,8 +368,8 @@ func (c pushdownCond) equalOrArray(args *[]any) string {
 // (all equal; or equal up to the i-th, which is an array), each of which SQLite serves from that index; an OR
 // of "equal or array" per field would only use the index's first column. Other pushed fields filter rows.
 func prepareWhereClause(filter *types.Document, indexes []metadata.IndexInfo) (string, []any) {
-	conds := pushdownConds(filter)
-	if len(conds) == 0 {
+	conds, contains := pushdownConds(filter)
+	if len(conds) == 0 && len(contains) == 0 {
 		return "", nil
 	}
 
@@ -280,6 +445,10 @@ func prepareWhereClause(filter *types.Document, indexes []metadata.IndexInfo) (s
 		if !inPrefix[c.field] {
 			parts = append(parts, c.equalOrArray(&args))
 		}
+	}
+
+	for _, c := range contains {
+		parts = append(parts, c.condition(&args))
 	}
 
 	return " WHERE " + strings.Join(parts, " AND "), args
