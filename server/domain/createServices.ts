@@ -32,7 +32,7 @@ import { conversationService } from './conversationService.js';
 import { conversationWindow } from './conversationWindow.js';
 import { dataRemoval, noRemovals } from './dataRemoval.js';
 import { erasures } from './erasures.js';
-import { exportConversations } from './exports/conversationExport.js';
+import { type ExportReads, exportConversations } from './exports/conversationExport.js';
 import { agentDirectory } from './handoff/agents.js';
 import { handoffService } from './handoff/handoffService.js';
 import { LIVE_EVENT_SWEEP, liveLog } from './handoff/liveLog.js';
@@ -98,6 +98,8 @@ export interface ServiceDeps {
   dashboardUrl?: string;
   /** Webhook deliveries: private hosts (`ALLOW_PRIVATE_HOSTS`), timeout, retries, automatic disabling. */
   webhooks?: Partial<WebhookSettings>;
+  /** How exports read (`EXPORT_READS` by default; tests make them small to see each read). */
+  exportReads?: ExportReads;
 }
 
 const BACKFILL_LAST_DAY = 'conversations.backfillLastDay';
@@ -297,8 +299,8 @@ export function createServices(deps: ServiceDeps) {
     exportConversations: (
       tenantId: string,
       query: Parameters<typeof exportConversations>[2],
-      reads?: Parameters<typeof exportConversations>[3],
-    ) => exportConversations({ ...repos, imageUrls, now }, tenantId, query, reads),
+      options?: Parameters<typeof exportConversations>[3],
+    ) => exportConversations({ ...repos, imageUrls, now }, tenantId, query, { reads: deps.exportReads, ...options }),
     jobHandlers,
     jobRetry,
     recurringJobs,

@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import type { ChatEvent } from '../domain/chat/chatEvents.js';
 import type { Logger } from '../lib/logger.js';
+import { clientGone } from './clientGone.js';
 import { errorBody, toAppError } from './errorHandler.js';
 import { requestPath } from './middleware/requestLog.js';
 import { openEventStream } from './sse.js';
@@ -15,11 +16,7 @@ export async function streamChat(
   log: Logger,
   start: (signal: AbortSignal) => AsyncGenerator<ChatEvent>,
 ): Promise<void> {
-  const controller = new AbortController();
-  res.on('close', () => {
-    if (!res.writableFinished) controller.abort();
-  });
-  const events = start(controller.signal);
+  const events = start(clientGone(res));
   const first = await events.next();
   const stream = openEventStream(res);
   try {

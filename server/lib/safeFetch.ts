@@ -7,6 +7,7 @@ import { pipeline, type Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import ipaddr from 'ipaddr.js';
 import { AppError } from './AppError.js';
+import { abortable } from './abortable.js';
 
 /**
  * The one way the server fetches a URL someone typed (knowledge sources, webhooks): SSRF-safe, bounded in size and
@@ -90,6 +91,7 @@ async function pinnedAddress(url: URL, options: SafeFetchOptions, signal: AbortS
   if (isIP(hostname)) addresses = [hostname];
   else {
     try {
+      // DNS lookups cannot be cancelled: the fetch stops waiting for one when its time is up.
       addresses = await abortable((options.resolve ?? dnsResolver)(hostname), signal);
     } catch (cause) {
       if (signal.aborted) throw cause;
@@ -105,19 +107,6 @@ async function pinnedAddress(url: URL, options: SafeFetchOptions, signal: AbortS
       });
   }
   return addresses[0]!;
-}
-
-/** DNS lookups cannot be cancelled; the fetch stops waiting for one when its time is up. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    if (signal.aborted) {
-      promise.catch(() => {}); // its failure, later, is nobody's to handle
-      return onAbort();
-    }
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 function checkUrl(raw: string): URL {

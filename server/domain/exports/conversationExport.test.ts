@@ -22,7 +22,7 @@ for (let i = 0; i < 7; i++) {
 async function exported(query: Partial<ExportQuery>, reads?: ExportReads): Promise<ExportedConversation[]> {
   const all: ExportedConversation[] = [];
   const full = { format: 'json', siteId: site.id, ...query } as Parameters<typeof app.services.exportConversations>[1];
-  for await (const conversation of app.services.exportConversations(TENANT, full, reads)) all.push(conversation);
+  for await (const conversation of app.services.exportConversations(TENANT, full, { reads })) all.push(conversation);
   return all;
 }
 
@@ -56,7 +56,7 @@ describe('exportConversations', () => {
         const seen: string[] = [];
         const consume = async () => {
           const full = { format: 'json', siteId: site.id } as Parameters<typeof app.services.exportConversations>[1];
-          for await (const conversation of app.services.exportConversations(TENANT, full, reads)) seen.push(conversation.id);
+          for await (const conversation of app.services.exportConversations(TENANT, full, { reads })) seen.push(conversation.id);
         };
         await expect(consume(), JSON.stringify(reads)).rejects.toThrow(TypeError);
         // Everything before the broken conversation's chunk, nothing from it or after it.

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { type ExportedConversation, ExportQuery } from '../../../contract/exports.js';
 import { EXPORT_MEDIA_TYPES, exportStream } from '../../domain/exports/exportFormats.js';
 import type { Logger } from '../../lib/logger.js';
+import { clientGone } from '../clientGone.js';
 import { adminOf } from '../middleware/adminAuth.js';
 import { parse } from '../validate.js';
 
@@ -20,14 +21,26 @@ async function started<T>(items: AsyncIterable<T>): Promise<AsyncIterable<T>> {
 
 /** The conversations an admin may list, as a file (members may too: it is the list they read, in one piece). */
 export function exportRoutes(deps: {
-  exportConversations: (tenantId: string, query: z.output<typeof ExportQuery>) => AsyncIterable<ExportedConversation>;
+  exportConversations: (
+    tenantId: string,
+    query: z.output<typeof ExportQuery>,
+    options: { signal: AbortSignal },
+  ) => AsyncIterable<ExportedConversation>;
   log: Logger;
 }): Router {
   const router = express.Router();
   router.get('/exports/conversations', async (req, res) => {
     const query = parse(ExportQuery, req.query, 'query');
     const tenantId = adminOf(res).tenantId;
-    const conversations = await started(deps.exportConversations(tenantId, query));
+    // A client that leaves ends the export: no further read starts, none in flight is waited for.
+    const signal = clientGone(res);
+    let conversations: AsyncIterable<ExportedConversation>;
+    try {
+      conversations = await started(deps.exportConversations(tenantId, query, { signal }));
+    } catch (error) {
+      if (signal.aborted) return; // gone before the first batch: there is no one to answer
+      throw error;
+    }
     const day = new Date().toISOString().slice(0, 10);
     res.setHeader('Content-Type', EXPORT_MEDIA_TYPES[query.format]);
     res.setHeader('Content-Disposition', `attachment; filename="conversations-${day}.${query.format}"`);
@@ -37,7 +50,7 @@ export function exportRoutes(deps: {
       await pipeline(exportStream(query.format, conversations), res);
     } catch (error) {
       // The headers are gone: the client sees a cut file (the JSON unclosed, the CSV short); the cause is logged.
-      if ((error as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE')
+      if (!signal.aborted && (error as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE')
         deps.log.error({ err: error, tenantId }, 'Export failed midway');
     }
   });
