@@ -7,14 +7,19 @@ import { oid } from './cursor.js';
 export const isDay = (period: string) => period.length === 10;
 /** The six slots of an hour. */
 export const slotsOf = (hour: string) => Array.from({ length: 6 }, (_, tens) => `${hour}:${tens}`);
-/** The embedded database pushes down an `$in` of at most 200 values. */
-const VALUES_PER_READ = 200;
+/** The embedded database pushes down an `$in` of at most 200 values: longer lists are read this many at a time. */
+export const VALUES_PER_READ = 200;
+/** `values` in lists of at most `VALUES_PER_READ`, in order. */
+export const inReads = <T>(values: T[]): T[][] =>
+  Array.from({ length: Math.ceil(values.length / VALUES_PER_READ) }, (_, i) =>
+    values.slice(i * VALUES_PER_READ, (i + 1) * VALUES_PER_READ),
+  );
 
 /**
  * Counts documents per listed day, hour and slot, with `$group`/`$sum` on the stored `day` and `slot` (FerretDB v1 has
  * no `$dateToString` in `$group`, hence the stored strings). The periods are listed (`$in`, not a range) so the
- * embedded database reads only them, through the `(tenantId, day)` or `(tenantId, slot)` index: one aggregate for the
- * days, one per 200 slots (an hour is its six).
+ * embedded database reads only them, through the `(tenantId, day)` or `(tenantId, slot)` index: one aggregate per 200
+ * days (a year's first read is two), one per 200 slots (an hour is its six).
  */
 export async function countPerPeriod(
   // biome-ignore lint/suspicious/noExplicitAny: shared by several models
@@ -37,10 +42,10 @@ export async function countPerPeriod(
     }
   };
   const days = periods.filter(isDay);
-  if (days.length) await count('day', new Map(days.map((day) => [day, day])));
+  for (const some of inReads(days)) await count('day', new Map(some.map((day) => [day, day])));
   const slots = periods
     .filter((period) => !isDay(period))
     .flatMap((period) => (period.length === 13 ? slotsOf(period) : [period]).map((slot) => [slot, period] as const));
-  for (let i = 0; i < slots.length; i += VALUES_PER_READ) await count('slot', new Map(slots.slice(i, i + VALUES_PER_READ)));
+  for (const some of inReads(slots)) await count('slot', new Map(some));
   return counts;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
 import type { DailyCountDoc } from '../db/models/dailyCount.js';
 import type { Models } from '../db/models/index.js';
-import { isDay, slotsOf } from './countPerPeriod.js';
+import { inReads, isDay, slotsOf } from './countPerPeriod.js';
 import { isDuplicateKey } from './messageRepository.js';
 
 export interface DayCounts {
@@ -34,7 +34,8 @@ const keptId = (tenantId: string, siteId: string | undefined, period: string) =>
  */
 export async function forgetDailyCounts(DailyCount: Model<DailyCountDoc>, tenantId: string, days?: string[]): Promise<void> {
   if (days && !days.length) return;
-  await DailyCount.deleteMany(days ? { tenantId, day: { $in: [...new Set(days), RATINGS] } } : { tenantId });
+  if (!days) await DailyCount.deleteMany({ tenantId });
+  else for (const some of inReads([...new Set(days), RATINGS])) await DailyCount.deleteMany({ tenantId, day: { $in: some } });
 }
 
 /**
@@ -53,12 +54,12 @@ export async function ratingsChanged(DailyCount: Model<DailyCountDoc>, tenantId:
 
 export function dailyCountRepository({ DailyCount }: Models) {
   return {
-    /** The kept counts of these days or hours, by `_id`. */
+    /** The kept counts of these days or hours, by `_id` (200 at a time: a year is two reads). */
     async read(tenantId: string, siteId: string | undefined, periods: string[]): Promise<Map<string, DayCounts>> {
-      if (!periods.length) return new Map();
-      const docs = await DailyCount.find({ _id: { $in: periods.map((period) => keptId(tenantId, siteId, period)) } }).lean<
-        DailyCountDoc[]
-      >();
+      const reads = inReads(periods).map((some) =>
+        DailyCount.find({ _id: { $in: some.map((period) => keptId(tenantId, siteId, period)) } }).lean<DailyCountDoc[]>(),
+      );
+      const docs = (await Promise.all(reads)).flat();
       return new Map(
         docs.map((d) => [
           d.period ?? d.day,
@@ -85,12 +86,10 @@ export function dailyCountRepository({ DailyCount }: Models) {
       });
       const days = [...periods.keys()].filter(isDay);
       const hours = [...periods.keys()].filter((period) => period.length === 13);
-      if (days.length)
-        await DailyCount.deleteMany({ tenantId, siteId: scope(siteId), day: { $in: days }, period: { $exists: true } });
-      if (hours.length)
-        await DailyCount.deleteMany({
-          _id: { $in: hours.flatMap(slotsOf).map((slot) => keptId(tenantId, siteId, slot)) },
-        });
+      for (const some of inReads(days))
+        await DailyCount.deleteMany({ tenantId, siteId: scope(siteId), day: { $in: some }, period: { $exists: true } });
+      for (const some of inReads(hours.flatMap(slotsOf)))
+        await DailyCount.deleteMany({ _id: { $in: some.map((slot) => keptId(tenantId, siteId, slot)) } });
     },
     async readRatings(tenantId: string, siteId: string | undefined): Promise<KeptRatings | null> {
       const doc = await DailyCount.findById(keptId(tenantId, siteId, RATINGS)).lean<DailyCountDoc>();

@@ -185,4 +185,59 @@ describe('stats per day', () => {
     await check();
     await check();
   });
+
+  it('equals the brute-force count over 400 days, reading at most 200 days, hours or ids at a time', async () => {
+    await app.models.DailyCount.deleteMany({ tenantId });
+    const at = new Date('2026-03-13T09:31:00Z');
+    const reading = statsService({ ...repos, now: () => at });
+    const past = (days: number) => new Date(at.getTime() - days * DAY);
+    // Documents across the whole range (its first and last day, past the 200th, today) and one day before it.
+    for (const daysAgo of [400, 399, 350, 250, 201, 200, 199, 120, 45, 2, 0])
+      await conversationWithMessages(
+        past(daysAgo),
+        [past(daysAgo), new Date(past(daysAgo).getTime() + 1000)],
+        daysAgo % 2 ? other.id : site.id,
+      );
+    // The largest `$in` any read sends: the embedded database pushes down at most 200 values.
+    let widest = 0;
+    const widestIn = (value: unknown): void => {
+      if (Array.isArray(value)) value.forEach(widestIn);
+      else if (value && typeof value === 'object' && !(value instanceof Types.ObjectId) && !(value instanceof Date))
+        for (const [key, inner] of Object.entries(value)) {
+          if (key === '$in' && Array.isArray(inner)) widest = Math.max(widest, inner.length);
+          widestIn(inner);
+        }
+    };
+    const listener = (op: { collectionName: string; params: unknown[] }) => {
+      if (op.collectionName !== 'jobs' && op.collectionName !== 'jobclaims') widestIn(op.params);
+    };
+    app.connection.on('operation-start', listener);
+    try {
+      for (const siteId of [undefined, site.id, other.id]) {
+        const scope = siteId ? { siteId } : {};
+        // Counted (every day is new), then read from what the first read kept, then after a deletion.
+        expect(await reading.get(tenantId, { days: 400, ...scope })).toEqual(await bruteForce(400, at, siteId));
+        expect(await reading.get(tenantId, { days: 400, ...scope })).toEqual(await bruteForce(400, at, siteId));
+      }
+      const kept = await app.models.DailyCount.countDocuments({
+        tenantId,
+        siteId: '*',
+        period: { $exists: false },
+        day: { $ne: 'ratings' },
+      });
+      expect(kept).toBe(399);
+      const oldest = (await app.models.Conversation.find({ tenantId }).sort({ createdAt: 1 }).lean()).find(
+        (c) => c.createdAt.getTime() >= past(399).getTime() - DAY,
+      );
+      await conversationService.deleteForAdmin(tenantId, String(oldest?._id));
+      for (const siteId of [undefined, site.id, other.id])
+        expect(await reading.get(tenantId, { days: 400, ...(siteId ? { siteId } : {}) })).toEqual(
+          await bruteForce(400, at, siteId),
+        );
+    } finally {
+      app.connection.off('operation-start', listener);
+    }
+    expect(widest).toBeGreaterThan(100);
+    expect(widest).toBeLessThanOrEqual(200);
+  });
 });
