@@ -2,7 +2,7 @@
 // size, the send path's database work and every read the widget and the dashboard make, through the real domain
 // services. Prints tables and writes bench/results/data.json. Set MONGODB_URI to run the same against MongoDB.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { ConversationListQuery, ImageListQuery } from '../contract/admin.js';
 import type { ChatModel } from '../server/ai/ChatModel.js';
 import { type DayCounts, dailyCountRepository } from '../server/data/dailyCountRepository.js';
@@ -66,6 +66,8 @@ interface SizeResult {
   sendCommands: MonitoredCommand[];
   /** Each read once through FerretDB with its pushdown disabled (the same data; see `measureBaseline`). */
   baseline?: QueryResult[];
+  /** Each read through another FerretDB build (`BENCH_DATA_COMPARE_BIN`), pushdown on, on the same data. */
+  compared?: QueryResult[];
 }
 
 const db = await openBenchDatabase('data');
@@ -179,41 +181,59 @@ const queries: { name: string; runs: number; run: (i: number, s: Services) => Pr
  * baseline reaches every read and every size in bounded time.
  */
 const baselineOn = !process.env.MONGODB_URI;
-async function measureBaseline(): Promise<QueryResult[]> {
-  let baseline = await db.connectWithoutPushdown();
+/**
+ * `BENCH_DATA_COMPARE_BIN`: another FerretDB binary (e.g. the previous build, `~/.cache/chatwidget/ferretdb-…-p4/ferretdb`);
+ * each size then also times every read `RUNS` times through it, pushdown on, on the same files: a before and after
+ * of a build in one run.
+ */
+const compareBin = process.env.MONGODB_URI ? undefined : process.env.BENCH_DATA_COMPARE_BIN;
+const compareLabel = compareBin ? basename(dirname(compareBin)) : '';
+async function measureThrough(
+  label: string,
+  connect: () => ReturnType<typeof db.connectWithoutPushdown>,
+  runs: number,
+): Promise<QueryResult[]> {
+  let other = await connect();
   const measured: QueryResult[] = [];
   try {
     // Reads only: the send path is flat either way (it reaches its documents by `_id`).
     for (const query of queries.slice(1)) {
-      if (!baseline) return measured;
-      const t = performance.now();
-      let timer: NodeJS.Timeout | undefined;
-      const outcome = await Promise.race([
-        query.run(0, servicesOn(baseline.models)).then(
-          () => 'done' as const,
-          () => 'failed' as const,
-        ),
-        new Promise<'timeout'>((resolve) => {
-          timer = setTimeout(() => resolve('timeout'), SKIP_AFTER_MS);
-        }),
-      ]);
-      clearTimeout(timer);
-      const took = performance.now() - t;
+      const took: number[] = [];
+      let outcome: 'done' | 'failed' | 'timeout' = 'done';
+      for (let i = 0; i < runs && outcome === 'done' && other; i++) {
+        const t = performance.now();
+        let timer: NodeJS.Timeout | undefined;
+        outcome = await Promise.race([
+          query.run(i, servicesOn(other.models)).then(
+            () => 'done' as const,
+            () => 'failed' as const,
+          ),
+          new Promise<'timeout'>((resolve) => {
+            timer = setTimeout(() => resolve('timeout'), SKIP_AFTER_MS);
+          }),
+        ]);
+        clearTimeout(timer);
+        if (outcome === 'done') took.push(performance.now() - t);
+      }
+      if (!other) return measured;
       if (outcome === 'done') {
-        measured.push({ name: query.name, runs: [took], p50: took, p99: took });
-        console.log(`  no pushdown: ${query.name.padEnd(46)} ${ms(took).padStart(8)}`);
+        const p50 = percentile(took, 50);
+        const p99 = percentile(took, 99);
+        measured.push({ name: query.name, runs: took, p50, p99 });
+        console.log(`  ${label}: ${query.name.padEnd(46)} p50 ${ms(p50).padStart(8)}  p99 ${ms(p99).padStart(8)}`);
         continue;
       }
       measured.push({ name: query.name, runs: [], p50: null, p99: null, note: outcome === 'timeout' ? '> 10 s' : 'failed' });
-      console.log(`  no pushdown: ${query.name.padEnd(46)} ${outcome === 'timeout' ? '> 10 s' : 'failed'}`);
-      await baseline.stop();
-      baseline = await db.connectWithoutPushdown();
+      console.log(`  ${label}: ${query.name.padEnd(46)} ${outcome === 'timeout' ? '> 10 s' : 'failed'}`);
+      await other.stop();
+      other = await connect();
     }
   } finally {
-    await baseline?.stop();
+    await other?.stop();
   }
   return measured;
 }
+const measureBaseline = () => measureThrough('no pushdown', () => db.connectWithoutPushdown(), 1);
 
 /**
  * The bulk load wrote into finished days behind the repositories' back, so their kept counts are replaced by what the
@@ -308,6 +328,7 @@ async function measure(target: number): Promise<SizeResult> {
   }
   if (result.skippedAfter) console.log(`  "${result.skippedAfter}" passed 10 s: the remaining queries of this size were skipped`);
   if (baselineOn) result.baseline = await measureBaseline();
+  if (compareBin) result.compared = await measureThrough(compareLabel, () => db.connectThrough(compareBin), RUNS);
   return result;
 }
 
@@ -340,7 +361,11 @@ const header = [
   'query (tenant 0 of 10; p50 / p99)',
   ...results.flatMap((r) => {
     const size = `${r.counts.messages.toLocaleString('en')} msgs${r.partial ? '*' : ''}`;
-    return r.baseline?.length ? [size, `${size} no pushdown`] : [size];
+    return [
+      size,
+      ...(r.baseline?.length ? [`${size} no pushdown`] : []),
+      ...(r.compared?.length ? [`${size} ${compareLabel}`] : []),
+    ];
   }),
 ];
 const rows = queries.map((q) => [
@@ -348,14 +373,20 @@ const rows = queries.map((q) => [
   ...results.flatMap((r) => {
     const found = r.queries.find((x) => x.name === q.name);
     const cell = !found || found.p50 === null ? 'skipped' : `${ms(found.p50)} / ${ms(found.p99 ?? Number.NaN)}`;
-    if (!r.baseline?.length) return [cell];
-    const base = r.baseline.find((x) => x.name === q.name);
-    return [cell, base?.p50 != null ? ms(base.p50) : (base?.note ?? '–')];
+    const base = r.baseline?.find((x) => x.name === q.name);
+    const compared = r.compared?.find((x) => x.name === q.name);
+    return [
+      cell,
+      ...(r.baseline?.length ? [base?.p50 != null ? ms(base.p50) : (base?.note ?? '–')] : []),
+      ...(r.compared?.length
+        ? [compared?.p50 != null ? `${ms(compared.p50)} / ${ms(compared.p99 ?? Number.NaN)}` : (compared?.note ?? '–')]
+        : []),
+    ];
   }),
 ]);
 rows.unshift([
   'seeding (bulk inserts, this step)',
-  ...results.flatMap((r) => (r.baseline?.length ? [ms(r.seedMs), ''] : [ms(r.seedMs)])),
+  ...results.flatMap((r) => [ms(r.seedMs), ...(r.baseline?.length ? [''] : []), ...(r.compared?.length ? [''] : [])]),
 ]);
 console.log(`\n${table([header, ...rows])}`);
 if (results.some((r) => r.partial))

@@ -24,6 +24,8 @@ export interface BenchDatabase {
    * included): the baseline of the same run. `null` on MongoDB.
    */
   connectWithoutPushdown(): Promise<{ models: Models; stop: () => Promise<void> } | null>;
+  /** The same data through a second FerretDB from another build (`binary`, e.g. the previous one). `null` on MongoDB. */
+  connectThrough(binary: string, extraArgs?: string[]): Promise<{ models: Models; stop: () => Promise<void> } | null>;
   stop(): Promise<void>;
 }
 
@@ -47,6 +49,23 @@ export async function openBenchDatabase(name: string): Promise<BenchDatabase> {
   await connection.dropDatabase();
   const models = await createModels(connection);
   const extra: Connection[] = [];
+  async function connectThrough(binary: string, extraArgs: string[] = []) {
+    if (!embedded) return null;
+    // Its own folder (pid file) whose database folder is this one's SQLite files.
+    const baseDir = join(dataDir, 'baseline');
+    mkdirSync(baseDir, { recursive: true });
+    if (!existsSync(join(baseDir, 'db'))) symlinkSync(join(dataDir, 'db'), join(baseDir, 'db'));
+    const other = await startEmbeddedDatabase({ binary, dataDir: baseDir, extraArgs });
+    const connection = await connectMongo(other.uri(`bench_${name}`));
+    const models = await createModels(connection);
+    return {
+      models,
+      async stop() {
+        await connection.close().catch(() => {});
+        await other.stop();
+      },
+    };
+  }
   return {
     dataDir,
     uri,
@@ -65,27 +84,8 @@ export async function openBenchDatabase(name: string): Promise<BenchDatabase> {
       extra.push(bulk);
       return { connection: bulk, models: await createModels(bulk) };
     },
-    async connectWithoutPushdown() {
-      if (!embedded) return null;
-      // Its own folder (pid file) whose database folder is this one's SQLite files.
-      const baseDir = join(dataDir, 'baseline');
-      mkdirSync(baseDir, { recursive: true });
-      if (!existsSync(join(baseDir, 'db'))) symlinkSync(join(dataDir, 'db'), join(baseDir, 'db'));
-      const baseline = await startEmbeddedDatabase({
-        binary: ensureFerretdbBinary(),
-        dataDir: baseDir,
-        extraArgs: ['--test-disable-pushdown'],
-      });
-      const other = await connectMongo(baseline.uri(`bench_${name}`));
-      const otherModels = await createModels(other);
-      return {
-        models: otherModels,
-        async stop() {
-          await other.close().catch(() => {});
-          await baseline.stop();
-        },
-      };
-    },
+    connectWithoutPushdown: () => connectThrough(ensureFerretdbBinary(), ['--test-disable-pushdown']),
+    connectThrough,
     async stop() {
       for (const other of extra) await other.close().catch(() => {});
       await connection.close().catch(() => {});
