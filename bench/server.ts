@@ -9,6 +9,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { loadavg } from 'node:os';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkoutBaseline } from './lib/baselineCheckout.js';
@@ -79,13 +80,20 @@ async function startTarget(name: string, root?: string): Promise<Target> {
   return { name, child: started.child, lines: started.lines, ...ready, visitors: [] };
 }
 
-/** The database commands the target issued since the last call, by command and collection. */
-async function commandsOf(target: Target): Promise<Record<string, number>> {
-  target.child.stdin?.write('COUNT\n');
+/** Sends `request` to the target's process and returns the rest of its first stdout line starting with `reply`. */
+async function ask(target: Target, request: string, reply: string): Promise<string> {
+  target.child.stdin?.write(`${request}\n`);
   for (let line = await target.lines.next(); !line.done; line = await target.lines.next())
-    if (line.value.startsWith('COUNT ')) return JSON.parse(line.value.slice(6)) as Record<string, number>;
+    if (line.value.startsWith(reply)) return line.value.slice(reply.length);
   throw new Error(`${target.name} exited`);
 }
+
+/** The database commands the target issued since the last call, by command and collection. */
+const commandsOf = async (target: Target) => JSON.parse(await ask(target, 'COUNT', 'COUNT ')) as Record<string, number>;
+
+// BENCH_SERVER_PROFILE=<folder>: a CPU profile of each server process over the sustained run, written there as
+// `<server>.cpuprofile` (the sampling profiler adds its own CPU: that run's CPU per send is not a figure to report).
+const profileDir = process.env.BENCH_SERVER_PROFILE ? resolve(process.env.BENCH_SERVER_PROFILE) : null;
 const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
 
 async function json(target: Target, path: string, init: { token?: string; body: unknown }) {
@@ -300,6 +308,7 @@ try {
     const load = loadavg()[0] as number;
     loads.push(load);
     await commandsOf(target);
+    if (profileDir) target.child.stdin?.write('PROFILE START\n');
     const cpuBefore = { server: cpuMs(target.pid), database: cpuMs(target.databasePid) };
     const deadline = performance.now() + SUSTAINED.seconds * 1000;
     await Promise.all(
@@ -319,6 +328,12 @@ try {
       database: (cpuMs(target.databasePid) - cpuBefore.database) / sends,
     };
     const commands = total(await commandsOf(target));
+    if (profileDir) {
+      mkdirSync(profileDir, { recursive: true });
+      const file = `${profileDir}/${target.name.replace(/[^\w.-]+/g, '-')}.cpuprofile`;
+      await ask(target, `PROFILE STOP ${file}`, 'PROFILED');
+      console.log(`CPU profile of ${target.name} over the sustained run: ${file}`);
+    }
     sustainedRuns[target.name] = {
       ...sustained,
       sendsPerSecond: sustained.completed / SUSTAINED.seconds,

@@ -4,7 +4,11 @@
 // Optional second argument: another checkout of this repository (the baseline of the same run, `BENCH_BASELINE`)
 // whose server and embedded database are run instead; the driver's command monitoring is this checkout's.
 // Each `COUNT` line on stdin is answered with the database commands issued since the previous one, as JSON.
-import { mkdtempSync, rmSync } from 'node:fs';
+// `PROFILE START` starts a CPU profile of this process (the inspector's sampling profiler), `PROFILE STOP <file>` writes
+// it as a `.cpuprofile` (Chrome DevTools, speedscope) and answers `PROFILED`; bench:server sends them with
+// BENCH_SERVER_PROFILE.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -57,10 +61,23 @@ const site = await server.services.sites.create('bench', { name: 'Bench', allowe
 process.stdout.write(
   `READY ${JSON.stringify({ url: web.url, siteKey: site.publicKey, pid: process.pid, databasePid: embedded?.pid ?? null })}\n`,
 );
-createInterface({ input: process.stdin }).on('line', (line) => {
-  if (line !== 'COUNT') return;
-  process.stdout.write(`COUNT ${JSON.stringify(commands)}\n`);
-  commands = {};
+let profiler: Session | null = null;
+createInterface({ input: process.stdin }).on('line', async (line) => {
+  if (line === 'COUNT') {
+    process.stdout.write(`COUNT ${JSON.stringify(commands)}\n`);
+    commands = {};
+  } else if (line === 'PROFILE START') {
+    profiler = new Session();
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  } else if (line.startsWith('PROFILE STOP ') && profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    writeFileSync(line.slice('PROFILE STOP '.length), JSON.stringify(profile));
+    profiler.disconnect();
+    profiler = null;
+    process.stdout.write('PROFILED\n');
+  }
 });
 process.stdin.on('end', async () => {
   await server.stop(1000);
