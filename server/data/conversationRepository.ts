@@ -106,21 +106,34 @@ const toConversation = (doc: ConversationDoc): ConversationRecord => ({
   createdAt: doc.createdAt,
 });
 
+/**
+ * A window message exactly as the schema would cast it (each field of `windowMessageSchema`, nested ones spelled out, no
+ * other key): the window is written through the driver, not cast by Mongoose, which cost more CPU than the rest of the
+ * send's database work (51 subdocuments hydrated per write). `sendPathWrites.test.ts` compares both writes.
+ */
 const toWindowMessage = (m: MessageRecord): WindowMessage => ({
   _id: oid(m.id),
   role: m.role,
-  author: m.author ?? null,
+  author: m.author ? { id: m.author.id, name: m.author.name } : null,
   text: m.text,
-  images: m.images.map(({ id, ...rest }) => ({ _id: oid(id), ...rest })),
+  images: m.images.map((i) => ({
+    storage: i.storage,
+    key: i.key,
+    url: i.url,
+    mimeType: i.mimeType,
+    width: i.width,
+    height: i.height,
+    _id: oid(i.id),
+  })),
   status: m.status,
-  errorCode: m.errorCode,
-  clientMessageId: m.clientMessageId,
-  model: m.model,
-  usage: m.usage,
-  feedback: m.feedback,
-  citations: m.citations,
+  errorCode: m.errorCode ?? null,
+  clientMessageId: m.clientMessageId ?? null,
+  model: m.model ?? null,
+  usage: m.usage ? { inputTokens: m.usage.inputTokens, outputTokens: m.usage.outputTokens } : null,
+  feedback: m.feedback ?? null,
+  citations: m.citations.map((c) => ({ sourceId: c.sourceId, title: c.title, url: c.url, page: c.page, snippet: c.snippet })),
   grounded: m.grounded,
-  retrievalScore: m.retrievalScore,
+  retrievalScore: m.retrievalScore ?? null,
   createdAt: m.createdAt,
   updatedAt: m.updatedAt,
 });
@@ -155,7 +168,8 @@ export function conversationRepository({ Conversation, ConversationWindow, Daily
   async function stampedWindow(
     conversation: Pick<ConversationRecord, 'id' | 'tenantId' | 'siteId'>,
   ): Promise<StampedWindow | null> {
-    const doc = await ConversationWindow.findById(oid(conversation.id)).lean<ConversationWindowDoc>();
+    // Through the driver, as `findById(…).lean()` would read it without building a Mongoose query (the send path's reads).
+    const doc = await ConversationWindow.collection.findOne<ConversationWindowDoc>({ _id: oid(conversation.id) });
     if (!doc || doc.stale) return null;
     const owner = { tenantId: conversation.tenantId, siteId: oid(conversation.siteId), conversationId: doc._id };
     return { messages: doc.messages.map((m) => toMessage({ ...m, ...owner })), stamp: doc.stamp ?? null };
@@ -254,13 +268,18 @@ export function conversationRepository({ Conversation, ConversationWindow, Daily
     async recordActivity(id: string, activity: ConversationActivity): Promise<boolean> {
       // Never merged with other sends' updates: FerretDB v1 keeps every statement's read open until a multi-statement
       // update ends, so batches of them exhaust its 100 SQLite connections and hang it (docs/send-path.md).
-      const result = await Conversation.updateOne(
+      // Through the driver, with `updatedAt` as the schema's timestamps set it: Mongoose's casting of an update cost the
+      // send path more CPU than its values need (typed already). `sendPathWrites.test.ts` compares both writes.
+      const { thumbnailImageId, windowStamp, ...fields } = activity;
+      const result = await Conversation.collection.updateOne(
         { _id: oid(id) },
         {
           $set: {
-            ...activity,
+            ...fields,
+            thumbnailImageId: thumbnailImageId ? oid(thumbnailImageId) : null,
             lastDay: utcDay(activity.lastMessageAt),
-            thumbnailImageId: activity.thumbnailImageId ? oid(activity.thumbnailImageId) : null,
+            ...(windowStamp === undefined ? {} : { windowStamp }),
+            updatedAt: new Date(),
           },
         },
       );
@@ -277,7 +296,7 @@ export function conversationRepository({ Conversation, ConversationWindow, Daily
     stampedWindow,
     /** Writes the window under a new `stamp` (random unless given: `recordTurn` gives the conversation the same). */
     async setRecentMessages(id: string, messages: MessageRecord[], stamp = newWindowStamp()): Promise<void> {
-      await ConversationWindow.updateOne(
+      await ConversationWindow.collection.updateOne(
         { _id: oid(id) },
         { $set: { messages: messages.map(toWindowMessage), stale: false, stamp } },
         { upsert: true },
@@ -319,7 +338,7 @@ export function conversationRepository({ Conversation, ConversationWindow, Daily
     async findWithSearchText(
       id: string,
     ): Promise<{ conversation: ConversationRecord; searchText: string; windowStamp: string | null } | null> {
-      const doc = await Conversation.findById(oid(id)).lean<ConversationDoc>();
+      const doc = await Conversation.collection.findOne<ConversationDoc>({ _id: oid(id) });
       return doc
         ? { conversation: toConversation(doc), searchText: doc.searchText ?? '', windowStamp: doc.windowStamp ?? null }
         : null;
