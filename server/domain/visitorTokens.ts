@@ -23,9 +23,22 @@ const ISSUER = 'chatwidget';
 const AUDIENCE = 'widget';
 export const VISITOR_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
 
+/** How many verified tokens an instance remembers (a few MB at most; the oldest go first). */
+const VERIFIED_KEPT = 10_000;
+
 /** Signed visitor tokens (HS256): site, visitor and tenant, kept by the widget in localStorage. */
 export function visitorTokens(secret: string, now: () => Date = () => new Date()) {
   const key = new TextEncoder().encode(secret);
+  /**
+   * Tokens whose signature and claims were verified, by their text. Every request of a visitor carries the same token,
+   * and its signature check was the send path's dearest step after the database. What a token says cannot change (the
+   * signature covers all of it, and the secret is fixed for the process), so this cache holds only immutable facts:
+   * each use still checks the expiry, and what can be revoked (a site's identity secret, its origins) is checked per
+   * request from the site, as before. Nothing is shared: each instance verifies a token once.
+   */
+  const verified = new Map<string, VisitorClaims & { expiresAt: Date }>();
+  /** As `jwtVerify` decides it: expired once `exp` is not after the current second. */
+  const expired = (claims: { expiresAt: Date }) => claims.expiresAt.getTime() / 1000 <= Math.floor(now().getTime() / 1000);
   return {
     async sign(identity: VisitorClaims): Promise<{ token: string; expiresAt: Date }> {
       const issuedAt = Math.floor(now().getTime() / 1000);
@@ -45,6 +58,14 @@ export function visitorTokens(secret: string, now: () => Date = () => new Date()
       return { token, expiresAt };
     },
     async verify(token: string): Promise<VisitorClaims> {
+      const known = verified.get(token);
+      if (known) {
+        if (expired(known)) {
+          verified.delete(token);
+          throw unauthorized('Invalid or expired visitor token');
+        }
+        return { ...known };
+      }
       try {
         const { payload } = await jwtVerify(token, key, {
           algorithms: ['HS256'],
@@ -62,15 +83,19 @@ export function visitorTokens(secret: string, now: () => Date = () => new Date()
           uid?: unknown;
           sv?: unknown;
         };
-        if (typeof sub !== 'string' || typeof site !== 'string' || typeof ten !== 'string') throw new Error('claims');
-        return {
+        if (typeof sub !== 'string' || typeof site !== 'string' || typeof ten !== 'string' || typeof exp !== 'number')
+          throw new Error('claims');
+        const claims = {
           visitorId: sub,
           siteId: site,
           tenantId: ten,
           userId: typeof uid === 'string' ? uid : null,
           identityVersion: typeof sv === 'string' ? sv : null,
-          ...(typeof exp === 'number' ? { expiresAt: new Date(exp * 1000) } : {}),
+          expiresAt: new Date(exp * 1000),
         };
+        verified.set(token, claims);
+        if (verified.size > VERIFIED_KEPT) verified.delete(verified.keys().next().value as string);
+        return { ...claims };
       } catch {
         throw unauthorized('Invalid or expired visitor token');
       }
