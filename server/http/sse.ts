@@ -12,7 +12,8 @@ export interface EventStream {
 
 /**
  * Starts a Server-Sent Events response: proxy-safe headers, one flush per event, and a heartbeat
- * comment every `heartbeatMs` so idle proxies keep the connection open.
+ * comment every `heartbeatMs` so idle proxies keep the connection open. The headers leave with the first event when
+ * it is written in the same tick (a chat stream's echo: one socket write instead of two), else alone at its end.
  */
 export function openEventStream(res: Response, heartbeatMs = 15_000): EventStream {
   res.status(200);
@@ -20,7 +21,9 @@ export function openEventStream(res: Response, heartbeatMs = 15_000): EventStrea
   res.setHeader('Cache-Control', 'no-cache, no-transform');
   res.setHeader('Connection', 'keep-alive');
   res.setHeader('X-Accel-Buffering', 'no');
-  res.flushHeaders();
+  process.nextTick(() => {
+    if (!res.headersSent && !res.writableEnded) res.flushHeaders();
+  });
   res.socket?.setNoDelay(true);
   let closed = false;
   const heartbeat = setInterval(() => {
