@@ -2,6 +2,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import busboy from 'busboy';
+import type { ErrorDetails } from '../../../contract/fieldErrors.js';
 import type { Me, Site } from '../../../contract/index.js';
 import { me, site } from './contractFixtures.js';
 
@@ -132,7 +133,9 @@ export async function startFakeAdminApi(handler: Handler) {
   };
 }
 
-export const errorBody = (code: string, message: string) => ({ error: { code, message } });
+export const errorBody = (code: string, message: string, details?: ErrorDetails) => ({
+  error: { code, message, ...(details && { details }) },
+});
 
 /**
  * What every page needs before its own routes: local sign-in, the signed-in admin (with `role`), the sites (one by

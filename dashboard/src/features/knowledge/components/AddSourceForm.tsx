@@ -1,5 +1,6 @@
 import { useRef, useState } from 'react';
 import { MAX_KNOWLEDGE_FILE_BYTES, MAX_WEBSITE_PAGES } from '../../../../../contract/limits.js';
+import { FieldRefusal, refusedAria, refusedFields } from '../../../components/RefusedField.js';
 import { ErrorState, ProblemList } from '../../../components/States.js';
 import { formatBytes } from '../../../lib/format.js';
 import { useAddSource } from '../api/addSource.js';
@@ -34,6 +35,7 @@ export function AddSourceForm({ siteId, onAdded }: { siteId: string; onAdded: (t
   const fileInput = useRef<HTMLInputElement>(null);
   const busy = add.isPending || upload.isPending;
   const failed = draft.kind === 'file' ? upload : add;
+  const refused = refusedFields(failed.error);
   const set = <K extends keyof SourceDraft>(key: K, value: SourceDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
 
   const done = (title: string) => {
@@ -95,8 +97,10 @@ export function AddSourceForm({ siteId, onAdded }: { siteId: string; onAdded: (t
               inputMode="url"
               value={draft.url}
               placeholder={draft.kind === 'sitemap' ? 'https://example.com/sitemap.xml' : 'https://example.com/help'}
+              {...refusedAria(refused, 'url', 'source-url')}
               onChange={(e) => set('url', e.target.value)}
             />
+            <FieldRefusal refused={refused} path="url" id="source-url" />
           </div>
           {draft.kind === 'website' && (
             <div className="field">
@@ -107,8 +111,10 @@ export function AddSourceForm({ siteId, onAdded }: { siteId: string; onAdded: (t
                 min={1}
                 max={MAX_WEBSITE_PAGES}
                 value={draft.maxPages}
+                {...refusedAria(refused, 'maxPages', 'source-max-pages')}
                 onChange={(e) => set('maxPages', e.target.value)}
               />
+              <FieldRefusal refused={refused} path="maxPages" id="source-max-pages" />
             </div>
           )}
         </div>
@@ -133,14 +139,23 @@ export function AddSourceForm({ siteId, onAdded }: { siteId: string; onAdded: (t
             value={draft.title}
             maxLength={200}
             placeholder={draft.kind === 'file' ? 'The file name' : 'Opening hours'}
+            {...refusedAria(refused, 'title', 'source-title')}
             onChange={(e) => set('title', e.target.value)}
           />
+          <FieldRefusal refused={refused} path="title" id="source-title" />
         </div>
       )}
       {draft.kind === 'text' && (
         <div className="field">
           <label htmlFor="source-text">Text</label>
-          <textarea id="source-text" rows={6} value={draft.text} onChange={(e) => set('text', e.target.value)} />
+          <textarea
+            id="source-text"
+            rows={6}
+            value={draft.text}
+            {...refusedAria(refused, 'text', 'source-text')}
+            onChange={(e) => set('text', e.target.value)}
+          />
+          <FieldRefusal refused={refused} path="text" id="source-text" />
         </div>
       )}
       <ProblemList problems={problems} />

@@ -1,10 +1,19 @@
 import type { RemovalRecord } from '../../../../../contract/index.js';
+import { FieldRefusal, type RefusedFields, refusedAria } from '../../../components/RefusedField.js';
 import { ErrorState, Loading } from '../../../components/States.js';
 import { formatDateTime } from '../../../lib/format.js';
 import { useRemovals } from '../api/getRemovals.js';
 
 /** Days conversations are kept after their last message; empty keeps them until deleted. */
-export function RetentionField({ value, onChange }: { value: string; onChange: (value: string) => void }) {
+export function RetentionField({
+  value,
+  refused,
+  onChange,
+}: {
+  value: string;
+  refused: RefusedFields;
+  onChange: (value: string) => void;
+}) {
   return (
     <div className="field">
       <label htmlFor="site-retention-days">Keep conversations for (days)</label>
@@ -16,9 +25,10 @@ export function RetentionField({ value, onChange }: { value: string; onChange: (
         step={1}
         value={value}
         placeholder="Until deleted"
-        aria-describedby="site-retention-days-help"
+        {...refusedAria(refused, 'retentionDays', 'site-retention-days', 'site-retention-days-help')}
         onChange={(e) => onChange(e.target.value)}
       />
+      <FieldRefusal refused={refused} path="retentionDays" id="site-retention-days" />
       <small id="site-retention-days-help">
         Once a day, conversations whose last message is older are deleted with their messages and images, and visitors left
         without conversations (with their lead details) go too. Empty: kept until deleted.

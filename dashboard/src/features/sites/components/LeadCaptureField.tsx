@@ -1,4 +1,5 @@
 import type { LeadCapture, LeadField, LeadMoment } from '../../../../../contract/index.js';
+import { FieldRefusal, type RefusedFields, refusedAria } from '../../../components/RefusedField.js';
 
 const MOMENTS: { value: LeadMoment; label: string }[] = [
   { value: 'before', label: 'Before the chat' },
@@ -13,7 +14,15 @@ const FIELDS: { value: LeadField; label: string }[] = [
 ];
 
 /** The site's lead capture setting: whether and when the widget asks visitors for their name and email. */
-export function LeadCaptureField({ value, onChange }: { value: LeadCapture; onChange: (next: LeadCapture) => void }) {
+export function LeadCaptureField({
+  value,
+  refused,
+  onChange,
+}: {
+  value: LeadCapture;
+  refused: RefusedFields;
+  onChange: (next: LeadCapture) => void;
+}) {
   const set = <K extends keyof LeadCapture>(key: K, next: LeadCapture[K]) => onChange({ ...value, [key]: next });
   return (
     <>
@@ -30,6 +39,7 @@ export function LeadCaptureField({ value, onChange }: { value: LeadCapture; onCh
             id="lead-when"
             value={value.when}
             disabled={!value.enabled}
+            {...refusedAria(refused, 'leadCapture', 'lead-capture')}
             onChange={(e) => set('when', e.target.value as LeadMoment)}
           >
             {MOMENTS.map((m) => (
@@ -73,6 +83,7 @@ export function LeadCaptureField({ value, onChange }: { value: LeadCapture; onCh
           </div>
         ))}
       </div>
+      <FieldRefusal refused={refused} path="leadCapture" id="lead-capture" />
       <small className="muted">
         What visitors leave shows on their conversations, filters the list, goes into exports and is sent to the lead.captured
         webhook.

@@ -1,13 +1,16 @@
+import { FieldRefusal, type RefusedFields, refusedAria } from '../../../components/RefusedField.js';
 import { useSiteUsage } from '../api/getSiteUsage.js';
 
 /** The site's daily cap on model calls, with today's use against it. */
 export function ModelBudgetField({
   siteId,
   value,
+  refused,
   onChange,
 }: {
   siteId: string;
   value: number;
+  refused: RefusedFields;
   onChange: (value: number) => void;
 }) {
   const usage = useSiteUsage(siteId);
@@ -21,9 +24,10 @@ export function ModelBudgetField({
         max={1_000_000}
         step={1}
         value={value}
-        aria-describedby="site-daily-model-calls-help"
+        {...refusedAria(refused, 'dailyModelCalls', 'site-daily-model-calls', 'site-daily-model-calls-help')}
         onChange={(e) => onChange(Math.max(0, Math.trunc(Number(e.target.value) || 0)))}
       />
+      <FieldRefusal refused={refused} path="dailyModelCalls" id="site-daily-model-calls" />
       <small id="site-daily-model-calls-help">
         {usage.data
           ? `Today (UTC): ${usage.data.modelCalls} of ${usage.data.dailyModelCalls} model calls. `

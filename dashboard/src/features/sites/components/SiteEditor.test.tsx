@@ -5,6 +5,7 @@ import { changeValue, pageQueries, type renderApp, renderAppAt } from '../../../
 import { waitFor } from '../../../test/waitFor.js';
 
 const OLD_SECRET = 'a'.repeat(64);
+const REFUSED_NAME = 'Reserved name';
 const NEW_SECRET = 'b'.repeat(64);
 let role: 'admin' | 'member' = 'admin';
 const verified = site({ identityVerification: true, persona: 'Be brief.' });
@@ -16,6 +17,18 @@ beforeAll(async () => {
     if (signedIn) return signedIn;
     if (path === `/v1/admin/sites/${SITE_ID}` && method === 'GET') return { status: 200, body: verified };
     if (path === `/v1/admin/sites/${SITE_ID}` && method === 'PATCH') {
+      // A server whose rules go beyond the dashboard's checks: it names each refused field in details.fields.
+      if ((body as { name?: string }).name === REFUSED_NAME)
+        return {
+          status: 400,
+          body: errorBody('invalid_request', 'Invalid body.name: reserved', {
+            fields: [
+              { in: 'body', path: 'name', code: 'invalid', message: 'This name is reserved' },
+              { in: 'body', path: 'allowedOrigins.1', code: 'invalid_format', message: 'No wildcard at this level' },
+              { in: 'body', path: 'faq.0.answer', code: 'too_long', message: 'Too long for this plan' },
+            ],
+          }),
+        };
       const rotated = (body as { rotateIdentitySecret?: boolean }).rotateIdentitySecret;
       return { status: 200, body: rotated ? { ...verified, identitySecret: NEW_SECRET } : verified };
     }
@@ -125,5 +138,41 @@ describe('Site editor: lead capture', () => {
       name: 'off',
       email: 'required',
     });
+  });
+});
+
+describe('Site editor: fields the server refuses', () => {
+  it('shows each refusal next to the field it names (aria-invalid, aria-describedby), the others untouched', async () => {
+    role = 'admin';
+    await open();
+    changeValue($<HTMLInputElement>('#site-name') as HTMLInputElement, REFUSED_NAME);
+    changeValue($<HTMLTextAreaElement>('#site-origins') as HTMLTextAreaElement, 'https://a.example.com\nhttps://*.*.example.com');
+    button('Add question')?.click();
+    await waitFor(() => $('#faq-a-0'));
+    changeValue($<HTMLInputElement>('#faq-q-0') as HTMLInputElement, 'Hours?');
+    changeValue($<HTMLTextAreaElement>('#faq-a-0') as HTMLTextAreaElement, 'Nine to five.');
+    const submit = await waitFor(() => (button('Save changes')?.disabled === false ? button('Save changes') : null));
+    submit?.form?.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    await waitFor(() => $('#site-name')?.getAttribute('aria-invalid') === 'true');
+
+    const describedBy = (id: string) =>
+      ($(`#${id}`)?.getAttribute('aria-describedby') ?? '').split(' ').map((ref) => $(`#${ref}`)?.textContent ?? null);
+    expect(describedBy('site-name')).toEqual(['This name is reserved']);
+    // A refused line of the origins (allowedOrigins.1) marks the textarea, its help text kept after the refusal.
+    expect($('#site-origins')?.getAttribute('aria-invalid')).toBe('true');
+    expect(describedBy('site-origins')).toEqual([
+      'No wildcard at this level',
+      expect.stringContaining('One per line') as unknown as string,
+    ]);
+    expect(describedBy('faq-a-0')).toEqual(['Too long for this plan']);
+    // Each message sits in the field's own block, right under its input.
+    expect($('#site-name-refused')?.closest('.field')).toBe($('#site-name')?.closest('.field'));
+    // Fields not named are left as they were.
+    expect($('#faq-q-0')?.getAttribute('aria-invalid')).toBeNull();
+    expect($('#site-persona')?.getAttribute('aria-invalid')).toBeNull();
+    expect(describedBy('site-persona')).toEqual([expect.stringContaining('system instruction') as unknown as string]);
+    expect($$('[aria-invalid="true"]').map((e) => e.id)).toEqual(['site-name', 'site-origins', 'faq-a-0']);
+    // The summary still says the save failed.
+    expect(text()).toContain('Could not save');
   });
 });

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { isApiError } from '../../../../../contract/ApiError.js';
 import type { Site } from '../../../../../contract/index.js';
 import { Confirm } from '../../../components/Confirm.js';
+import { FieldRefusal, refusedAria, refusedFields } from '../../../components/RefusedField.js';
 import { ErrorState, Loading, ProblemList } from '../../../components/States.js';
 import { navigate } from '../../../lib/router/history.js';
 import { Link } from '../../../lib/router/Link.js';
@@ -50,6 +51,8 @@ function SiteEditor({ site, canEdit, origin }: { site: Site; canEdit: boolean; o
   const [confirmDelete, setConfirmDelete] = useState(false);
   const dirty = isDraftDirty(draft, site);
   const look = useMemo(() => draftLook(draft), [draft]);
+  // The fields the server refused in the last save, each marked where it is edited.
+  const refused = refusedFields(update.error);
 
   // Warn before leaving with unsaved edits.
   useEffect(() => {
@@ -107,7 +110,15 @@ function SiteEditor({ site, canEdit, origin }: { site: Site; canEdit: boolean; o
             <h2>General</h2>
             <div className="field">
               <label htmlFor="site-name">Name</label>
-              <input id="site-name" value={draft.name} maxLength={100} required onChange={(e) => set('name', e.target.value)} />
+              <input
+                id="site-name"
+                value={draft.name}
+                maxLength={100}
+                required
+                {...refusedAria(refused, 'name', 'site-name')}
+                onChange={(e) => set('name', e.target.value)}
+              />
+              <FieldRefusal refused={refused} path="name" id="site-name" />
             </div>
             <div className="field">
               <label htmlFor="site-origins">Allowed origins</label>
@@ -115,9 +126,10 @@ function SiteEditor({ site, canEdit, origin }: { site: Site; canEdit: boolean; o
                 id="site-origins"
                 rows={3}
                 value={draft.allowedOrigins}
-                aria-describedby="site-origins-help"
+                {...refusedAria(refused, 'allowedOrigins', 'site-origins', 'site-origins-help')}
                 onChange={(e) => set('allowedOrigins', e.target.value)}
               />
+              <FieldRefusal refused={refused} path="allowedOrigins" id="site-origins" />
               <small id="site-origins-help">
                 One per line, like https://example.com or https://*.example.com. The widget only starts on these.
               </small>
@@ -126,7 +138,14 @@ function SiteEditor({ site, canEdit, origin }: { site: Site; canEdit: boolean; o
             <h2>Look</h2>
             <div className="field">
               <label htmlFor="look-title">Title</label>
-              <input id="look-title" value={draft.look.title} maxLength={60} onChange={(e) => setLook('title', e.target.value)} />
+              <input
+                id="look-title"
+                value={draft.look.title}
+                maxLength={60}
+                {...refusedAria(refused, 'look.title', 'look-title')}
+                onChange={(e) => setLook('title', e.target.value)}
+              />
+              <FieldRefusal refused={refused} path="look.title" id="look-title" />
             </div>
             <div className="field-row">
               <div className="field">
@@ -135,8 +154,10 @@ function SiteEditor({ site, canEdit, origin }: { site: Site; canEdit: boolean; o
                   id="look-accent"
                   type="color"
                   value={draft.look.accentColor}
+                  {...refusedAria(refused, 'look.accentColor', 'look-accent')}
                   onChange={(e) => setLook('accentColor', e.target.value)}
                 />
+                <FieldRefusal refused={refused} path="look.accentColor" id="look-accent" />
               </div>
               <div className="field">
                 <label htmlFor="look-position">Position</label>
@@ -157,8 +178,10 @@ function SiteEditor({ site, canEdit, origin }: { site: Site; canEdit: boolean; o
                   min={0}
                   max={2147483647}
                   value={draft.look.zIndex}
+                  {...refusedAria(refused, 'look.zIndex', 'look-z')}
                   onChange={(e) => setLook('zIndex', Number(e.target.value) || 0)}
                 />
+                <FieldRefusal refused={refused} path="look.zIndex" id="look-z" />
               </div>
             </div>
             <div className="field">
@@ -168,8 +191,10 @@ function SiteEditor({ site, canEdit, origin }: { site: Site; canEdit: boolean; o
                 rows={2}
                 maxLength={500}
                 value={draft.look.greeting}
+                {...refusedAria(refused, 'look.greeting', 'look-greeting')}
                 onChange={(e) => setLook('greeting', e.target.value)}
               />
+              <FieldRefusal refused={refused} path="look.greeting" id="look-greeting" />
             </div>
             <div className="field">
               <label htmlFor="look-starters">Starter prompts</label>
@@ -177,9 +202,10 @@ function SiteEditor({ site, canEdit, origin }: { site: Site; canEdit: boolean; o
                 id="look-starters"
                 rows={3}
                 value={draft.starterPrompts}
-                aria-describedby="look-starters-help"
+                {...refusedAria(refused, 'starterPrompts', 'look-starters', 'look-starters-help')}
                 onChange={(e) => set('starterPrompts', e.target.value)}
               />
+              <FieldRefusal refused={refused} path="starterPrompts" id="look-starters" />
               <small id="look-starters-help">Up to four, one per line.</small>
             </div>
 
@@ -191,9 +217,10 @@ function SiteEditor({ site, canEdit, origin }: { site: Site; canEdit: boolean; o
                 rows={5}
                 maxLength={8000}
                 value={draft.persona}
-                aria-describedby="site-persona-help"
+                {...refusedAria(refused, 'persona', 'site-persona', 'site-persona-help')}
                 onChange={(e) => set('persona', e.target.value)}
               />
+              <FieldRefusal refused={refused} path="persona" id="site-persona" />
               <small id="site-persona-help">
                 How the assistant should behave; sent as its system instruction. The persona and the FAQ are not secret: anyone
                 can ask the assistant to repeat them.
@@ -207,8 +234,10 @@ function SiteEditor({ site, canEdit, origin }: { site: Site; canEdit: boolean; o
                   value={draft.model}
                   placeholder="Server default"
                   maxLength={100}
+                  {...refusedAria(refused, 'model', 'site-model')}
                   onChange={(e) => set('model', e.target.value)}
                 />
+                <FieldRefusal refused={refused} path="model" id="site-model" />
               </div>
               <div className="field">
                 <label htmlFor="site-temperature">Temperature {draft.temperature.toFixed(1)}</label>
@@ -219,28 +248,31 @@ function SiteEditor({ site, canEdit, origin }: { site: Site; canEdit: boolean; o
                   max={2}
                   step={0.1}
                   value={draft.temperature}
+                  {...refusedAria(refused, 'temperature', 'site-temperature')}
                   onChange={(e) => set('temperature', Number(e.target.value))}
                 />
+                <FieldRefusal refused={refused} path="temperature" id="site-temperature" />
               </div>
             </div>
 
             <ModelBudgetField
               siteId={site.id}
               value={draft.dailyModelCalls}
+              refused={refused}
               onChange={(value) => set('dailyModelCalls', value)}
             />
 
             <h2>Lead capture</h2>
-            <LeadCaptureField value={draft.leadCapture} onChange={(value) => set('leadCapture', value)} />
+            <LeadCaptureField value={draft.leadCapture} refused={refused} onChange={(value) => set('leadCapture', value)} />
 
             <h2>Data retention</h2>
-            <RetentionField value={draft.retentionDays} onChange={(value) => set('retentionDays', value)} />
+            <RetentionField value={draft.retentionDays} refused={refused} onChange={(value) => set('retentionDays', value)} />
 
             <h2>Knowledge (FAQ)</h2>
             <p className="muted">
               Pages, websites, sitemaps and documents are added on the <Link to={`/knowledge/${site.id}`}>Knowledge page</Link>.
             </p>
-            <FaqEditor entries={draft.faq} onChange={(faq) => set('faq', faq)} />
+            <FaqEditor entries={draft.faq} refused={refused} onChange={(faq) => set('faq', faq)} />
 
             <h2>Identity verification</h2>
             <IdentitySecret

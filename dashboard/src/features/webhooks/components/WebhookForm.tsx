@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import { WEBHOOK_EVENT_TYPES } from '../../../../../contract/webhooks.js';
+import { FieldRefusal, refusedAria, refusedFields } from '../../../components/RefusedField.js';
 import { ErrorState, ProblemList } from '../../../components/States.js';
 import { EVENT_LABELS, validateWebhookDraft, type WebhookDraft } from '../webhookDraft.js';
 
@@ -24,6 +25,7 @@ export function WebhookForm({
   const [draft, setDraft] = useState(initial);
   const [problems, setProblems] = useState<string[]>([]);
   const id = useId();
+  const refused = refusedFields(error);
   const set = <K extends keyof WebhookDraft>(key: K, value: WebhookDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
   return (
     <form
@@ -46,14 +48,21 @@ export function WebhookForm({
           inputMode="url"
           placeholder="https://example.com/hooks/chat"
           value={draft.url}
-          aria-describedby={`${id}-url-help`}
+          {...refusedAria(refused, 'url', `${id}-url`, `${id}-url-help`)}
           onChange={(e) => set('url', e.target.value)}
         />
+        <FieldRefusal refused={refused} path="url" id={`${id}-url`} />
         <small id={`${id}-url-help`}>Each event is POSTed here as signed JSON. Private addresses are refused.</small>
       </div>
       <div className="field">
         <label htmlFor={`${id}-description`}>Description (optional)</label>
-        <input id={`${id}-description`} value={draft.description} onChange={(e) => set('description', e.target.value)} />
+        <input
+          id={`${id}-description`}
+          value={draft.description}
+          {...refusedAria(refused, 'description', `${id}-description`)}
+          onChange={(e) => set('description', e.target.value)}
+        />
+        <FieldRefusal refused={refused} path="description" id={`${id}-description`} />
       </div>
       <fieldset className="field">
         <legend>Events</legend>
@@ -69,6 +78,7 @@ export function WebhookForm({
             </span>
           </label>
         ))}
+        <FieldRefusal refused={refused} path="events" id={`${id}-events`} />
       </fieldset>
       <label className="check">
         <input type="checkbox" checked={draft.enabled} onChange={(e) => set('enabled', e.target.checked)} />

@@ -53,6 +53,14 @@ function webhooksApi({ method, path, body, query }: RecordedRequest) {
     if (!parsed.success) return { status: 400, body: errorBody('invalid_request', 'Invalid body') };
     if (parsed.data.url.includes('refused'))
       return { status: 409, body: errorBody('webhook_limit_reached', 'At most 20 endpoints') };
+    // As the real service refuses it (webhookService.ts): the field named in details.fields.
+    if (new URL(parsed.data.url).username)
+      return {
+        status: 400,
+        body: errorBody('invalid_request', 'Invalid body.url: must not contain credentials', {
+          fields: [{ in: 'body', path: 'url', code: 'invalid_url', message: 'must not contain credentials' }],
+        }),
+      };
     made += 1;
     const created = webhook(50 + made, {
       ...parsed.data,
@@ -213,6 +221,23 @@ describe('Webhooks page', () => {
     form.requestSubmit();
     await waitFor(() => form.textContent?.includes('At most 20 endpoints'));
     expect(rows()).toHaveLength(2);
+    // A refusal naming a field: its message next to that field, which is marked invalid and described by it.
+    const url = form.querySelector('input[type="url"]') as HTMLInputElement;
+    expect(url.getAttribute('aria-invalid')).toBeNull();
+    changeValue(url, 'https://user:pass@crm.example.com/in');
+    form.requestSubmit();
+    await waitFor(() => url.getAttribute('aria-invalid') === 'true');
+    const [refusal, help] = (url.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id));
+    expect(refusal?.textContent).toBe('must not contain credentials');
+    expect(refusal?.closest('.field')).toBe(url.closest('.field'));
+    expect(help?.textContent).toContain('Each event is POSTed here');
+    // The description was not refused: left as it was.
+    expect(form.querySelector('input:not([type])')?.getAttribute('aria-invalid')).toBeNull();
+    // Sent again and accepted: the marks go.
+    changeValue(url, 'https://crm.example.com/in');
+    form.requestSubmit();
+    await waitFor(() => $('.secret-once'));
+    expect(addForm().querySelector('[aria-invalid]')).toBeNull();
   });
 
   it('edits only what changed, enables an automatically disabled endpoint, deletes after confirming', async () => {
