@@ -1,8 +1,8 @@
 // Journey 10: lead capture. The owner's site asks for an email after the visitor's first message (required, the name
 // optional). A visitor of a site that does not ask never downloads the form; this visitor chats, the form appears in the
-// widget's shadow root, an invalid email is refused with the error announced next to the field, a valid one is sent and
-// the chat goes on; the lead shows on the conversation's page in the dashboard and a signed `lead.captured` reaches the
-// owner's webhook receiver.
+// widget's shadow root, an invalid email is refused with the error announced next to the field, a valid one is sent (the
+// visitor is thanked in a polite live region) and the chat goes on; the lead shows on the conversation's page in the
+// dashboard and a signed `lead.captured` reaches the owner's webhook receiver.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WebhookEvent, WebhookWithSecret } from '../contract/webhooks.js';
@@ -120,6 +120,10 @@ describe('journey 10: lead capture', () => {
     await email.press('Enter');
     expect((await accepted).status()).toBe(200);
     await eventually(() => form.count()).toBe(0);
+    // The visitor is thanked in a polite live region (role status), which stays when the form goes.
+    const thanks = site.getByRole('status').filter({ hasText: 'Thanks, we have your details.' });
+    await eventually(() => thanks.count()).toBe(1);
+    expect(await thanks.evaluate((region) => region.closest('form'))).toBeNull();
     await ui.ask('Can I change the colours of the widget?');
     expect(await form.count()).toBe(0);
     expect(log.filter(isLeadChunk)).toHaveLength(1);

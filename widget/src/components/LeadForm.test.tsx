@@ -18,7 +18,9 @@ function start(leadCapture: LeadForm | null, options: { locale?: string } = {}) 
     box.dispatchEvent(new Event('input', { bubbles: true }));
   };
   const alerts = () => [...ui.shadow.querySelectorAll('form.lead [role=alert]')].map((a) => a.textContent);
-  return { ...ui, form, input, type, alerts };
+  /** The lead chunk's polite live region (outside the form, so it stays when the form goes). */
+  const thanks = () => ui.$('.lead-done[role=status]')?.textContent ?? null;
+  return { ...ui, form, input, type, alerts, thanks };
 }
 
 const leadRequests = () => pages.server.requests.filter((r) => r.path === 'leads');
@@ -42,6 +44,8 @@ describe('the lead form', () => {
     expect(ui.input('Your email')?.required).toBe(true);
     expect(ui.buttons('Skip')).toHaveLength(0);
     await until(() => ui.shadow.activeElement === ui.input('Your name'));
+    // The live region is there before anything is said in it (screen readers announce changes, not new regions).
+    expect(ui.thanks()).toBe('');
 
     // The required field left empty: announced next to it, and focused.
     ui.buttons('Save my details')[0]!.click();
@@ -57,6 +61,7 @@ describe('the lead form', () => {
     ui.type('Your email', 'ada@example.com');
     ui.buttons('Save my details')[0]!.click();
     await until(() => !ui.form() && ui.byLabel('Message'));
+    expect(ui.thanks()).toBe('Thanks, we have your details.');
     expect(leadRequests().map((r) => r.body)).toEqual([{ name: 'Ada', email: 'ada@example.com' }]);
     expect(pages.server.leads.size).toBe(1);
 
@@ -110,6 +115,7 @@ describe('the lead form', () => {
       ui.buttons('Save my details')[0]!.click();
       await until(() => ui.alerts().join() === 'That did not work. Please retry.');
       expect(ui.input('Your email')?.getAttribute('aria-invalid')).toBeNull();
+      expect(ui.thanks()).toBe('');
     }
     pages.server.offline = false;
     ui.type('Your email', 'ada@example.com');
@@ -130,6 +136,7 @@ describe('the lead form', () => {
     ui.buttons('Skip')[0]!.click();
     await until(() => !ui.form());
     expect(leadRequests()).toEqual([]);
+    expect(ui.thanks()).toBe(''); // nothing was left: nothing to thank for
     ui.widget.destroy();
     const again = start({ when: 'after', afterMessages: 2, name: 'optional', email: 'optional' });
     await again.open();

@@ -81,6 +81,7 @@ export function Panel({ model, t, onClose, autoFocus }: Props) {
         ? model.handoff.value?.render(!leadForm)
         : phase === 'ready' && !model.offerPerson.value && <TalkToPerson model={model} t={t} />}
       {leadForm && model.lead.value?.render(leadForm)}
+      {model.lead.value?.status()}
       {notice && (
         <div class="notice" role="alert">
           {t[notice]}
