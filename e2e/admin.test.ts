@@ -1,37 +1,28 @@
 // Journey 7: an admin signs in with the local token, finds a visitor's conversation by search, opens it and its
 // image, edits the site's greeting (seeing it in the live preview first), and the visitor's widget shows it.
-import type { Browser, BrowserContext } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { keepDocScreenshot, keepFailureScreenshots, keepScreenshot, launchBrowser, watchErrors } from './browser.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserContexts, keepDocScreenshot, keepScreenshot, watchErrors } from './browser.js';
 import { type E2eServer, startE2eServer } from './harness.js';
 import { eventually, widgetUi } from './widgetUi.js';
 
 let server: E2eServer;
-let browser: Browser;
-let visitor: BrowserContext;
-let admin: BrowserContext;
 
 beforeAll(async () => {
   server = await startE2eServer(import.meta.url);
-  browser = await launchBrowser();
-  visitor = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  admin = await browser.newContext({ viewport: { width: 1280, height: 860 } });
 });
 afterAll(async () => {
-  await visitor?.close();
-  await admin?.close();
-  await browser?.close();
   await server?.close();
 });
-afterEach((ctx) => keepFailureScreenshots(ctx, browser));
+// Registered after the server's hooks: the browser closes before it stops.
+const chromium = browserContexts({ visitor: { width: 1280, height: 800 }, admin: { width: 1280, height: 860 } });
 
 const GREETING = 'Welcome to Acme Plants! Ask us about ferns, deliveries or plant care.';
 
 describe('journey 7: admin', () => {
   it('finds the visitor’s conversation by search, sees its image, edits the greeting, and the widget shows it', async () => {
     // A visitor asks with a photo.
-    const site = await visitor.newPage();
+    const site = await chromium.visitor.newPage();
     const siteErrors = watchErrors(site);
     const ui = widgetUi(site);
     await site.goto(`${server.url}/`);
@@ -51,7 +42,7 @@ describe('journey 7: admin', () => {
     await server.visitorAsks('How do I add the widget to my site?');
 
     // Sign in with the local token from the start-up log; the token leaves the URL at once.
-    const page = await admin.newPage();
+    const page = await chromium.admin.newPage();
     const errors = watchErrors(page);
     await page.goto(`${server.url}/dashboard/#token=${server.adminToken}`);
     await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();

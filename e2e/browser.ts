@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import sharp from 'sharp';
-import type { TestContext } from 'vitest';
+import { afterAll, afterEach, beforeAll, type TestContext } from 'vitest';
 
 /** Debian's Chromium (`apt-get install chromium`), with the flags DEVELOPERS.md lists for CI containers. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -22,6 +22,31 @@ const DOCS_SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'do
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+type Viewport = { width: number; height: number };
+
+/**
+ * A journey file's browser: one Chromium launched before its tests, with a context per name at its viewport (a
+ * visitor's, an admin's: each its own cookies and storage), all closed after the tests; a failed test leaves a
+ * screenshot of every open page. Call it at the file's top level after the hooks that start its servers, so the
+ * browser closes before they stop. `browser` and the named contexts are there once the tests run.
+ */
+export function browserContexts<Name extends string>(
+  viewports: Record<Name, Viewport> & { browser?: never },
+): { browser: Browser } & Record<Name, BrowserContext> {
+  const opened = { browser: undefined as unknown as Browser } as { browser: Browser } & Record<string, BrowserContext>;
+  const names = Object.keys(viewports) as Name[];
+  beforeAll(async () => {
+    opened.browser = await launchBrowser();
+    for (const name of names) opened[name] = await opened.browser.newContext({ viewport: viewports[name] });
+  });
+  afterEach((ctx) => keepFailureScreenshots(ctx, opened.browser));
+  afterAll(async () => {
+    for (const name of names) await opened[name]?.close();
+    await opened.browser?.close();
+  });
+  return opened;
 }
 
 /**

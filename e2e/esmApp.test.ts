@@ -1,29 +1,25 @@
 // The ESM embed example (examples/esm-app/): the page imports the widget's module build and drives it through the
 // page API: its own button opens the chat, a demo user is identified, and the widget's events reach the page.
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminConversation, Page as ListPage } from '../contract/index.js';
-import { keepFailureScreenshots, keepScreenshot, launchBrowser, watchErrors } from './browser.js';
+import { browserContexts, keepScreenshot, watchErrors } from './browser.js';
 import { type E2eServer, startE2eServer } from './harness.js';
 import { eventually, widgetUi } from './widgetUi.js';
 
 let server: E2eServer;
-let browser: Browser;
 
 beforeAll(async () => {
   server = await startE2eServer(import.meta.url);
-  browser = await launchBrowser();
 });
 afterAll(async () => {
-  await browser?.close();
   await server?.close();
 });
-afterEach((ctx) => keepFailureScreenshots(ctx, browser));
+// Registered after the server's hooks: the browser closes before it stops.
+const chromium = browserContexts({ visitor: { width: 1280, height: 800 } });
 
 describe('the ESM embed example', () => {
   it('opens from the page’s own button, lists the widget’s events, and goes on anonymously when identify is refused', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
+    const page = await chromium.visitor.newPage();
     const errors = watchErrors(page);
     const ui = widgetUi(page);
     await page.goto(`${server.url}/examples/esm-app/`);
@@ -47,6 +43,5 @@ describe('the ESM embed example', () => {
     await keepScreenshot(page, 'esm-app');
     // Chromium logs the refused session (403) itself; nothing else may reach the console.
     expect(errors.filter((e) => !/status of 403 .*\/v1\/widget\/sessions/.test(e))).toEqual([]);
-    await context.close();
   });
 });

@@ -1,37 +1,28 @@
 // Journey 8: a visitor asks for a person; an agent signed in to the dashboard on ANOTHER instance of the server (one
 // database, one Redis) sees it live, takes over and replies; the reply reaches the widget within 2 s, the visitor's
 // next message reaches the agent, a dropped network loses and doubles nothing, and handed back, the assistant answers.
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisServer, startRedisServer } from '../server/test/redisServer.js';
-import { keepFailureScreenshots, keepScreenshot, launchBrowser, watchErrors } from './browser.js';
+import { browserContexts, keepScreenshot, watchErrors } from './browser.js';
 import { type E2eServer, startE2eServer } from './harness.js';
 import { eventually, widgetUi } from './widgetUi.js';
 
 let redis: RedisServer;
 let visitorSide: E2eServer;
 let agentSide: E2eServer;
-let browser: Browser;
-let visitor: BrowserContext;
-let admin: BrowserContext;
 
 beforeAll(async () => {
   redis = await startRedisServer();
   visitorSide = await startE2eServer(import.meta.url, { redisUrl: redis.url });
   agentSide = await startE2eServer(import.meta.url, { redisUrl: redis.url, shareWith: visitorSide });
-  browser = await launchBrowser();
-  visitor = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  admin = await browser.newContext({ viewport: { width: 1280, height: 900 } });
 });
 afterAll(async () => {
-  await visitor?.close();
-  await admin?.close();
-  await browser?.close();
   await agentSide?.close();
   await visitorSide?.close();
   await redis?.stop();
 });
-afterEach((ctx) => keepFailureScreenshots(ctx, browser));
+// Registered after the servers' hooks: the browser closes before they stop.
+const chromium = browserContexts({ visitor: { width: 1280, height: 800 }, admin: { width: 1280, height: 900 } });
 
 // What the browser logs while it is offline on purpose, and nothing else, is expected.
 const unexpected = (errors: string[]) => errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch|network/i.test(e));
@@ -39,7 +30,7 @@ const unexpected = (errors: string[]) => errors.filter((e) => !/ERR_INTERNET_DIS
 describe('journey 8: handoff across two instances', () => {
   it('asks for a person, gets the agent’s replies live and after a network drop, and goes back to the assistant', async () => {
     // The agent has the dashboard open on instance B: someone is online.
-    const inbox = await admin.newPage();
+    const inbox = await chromium.admin.newPage();
     const agentErrors = watchErrors(inbox);
     await inbox.goto(`${agentSide.url}/dashboard/#token=${agentSide.adminToken}`);
     await inbox.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
@@ -48,7 +39,7 @@ describe('journey 8: handoff across two instances', () => {
     await inbox.getByText('No one is waiting').waitFor();
 
     // The visitor, on instance A, chats with the assistant, then asks for a person.
-    const site = await visitor.newPage();
+    const site = await chromium.visitor.newPage();
     const siteErrors = watchErrors(site);
     const ui = widgetUi(site);
     await site.goto(`${visitorSide.url}/`);
@@ -89,12 +80,12 @@ describe('journey 8: handoff across two instances', () => {
     expect(await ui.answers.count()).toBe(answersBefore);
 
     // The visitor's network drops while the agent writes; back online, each reply shows once.
-    await visitor.setOffline(true);
+    await chromium.visitor.setOffline(true);
     await reply('Your order left the warehouse.');
     await transcript.getByText('Your order left the warehouse.').waitFor();
     await reply('It arrives on Monday.');
     await transcript.getByText('It arrives on Monday.').waitFor();
-    await visitor.setOffline(false);
+    await chromium.visitor.setOffline(false);
     await agentSays('It arrives on Monday.').waitFor({ timeout: 15_000 });
     for (const text of ['Hello, I am here to help.', 'Your order left the warehouse.', 'It arrives on Monday.'])
       expect(await agentSays(text).count(), text).toBe(1);

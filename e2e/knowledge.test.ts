@@ -1,10 +1,9 @@
 // Journey 9: the owner adds a website's sitemap on the dashboard's Knowledge page, watches it become ready and tries
 // a question; a visitor asks the widget, gets an answer from that website with its source cited under it, and
 // follows the link to the page.
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { html, type LocalSite, startLocalSite } from '../server/test/localSite.js';
-import { keepDocScreenshot, keepFailureScreenshots, keepScreenshot, launchBrowser, watchErrors } from './browser.js';
+import { browserContexts, keepDocScreenshot, keepScreenshot, watchErrors } from './browser.js';
 import { type E2eServer, startE2eServer } from './harness.js';
 import { eventually, widgetUi } from './widgetUi.js';
 
@@ -40,9 +39,6 @@ const QUESTION = 'How many days do I have to return a plant?';
 
 let server: E2eServer;
 let website: LocalSite;
-let browser: Browser;
-let owner: BrowserContext;
-let visitor: BrowserContext;
 
 beforeAll(async () => {
   website = await startLocalSite(ROUTES);
@@ -50,22 +46,17 @@ beforeAll(async () => {
   server = await startE2eServer(import.meta.url, {
     env: { KNOWLEDGE_ALLOW_PRIVATE_HOSTS: 'true', KNOWLEDGE_CRAWL_RATE: '20' },
   });
-  browser = await launchBrowser();
-  owner = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  visitor = await browser.newContext({ viewport: { width: 1280, height: 800 } });
 });
 afterAll(async () => {
-  await owner?.close();
-  await visitor?.close();
-  await browser?.close();
   await server?.close();
   await website?.close();
 });
-afterEach((ctx) => keepFailureScreenshots(ctx, browser));
+// Registered after the servers' hooks: the browser closes before they stop.
+const chromium = browserContexts({ owner: { width: 1280, height: 900 }, visitor: { width: 1280, height: 800 } });
 
 describe('journey 9: knowledge', () => {
   it('the owner adds a sitemap and sees it ready; the visitor’s answer cites the page and the link opens it', async () => {
-    const dashboard = await owner.newPage();
+    const dashboard = await chromium.owner.newPage();
     const dashboardErrors = watchErrors(dashboard);
     await dashboard.goto(`${server.url}/dashboard/#token=${server.adminToken}`);
     await dashboard.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
@@ -97,7 +88,7 @@ describe('journey 9: knowledge', () => {
     await keepDocScreenshot(await keepScreenshot(dashboard, 'journey-9-knowledge'), 'dashboard-knowledge');
 
     // The visitor asks; the offline provider answers from the passage and cites it under the answer.
-    const site = await visitor.newPage();
+    const site = await chromium.visitor.newPage();
     const siteErrors = watchErrors(site);
     const ui = widgetUi(site);
     await site.goto(`${server.url}/`);
@@ -114,7 +105,7 @@ describe('journey 9: knowledge', () => {
     await keepScreenshot(site, 'journey-9-widget-citation');
 
     // Following the source opens the page in a new tab; the chat stays where it was.
-    const opened = visitor.waitForEvent('page');
+    const opened = chromium.visitor.waitForEvent('page');
     await cited.click();
     const tab = await opened;
     await tab.waitForLoadState();

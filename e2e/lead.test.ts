@@ -3,36 +3,28 @@
 // widget's shadow root, an invalid email is refused with the error announced next to the field, a valid one is sent (the
 // visitor is thanked in a polite live region) and the chat goes on; the lead shows on the conversation's page in the
 // dashboard and a signed `lead.captured` reaches the owner's webhook receiver.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebhookEvent, WebhookWithSecret } from '../contract/webhooks.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../server/test/webhookReceiver.js';
-import { keepFailureScreenshots, keepScreenshot, launchBrowser, watchErrors } from './browser.js';
+import { browserContexts, keepScreenshot, watchErrors } from './browser.js';
 import { type E2eServer, startE2eServer } from './harness.js';
 import { eventually, widgetUi } from './widgetUi.js';
 
 let server: E2eServer;
 let receiver: WebhookReceiver;
-let browser: Browser;
-let visitor: BrowserContext;
-let admin: BrowserContext;
 
 beforeAll(async () => {
   receiver = await startWebhookReceiver();
   // The receiver is on 127.0.0.1, which webhook deliveries refuse unless told it is an intranet.
   server = await startE2eServer(import.meta.url, { env: { ALLOW_PRIVATE_HOSTS: 'true' } });
-  browser = await launchBrowser();
-  visitor = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  admin = await browser.newContext({ viewport: { width: 1280, height: 900 } });
 });
 afterAll(async () => {
-  await visitor?.close();
-  await admin?.close();
-  await browser?.close();
   await server?.close();
   await receiver?.close();
 });
-afterEach((ctx) => keepFailureScreenshots(ctx, browser));
+// Registered after the servers' hooks: the browser closes before they stop.
+const chromium = browserContexts({ visitor: { width: 1280, height: 800 }, admin: { width: 1280, height: 900 } });
 
 /** Every request the page makes, in order, as paths (`/widget.js`, `/lead-<hash>.js`, `/v1/widget/leads`). */
 function networkLog(page: Page): string[] {
@@ -45,7 +37,7 @@ const isLeadChunk = (path: string) => /\/lead-[\w-]+\.js$/.test(path);
 describe('journey 10: lead capture', () => {
   it('asks for an email after the first message, refuses a bad one aloud, and the lead reaches the dashboard and the webhook', async () => {
     // A visitor while the site asks nothing (in a browser of their own): the chat works, the form's chunk is never fetched.
-    const quiet = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const quiet = await chromium.browser.newContext({ viewport: { width: 1280, height: 800 } });
     const before = await quiet.newPage();
     const beforeLog = networkLog(before);
     const beforeUi = widgetUi(before);
@@ -69,7 +61,7 @@ describe('journey 10: lead capture', () => {
     });
 
     // A new visitor: nothing of the form until their first message is sent.
-    const site = await visitor.newPage();
+    const site = await chromium.visitor.newPage();
     const siteErrors = watchErrors(site);
     const log = networkLog(site);
     const ui = widgetUi(site);
@@ -131,7 +123,7 @@ describe('journey 10: lead capture', () => {
     await keepScreenshot(site, 'journey-10-chat-after-lead');
 
     // The owner finds the conversation by the Lead filter and sees the lead in its visitor details.
-    const dashboard = await admin.newPage();
+    const dashboard = await chromium.admin.newPage();
     const dashboardErrors = watchErrors(dashboard);
     await dashboard.goto(`${server.url}/dashboard/#token=${server.adminToken}`);
     await dashboard.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
