@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type DatabaseSetup, loadDatabaseSetup } from '../config.js';
 import {
   DISABLE_PUSHDOWN_PATCHES,
@@ -17,10 +18,10 @@ export const FERRETDB_VERSION = 'v1.24.2';
 /**
  * Our build of it: `p1` carries the `_id` lookup fix below, `p2` the equality prefilter (`ferretdbPushdown.ts`), `p3`
  * a `--test-disable-pushdown` that disables it for every command (the exactness test's reference), `p4` no leak
- * tracking (below), `p5` a prefilter for a `$regex` that is a plain literal (`ferretdbPushdown.ts`); a new suffix rebuilds
- * cached binaries.
+ * tracking (below), `p5` a prefilter for a `$regex` that is a plain literal (`ferretdbPushdown.ts`), `p6` a one-pass
+ * sjson decoder and encoder (below); a new suffix rebuilds cached binaries.
  */
-const BUILD = `${FERRETDB_VERSION}-p5`;
+const BUILD = `${FERRETDB_VERSION}-p6`;
 
 /**
  * FerretDB v1.24.2's SQLite backend looks documents up by `_ferretdb_sjson->'$._id'`, while its
@@ -45,6 +46,22 @@ const LEAK_TRACKING_PATCHES = ['Track', 'Untrack'].map((name) => {
   return { from, to: `${from}\n\tif !trackLeaks {\n\t\treturn\n\t}\n` };
 });
 const LEAK_TRACKING_OFF = '\n// trackLeaks is off in our build (ferretdbBinary.ts, p4).\nconst trackLeaks = false\n';
+
+/**
+ * `p6`: FerretDB decodes each stored document's JSON (`sjson.Unmarshal`) through encoding/json three times over, by
+ * reflection: ~59% of its CPU during an export. `ferretdb-patches/sjson_fast_chatwidget.go` decodes and encodes it in
+ * one pass and hands anything but the exact form FerretDB writes to the original functions, which the build keeps under
+ * other names; its test (compared with them on FerretDB's vectors, generated and mutated documents) runs before the
+ * build, whose binary is built only if it passes. The Go files live beside this module (copied into dist by
+ * `build:server`).
+ */
+const SJSON_DIR = join('internal', 'handler', 'sjson');
+const SJSON_RENAMES = [
+  { from: 'func Unmarshal(data []byte) (*types.Document, error) {', name: 'unmarshalOriginal' },
+  { from: 'func Marshal(d *types.Document) ([]byte, error) {', name: 'marshalOriginal' },
+].map(({ from, name }) => ({ file: join(SJSON_DIR, 'sjson.go'), from, to: from.replace(/^func \w+/, `func ${name}`) }));
+const GO_PATCHES_DIR = fileURLToPath(new URL('./ferretdb-patches/', import.meta.url));
+const SJSON_FILES = ['sjson_fast_chatwidget.go', 'sjson_fast_chatwidget_test.go'];
 
 /** A failure the user can act on, told in one sentence (never a stack trace). */
 export class EmbeddedDatabaseUnavailable extends Error {
@@ -73,6 +90,23 @@ function run(cmd: string, args: string[], cwd?: string, extraEnv: NodeJS.Process
     );
   }
   return result.stdout;
+}
+
+/**
+ * Runs FerretDB's own sjson tests and ours (`-short`: a few seconds) on the patched package; a failure stops the build.
+ * FerretDB's test helpers look for the repository root by its `.git` folder, which the module copy lacks.
+ */
+function testSjson(work: string) {
+  mkdirSync(join(work, '.git'));
+  const args = ['test', '-short', `./${SJSON_DIR}/`];
+  const result = spawnSync('go', args, { cwd: work, encoding: 'utf8', env: { ...process.env, CGO_ENABLED: '0' } });
+  if (result.error || result.status !== 0) {
+    const output = `${result.stdout ?? ''}${result.stderr ?? ''}` || result.error?.message || '';
+    const failures = output.split('\n').filter((line) => /FAIL|got|want|panic|error/i.test(line));
+    throw new EmbeddedDatabaseUnavailable(
+      `Building the embedded database (FerretDB ${FERRETDB_VERSION}) stopped: our patched sjson package failed its tests (\`go ${args.join(' ')}\`): ${failures.slice(0, 6).join(' | ')}`,
+    );
+  }
 }
 
 /**
@@ -119,6 +153,7 @@ export function ensureFerretdbBinary(
     const patches = [
       ...DISABLE_PUSHDOWN_PATCHES,
       ...LEAK_TRACKING_PATCHES.map((patch) => ({ file: LEAK_TRACKING_FILE, ...patch })),
+      ...SJSON_RENAMES,
     ];
     for (const patch of patches) {
       const source = readFileSync(join(work, patch.file), 'utf8');
@@ -127,6 +162,8 @@ export function ensureFerretdbBinary(
       writeFileSync(join(work, patch.file), source.replace(patch.from, patch.to));
     }
     writeFileSync(join(work, LEAK_TRACKING_FILE), readFileSync(join(work, LEAK_TRACKING_FILE), 'utf8') + LEAK_TRACKING_OFF);
+    for (const file of SJSON_FILES) cpSync(join(GO_PATCHES_DIR, file), join(work, SJSON_DIR, file));
+    testSjson(work);
     const dir = join(target, '..');
     mkdirSync(dir, { recursive: true });
     const partial = `${target}.${process.pid}.partial`;
