@@ -8,6 +8,7 @@ import { afterDescending, type CursorPosition, oid, toPage, utcDay, utcSlot } fr
 import { forgetDailyCounts } from './dailyCountRepository.js';
 import { dayWindows, OLDEST_DAY } from './dayWindows.js';
 import { type MessageRecord, toMessage } from './messageRepository.js';
+import { backfillSlot } from './slotBackfill.js';
 import { type LeadRecord, toLead } from './visitorRepository.js';
 
 export interface ConversationRecord {
@@ -264,6 +265,8 @@ export function conversationRepository({ Conversation, ConversationWindow, Daily
       }
       return changed;
     },
+    /** Gives `slot` to the tenant's conversations stored before it (`backfillSlot`); the days of those it changed. */
+    backfillSlot: (tenantId: string, signal?: AbortSignal) => backfillSlot(Conversation, tenantId, signal),
     /** `false` when the conversation is gone. */
     async recordActivity(id: string, activity: ConversationActivity): Promise<boolean> {
       // Never merged with other sends' updates: FerretDB v1 keeps every statement's read open until a multi-statement

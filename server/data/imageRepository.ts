@@ -5,6 +5,7 @@ import { countPerPeriod } from './countPerPeriod.js';
 import { afterDescending, type CursorPosition, oid, toPage, utcDay, utcSlot } from './cursor.js';
 import { forgetDailyCounts } from './dailyCountRepository.js';
 import type { AttachedImage } from './messageRepository.js';
+import { backfillSlot } from './slotBackfill.js';
 
 export interface ImageRecord {
   id: string;
@@ -66,6 +67,8 @@ export interface ImageFilter {
 
 export function imageRepository({ Image, DailyCount }: Models) {
   return {
+    /** Gives `slot` to the tenant's images stored before it (`backfillSlot`); the days of those it changed. */
+    backfillSlot: (tenantId: string, signal?: AbortSignal) => backfillSlot(Image, tenantId, signal),
     async create(image: Omit<ImageRecord, 'id'>): Promise<ImageRecord> {
       const doc = await Image.create({
         ...image,

@@ -1,5 +1,7 @@
 import { Types } from 'mongoose';
 import { afterAll, describe, expect, it } from 'vitest';
+import { BACKFILL_SLOT } from '../domain/createServices.js';
+import { slotBackfill } from '../domain/slotBackfill.js';
 import { newConversation, newMessage } from '../test/repositoryInputs.js';
 import { startTestApp } from '../test/testApp.js';
 import { decodeCursor } from './cursor.js';
@@ -58,5 +60,33 @@ describe('history pages back', () => {
         newMessage({ tenantId, siteId: site.id, conversationId: legacy, text: `later ${i}`, createdAt }),
       );
     for (const limit of [4, 50]) await expectPagesToMatch(legacy, limit);
+  });
+
+  it('reads a conversation stored before slots by its slots once the one-time job gave them one', async () => {
+    const start = new Date('2026-03-20T10:00:00Z');
+    const id = await conversationWith(Array.from({ length: 120 }, (_, i) => new Date(start.getTime() + i * MINUTE)));
+    await app.models.Message.updateMany({ conversationId: new Types.ObjectId(id) }, { $unset: { slot: 1 } });
+    /** Pages back (reads after a cursor) that read the whole conversation, not a few slots, while all pages are checked. */
+    const wholeReadsBack = async () => {
+      let whole = 0;
+      const listener = (op: { collectionName: string; method: string; params: unknown[] }) => {
+        const filter = op.params[0] as Record<string, unknown> | undefined;
+        if (op.collectionName === 'messages' && op.method === 'find' && filter?.$or && !filter.slot) whole++;
+      };
+      app.connection.on('operation-start', listener);
+      try {
+        for (const limit of [7, 50]) await expectPagesToMatch(id, limit);
+      } finally {
+        app.connection.off('operation-start', listener);
+      }
+      return whole;
+    };
+    // Before: every page back (17 of limit 7, 2 of limit 50) reads the whole conversation.
+    expect(await wholeReadsBack()).toBe(19);
+    const job = await repos.jobs.findById(String((await app.models.Job.findOne({ key: BACKFILL_SLOT }).lean())?._id));
+    if (!job) throw new Error('no slot backfill job');
+    await slotBackfill(repos)({ job, signal: new AbortController().signal, progress: async () => {} });
+    // After: only the last page of each walk (the slots hold too few: nothing older is left to find).
+    expect(await wholeReadsBack()).toBe(2);
   });
 });

@@ -9,6 +9,7 @@ import { countPerPeriod } from './countPerPeriod.js';
 import { afterDescending, type CursorPosition, oid, toPage, utcDay, utcSlot } from './cursor.js';
 import { forgetDailyCounts, type Ratings, ratingsChanged } from './dailyCountRepository.js';
 import { groupCommit } from './groupCommit.js';
+import { backfillSlot } from './slotBackfill.js';
 
 /** What a message keeps of an attached image: where its bytes are, and what its views show. */
 export interface AttachedImage extends Pick<StoredImage, 'storage' | 'key' | 'url'> {
@@ -172,6 +173,8 @@ export const isDuplicateKey = (error: unknown) => (error as { code?: number })?.
 
 export function messageRepository({ Message, Stream, DailyCount }: Models) {
   return {
+    /** Gives `slot` to the tenant's messages stored before it (`backfillSlot`); the days of those it changed. */
+    backfillSlot: (tenantId: string, signal?: AbortSignal) => backfillSlot(Message, tenantId, signal),
     /** Inserts; `null` when a message with its `_id` is stored already. Concurrent inserts go out together (`groupCommit`). */
     async insert(message: NewMessage): Promise<MessageRecord | null> {
       if (!(await groupCommit(Message).insert(toDoc(message)))) return null;

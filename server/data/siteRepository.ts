@@ -70,6 +70,11 @@ export function siteRepository({ Site }: Models) {
       const docs = await Site.find({ retentionDays: { $gt: 0 } }).lean<SiteDoc[]>();
       return docs.map(toSite);
     },
+    /** Every tenant with a site (one-time jobs over all data); the sites are few, read through `(tenantId, createdAt)`. */
+    async tenantIds(): Promise<string[]> {
+      const docs = await Site.find({}).select({ _id: 0, tenantId: 1 }).sort({ tenantId: 1, createdAt: -1 }).lean<SiteDoc[]>();
+      return [...new Set(docs.map((d) => d.tenantId))];
+    },
     async countForTenant(tenantId: string): Promise<number> {
       return Site.countDocuments({ tenantId });
     },

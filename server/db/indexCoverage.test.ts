@@ -1,3 +1,4 @@
+import { Types } from 'mongoose';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOfflineModel } from '../ai/offlineModel.js';
@@ -27,6 +28,13 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
 });
+
+/** Runs the job queued under `key` (a recurring or one-time job) in this process, now. */
+async function runKeyedJob(app: TestApp, key: string) {
+  const job = await app.services.repos.jobs.findById(String((await app.models.Job.findOne({ key }).lean())?._id));
+  if (!job) throw new Error(`no job ${key}`);
+  await app.services.jobHandlers[key]?.({ job, signal: new AbortController().signal, progress: async () => {} });
+}
 
 async function driveEveryRoute(app: TestApp) {
   const ok = async (res: Response | Promise<Response>, status = 200) => {
@@ -175,15 +183,12 @@ async function driveEveryRoute(app: TestApp) {
 
   // Owners' data tools: a retention run over a site that keeps 1 day, an erasure, their records.
   await ok(app.admin(`/v1/admin/sites/${site.id}`, { method: 'PATCH', json: { retentionDays: 1 } }));
-  const retentionJob = await app.services.repos.jobs.findById(
-    String((await app.models.Job.findOne({ key: 'retention.run' }).lean())?._id),
-  );
-  if (!retentionJob) throw new Error('no retention job');
-  await app.services.jobHandlers['retention.run']?.({
-    job: retentionJob,
-    signal: new AbortController().signal,
-    progress: async () => {},
-  });
+  await runKeyedJob(app, 'retention.run');
+  // The one-time slot backfill over documents stored before `slot` (made so here).
+  const ownedBy = { tenantId: (await app.models.Site.findById(site.id).lean())?.tenantId, siteId: new Types.ObjectId(site.id) };
+  await app.models.Message.updateMany(ownedBy, { $unset: { slot: 1 } });
+  await runKeyedJob(app, 'stats.backfillSlot');
+  if (await app.models.Message.countDocuments({ ...ownedBy, slot: null })) throw new Error('slots not given');
   await ok(
     app.admin(`/v1/admin/sites/${site.id}/erasures`, { method: 'POST', json: { visitorId: identified.session.visitorId } }),
     201,

@@ -53,6 +53,7 @@ import { RETENTION, RETENTION_EVERY_MS, retention } from './retention.js';
 import { sessionService } from './sessionService.js';
 import { SITE_DELETION, siteDeletion } from './siteDeletion.js';
 import { siteService } from './siteService.js';
+import { slotBackfill } from './slotBackfill.js';
 import { statsService } from './statsService.js';
 import { unansweredQuestions } from './unanswered/unansweredQuestions.js';
 import { visitorTokens } from './visitorTokens.js';
@@ -103,6 +104,8 @@ export interface ServiceDeps {
 }
 
 const BACKFILL_LAST_DAY = 'conversations.backfillLastDay';
+/** Once per database: `slot` for the conversations, messages and images stored before it existed. */
+export const BACKFILL_SLOT = 'stats.backfillSlot';
 const WEBHOOK_PRUNE = 'webhooks.prune';
 
 /** The domain, wired from repositories over the given models (no HTTP, no listening). */
@@ -240,6 +243,7 @@ export function createServices(deps: ServiceDeps) {
   const jobHandlers: Record<string, JobHandler> = {
     'images.sweepOrphans': async () => void (await images.sweepOrphans()),
     [BACKFILL_LAST_DAY]: async ({ signal }) => void (await repos.conversations.backfillLastDay(signal)),
+    [BACKFILL_SLOT]: slotBackfill({ ...repos, now }),
     [SITE_DELETION]: siteDeletions.handler,
     [REPLY_REMINDER]: replyReminder({
       conversations: repos.conversations,
@@ -266,6 +270,7 @@ export function createServices(deps: ServiceDeps) {
     { type: LIVE_EVENT_SWEEP, key: LIVE_EVENT_SWEEP, everyMs: 3600_000 },
     // Once per database (keyed, not recurring): conversations stored before `lastDay` get it.
     { type: BACKFILL_LAST_DAY, key: BACKFILL_LAST_DAY },
+    { type: BACKFILL_SLOT, key: BACKFILL_SLOT },
     { type: RETENTION, key: RETENTION, everyMs: RETENTION_EVERY_MS },
     // Finished deliveries leave the queue after a day (their log stays 30 days).
     { type: WEBHOOK_PRUNE, key: WEBHOOK_PRUNE, everyMs: 3600_000 },

@@ -2,11 +2,13 @@ import { Types } from 'mongoose';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Stats } from '../../contract/admin.js';
 import { slotsOf } from '../data/countPerPeriod.js';
-import { utcDay } from '../data/cursor.js';
+import { utcDay, utcSlot } from '../data/cursor.js';
 import type { MessageRecord } from '../data/messageRepository.js';
 import type { MessageDoc } from '../db/models/message.js';
-import { newConversation, newMessage } from '../test/repositoryInputs.js';
+import { newConversation, newImage, newMessage } from '../test/repositoryInputs.js';
 import { startTestApp } from '../test/testApp.js';
+import { BACKFILL_SLOT } from './createServices.js';
+import { slotBackfill } from './slotBackfill.js';
 import { GRACE_MS, hoursOf, isOver, lastDays, statsService } from './statsService.js';
 
 const app = await startTestApp(import.meta.url);
@@ -136,24 +138,7 @@ describe('stats per day', () => {
       if (i === 8) await conversationWithMessages(new Date('2026-03-11T23:59:59Z'), [new Date('2026-03-11T23:59:59Z')]);
       if (i === 2) {
         // An image on a question, counted on its own day and hour.
-        await repos.images.create({
-          tenantId,
-          siteId: site.id,
-          visitorId: String(new Types.ObjectId()),
-          conversationId: null,
-          messageId: null,
-          storage: 'local',
-          key: `k-${i}`,
-          providerFileId: null,
-          url: `/images/k-${i}`,
-          mimeType: 'image/png',
-          width: 1,
-          height: 1,
-          bytes: 1,
-          sha256: `s-${i}`,
-          originalName: null,
-          createdAt: at,
-        });
+        await repos.images.create(newImage({ tenantId, siteId: site.id, key: `k-${i}`, createdAt: at }));
       }
       rated.push(messages[1] as MessageRecord);
       // Stats read at once, just before the grace of the ten minutes (or hour, or day) ends, and just after; the clock
@@ -239,5 +224,59 @@ describe('stats per day', () => {
     }
     expect(widest).toBeGreaterThan(100);
     expect(widest).toBeLessThanOrEqual(200);
+  });
+
+  it('counts the documents stored before `slot` in the open day once the one-time job gave them one', async () => {
+    await app.models.DailyCount.deleteMany({ tenantId });
+    const at = new Date('2026-03-15T15:31:00Z');
+    const reading = statsService({ ...repos, now: () => at });
+    // Stored before `slot` existed: two finished days, the open day's finished hours and ten minutes, its open ten.
+    const times = [
+      '2026-03-12T08:00:00Z',
+      '2026-03-14T23:59:00Z',
+      '2026-03-15T02:10:00Z',
+      '2026-03-15T15:12:00Z',
+      '2026-03-15T15:30:00Z',
+    ];
+    const conversationIds: Types.ObjectId[] = [];
+    for (const [i, time] of times.entries()) {
+      const t = new Date(time);
+      const { conversation } = await conversationWithMessages(t, [t, new Date(t.getTime() + 1000)], i % 2 ? other.id : site.id);
+      conversationIds.push(new Types.ObjectId(conversation.id));
+      await repos.images.create(
+        newImage({ tenantId, siteId: site.id, conversationId: conversation.id, key: `legacy-${i}`, createdAt: t }),
+      );
+    }
+    const legacy = { tenantId, $or: [{ _id: { $in: conversationIds } }, { conversationId: { $in: conversationIds } }] };
+    for (const model of [app.models.Conversation, app.models.Message, app.models.Image] as const)
+      await (model as typeof app.models.Message).updateMany(legacy, { $unset: { slot: 1 } });
+    // Their open day's hours and ten minutes miss them, and are kept so.
+    expect(await reading.get(tenantId, { days: 7 })).not.toEqual(await bruteForce(7, at));
+
+    // The job is queued once per database; its run gives every document its slot (stopped and resumed, then again).
+    const job = await repos.jobs.findById(String((await app.models.Job.findOne({ key: BACKFILL_SLOT }).lean())?._id));
+    if (!job) throw new Error('no slot backfill job');
+    const run = slotBackfill({ ...repos, now: () => at });
+    const stopped = new AbortController();
+    const stopAtFirstWrite = (op: { collectionName: string; method: string }) => {
+      if (op.method === 'updateMany' && op.collectionName === 'messages') stopped.abort();
+    };
+    app.connection.on('operation-start', stopAtFirstWrite);
+    await run({ job, signal: stopped.signal, progress: async () => {} }).finally(() =>
+      app.connection.off('operation-start', stopAtFirstWrite),
+    );
+    const withoutSlot = () => app.models.Message.countDocuments({ tenantId, slot: null });
+    expect(await withoutSlot()).toBeGreaterThan(0);
+    expect(await withoutSlot()).toBeLessThan(times.length * 2);
+    for (let i = 0; i < 2; i++) await run({ job, signal: new AbortController().signal, progress: async () => {} });
+    for (const model of [app.models.Conversation, app.models.Message, app.models.Image] as const) {
+      const docs = await (model as typeof app.models.Message).find({ tenantId }).lean<MessageDoc[]>();
+      for (const doc of docs) expect(doc.slot, `${model.modelName} ${doc.createdAt.toISOString()}`).toBe(utcSlot(doc.createdAt));
+    }
+    for (const siteId of [undefined, site.id, other.id]) {
+      const scope = siteId ? { siteId } : {};
+      expect(await reading.get(tenantId, { days: 7, ...scope })).toEqual(await bruteForce(7, at, siteId));
+      expect(await reading.get(tenantId, { days: 7, ...scope })).toEqual(await bruteForce(7, at, siteId));
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import type { ImageRecord } from '../data/imageRepository.js';
 import { type NewMessage, NO_CITATIONS } from '../data/messageRepository.js';
 
 /** A message as a repository test stores it: a complete visitor message unless told otherwise. */
@@ -26,5 +27,24 @@ export const newConversation = (fields: { tenantId: string; siteId: string; now:
   userAgent: null,
   locale: null,
   user: null,
+  ...fields,
+});
+
+/** An image as a repository test stores it: a visitor's 1×1 PNG, unique by `key`. */
+export const newImage = (
+  fields: Pick<ImageRecord, 'tenantId' | 'siteId' | 'createdAt' | 'key'> & Partial<Omit<ImageRecord, 'id'>>,
+): Omit<ImageRecord, 'id'> => ({
+  visitorId: String(new Types.ObjectId()),
+  conversationId: null,
+  messageId: null,
+  storage: 'local',
+  providerFileId: null,
+  url: `/images/${fields.key}`,
+  mimeType: 'image/png',
+  width: 1,
+  height: 1,
+  bytes: 1,
+  sha256: fields.key,
+  originalName: null,
   ...fields,
 });
