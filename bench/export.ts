@@ -2,7 +2,8 @@
 // into a second site of the same tenant, then downloads `GET /v1/admin/exports/conversations?siteId=…` in each format
 // through the real server (createServer, the embedded database) while sampling the process's RSS. Baselines of the
 // same run: the idle process (RSS), the same messages read by a bare database cursor (time), and the tenth-size export
-// (flat memory means the 100,000-message export peaks where the 10,000-message one does). Prints a table and writes
+// (flat memory means the 100,000-message export peaks where the 10,000-message one does), and each download again
+// with forced collections every 250 ms (the live memory, garbage aside). Prints the tables and writes
 // bench/results/export.json. BENCH_EXPORT_CONVERSATIONS sets the large size (conversations of 10 messages, the
 // first of 200: 9,981 make 100,000); the small site has a tenth of them.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ const CONVERSATIONS = Number(process.env.BENCH_EXPORT_CONVERSATIONS ?? 9_981);
 const SMALL = Math.round(CONVERSATIONS / 10);
 const FORMATS = ['csv', 'ndjson', 'json'] as const;
 const SAMPLE_MS = 50;
+const LIVE_SAMPLE_MS = 250;
 const GOAL_S = 30;
 const ADMIN_TOKEN = 'bench-export-admin-token-0123456789';
 
@@ -137,6 +139,50 @@ interface FormatResult {
   status: number;
 }
 
+/** Downloads one export through the server, counting it as it arrives (nothing kept). */
+async function download(format: (typeof FORMATS)[number], siteId: string, progress: (bytes: number) => void = () => {}) {
+  const response = await fetch(`${web.url}/v1/admin/exports/conversations?format=${format}&siteId=${siteId}`, {
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
+  if (!response.body) throw new Error(`no body: ${response.status}`);
+  // Records are the file's lines (CSV rows have no line breaks in this data).
+  let bytes = 0;
+  let newlines = 0;
+  let last = 0;
+  const reader = response.body.getReader();
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    const chunk = read.value;
+    bytes += chunk.byteLength;
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) newlines++;
+    last = chunk[chunk.byteLength - 1] ?? last;
+    progress(bytes);
+  }
+  return { status: response.status, bytes, lines: newlines + (last === 10 ? 0 : 1) };
+}
+
+/**
+ * Live memory through a download: what a forced full collection leaves every LIVE_SAMPLE_MS (the JS heap plus the
+ * buffers outside it), against what it left just before. Garbage not yet collected is in the RSS and heap peaks, not
+ * here: an export whose memory is bounded shows the same growth at 10,000 and 100,000 messages.
+ */
+async function liveMemory(work: () => Promise<unknown>) {
+  const live = () => {
+    gc();
+    const { heapUsed, arrayBuffers } = process.memoryUsage();
+    return heapUsed + arrayBuffers;
+  };
+  const start = live();
+  const samples = [start];
+  const timer = setInterval(() => samples.push(live()), LIVE_SAMPLE_MS);
+  try {
+    await work();
+  } finally {
+    clearInterval(timer);
+  }
+  const end = live();
+  return { start, peakGrowth: Math.max(...samples) - start, endGrowth: end - start, samples: samples.length };
+}
+
 const results: FormatResult[] = [];
 for (const format of FORMATS)
   for (const [target, messages] of [
@@ -144,25 +190,7 @@ for (const format of FORMATS)
     [site, counts.messages],
   ] as const) {
     gc();
-    const run = await sampled(async (progress) => {
-      const response = await fetch(`${web.url}/v1/admin/exports/conversations?format=${format}&siteId=${target.id}`, {
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-      });
-      if (!response.body) throw new Error(`no body: ${response.status}`);
-      // Counted as it arrives (nothing kept): records are the file's lines (CSV rows have no line breaks in this data).
-      let bytes = 0;
-      let newlines = 0;
-      let last = 0;
-      const reader = response.body.getReader();
-      for (let read = await reader.read(); !read.done; read = await reader.read()) {
-        const chunk = read.value;
-        bytes += chunk.byteLength;
-        for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) newlines++;
-        last = chunk[chunk.byteLength - 1] ?? last;
-        progress(bytes);
-      }
-      return { status: response.status, bytes, lines: newlines + (last === 10 ? 0 : 1) };
-    }, db.embedded?.pid ?? null);
+    const run = await sampled((progress) => download(format, target.id, progress), db.embedded?.pid ?? null);
     const { status, bytes, lines } = run.result;
     const tenth = run.samples.find((s) => s.bytes >= bytes / 10) ?? run.samples[0];
     const peakRss = Math.max(...run.samples.map((s) => s.rss));
@@ -183,7 +211,17 @@ for (const format of FORMATS)
     });
   }
 
-const mib = (v: number | null) => (v === null ? '–' : `${(v / MiB).toFixed(0)} MiB`);
+// Live memory: each download again, with forced collections (slower; its time is not the export's).
+const live: { format: string; messages: number; start: number; peakGrowth: number; endGrowth: number; samples: number }[] = [];
+if (typeof (globalThis as { gc?: unknown }).gc === 'function')
+  for (const format of FORMATS)
+    for (const [target, messages] of [
+      [small, smallCounts.messages],
+      [site, counts.messages],
+    ] as const)
+      live.push({ format, messages, ...(await liveMemory(() => download(format, target.id))) });
+
+const mib = (v: number | null, digits = 0) => (v === null ? '–' : `${(v / MiB).toFixed(digits)} MiB`);
 const cpuCell = (cpu: { process: number; database: number | null }) =>
   `${cpu.process.toFixed(1)} + ${cpu.database === null ? '–' : cpu.database.toFixed(1)} s`;
 console.log(
@@ -230,6 +268,20 @@ console.log(
     ]),
   ])}`,
 );
+if (live.length)
+  console.log(
+    `\n${table([
+      ['live memory (heap + buffers after a forced collection)', 'before', 'peak growth', 'growth at the end', 'samples'],
+      ...live.map((l) => [
+        `export ${l.format}, ${l.messages.toLocaleString('en')} messages`,
+        mib(l.start),
+        mib(l.peakGrowth, 1),
+        mib(l.endGrowth, 1),
+        String(l.samples),
+      ]),
+    ])}`,
+  );
+else console.log('\n(live memory not measured: run with --expose-gc, as npm run bench:export does)');
 console.log(
   `(records: CSV rows, NDJSON lines, the JSON array; RSS and CPU "process" are this process: the server and the client reading the file, RSS sampled every ${SAMPLE_MS} ms; machine load average at the end: ${loadavg()
     .map((v) => v.toFixed(1))
@@ -256,6 +308,7 @@ writeFileSync(
         },
       },
       exports: results,
+      liveMemory: live,
     },
     null,
     2,
