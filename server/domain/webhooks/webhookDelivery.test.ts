@@ -20,9 +20,15 @@ const app = await startTestApp(import.meta.url, {
 });
 // The same deployment with the default SSRF rule: private addresses refused.
 const strict = await startTestApp(new URL('./webhookDelivery.strict.test.ts', import.meta.url).href);
+// One that waits long for a receiver (10 s), so a delivery can be held open while visitors chat.
+const patient = await startTestApp(new URL('./webhookDelivery.patient.test.ts', import.meta.url).href, {
+  env: { ALLOW_PRIVATE_HOSTS: 'true' },
+  services: { webhooks: { timeoutMs: 10_000, maxAttempts: 1 } },
+});
 afterAll(async () => {
   await app.close();
   await strict.close();
+  await patient.close();
   await receiver.close();
 });
 
@@ -164,6 +170,25 @@ describe('retries, timeouts, automatic disabling', () => {
     expect(enabled).toMatchObject({ enabled: true, disabledReason: null, disabledAt: null, consecutiveFailures: 0 });
     await visitor.newConversation();
     await eventually(() => receiver.at(path).length > before, 8000, 'delivery after enabling');
+  });
+
+  it('a receiver holding a delivery open never holds a send: visitors chat on while it waits', async () => {
+    const { hook, path } = await createWebhook(patient, ['message.created']);
+    receiver.answerWith((request) => (request.path === path ? { status: 200, delayMs: 2500 } : { status: 200 }));
+    const site = await patient.createSite({ name: 'Slow receiver', allowedOrigins: [PAGE_ORIGIN] });
+    const visitor = await patient.startVisitor(site.publicKey);
+    const conversation = await visitor.newConversation();
+    expect((await visitor.send(conversation.id, 'First question', 'slow-1')).res.status).toBe(200);
+    // The question's delivery reached the receiver, which holds it open (no attempt is logged until it answers).
+    await eventually(() => receiver.at(path).length >= 1, 8000, 'held delivery');
+    for (const [i, text] of ['Second question', 'Third question'].entries()) {
+      const { res, events: sent } = await visitor.send(conversation.id, text, `slow-${i + 2}`);
+      expect(res.status).toBe(200);
+      expect(sent.map((e) => e.event)).toContain('done');
+    }
+    // Both sends ended, answers included, while the first delivery was still held.
+    expect(await deliveries(patient, hook.id)).toEqual([]);
+    await eventually(async () => (await deliveries(patient, hook.id)).some((d) => d.outcome === 'delivered'), 8000, 'delivered');
   });
 
   it('redirects are not followed: a 302 is a failed attempt', async () => {
