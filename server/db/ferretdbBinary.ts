@@ -60,7 +60,8 @@ const SJSON_RENAMES = [
   { from: 'func Unmarshal(data []byte) (*types.Document, error) {', name: 'unmarshalOriginal' },
   { from: 'func Marshal(d *types.Document) ([]byte, error) {', name: 'marshalOriginal' },
 ].map(({ from, name }) => ({ file: join(SJSON_DIR, 'sjson.go'), from, to: from.replace(/^func \w+/, `func ${name}`) }));
-const GO_PATCHES_DIR = fileURLToPath(new URL('./ferretdb-patches/', import.meta.url));
+/** Resolved when a build runs, not at import: a test environment such as happy-dom gives modules non-file URLs. */
+const goPatchesDir = () => fileURLToPath(new URL('./ferretdb-patches/', import.meta.url));
 const SJSON_FILES = ['sjson_fast_chatwidget.go', 'sjson_fast_chatwidget_test.go'];
 
 /** A failure the user can act on, told in one sentence (never a stack trace). */
@@ -162,7 +163,7 @@ export function ensureFerretdbBinary(
       writeFileSync(join(work, patch.file), source.replace(patch.from, patch.to));
     }
     writeFileSync(join(work, LEAK_TRACKING_FILE), readFileSync(join(work, LEAK_TRACKING_FILE), 'utf8') + LEAK_TRACKING_OFF);
-    for (const file of SJSON_FILES) cpSync(join(GO_PATCHES_DIR, file), join(work, SJSON_DIR, file));
+    for (const file of SJSON_FILES) cpSync(join(goPatchesDir(), file), join(work, SJSON_DIR, file));
     testSjson(work);
     const dir = join(target, '..');
     mkdirSync(dir, { recursive: true });
