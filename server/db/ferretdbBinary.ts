@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { type DatabaseSetup, loadDatabaseSetup } from '../config.js';
 import {
   DISABLE_PUSHDOWN_PATCHES,
+  EXPLAIN_PUSHDOWN,
   PUSHDOWN_FILE,
   PUSHDOWN_GO,
   QUERY_FILE,
@@ -19,9 +20,10 @@ export const FERRETDB_VERSION = 'v1.24.2';
  * Our build of it: `p1` carries the `_id` lookup fix below, `p2` the equality prefilter (`ferretdbPushdown.ts`), `p3`
  * a `--test-disable-pushdown` that disables it for every command (the exactness test's reference), `p4` no leak
  * tracking (below), `p5` a prefilter for a `$regex` that is a plain literal (`ferretdbPushdown.ts`), `p6` a one-pass
- * sjson decoder and encoder (below); a new suffix rebuilds cached binaries.
+ * sjson decoder and encoder (below), `p8` the prefilter's "this field is an array" cases without the fields after it
+ * and `explain` showing the prefilter's plan (`ferretdbPushdown.ts`); a new suffix rebuilds cached binaries.
  */
-const BUILD = `${FERRETDB_VERSION}-p6`;
+const BUILD = `${FERRETDB_VERSION}-p8`;
 
 /**
  * FerretDB v1.24.2's SQLite backend looks documents up by `_ferretdb_sjson->'$._id'`, while its
@@ -153,6 +155,7 @@ export function ensureFerretdbBinary(
     writeFileSync(join(work, PUSHDOWN_FILE), PUSHDOWN_GO);
     const patches = [
       ...DISABLE_PUSHDOWN_PATCHES,
+      EXPLAIN_PUSHDOWN,
       ...LEAK_TRACKING_PATCHES.map((patch) => ({ file: LEAK_TRACKING_FILE, ...patch })),
       ...SJSON_RENAMES,
     ];

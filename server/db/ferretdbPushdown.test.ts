@@ -5,6 +5,7 @@ import mongoose, { type Connection, type mongo, Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './embedded.js';
 import { ensureFerretdbBinary } from './ferretdbBinary.js';
+import { createModels } from './models/index.js';
 
 /**
  * The `p2` prefilter (`ferretdbPushdown.ts`) must never change a result: the same documents and filters go to our
@@ -169,8 +170,9 @@ const databases: EmbeddedDatabase[] = [];
 const connections: Connection[] = [];
 let patched: mongo.Collection;
 let plain: mongo.Collection;
+let patchedConnection: Connection;
 
-async function open(extraArgs: string[]): Promise<mongo.Collection> {
+async function open(extraArgs: string[]): Promise<{ collection: mongo.Collection; connection: Connection }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'chatwidget-pushdown-'));
   dirs.push(dataDir);
   const db = await startEmbeddedDatabase({ binary: ensureFerretdbBinary(), dataDir, extraArgs });
@@ -181,11 +183,12 @@ async function open(extraArgs: string[]): Promise<mongo.Collection> {
   await collection.createIndex({ tenantId: 1, visitorId: 1, seq: -1 });
   await collection.createIndex({ flag: 1 });
   await collection.insertMany(documents());
-  return collection;
+  return { collection, connection };
 }
 
 beforeAll(async () => {
-  [patched, plain] = await Promise.all([open([]), open(['--test-disable-pushdown'])]);
+  const [ours, reference] = await Promise.all([open([]), open(['--test-disable-pushdown'])]);
+  [patched, plain, patchedConnection] = [ours.collection, reference.collection, ours.connection];
 }, 60_000);
 
 afterAll(async () => {
@@ -243,5 +246,25 @@ describe('the equality prefilter of our FerretDB build', () => {
     expect(a.deletedCount).toBe(b.deletedCount);
     expect(a.deletedCount).toBeGreaterThan(0);
     expect(inOrder(await patched.find({}).toArray())).toEqual(inOrder(await plain.find({}).toArray()));
+  });
+});
+
+describe("the prefilter's plan", () => {
+  it("walks only the listed tenant's entries of its (tenantId, lastDay) index for the admin list's windows", async () => {
+    // With "equal or array" on lastDay in the tenantId-is-an-array case, SQLite served that case from the index on
+    // lastDay alone, reading every tenant's conversations of the listed days (nearly all of a search's time, `p8`).
+    const { Conversation } = await createModels(patchedConnection);
+    const day = (i: number) => new Date(Date.UTC(2026, 5, 15) - i * 86_400_000).toISOString().slice(0, 10);
+    for (const days of [1, 2, 16, 128]) {
+      for (const extra of [{}, { searchText: { $regex: 'warranty' } }]) {
+        const filter = { tenantId: 't', lastDay: { $in: Array.from({ length: days }, (_, i) => day(i)) }, ...extra };
+        const explained = (await Conversation.collection.find(filter).explain()) as Document;
+        const plan = (explained.queryPlanner as { Plan: string[] }).Plan.map((line) => line.replace(/^.*detail=/, ''));
+        const walks = plan.filter((line) => /^(SCAN|SEARCH)/.test(line));
+        expect(explained.filterPushdown, JSON.stringify(filter)).toBe(true);
+        expect(walks.length, plan.join('\n')).toBeGreaterThan(0);
+        for (const walk of walks) expect(walk, plan.join('\n')).toMatch(/^SEARCH \S+ USING INDEX \S+_tenantId_1_/);
+      }
+    }
   });
 });
