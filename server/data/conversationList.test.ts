@@ -13,6 +13,18 @@ const [one, two] = [await app.createSite({ name: 'One' }), await app.createSite(
 const DAY = 86_400_000;
 const now = new Date('2026-06-15T10:00:00Z');
 
+/** Every page of the admin list from the first, following the cursors: the ids in order. */
+async function pageThrough(filter: ConversationFilter, limit: number) {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await repos.conversations.list(filter, limit, decodeCursor(cursor ?? undefined), now);
+    ids.push(...page.items.map((c) => c.id));
+    cursor = page.nextCursor;
+  } while (cursor);
+  return ids;
+}
+
 describe('day windows', () => {
   it('cover every day from the newest to the oldest once, in windows doubling up to 128 days', () => {
     const windows = [...dayWindows('2026-06-15', '2025-01-01')];
@@ -71,21 +83,70 @@ describe('the admin list, read a window of days at a time', () => {
     }));
     expect(all).toHaveLength(16);
 
-    const pageThrough = async (filter: ConversationFilter, limit: number) => {
-      const ids: string[] = [];
-      let cursor: string | null = null;
-      do {
-        const page = await repos.conversations.list(filter, limit, decodeCursor(cursor ?? undefined), now);
-        ids.push(...page.items.map((c) => c.id));
-        cursor = page.nextCursor;
-      } while (cursor);
-      return ids;
-    };
     for (const limit of [1, 3, 25]) expect(await pageThrough({ tenantId }, limit)).toEqual(all.map((c) => c.id));
     expect(await pageThrough({ tenantId, siteId: one.id }, 2)).toEqual(all.filter((c) => c.siteId === one.id).map((c) => c.id));
     const from = new Date(now.getTime() - 41.5 * DAY);
     const to = new Date(now.getTime() - 1.1 * DAY);
     expect(await pageThrough({ tenantId, from, to }, 2)).toEqual(all.filter((c) => c.at >= from && c.at <= to).map((c) => c.id));
     expect(await pageThrough({ tenantId: 'another' }, 5)).toEqual([]);
+  });
+  it("searches exactly as one sorted query would, a word in the newest and the oldest days, paged, other tenants' unseen", async () => {
+    // The search is a literal `$regex` on `searchText`, pushed into SQLite by our FerretDB build (`p5`, `p8`).
+    const searched = 'searched';
+    const offsets = [0, 0.02, 0.7, 1, 2.5, 6, 6, 14, 33, 70, 130, 131, 400, 1200, 2100];
+    const texts = (i: number) =>
+      [
+        `\nwhere is my ${searched} parcel?\nit left the warehouse.`,
+        '\nhow do i change my password?\nopen the account page.',
+        `\n${searched.toUpperCase()} in capitals is lower-cased when stored: ${searched}`,
+        '\nthe word split: sear ched\nnot a match.',
+      ][i % 4] as string;
+    for (const tenant of ['search', 'other']) {
+      for (const [i, days] of offsets.entries()) {
+        const created = await repos.conversations.create({
+          tenantId: tenant,
+          siteId: (i % 2 ? one : two).id,
+          visitorId: String(new Types.ObjectId()),
+          title: `${tenant} ${i}`,
+          pageUrl: null,
+          userAgent: null,
+          locale: null,
+          user: null,
+          now: new Date(now.getTime() - days * DAY),
+        });
+        await app.models.Conversation.updateOne({ _id: created.id }, { $set: { searchText: texts(i).toLowerCase() } });
+      }
+    }
+    const reference = async (tenant: string, word: string) =>
+      (await app.models.Conversation.find({ tenantId: tenant }).sort({ lastMessageAt: -1, _id: -1 }).lean())
+        .filter((c) => (c.searchText ?? '').includes(word))
+        .map((c) => String(c._id));
+    const matching = await reference('search', searched);
+    // Matches from today back past five years, and conversations that do not match between them.
+    expect(matching.length).toBe(8);
+    for (const limit of [1, 2, 3, 25])
+      expect(await pageThrough({ tenantId: 'search', search: searched }, limit)).toEqual(matching);
+    expect(await pageThrough({ tenantId: 'search', search: 'SEARCHED' }, 2)).toEqual(matching);
+    expect(await pageThrough({ tenantId: 'search', search: 'password' }, 2)).toEqual(await reference('search', 'password'));
+    expect(await pageThrough({ tenantId: 'search', search: 'sear ched' }, 25)).toEqual(await reference('search', 'sear ched'));
+    expect(await pageThrough({ tenantId: 'search', search: 'warranty' }, 25)).toEqual([]);
+    expect(await pageThrough({ tenantId: 'search', search: 'parcel?' }, 25)).toEqual(await reference('search', 'parcel?'));
+    const from = new Date(now.getTime() - 131.5 * DAY);
+    const to = new Date(now.getTime() - 0.5 * DAY);
+    const inRange = (
+      await app.models.Conversation.find({ tenantId: 'search', lastMessageAt: { $gte: from, $lte: to } }).lean()
+    ).map((c) => String(c._id));
+    expect(await pageThrough({ tenantId: 'search', search: searched, from, to }, 2)).toEqual(
+      matching.filter((id) => inRange.includes(id)),
+    );
+    expect(await pageThrough({ tenantId: 'search', siteId: one.id, search: searched }, 2)).toEqual(
+      (
+        await app.models.Conversation.find({ _id: { $in: matching }, siteId: one.id })
+          .sort({ lastMessageAt: -1, _id: -1 })
+          .lean()
+      ).map((c) => String(c._id)),
+    );
+    // The other tenant's conversations hold the same words (and are not in the pages above).
+    expect(await reference('other', searched)).toHaveLength(8);
   });
 });
