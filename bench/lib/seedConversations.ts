@@ -52,6 +52,10 @@ function conversationDocs(index: number, site: SiteRecord, turns: number, now: n
   const start = now - spread(index, 60 * DAY_MS) - turns * 60_000;
   const topic = TOPICS[spread(index, TOPICS.length)] as string;
   const withImage = index % 10 === 3;
+  // One conversation in a hundred of every site's (ten indexes in a thousand: the sites take turns), on any of its days,
+  // mentions a receipt: the searches' typical word. The topic follows the index too, so tenant 0 (every tenth index)
+  // has five of the ten topics and never "warranty": the searches' worst case, a word none of its conversations holds.
+  const receipt = Math.floor(index / 10) % 100 === 37;
   const rating: 'up' | 'down' | null = index % 7 === 0 ? (index % 14 === 0 ? 'up' : 'down') : null;
   const messages: MessageDoc[] = [];
   const images: ImageDoc[] = [];
@@ -61,7 +65,7 @@ function conversationDocs(index: number, site: SiteRecord, turns: number, now: n
     const answered = new Date(asked.getTime() + 4_000);
     const clientMessageId = `seed-${index}-${turn}`;
     const questionId = new Types.ObjectId(messageIdFor(id, clientMessageId, 'user'));
-    const question = `Question ${turn + 1} about my ${topic} (case ${index}): it has been a few days, what should I do next?`;
+    const question = `Question ${turn + 1} about my ${topic} (case ${index}): it has been a few days, what should I do next?${receipt && turn === 0 ? ' I lost the receipt.' : ''}`;
     const answer = `About your ${topic}: open your account page, choose the ${topic} section and follow the steps shown there. If it still does not work, reply here and I will help you further.`;
     const image: ImageDoc | null =
       withImage && turn === 0
