@@ -21,9 +21,10 @@ export const FERRETDB_VERSION = 'v1.24.2';
  * a `--test-disable-pushdown` that disables it for every command (the exactness test's reference), `p4` no leak
  * tracking (below), `p5` a prefilter for a `$regex` that is a plain literal (`ferretdbPushdown.ts`), `p6` a one-pass
  * sjson decoder and encoder (below), `p8` the prefilter's "this field is an array" cases without the fields after it
- * and `explain` showing the prefilter's plan (`ferretdbPushdown.ts`); a new suffix rebuilds cached binaries.
+ * and `explain` showing the prefilter's plan (`ferretdbPushdown.ts`), `p9` memcmp and memcpy in Go for its translated
+ * SQLite (below; `p7` was its suffix before it landed, never on main); a new suffix rebuilds cached binaries.
  */
-const BUILD = `${FERRETDB_VERSION}-p8`;
+const BUILD = `${FERRETDB_VERSION}-p9`;
 
 /**
  * FerretDB v1.24.2's SQLite backend looks documents up by `_ferretdb_sjson->'$._id'`, while its
@@ -66,6 +67,31 @@ const SJSON_RENAMES = [
 const goPatchesDir = () => fileURLToPath(new URL('./ferretdb-patches/', import.meta.url));
 const SJSON_FILES = ['sjson_fast_chatwidget.go', 'sjson_fast_chatwidget_test.go'];
 
+/**
+ * `p9`: FerretDB's SQLite and its C library are C translated to Go (modernc.org/sqlite, modernc.org/libc), and on Linux
+ * memcmp and memcpy are musl's, translated line by line (a byte, or four, per loop step): ~13% of FerretDB's CPU during
+ * bench:server's sends, mostly SQLite's JSON cache comparing each stored document once per indexed field of the row.
+ * The build copies the libc module beside FerretDB (a `replace` in its go.mod; Go refuses overlays of the module
+ * cache), renames the translated functions `XmemcmpMusl` and `XmemcpyMusl`, and adds
+ * `ferretdb-patches/libc_mem_chatwidget.go`, which returns the same results with Go's vectorised compare and copy; its
+ * test compares them with the originals before the build.
+ */
+const LIBC_MODULE = 'modernc.org/libc';
+const LIBC_DIR = 'chatwidget-libc';
+const LIBC_RENAMES = ['amd64', 'arm64', 'loong64'].flatMap((arch) =>
+  [
+    'func Xmemcmp(tls *TLS, vl uintptr, vr uintptr, n Tsize_t) (r1 int32) {',
+    'func Xmemcpy(tls *TLS, dest uintptr, src uintptr, n Tsize_t) (r uintptr) {',
+  ].map((from) => ({ file: join(LIBC_DIR, `ccgo_linux_${arch}.go`), from, to: from.replace(/^func (\w+)/, 'func $1Musl') })),
+);
+const LIBC_TEST_DIR = join('internal', 'chatwidget', 'libcmem');
+/** The patches' Go files and where each goes in the build's copy of FerretDB. */
+const GO_FILES = [
+  ...SJSON_FILES.map((file) => ({ file, to: SJSON_DIR })),
+  { file: 'libc_mem_chatwidget.go', to: LIBC_DIR },
+  { file: 'libc_mem_chatwidget_test.go', to: LIBC_TEST_DIR },
+];
+
 /** A failure the user can act on, told in one sentence (never a stack trace). */
 export class EmbeddedDatabaseUnavailable extends Error {
   override name = 'EmbeddedDatabaseUnavailable';
@@ -96,18 +122,18 @@ function run(cmd: string, args: string[], cwd?: string, extraEnv: NodeJS.Process
 }
 
 /**
- * Runs FerretDB's own sjson tests and ours (`-short`: a few seconds) on the patched package; a failure stops the build.
+ * Runs FerretDB's own sjson tests and ours on the patched packages (`-short`: a few seconds); a failure stops the build.
  * FerretDB's test helpers look for the repository root by its `.git` folder, which the module copy lacks.
  */
-function testSjson(work: string) {
+function testPatches(work: string) {
   mkdirSync(join(work, '.git'));
-  const args = ['test', '-short', `./${SJSON_DIR}/`];
+  const args = ['test', '-short', `./${SJSON_DIR}/`, `./${LIBC_TEST_DIR}/`];
   const result = spawnSync('go', args, { cwd: work, encoding: 'utf8', env: { ...process.env, CGO_ENABLED: '0' } });
   if (result.error || result.status !== 0) {
     const output = `${result.stdout ?? ''}${result.stderr ?? ''}` || result.error?.message || '';
     const failures = output.split('\n').filter((line) => /FAIL|got|want|panic|error/i.test(line));
     throw new EmbeddedDatabaseUnavailable(
-      `Building the embedded database (FerretDB ${FERRETDB_VERSION}) stopped: our patched sjson package failed its tests (\`go ${args.join(' ')}\`): ${failures.slice(0, 6).join(' | ')}`,
+      `Building the embedded database (FerretDB ${FERRETDB_VERSION}) stopped: our patched sjson or libc package failed its tests (\`go ${args.join(' ')}\`): ${failures.slice(0, 6).join(' | ')}`,
     );
   }
 }
@@ -153,11 +179,17 @@ export function ensureFerretdbBinary(
     if (!query.includes(QUERY_ID_ONLY)) throw new EmbeddedDatabaseUnavailable(`FerretDB's ${QUERY_FILE} is not as expected.`);
     writeFileSync(join(work, QUERY_FILE), query.replace(QUERY_ID_ONLY, QUERY_PUSHDOWN));
     writeFileSync(join(work, PUSHDOWN_FILE), PUSHDOWN_GO);
+    const libc = JSON.parse(run('go', ['mod', 'download', '-json', LIBC_MODULE], work)) as { Dir?: string };
+    if (!libc.Dir) throw new EmbeddedDatabaseUnavailable(`Go did not report where it downloaded ${LIBC_MODULE}.`);
+    cpSync(libc.Dir, join(work, LIBC_DIR), { recursive: true });
+    run('chmod', ['-R', 'u+w', join(work, LIBC_DIR)]);
+    run('go', ['mod', 'edit', `-replace=${LIBC_MODULE}=./${LIBC_DIR}`], work);
     const patches = [
       ...DISABLE_PUSHDOWN_PATCHES,
       EXPLAIN_PUSHDOWN,
       ...LEAK_TRACKING_PATCHES.map((patch) => ({ file: LEAK_TRACKING_FILE, ...patch })),
       ...SJSON_RENAMES,
+      ...LIBC_RENAMES,
     ];
     for (const patch of patches) {
       const source = readFileSync(join(work, patch.file), 'utf8');
@@ -166,8 +198,9 @@ export function ensureFerretdbBinary(
       writeFileSync(join(work, patch.file), source.replace(patch.from, patch.to));
     }
     writeFileSync(join(work, LEAK_TRACKING_FILE), readFileSync(join(work, LEAK_TRACKING_FILE), 'utf8') + LEAK_TRACKING_OFF);
-    for (const file of SJSON_FILES) cpSync(join(goPatchesDir(), file), join(work, SJSON_DIR, file));
-    testSjson(work);
+    mkdirSync(join(work, LIBC_TEST_DIR), { recursive: true });
+    for (const { file, to } of GO_FILES) cpSync(join(goPatchesDir(), file), join(work, to, file));
+    testPatches(work);
     const dir = join(target, '..');
     mkdirSync(dir, { recursive: true });
     const partial = `${target}.${process.pid}.partial`;
