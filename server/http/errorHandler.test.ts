@@ -26,6 +26,10 @@ describe('toAppError and the database going away', () => {
     expect(mapped(new Error('the send failed', { cause: new MongoNetworkError('read ECONNRESET') }))).toEqual(unavailable);
     const selection = new MongoServerSelectionError('connect ECONNREFUSED', { type: 'Unknown', servers: new Map() } as never);
     expect(mapped(selection)).toEqual(unavailable);
+    // A command written to a connection the database closed: Node's socket error, unwrapped by the driver.
+    const ended = Object.assign(new Error('This socket has been ended by the other party'), { code: 'EPIPE' });
+    expect(mapped(ended)).toEqual(unavailable);
+    expect(mapped(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })).status).toBe(500);
   });
 
   it('answers 503 for a server that is shutting down, MongoDB’s codes and FerretDB’s cut-short commands', () => {

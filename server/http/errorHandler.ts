@@ -21,6 +21,13 @@ const SERVER_GOING_AWAY = new Set([91, 189, 10107, 11600, 11602, 13435, 13436]);
 const INTERNAL_WHILE_STOPPING = /context canceled|database is closed|connection reset|broken pipe/i;
 
 /**
+ * The driver writing a command to a connection the database closed meanwhile: Node's own socket error, thrown
+ * unwrapped from the driver's `writeCommand` (seen when the database stops while a send's first command, an insert,
+ * goes out).
+ */
+const SOCKET_ENDED = /This socket has been ended by the other party/;
+
+/**
  * Whether `error` means the database cannot serve right now (to be tried again), looking through the wrappers the
  * driver puts around it (a bulk write's `errorResponse`, a `cause`).
  */
@@ -30,6 +37,7 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   const name = e.name ?? '';
   const message = String(e.message ?? '');
   if (DRIVER_UNAVAILABLE.test(name)) return true;
+  if (e.code === 'EPIPE' && SOCKET_ENDED.test(message)) return true;
   if (name === 'MongooseError' && /buffering timed out|not connected|force closed|must be connected/i.test(message)) return true;
   if (/^Mongo(Server|BulkWrite|WriteConcern)Error$/.test(name)) {
     if (typeof e.code === 'number' && SERVER_GOING_AWAY.has(e.code)) return true;
