@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import type { Types } from 'mongoose';
 import type { ConversationMode } from '../../contract/handoff.js';
-import type { ConversationDoc, ConversationWindowDoc, WindowMessage } from '../db/models/conversation.js';
+import type { ConversationDoc, ConversationWindowDoc, WindowConversationDoc, WindowMessage } from '../db/models/conversation.js';
 import type { Models } from '../db/models/index.js';
 import { countPerPeriod } from './countPerPeriod.js';
 import { afterDescending, type CursorPosition, oid, toPage, utcDay, utcSlot } from './cursor.js';
@@ -59,8 +58,6 @@ export type HandoffState = Pick<ConversationRecord, 'mode' | 'assignee' | 'waiti
 
 /** The part of a conversation the send path rewrites after each answer. */
 export interface ConversationActivity {
-  /** The stamp of the window written with these values (`ConversationDoc.windowStamp`). */
-  windowStamp?: string;
   title: string;
   firstQuestion: string;
   messageCount: number;
@@ -71,14 +68,78 @@ export interface ConversationActivity {
   lastMessageAt: Date;
 }
 
-/** A conversation's window as read, with the stamp of its last write (null: written before stamps). */
-export interface StampedWindow {
-  messages: MessageRecord[];
-  stamp: string | null;
+/** What a send needs of its conversation (its window carries a copy: `ConversationWindowDoc.conversation`). */
+export type SendConversation = Pick<
+  ConversationRecord,
+  | 'id'
+  | 'tenantId'
+  | 'siteId'
+  | 'visitorId'
+  | 'mode'
+  | 'title'
+  | 'firstQuestion'
+  | 'messageCount'
+  | 'countedAnswers'
+  | 'hasImages'
+  | 'thumbnailImageId'
+>;
+
+/** A conversation with its search text, as the writes that append to both read it. */
+export interface ConversationWithText<C extends SendConversation = ConversationRecord> {
+  conversation: C;
+  searchText: string;
 }
 
-/** A window stamp: new at every write of a window. */
-export const newWindowStamp = () => randomBytes(8).toString('hex');
+/** The fields of a conversation its window's copy holds: a write of any of them keeps the copy current or removes it. */
+const COPIED = new Set<string>([
+  'mode',
+  'title',
+  'firstQuestion',
+  'messageCount',
+  'countedAnswers',
+  'hasImages',
+  'thumbnailImageId',
+  'searchText',
+]);
+
+/** A send's read under its conversation's lock: the window (null when stale) and the conversation's copy (if kept). */
+export interface SendWindow {
+  /** The window's messages, as `recentMessages` reads them; `null` when the window is stale. */
+  messages: MessageRecord[] | null;
+  /** The conversation as its window's copy holds it; `null` when the window has none (or is stale). */
+  copy: ConversationWithText<SendConversation> | null;
+}
+
+const toCopyDoc = ({ conversation: c, searchText }: ConversationWithText<SendConversation>): WindowConversationDoc => ({
+  tenantId: c.tenantId,
+  siteId: oid(c.siteId),
+  visitorId: oid(c.visitorId),
+  mode: c.mode,
+  title: c.title,
+  firstQuestion: c.firstQuestion,
+  messageCount: c.messageCount,
+  countedAnswers: c.countedAnswers,
+  hasImages: c.hasImages,
+  thumbnailImageId: c.thumbnailImageId ? oid(c.thumbnailImageId) : null,
+  searchText,
+});
+
+const fromCopyDoc = (id: string, doc: WindowConversationDoc): ConversationWithText<SendConversation> => ({
+  conversation: {
+    id,
+    tenantId: doc.tenantId,
+    siteId: String(doc.siteId),
+    visitorId: String(doc.visitorId),
+    mode: doc.mode,
+    title: doc.title,
+    firstQuestion: doc.firstQuestion,
+    messageCount: doc.messageCount,
+    countedAnswers: doc.countedAnswers,
+    hasImages: doc.hasImages,
+    thumbnailImageId: doc.thumbnailImageId ? String(doc.thumbnailImageId) : null,
+  },
+  searchText: doc.searchText,
+});
 
 const toConversation = (doc: ConversationDoc): ConversationRecord => ({
   id: String(doc._id),
@@ -165,16 +226,12 @@ function listFilter(filter: ConversationFilter): Record<string, unknown> {
 }
 
 export function conversationRepository({ Conversation, ConversationWindow, DailyCount }: Models) {
-  /** The window with the stamp of its last write; `null` when there is none or it is stale. */
-  async function stampedWindow(
-    conversation: Pick<ConversationRecord, 'id' | 'tenantId' | 'siteId'>,
-  ): Promise<StampedWindow | null> {
-    // Through the driver, as `findById(…).lean()` would read it without building a Mongoose query (the send path's reads).
-    const doc = await ConversationWindow.collection.findOne<ConversationWindowDoc>({ _id: oid(conversation.id) });
-    if (!doc || doc.stale) return null;
-    const owner = { tenantId: conversation.tenantId, siteId: oid(conversation.siteId), conversationId: doc._id };
-    return { messages: doc.messages.map((m) => toMessage({ ...m, ...owner })), stamp: doc.stamp ?? null };
-  }
+  // Through the driver, as `findById(…).lean()` would read it without building a Mongoose query (the send path's reads).
+  const windowDoc = (id: string) => ConversationWindow.collection.findOne<ConversationWindowDoc>({ _id: oid(id) });
+  const windowMessages = (doc: ConversationWindowDoc, owner: Pick<ConversationRecord, 'tenantId' | 'siteId'>) => {
+    const fields = { tenantId: owner.tenantId, siteId: oid(owner.siteId), conversationId: doc._id };
+    return doc.messages.map((m) => toMessage({ ...m, ...fields }));
+  };
 
   /** The ids of at most `limit` of the tenant's conversations that match `filter` (batches of work). */
   async function idsWhere(tenantId: string, filter: Record<string, unknown>, limit: number): Promise<string[]> {
@@ -207,9 +264,15 @@ export function conversationRepository({ Conversation, ConversationWindow, Daily
         lastDay: utcDay(input.now),
         createdAt: input.now,
       });
-      // An empty window says that this conversation's window is kept (one without is from before windows).
-      await ConversationWindow.collection.insertOne({ _id: doc._id, messages: [] });
-      return toConversation(doc.toObject());
+      const conversation = toConversation(doc.toObject());
+      // An empty window says that this conversation's window is kept (one without is from before windows); with the
+      // copy of the conversation its sends read (the first one too reads no conversation).
+      await ConversationWindow.collection.insertOne({
+        _id: doc._id,
+        messages: [],
+        conversation: toCopyDoc({ conversation, searchText: doc.searchText ?? '' }),
+      });
+      return conversation;
     },
     /** By `_id` only, the send path's read; callers check tenant and visitor. */
     async findById(id: string): Promise<ConversationRecord | null> {
@@ -273,7 +336,7 @@ export function conversationRepository({ Conversation, ConversationWindow, Daily
       // update ends, so batches of them exhaust its 100 SQLite connections and hang it (docs/send-path.md).
       // Through the driver, with `updatedAt` as the schema's timestamps set it: Mongoose's casting of an update cost the
       // send path more CPU than its values need (typed already). `sendPathWrites.test.ts` compares both writes.
-      const { thumbnailImageId, windowStamp, ...fields } = activity;
+      const { thumbnailImageId, ...fields } = activity;
       const result = await Conversation.collection.updateOne(
         { _id: oid(id) },
         {
@@ -281,7 +344,6 @@ export function conversationRepository({ Conversation, ConversationWindow, Daily
             ...fields,
             thumbnailImageId: thumbnailImageId ? oid(thumbnailImageId) : null,
             lastDay: utcDay(activity.lastMessageAt),
-            ...(windowStamp === undefined ? {} : { windowStamp }),
             updatedAt: new Date(),
           },
         },
@@ -293,15 +355,29 @@ export function conversationRepository({ Conversation, ConversationWindow, Daily
      * `_id`; `null` for a conversation from before windows, or whose window is marked stale.
      */
     async recentMessages(conversation: Pick<ConversationRecord, 'id' | 'tenantId' | 'siteId'>): Promise<MessageRecord[] | null> {
-      return (await stampedWindow(conversation))?.messages ?? null;
+      const doc = await windowDoc(conversation.id);
+      return doc && !doc.stale ? windowMessages(doc, conversation) : null;
     },
-    /** `recentMessages` with the stamp of the window's last write. */
-    stampedWindow,
-    /** Writes the window under a new `stamp` (random unless given: `recordTurn` gives the conversation the same). */
-    async setRecentMessages(id: string, messages: MessageRecord[], stamp = newWindowStamp()): Promise<void> {
+    /**
+     * A send's one read under its conversation's lock (`SendWindow`), before it knows the conversation: the messages
+     * are read as `owner`'s (the sender's), which the caller checks against the copy, or the conversation it reads.
+     */
+    async sendWindow(id: string, owner: Pick<ConversationRecord, 'tenantId' | 'siteId'>): Promise<SendWindow> {
+      const doc = await windowDoc(id);
+      if (!doc || doc.stale) return { messages: null, copy: null };
+      const copy = doc.conversation ? fromCopyDoc(id, doc.conversation) : null;
+      return { messages: windowMessages(doc, copy?.conversation ?? owner), copy };
+    },
+    /**
+     * Writes the window, and, when given, the copy of its conversation as written with it (`recordTurn`); without, the
+     * copy stays as it is (the writer changed none of the conversation's copied fields).
+     */
+    async setRecentMessages(id: string, messages: MessageRecord[], copy?: ConversationWithText<SendConversation>): Promise<void> {
       await ConversationWindow.collection.updateOne(
         { _id: oid(id) },
-        { $set: { messages: messages.map(toWindowMessage), stale: false, stamp } },
+        {
+          $set: { messages: messages.map(toWindowMessage), stale: false, ...(copy ? { conversation: toCopyDoc(copy) } : {}) },
+        },
         { upsert: true },
       );
     },
@@ -309,12 +385,22 @@ export function conversationRepository({ Conversation, ConversationWindow, Daily
     async deleteWindow(id: string): Promise<void> {
       await ConversationWindow.deleteOne({ _id: oid(id) });
     },
-    /** The window may be behind the messages collection: `recentMessages` answers `null` until the next write. */
+    /**
+     * The window may be behind the messages collection: `recentMessages` answers `null` until the next write. The copy
+     * of the conversation may be ahead of it (its writer died between the two) and is removed: the next answer's write
+     * adds it again.
+     */
     async markWindowStale(id: string): Promise<void> {
-      await ConversationWindow.updateOne({ _id: oid(id) }, { $set: { stale: true } });
+      await ConversationWindow.collection.updateOne({ _id: oid(id) }, { $set: { stale: true }, $unset: { conversation: '' } });
     },
-    /** Who answers, and the turn counters when a message was delivered to people (by `_id`, under the conversation's lock). */
+    /**
+     * Who answers, and the turn counters when a message was delivered to people (by `_id`, under the conversation's lock).
+     * The window's copy of the conversation is removed first when a copied field changes (a send then reads the
+     * conversation, and its answer writes the copy again): a writer that dies in between leaves no copy behind.
+     */
     async setHandoff(id: string, state: Partial<HandoffState & ConversationActivity>): Promise<void> {
+      if (Object.keys(state).some((key) => COPIED.has(key)))
+        await ConversationWindow.collection.updateOne({ _id: oid(id) }, { $unset: { conversation: '' } });
       const { thumbnailImageId, ...rest } = state;
       await Conversation.updateOne(
         { _id: oid(id) },
@@ -337,25 +423,20 @@ export function conversationRepository({ Conversation, ConversationWindow, Daily
       const doc = await Conversation.findById(oid(id)).select({ searchText: 1 }).lean<Pick<ConversationDoc, 'searchText'>>();
       return doc?.searchText ?? '';
     },
-    /** The conversation with its search text and window stamp, in one read (the writes that append to both). */
-    async findWithSearchText(
-      id: string,
-    ): Promise<{ conversation: ConversationRecord; searchText: string; windowStamp: string | null } | null> {
+    /** The conversation with its search text, in one read (the writes that append to both). */
+    async findWithSearchText(id: string): Promise<ConversationWithText | null> {
       const doc = await Conversation.collection.findOne<ConversationDoc>({ _id: oid(id) });
-      return doc
-        ? { conversation: toConversation(doc), searchText: doc.searchText ?? '', windowStamp: doc.windowStamp ?? null }
-        : null;
+      return doc ? { conversation: toConversation(doc), searchText: doc.searchText ?? '' } : null;
     },
     async delete(tenantId: string, id: string): Promise<boolean> {
       const doc = await Conversation.findById(oid(id))
         .select({ tenantId: 1, day: 1 })
         .lean<Pick<ConversationDoc, 'tenantId' | 'day'>>();
       if (doc?.tenantId !== tenantId) return false;
+      // The window first: its copy of the conversation must never outlive it (a send would take it as the conversation).
+      await ConversationWindow.deleteOne({ _id: oid(id) });
       const result = await Conversation.deleteOne({ _id: oid(id), tenantId });
-      if (result.deletedCount === 1) {
-        await ConversationWindow.deleteOne({ _id: oid(id) });
-        await forgetDailyCounts(DailyCount, tenantId, [doc.day]);
-      }
+      if (result.deletedCount === 1) await forgetDailyCounts(DailyCount, tenantId, [doc.day]);
       return result.deletedCount === 1;
     },
     /** The tenant's conversations waiting for a person (told when an agent comes online or goes). */

@@ -59,6 +59,12 @@ export interface StreamRecord {
   tenantId: string;
   siteId: string;
   conversationId: string;
+  /**
+   * The sender. A new send inserts its entry before it has checked that the conversation is the sender's (its window,
+   * read under the lock, says): readers ignore an entry whose tenant, site or visitor is not its conversation's
+   * (`ownersEntry`). Absent on entries from before it, which were inserted after the check.
+   */
+  visitorId?: string;
   clientMessageId: string;
   model: string | null;
   startedAt: Date;
@@ -138,6 +144,7 @@ const toStream = (doc: StreamDoc): StreamRecord => ({
   tenantId: doc.tenantId,
   siteId: String(doc.siteId),
   conversationId: String(doc.conversationId),
+  ...(doc.visitorId ? { visitorId: String(doc.visitorId) } : {}),
   clientMessageId: doc.clientMessageId,
   model: doc.model ?? null,
   startedAt: doc.startedAt,
@@ -156,6 +163,7 @@ export function toStreamDoc(stream: StreamRecord): Record<string, unknown> {
     _id: oid(stream.id),
     siteId: oid(stream.siteId),
     conversationId: oid(stream.conversationId),
+    ...(stream.visitorId ? { visitorId: oid(stream.visitorId) } : {}),
     ...(question ? { question: toDoc(question) } : {}),
     ...(retry ? { retry: true } : {}),
   };

@@ -75,7 +75,19 @@ describe("the send path's writes through the driver", () => {
   it('the window: stores exactly what the schema-cast write stored, and reads back the records it was given', async () => {
     const conversation = await repos.conversations.create(newConversation({ tenantId, siteId: site.id, now: at }));
     const messages = richMessages(conversation.id);
-    await repos.conversations.setRecentMessages(conversation.id, messages, 'stamp-1');
+    // With the copy of its conversation a send reads (`recordTurn` writes it with the window).
+    const image = String(new Types.ObjectId());
+    const counters = {
+      mode: 'ai' as const,
+      title: 'With images',
+      firstQuestion: 'with images',
+      messageCount: 4,
+      countedAnswers: ['a'.repeat(24)],
+      hasImages: true,
+    };
+    const owner = { id: conversation.id, tenantId, siteId: site.id, visitorId: conversation.visitorId };
+    const copy = { conversation: { ...owner, ...counters, thumbnailImageId: image }, searchText: '\nwith images\ncited' };
+    await repos.conversations.setRecentMessages(conversation.id, messages, copy);
 
     // The same window through Mongoose's cast (how it was written before), mapped as the records were then.
     const cast = new Types.ObjectId();
@@ -90,7 +102,14 @@ describe("the send path's writes through the driver", () => {
             images: images.map(({ id: imageId, ...image }) => ({ _id: new Types.ObjectId(imageId), ...image })),
           })),
           stale: false,
-          stamp: 'stamp-1',
+          conversation: {
+            tenantId,
+            siteId: new Types.ObjectId(site.id),
+            visitorId: new Types.ObjectId(conversation.visitorId),
+            ...counters,
+            thumbnailImageId: new Types.ObjectId(image),
+            searchText: copy.searchText,
+          },
         },
       },
       { upsert: true },
@@ -102,17 +121,25 @@ describe("the send path's writes through the driver", () => {
     expect(written).toEqual({ ...expected, _id: new Types.ObjectId(conversation.id) });
     expect(written?.messages[1].usage).toEqual({ inputTokens: 12, outputTokens: 34 });
 
-    const read = await repos.conversations.stampedWindow(conversation);
-    expect(read?.stamp).toBe('stamp-1');
+    const read = await repos.conversations.sendWindow(conversation.id, conversation);
+    expect(read.copy).toEqual(copy);
     // Read back as written: `author` null when the record had none, the usage without what the schema does not keep.
     const usage = { inputTokens: 12, outputTokens: 34 };
-    expect(read?.messages).toEqual(messages.map((m, i) => ({ ...m, author: m.author ?? null, ...(i === 1 ? { usage } : {}) })));
+    expect(read.messages).toEqual(messages.map((m, i) => ({ ...m, author: m.author ?? null, ...(i === 1 ? { usage } : {}) })));
+
+    // A write without a copy keeps it; marking the window stale removes it (its writer may have died between the two).
+    await repos.conversations.setRecentMessages(conversation.id, messages.slice(1));
+    expect((await repos.conversations.sendWindow(conversation.id, conversation)).copy).toEqual(read.copy);
+    await repos.conversations.markWindowStale(conversation.id);
+    expect(await raw(conversation.id)).toMatchObject({ stale: true });
+    expect(await raw(conversation.id)).not.toHaveProperty('conversation');
+    expect(await repos.conversations.sendWindow(conversation.id, conversation)).toEqual({ messages: null, copy: null });
   });
 
   it("the conversation's counters: store what the schema-cast update stored, `updatedAt` moved as its timestamps move it", async () => {
     const ours = await repos.conversations.create(newConversation({ tenantId, siteId: site.id, now: at }));
     const cast = await repos.conversations.create(newConversation({ tenantId, siteId: site.id, now: at }));
-    const activity = (thumbnailImageId: string | null, windowStamp?: string) => ({
+    const activity = (thumbnailImageId: string | null) => ({
       title: 'What plans do you have?',
       firstQuestion: 'What plans do you have? Tell me all',
       messageCount: 4,
@@ -121,17 +148,13 @@ describe("the send path's writes through the driver", () => {
       thumbnailImageId,
       searchText: '\nwhat plans\nthree plans',
       lastMessageAt: new Date(at.getTime() + 86_400_000),
-      ...(windowStamp === undefined ? {} : { windowStamp }),
     });
     const raw = (id: string) => models.Conversation.collection.findOne({ _id: new Types.ObjectId(id) });
     const image = String(new Types.ObjectId());
-    for (const [thumbnail, stamp] of [
-      [image, 'stamp-2'],
-      [null, undefined],
-    ] as const) {
+    for (const thumbnail of [image, null]) {
       const before = new Date();
-      expect(await repos.conversations.recordActivity(ours.id, activity(thumbnail, stamp))).toBe(true);
-      const { thumbnailImageId, ...fields } = activity(thumbnail, stamp);
+      expect(await repos.conversations.recordActivity(ours.id, activity(thumbnail))).toBe(true);
+      const { thumbnailImageId, ...fields } = activity(thumbnail);
       await models.Conversation.updateOne(
         { _id: new Types.ObjectId(cast.id) },
         {
@@ -151,7 +174,7 @@ describe("the send path's writes through the driver", () => {
         updatedAt: null,
       });
     }
-    expect(await raw(ours.id)).toMatchObject({ windowStamp: 'stamp-2', thumbnailImageId: null, lastDay: '2026-04-03' });
+    expect(await raw(ours.id)).toMatchObject({ thumbnailImageId: null, lastDay: '2026-04-03' });
     expect(await repos.conversations.recordActivity(String(new Types.ObjectId()), activity(null))).toBe(false);
   });
 });

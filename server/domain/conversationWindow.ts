@@ -1,6 +1,12 @@
-import type { ConversationRecord, ConversationRepository } from '../data/conversationRepository.js';
+import type {
+  ConversationRecord,
+  ConversationRepository,
+  ConversationWithText,
+  SendConversation,
+} from '../data/conversationRepository.js';
 import { encodeCursor } from '../data/cursor.js';
 import type { MessageRecord, MessageRepository } from '../data/messageRepository.js';
+import { ownersEntry } from './conversationAccess.js';
 import type { Companion, ConversationLock, Hold } from './conversationLock.js';
 
 /** The largest first page of history served from the conversation's window. */
@@ -30,8 +36,8 @@ export function pageFromWindow(window: MessageRecord[], limit: number): { items:
   return { items, nextCursor: window.length > limit && oldest ? encodeCursor(oldest.createdAt, oldest.id) : null };
 }
 
-/** What reading a window needs of its conversation (a visitor's send knows it before the conversation is read). */
-export type WindowOwner = Pick<ConversationRecord, 'id' | 'tenantId' | 'siteId'>;
+/** What reading a window needs of its conversation. */
+export type WindowOwner = Pick<ConversationRecord, 'id' | 'tenantId' | 'siteId' | 'visitorId'>;
 
 export interface ConversationWindowDeps {
   conversations: ConversationRepository;
@@ -102,38 +108,47 @@ export function conversationWindow(deps: ConversationWindowDeps) {
 
   /**
    * What the conversation shows: the window with the questions still being answered (a send's question joins the
-   * window with its answer; meanwhile its in-flight entry carries it). One read of the small streams collection.
+   * window with its answer; meanwhile its in-flight entry carries it). One read of the small streams collection. An
+   * entry of someone else's send to this conversation (refused once its window is read) is never shown.
    */
   async function withPending(conversation: WindowOwner, window: MessageRecord[]): Promise<MessageRecord[]> {
     const pending = await messages.streamingForConversation(conversation.tenantId, conversation.id);
-    return pending.reduce((shown, stream) => (stream.question ? windowWith(shown, stream.question) : shown), window);
+    return pending.reduce(
+      (shown, stream) => (stream.question && ownersEntry(stream, conversation) ? windowWith(shown, stream.question) : shown),
+      window,
+    );
   }
 
   /** The latest messages read from the collection (a scan on the embedded database): the window rebuilt. */
-  const rebuild = async (conversation: ConversationRecord) =>
+  const rebuild = async (conversation: Pick<ConversationRecord, 'id' | 'tenantId'>) =>
     (await messages.listForConversation(conversation.tenantId, conversation.id, RECENT_CAPACITY)).items;
 
   /**
    * The window after `added` were inserted or changed in the messages collection; call inside `serialized`.
    * Conversations from before windows, or whose last window write failed, get it rebuilt from the collection.
    */
-  async function after(conversation: ConversationRecord, ...added: MessageRecord[]): Promise<MessageRecord[]> {
+  async function after(conversation: WindowOwner, ...added: MessageRecord[]): Promise<MessageRecord[]> {
     const window = await read(conversation);
     return window ? added.reduce(windowWith, window) : rebuild(conversation);
   }
 
-  const write = (conversationId: string, window: MessageRecord[], stamp?: string) =>
-    conversations.setRecentMessages(conversationId, window, stamp);
+  /** Writes the window; with `copy`, the conversation as written with it (`recordTurn`), which a send then reads. */
+  const write = (conversationId: string, window: MessageRecord[], copy?: ConversationWithText<SendConversation>) =>
+    conversations.setRecentMessages(conversationId, window, copy);
 
   return {
     serialized,
     hold,
     read,
-    /** `read`, with the stamp of the window's last write (a send compares it with its conversation's). */
-    readStamped: (conversation: WindowOwner) => conversations.stampedWindow(conversation),
+    /**
+     * A send's read under its lock: the window and its copy of the conversation (one `_id` read), before the send knows
+     * the conversation is the sender's; `owner` is the sender's tenant and site (see `sendWindow`).
+     */
+    readForSend: (conversationId: string, owner: Pick<ConversationRecord, 'tenantId' | 'siteId'>) =>
+      conversations.sendWindow(conversationId, owner),
     withPending,
     /** The window to build on: the stored one when trusted, else rebuilt from the collection. */
-    readOrRebuild: async (conversation: ConversationRecord) => (await read(conversation)) ?? rebuild(conversation),
+    readOrRebuild: async (conversation: WindowOwner) => (await read(conversation)) ?? rebuild(conversation),
     rebuild,
     after,
     write,

@@ -49,15 +49,15 @@ describe('database commands per send', () => {
     const { first, followUp } = await sendsOf(offline, () => {});
     console.log(`offline first (${first.length}): ${describeCommands(first)}`);
     console.log(`offline follow-up (${followUp.length}): ${describeCommands(followUp)}`);
-    check(first, 7);
-    check(followUp, 7);
+    check(first, 6);
+    check(followUp, 6);
   });
 
   it('Gemini: the first send of a conversation and a follow-up (the model call spends a block of the budget reserved earlier)', async () => {
     const { first, followUp } = await sendsOf(withGemini, () => gemini.enqueue({ chunks: ['Nine to five.'] }));
     console.log(`gemini first (${first.length}): ${describeCommands(first)}`);
     console.log(`gemini follow-up (${followUp.length}): ${describeCommands(followUp)}`);
-    check(first, 7);
-    check(followUp, 7);
+    check(first, 6);
+    check(followUp, 6);
   });
 });

@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { SignJWT } from 'jose';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorBody } from '../../contract/common.js';
+import { messageIdFor } from '../data/messageRepository.js';
 import { userHashFor } from '../domain/sessionService.js';
 import { apiRoutes } from '../http/routes/openapi.js';
 import { json } from '../test/json.js';
@@ -321,6 +322,34 @@ describe('hostile input on every route', () => {
       expect(failures).toEqual([]);
     },
   );
+
+  it("a valid send to another visitor's conversation, or to one that does not exist: 404 in the error shape, nothing of it left", async () => {
+    const route = apiRoutes.find((r) => routeKey(r) === 'POST /v1/widget/conversations/{id}/messages');
+    if (!route) throw new Error('no send route');
+    // The send's entry goes in before the window says whose conversation it is: it must go again, with nothing stored.
+    const theirs = await (await app.startVisitor(site.publicKey)).newConversation();
+    for (const [name, id] of [
+      ["another visitor's conversation", theirs.id],
+      ['a conversation that does not exist', absentId],
+    ] as const) {
+      const clientMessageId = `foreign${n++}`;
+      const body = toJson({ text: 'hostile', clientMessageId });
+      const status = await attempt(route, {
+        name,
+        id,
+        body,
+        headers: { 'content-type': 'application/json' },
+        status: 404,
+        mustReject: true,
+      });
+      expect(status).toBe(404);
+      const { messages } = app.services.repos;
+      expect(await messages.findById(messageIdFor(id, clientMessageId, 'user'))).toBeNull();
+      expect(await messages.findStream(messageIdFor(id, clientMessageId, 'assistant'))).toBeNull();
+      expect(await app.services.repos.locks.find(id)).toBeNull();
+    }
+    expect(failures).toEqual([]);
+  });
 
   it('uploads: wrong types, broken multipart, hostile names and fields, 6 MB of noise', async () => {
     const route = apiRoutes.find((r) => r.multipart);

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeCursor } from '../data/cursor.js';
+import { messageIdFor } from '../data/messageRepository.js';
 import { userHashFor } from '../domain/sessionService.js';
 import { clerkTestKit } from '../test/clerkTokens.js';
 import { json } from '../test/json.js';
@@ -545,6 +546,76 @@ describe('widget routes, visitor against visitor', () => {
       }
     }
     expect(tally.problems).toEqual([]);
+    expect(leaks).toEqual([]);
+  });
+
+  it('a send to another visitor’s conversation (same site, or another tenant’s) is refused with 404 and leaves nothing of it, even while held before its check', async () => {
+    const [a, b] = tenants;
+    if (!a || !b) throw new Error('no tenants');
+    const repos = app.services.repos;
+    const owner = await app.startVisitor(a.site.publicKey);
+    const conversation = await owner.newConversation();
+    await owner.send(conversation.id, 'Mine', 'mine-1');
+    const readAs = async (token: string, path: string) =>
+      readBody(await app.request(path, { token, headers: token === a.admin ? {} : { origin: PAGE_ORIGIN } }));
+    const history = () =>
+      Promise.all([
+        readAs(owner.token, `/v1/widget/conversations/${conversation.id}/messages`),
+        readAs(a.admin, `/v1/admin/conversations/${conversation.id}`),
+      ]);
+    const before = await history();
+    const refusal = await readAs(owner.token, `/v1/widget/conversations/${'f'.repeat(24)}/messages`);
+    // The send's one read under the lock (its window, with its copy of the conversation) is held, so the history is
+    // read while the hostile send's in-flight entry, carrying its question, is in and not yet refused.
+    const sendWindow = repos.conversations.sendWindow;
+    let held = () => {};
+    let reached = () => {};
+    try {
+      for (const attacker of [await app.startVisitor(a.site.publicKey), await app.startVisitor(b.site.publicKey)]) {
+        const text = `hostile${Math.random().toString(36).slice(2, 10)}`;
+        const gate = new Promise<void>((resolve) => {
+          held = resolve;
+        });
+        const atRead = new Promise<void>((resolve) => {
+          reached = resolve;
+        });
+        repos.conversations.sendWindow = async (id, owner) => {
+          if (id === conversation.id) {
+            reached();
+            await gate;
+          }
+          return sendWindow(id, owner);
+        };
+        const sent = attacker.send(conversation.id, text, text);
+        await atRead;
+        const entry = await repos.messages.findStream(messageIdFor(conversation.id, text, 'assistant'));
+        expect(entry?.question?.text).toBe(text);
+        for (const read of await history()) {
+          tally.count(200);
+          if (read.includes(text)) leaks.push(`a held hostile send's question shown to the owner: ${read.slice(0, 200)}`);
+        }
+        held();
+        const { res, events } = await sent;
+        tally.count(res.status);
+        expect(res.status).toBe(404);
+        expect(events).toEqual([]);
+        // Exactly as a send to a conversation nobody has: the same status, code and body.
+        expect(await readBody(res)).toBe(refusal);
+        expect(await repos.messages.findStream(messageIdFor(conversation.id, text, 'assistant'))).toBeNull();
+        expect(await repos.messages.findById(messageIdFor(conversation.id, text, 'user'))).toBeNull();
+        expect(await repos.locks.find(conversation.id)).toBeNull();
+      }
+    } finally {
+      held();
+      repos.conversations.sendWindow = sendWindow;
+    }
+    expect(await history()).toEqual(before);
+    // The owner's next send is answered and counted as if nothing happened.
+    const next = await owner.send(conversation.id, 'Mine again', 'mine-2');
+    expect([next.events.at(0)?.event, next.events.at(-1)?.event]).toEqual(['message', 'done']);
+    const stored = await repos.conversations.findById(conversation.id);
+    expect(stored?.messageCount).toBe(4);
+    expect((await repos.messages.listForConversation(stored?.tenantId ?? '', conversation.id, 10)).items).toHaveLength(4);
     expect(leaks).toEqual([]);
   });
 

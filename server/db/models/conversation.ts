@@ -44,12 +44,6 @@ export interface ConversationDoc {
   hasLead?: boolean;
   /** Lower-cased text of the conversation, bounded, for the admin search (no `$text` on FerretDB). */
   searchText: string;
-  /**
-   * The window's `stamp` when the turn counters and search text above were last written with it: a send that read this
-   * conversation before taking its lock, and finds the window still so stamped under it, knows that nothing was
-   * written since, and reads the conversation no second time.
-   */
-  windowStamp?: string;
   /** UTC day of creation (`YYYY-MM-DD`), for per-day stats without `$dateToString`. */
   day: string;
   /** UTC ten minutes of creation (`utcSlot`), for the open day's stats; absent on documents stored before it. */
@@ -99,7 +93,6 @@ export const conversationSchema = new Schema<ConversationDoc>(
     lead: { type: leadSchema, default: null },
     hasLead: { type: Boolean, default: false },
     searchText: { type: String, default: '' },
-    windowStamp: { type: String },
     day: { type: String, required: true },
     slot: { type: String },
     lastMessageAt: { type: Date, required: true },
@@ -162,15 +155,36 @@ export interface ConversationWindowDoc {
    * behind it and is read from the collection until the next successful write. Here, so every instance sees it.
    */
   stale?: boolean;
-  /** New at every write of the window (random): see `ConversationDoc.windowStamp`. */
-  stamp?: string;
+  /**
+   * What a send needs of the conversation (`WindowConversationDoc`), kept equal to it under the conversation's lock:
+   * every write of these fields writes the copy too, or first removes it (and so does marking the window stale). A
+   * send reads it with the window, one read under its lock, and reads the conversation only when it is absent.
+   * Absent on windows from before the copy: the send reads the conversation, and its answer's write adds it.
+   */
+  conversation?: WindowConversationDoc;
+}
+
+/** The conversation as a send needs it, copied into its window: owner, mode, and what the answer's counters build on. */
+export interface WindowConversationDoc {
+  tenantId: string;
+  siteId: Types.ObjectId;
+  visitorId: Types.ObjectId;
+  mode: ConversationMode;
+  title: string;
+  firstQuestion: string;
+  messageCount: number;
+  countedAnswers: string[];
+  hasImages: boolean;
+  thumbnailImageId: Types.ObjectId | null;
+  searchText: string;
 }
 
 export const conversationWindowSchema = new Schema<ConversationWindowDoc>(
   {
     messages: { type: [windowMessageSchema], default: [] },
     stale: { type: Boolean, default: false },
-    stamp: { type: String },
+    // Written through the driver only (`conversationRepository.setRecentMessages`), as `WindowConversationDoc`.
+    conversation: { type: Schema.Types.Mixed, default: undefined },
   },
   { versionKey: false },
 );

@@ -13,6 +13,8 @@ export interface StreamDoc {
   tenantId: string;
   siteId: Types.ObjectId;
   conversationId: Types.ObjectId;
+  /** The sender (absent on entries from before it): see `StreamRecord.visitorId`. */
+  visitorId?: Types.ObjectId;
   clientMessageId: string;
   model: string | null;
   startedAt: Date;
@@ -29,6 +31,7 @@ export const streamSchema = new Schema<StreamDoc>(
     tenantId: { type: String, required: true },
     siteId: { type: Schema.Types.ObjectId, required: true },
     conversationId: { type: Schema.Types.ObjectId, required: true },
+    visitorId: { type: Schema.Types.ObjectId, default: undefined },
     clientMessageId: { type: String, required: true },
     model: { type: String, default: null },
     startedAt: { type: Date, required: true },

@@ -1,5 +1,5 @@
 import type { ChatModel, ModelImage } from '../../ai/ChatModel.js';
-import type { ConversationRecord, ConversationRepository } from '../../data/conversationRepository.js';
+import type { ConversationRepository, SendConversation } from '../../data/conversationRepository.js';
 import type { AttachedImage, MessageRecord, MessageRepository } from '../../data/messageRepository.js';
 import type { SiteRecord } from '../../data/siteRepository.js';
 import type { Retriever } from '../../knowledge/retrieval/retriever.js';
@@ -31,7 +31,8 @@ export interface AnswerTurnDeps {
 
 export interface Turn {
   site: SiteRecord;
-  conversation: ConversationRecord;
+  /** As read under the conversation's lock (or from its window's copy, read there). */
+  conversation: SendConversation;
   /** The stored question being answered. */
   question: MessageRecord;
   /** The answer's id; its in-flight entry exists. */

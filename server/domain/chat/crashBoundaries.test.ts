@@ -1,7 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { type MessageRecord, messageIdFor, NO_CITATIONS } from '../../data/messageRepository.js';
+import { newMessage } from '../../test/repositoryInputs.js';
 import { parseSse, startGeminiTestApp } from '../../test/testApp.js';
 import { RECENT_CAPACITY } from '../conversationWindow.js';
+import { asStored } from './recordTurn.js';
 
 /**
  * A send writes, in order: its in-flight entry carrying the question (a send with images, or one handed to a person,
@@ -73,6 +75,20 @@ const deadEntry = (conversationId: string, clientMessageId: string, kind: { ques
     ...kind,
   });
 
+/** A new send's question as its in-flight entry carries it, before it is stored. */
+const unstoredQuestion = (conversationId: string, clientMessageId: string, text: string): MessageRecord =>
+  asStored(
+    newMessage({
+      id: messageIdFor(conversationId, clientMessageId, 'user'),
+      tenantId: 'local',
+      siteId: site.id,
+      conversationId,
+      text,
+      clientMessageId,
+      createdAt: new Date(),
+    }),
+  );
+
 const retry = async (answerId: string) =>
   parseSse(await (await visitor.request(`/v1/widget/messages/${answerId}/retry`, { method: 'POST' })).text()).at(-1);
 
@@ -100,27 +116,47 @@ describe('counters after an instance died at each write boundary of a send', () 
     await expectExact(conversation.id, 2);
   });
 
+  it.each([
+    ['its own conversation: recovery stores the question and counts it with an interrupted answer', true],
+    ['another visitor’s conversation: never shown, recovery stores nothing of it', false],
+  ])('after its entry and the lock, before the window said whose conversation it is (%s)', async (_name, own) => {
+    const conversation = await visitor.newConversation();
+    await visitor.send(conversation.id, 'Before', 'before');
+    const sender = own ? visitor.session.visitorId : (await app.startVisitor(site.publicKey)).session.visitorId;
+    const question = unstoredQuestion(conversation.id, 'unchecked', 'Sent before the check');
+    // What the send inserted in one command: its entry (with the sender) and the conversation's lock, both expired.
+    await repos.messages.startStream({
+      id: messageIdFor(conversation.id, 'unchecked', 'assistant'),
+      tenantId: 'local',
+      siteId: site.id,
+      visitorId: sender,
+      conversationId: conversation.id,
+      clientMessageId: 'unchecked',
+      model: null,
+      startedAt: new Date(),
+      owner: 'dead-instance',
+      leaseUntil: new Date(0),
+      question,
+    });
+    expect(await repos.locks.tryAcquire(conversation.id, 'dead-instance:1', new Date(0))).toBe(true);
+    const shown = async () =>
+      (await (await visitor.request(`/v1/widget/conversations/${conversation.id}/messages`)).text()).includes(question.text);
+    expect(await shown()).toBe(own);
+    await app.services.chat.recoverInterrupted();
+    expect(await repos.messages.findStream(messageIdFor(conversation.id, 'unchecked', 'assistant'))).toBeNull();
+    expect(Boolean(await repos.messages.findById(question.id))).toBe(own);
+    await expectExact(conversation.id, own ? 4 : 2);
+    expect(await shown()).toBe(own);
+    // The owner's next send takes over the expired lock (the window distrusted, rebuilt) and is counted once.
+    const next = await visitor.send(conversation.id, 'Next', 'next');
+    expect([next.events.at(0)?.event, next.events.at(-1)?.event]).toEqual(['message', 'done']);
+    await expectExact(conversation.id, own ? 6 : 4);
+  });
+
   it('while streaming (entry with its question, neither stored): recovery stores both and counts them once', async () => {
     const conversation = await visitor.newConversation();
     await visitor.send(conversation.id, 'Before', 'before');
-    const question: MessageRecord = {
-      id: messageIdFor(conversation.id, 'unstored', 'user'),
-      tenantId: 'local',
-      siteId: site.id,
-      conversationId: conversation.id,
-      role: 'user',
-      text: 'Only in my entry',
-      images: [],
-      status: 'complete',
-      errorCode: null,
-      clientMessageId: 'unstored',
-      model: null,
-      usage: null,
-      ...NO_CITATIONS,
-      feedback: null,
-      createdAt: new Date(),
-      updatedAt: new Date(),
-    };
+    const question = unstoredQuestion(conversation.id, 'unstored', 'Only in my entry');
     await deadEntry(conversation.id, 'unstored', { question });
     await app.services.chat.recoverInterrupted();
     expect(await repos.messages.findById(question.id)).toMatchObject({ text: 'Only in my entry', role: 'user' });

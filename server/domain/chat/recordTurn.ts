@@ -1,4 +1,4 @@
-import { type ConversationRecord, type ConversationRepository, newWindowStamp } from '../../data/conversationRepository.js';
+import type { ConversationRepository, SendConversation } from '../../data/conversationRepository.js';
 import type { MessageRecord, NewMessage } from '../../data/messageRepository.js';
 import type { ConversationWindow } from '../conversationWindow.js';
 
@@ -18,12 +18,15 @@ export const asStored = (m: NewMessage): MessageRecord => ({ ...m, feedback: nul
  * thumbnail. A question counts with
  * its answer, so every stored answer, even an interrupted one, counts its pair once (an answer the conversation
  * already counted, never again); a retry counts nothing. Runs inside `window.serialized` (or a send's `window.hold`),
- * with the conversation read there. Returns `false` when the conversation is gone (erased while answering).
+ * with the conversation read there (or its window's copy, read there too). The window is written with the copy of the
+ * conversation as this write leaves it, so the next send reads no conversation; a crash between the two writes leaves
+ * the lock abandoned, and its next holder marks the window stale, which removes the copy. Returns `false` when the
+ * conversation is gone (erased while answering).
  */
 export async function recordTurn(
   deps: { conversations: ConversationRepository; window: ConversationWindow },
   turn: {
-    conversation: ConversationRecord;
+    conversation: SendConversation;
     /** The conversation's search text when the caller read it with the conversation (one read instead of two). */
     searchText?: string;
     question: MessageRecord;
@@ -43,11 +46,7 @@ export async function recordTurn(
     answer.text.toLowerCase(),
   );
   const firstImage = question.images[0]?.id ?? null;
-  // The conversation keeps the stamp of the window written with it: a send that finds both alike reads nothing again.
-  const windowStamp = newWindowStamp();
-  await deps.window.write(conversation.id, messages, windowStamp);
-  // One update: the count and the answer it counted change together.
-  return deps.conversations.recordActivity(conversation.id, {
+  const activity = {
     title: conversation.title || question.text.slice(0, 80) || 'Image',
     firstQuestion: conversation.firstQuestion || question.text.slice(0, 300),
     messageCount: conversation.messageCount + (counted ? 0 : 2),
@@ -56,8 +55,9 @@ export async function recordTurn(
       : [...conversation.countedAnswers.filter((id) => id !== answer.id), answer.id].slice(-COUNTED_ANSWERS_KEPT),
     hasImages: conversation.hasImages || question.images.length > 0,
     thumbnailImageId: conversation.thumbnailImageId ?? firstImage,
-    searchText: searchText.slice(-SEARCH_TEXT_LIMIT),
-    lastMessageAt: answer.createdAt,
-    windowStamp,
-  });
+  };
+  const text = searchText.slice(-SEARCH_TEXT_LIMIT);
+  await deps.window.write(conversation.id, messages, { conversation: { ...conversation, ...activity }, searchText: text });
+  // One update: the count and the answer it counted change together.
+  return deps.conversations.recordActivity(conversation.id, { ...activity, searchText: text, lastMessageAt: answer.createdAt });
 }

@@ -6,6 +6,7 @@ import {
   NO_CITATIONS,
   type StreamRecord,
 } from '../../data/messageRepository.js';
+import { ownersEntry } from '../conversationAccess.js';
 import type { ConversationWindow } from '../conversationWindow.js';
 import type { InFlightAnswers } from './inFlightAnswers.js';
 import { recordTurn } from './recordTurn.js';
@@ -28,6 +29,10 @@ export function recoverAnswers(deps: RecoverAnswersDeps) {
 
   async function recoverStream(stream: StreamRecord): Promise<void> {
     const { id, conversationId } = stream;
+    // An entry of a send to a conversation that is not its sender's (its instance died before the window said so), or
+    // to a conversation erased since: removed, nothing of it stored.
+    const owner = await conversations.findById(conversationId);
+    if (!owner || !ownersEntry(stream, owner)) return messages.endExpiredStream(id, now());
     // A new send's question is in its entry until it goes in with its answer: stored now if it is not (a duplicate
     // key says it is).
     if (stream.question) await messages.insert(stream.question);

@@ -54,6 +54,7 @@ export function retryAnswer(deps: RetryAnswerDeps) {
       id: previous.id,
       tenantId: visitor.tenantId,
       siteId: visitor.siteId,
+      visitorId: visitor.visitorId,
       conversationId: conversation.id,
       clientMessageId: question.clientMessageId ?? '',
       model: site.model,

@@ -1,4 +1,4 @@
-import type { ConversationRepository } from '../../data/conversationRepository.js';
+import type { ConversationRecord, ConversationRepository, SendConversation } from '../../data/conversationRepository.js';
 import { type ImageRecord, type ImageRepository, toAttachedImage } from '../../data/imageRepository.js';
 import {
   type MessageRecord,
@@ -10,7 +10,7 @@ import {
 } from '../../data/messageRepository.js';
 import type { SiteRecord } from '../../data/siteRepository.js';
 import { AppError, badRequest, conflict, notFound } from '../../lib/AppError.js';
-import { visitorsOwn } from '../conversationAccess.js';
+import { ownersEntry, visitorOwns, visitorsOwn } from '../conversationAccess.js';
 import { CompanionExists, type Hold } from '../conversationLock.js';
 import { type ConversationWindow, RECENT_CAPACITY } from '../conversationWindow.js';
 import { type HandoffService, withPerson } from '../handoff/handoffService.js';
@@ -118,10 +118,15 @@ export function sendMessage(deps: SendMessageDeps) {
   const emitQuestion = (question: MessageRecord) =>
     deps.emit?.(question.tenantId, 'message.created', () => webhookData.messageCreated(question, imageUrls));
 
-  /** The question as the first attempt stored it (in its in-flight entry or the collection), for a replay's echo. */
-  async function storedQuestion(question: MessageRecord): Promise<MessageRecord> {
+  /**
+   * The question as the first attempt stored it (in its in-flight entry or the collection), for a replay's echo; an
+   * entry of someone else's send to this conversation is not the first attempt's.
+   */
+  async function storedQuestion(question: MessageRecord, conversation: SendConversation): Promise<MessageRecord> {
     const entry = await messages.findStream(messageIdFor(question.conversationId, question.clientMessageId ?? '', 'assistant'));
-    return entry?.question ?? (await messages.findById(question.id)) ?? question;
+    return (
+      (entry && ownersEntry(entry, conversation) ? entry.question : null) ?? (await messages.findById(question.id)) ?? question
+    );
   }
 
   /**
@@ -140,6 +145,13 @@ export function sendMessage(deps: SendMessageDeps) {
   /**
    * Sends a visitor's message to the site (read once, by the route). Errors thrown before the first event are request
    * errors (JSON); after it, every outcome is an event and is stored first.
+   *
+   * The common send (no images, not asking for a person, the site's own visitor) reads nothing before its in-flight
+   * entry and the conversation's lock go in: the window, read under the lock, carries what the send needs of its
+   * conversation (owner, mode, counters, search text), current because every writer of those fields holds the lock.
+   * A send to a conversation that is not the visitor's removes its entry and lock there and answers 404, before any
+   * echo; one whose conversation is with a person or closed removes them and takes the path below, which reads the
+   * conversation first.
    */
   return async function* send(
     visitor: VisitorIdentity,
@@ -148,97 +160,14 @@ export function sendMessage(deps: SendMessageDeps) {
     body: SendInput,
     signal: AbortSignal,
   ): AsyncGenerator<ChatEvent> {
-    // With its search text and window stamp: the answer's writes need them, and read them again only if they changed.
-    const first = await conversations.findWithSearchText(conversationId);
-    const conversation = visitorsOwn(visitor, first?.conversation);
-    const questionId = messageIdFor(conversation.id, body.clientMessageId, 'user');
-    const answerId = messageIdFor(conversation.id, body.clientMessageId, 'assistant');
-
-    if (site.id !== visitor.siteId || site.tenantId !== visitor.tenantId) throw notFound('Site');
-    // The in-flight entry carries the question until it joins the window with its answer (`recordTurn`); a process
-    // that dies meanwhile leaves the entry, and recovery puts both there (`recoverAnswers`). Its insert makes one
-    // request the answering one when a resend races this send. It goes in with the conversation's lock, held until the
-    // answer is stored (one insert and one delete for both): what is read under it stays current, so the answer's
-    // writes read nothing again. Another send to the same conversation waits for the lock (its entry is in already).
-    // `stored`: the question is in the messages collection already. Otherwise (a new send without images) the entry is
-    // its only copy until it goes in with its answer (one insert for both, `answerTurn`): the entry's insert is its
-    // acknowledgement, and a repeat is told apart under the lock, before the model is called.
-    const answerNow = (question: MessageRecord, stored = true) =>
-      async function* (): AsyncGenerator<ChatEvent> {
-        /** Set when an unstored question turns out to be a repeat of one stored earlier: replayed once the entry is gone. */
-        let repeat: MessageRecord | null = null;
-        const entry = inFlight.entry({
-          id: answerId,
-          tenantId: visitor.tenantId,
-          siteId: visitor.siteId,
-          conversationId: conversation.id,
-          clientMessageId: body.clientMessageId,
-          model: site.model,
-          question,
-        });
-        // The lease of the entry is renewed from its insert on, also while the lock is waited for.
-        yield* inFlight.own(answerId, signal, async function* (answerSignal) {
-          let hold: Hold;
-          try {
-            hold = await window.hold(conversation.id, { id: answerId, doc: toStreamDoc(entry) });
-          } catch (error) {
-            if (error instanceof CompanionExists)
-              return yield* replay(stored ? question : await storedQuestion(question), answerId, signal);
-            throw error;
-          }
-          try {
-            // Its entry is stored: the question is echoed (and shown on a reload) from here on.
-            if (stored) yield questionEvent(question, imageUrls);
-            // Under the lock: the window, and the conversation again only if a write came between its read and the lock.
-            const stamped = await window.readStamped(conversation);
-            const unchanged = first && stamped && stamped.stamp === first.windowStamp;
-            const fresh = unchanged ? first : await conversations.findWithSearchText(conversation.id);
-            const storedWindow = stamped?.messages ?? null;
-            if (!fresh) {
-              // Erased since the question was stored: it goes too.
-              await hold.release();
-              await messages.deleteForConversation(conversation.tenantId, conversation.id);
-              throw notFound('Conversation');
-            }
-            const recent = storedWindow ?? (await window.rebuild(fresh.conversation));
-            if (!stored) {
-              repeat = await earlierCopy(recent, questionId);
-              if (repeat) {
-                await hold.release();
-                return;
-              }
-              await emitQuestion(question);
-              yield questionEvent(question, imageUrls);
-            }
-            yield* deps.answer({
-              site,
-              conversation: fresh.conversation,
-              question,
-              answerId,
-              signal: answerSignal,
-              window: recent,
-              retry: false,
-              held: { hold, searchText: fresh.searchText, window: storedWindow, questionStored: stored },
-            });
-          } finally {
-            // Ends nothing once the answer's store released it; else the lock is left expired, the entry to recovery.
-            await hold.fail();
-          }
-        });
-        if (repeat) yield* replay(repeat, answerId, signal, answerNow(repeat));
-      };
-
-    // A repeated send is found by its question's `_id`: before anything when images would be attached again,
-    // otherwise by the insert itself (duplicate key), one round trip less.
-    const earlier = body.imageIds.length ? await messages.findById(questionId) : null;
-    if (earlier) return yield* replay(earlier, answerId, signal, answerNow(earlier));
-
-    const attached = await checkImages(visitor, body.imageIds);
-    const newQuestion: NewMessage = {
+    const questionId = messageIdFor(conversationId, body.clientMessageId, 'user');
+    const answerId = messageIdFor(conversationId, body.clientMessageId, 'assistant');
+    const siteOwn = site.id === visitor.siteId && site.tenantId === visitor.tenantId;
+    const newQuestion = (attached: ImageRecord[]): NewMessage => ({
       id: questionId,
       tenantId: visitor.tenantId,
       siteId: visitor.siteId,
-      conversationId: conversation.id,
+      conversationId,
       role: 'user',
       text: body.text.trim(),
       images: attached.map(toAttachedImage),
@@ -249,34 +178,138 @@ export function sendMessage(deps: SendMessageDeps) {
       usage: null,
       ...NO_CITATIONS,
       createdAt: now(),
-    };
-    const handoff = deps.handoff;
-    const toPeople = handoff && (withPerson(conversation.mode) || asksForHuman(newQuestion.text));
-    if (!toPeople && !attached.length) {
-      // The common send: the question goes in with its answer, its entry holding it meanwhile (one insert less).
-      if (handoff && conversation.mode === 'closed') await handoff.reopen(conversation.id);
-      return yield* answerNow(asStored(newQuestion), false)();
+    });
+
+    /** Set when the window read under the lock sends a common send the longer way (a person involved, or closed). */
+    let throughConversation = false;
+
+    // The in-flight entry carries the question until it joins the window with its answer (`recordTurn`); a process
+    // that dies meanwhile leaves the entry, and recovery puts both there (`recoverAnswers`). Its insert makes one
+    // request the answering one when a resend races this send. It goes in with the conversation's lock, held until the
+    // answer is stored (one insert and one delete for both): what is read under it stays current, so the answer's
+    // writes read nothing again. Another send to the same conversation waits for the lock (its entry is in already).
+    // `stored`: the question is in the messages collection already. Otherwise (a new send without images) the entry is
+    // its only copy until it goes in with its answer (one insert for both, `answerTurn`): the entry's insert is its
+    // acknowledgement, and a repeat is told apart under the lock, before the model is called. `known`: the conversation
+    // as read before the lock (its owner checked); absent for the common send, which learns it under the lock.
+    const answerNow = (question: MessageRecord, stored: boolean, known?: SendConversation) =>
+      async function* (): AsyncGenerator<ChatEvent> {
+        /** Set when an unstored question turns out to be a repeat of one stored earlier: replayed once the entry is gone. */
+        let repeat: MessageRecord | null = null;
+        /** Set once the conversation is known to be the visitor's. */
+        let own = known;
+        const entry = inFlight.entry({
+          id: answerId,
+          tenantId: visitor.tenantId,
+          siteId: visitor.siteId,
+          visitorId: visitor.visitorId,
+          conversationId,
+          clientMessageId: body.clientMessageId,
+          model: site.model,
+          question,
+        });
+        // The lease of the entry is renewed from its insert on, also while the lock is waited for.
+        yield* inFlight.own(answerId, signal, async function* (answerSignal) {
+          let hold: Hold;
+          try {
+            hold = await window.hold(conversationId, { id: answerId, doc: toStreamDoc(entry) });
+          } catch (error) {
+            if (!(error instanceof CompanionExists)) throw error;
+            // The same answer is in flight: replayed, once the conversation is known to be the visitor's.
+            own ??= visitorsOwn(visitor, await conversations.findById(conversationId));
+            return yield* replay(stored ? question : await storedQuestion(question, own), answerId, signal);
+          }
+          try {
+            // Its entry is stored: the question is echoed (and shown on a reload) from here on.
+            if (stored) yield questionEvent(question, imageUrls);
+            // Under the lock: the window with its copy of the conversation (current: every writer holds this lock), or,
+            // when it has none, the conversation itself.
+            const read = await window.readForSend(conversationId, visitor);
+            const current = read.copy ?? (await conversations.findWithSearchText(conversationId));
+            if (!current || (!known && !visitorOwns(visitor, current.conversation))) {
+              await hold.release();
+              // Erased since the question was stored: it goes too.
+              if (known && !current) await messages.deleteForConversation(known.tenantId, known.id);
+              throw notFound('Conversation');
+            }
+            const mode = current.conversation.mode;
+            if (!known && deps.handoff && (withPerson(mode) || mode === 'closed')) {
+              await hold.release();
+              throughConversation = true;
+              return;
+            }
+            const recent = read.messages ?? (await window.rebuild(current.conversation));
+            if (!stored) {
+              repeat = await earlierCopy(recent, questionId);
+              if (repeat) {
+                await hold.release();
+                own = current.conversation;
+                return;
+              }
+              await emitQuestion(question);
+              yield questionEvent(question, imageUrls);
+            }
+            yield* deps.answer({
+              site,
+              conversation: current.conversation,
+              question,
+              answerId,
+              signal: answerSignal,
+              window: recent,
+              retry: false,
+              held: { hold, searchText: current.searchText, window: read.messages, questionStored: stored },
+            });
+          } finally {
+            // Ends nothing once the answer's store released it; else the lock is left expired, the entry to recovery.
+            await hold.fail();
+          }
+        });
+        if (repeat) yield* replay(repeat, answerId, signal, answerNow(repeat, true, own));
+      };
+
+    /** The visitor's own conversation, with its images and mode decided before its question is stored. */
+    async function* sendTo(conversation: ConversationRecord): AsyncGenerator<ChatEvent> {
+      if (!siteOwn) throw notFound('Site');
+      // A repeated send is found by its question's `_id`: before anything when images would be attached again,
+      // otherwise by the insert itself (duplicate key), one round trip less.
+      const earlier = body.imageIds.length ? await messages.findById(questionId) : null;
+      if (earlier) return yield* replay(earlier, answerId, signal, answerNow(earlier, true, conversation));
+
+      const attached = await checkImages(visitor, body.imageIds);
+      const handoff = deps.handoff;
+      const toPeople = handoff && (withPerson(conversation.mode) || asksForHuman(body.text.trim()));
+      if (!toPeople && !attached.length) {
+        // The question goes in with its answer, its entry holding it meanwhile (one insert less).
+        if (handoff && conversation.mode === 'closed') await handoff.reopen(conversation.id);
+        return yield* answerNow(asStored(newQuestion([])), false, conversation)();
+      }
+
+      const question = await messages.insert(newQuestion(attached));
+      if (!question) {
+        const stored = await messages.findById(questionId);
+        if (!stored) throw conflict('This message is being sent');
+        return yield* replay(stored, answerId, signal, answerNow(stored, true, conversation));
+      }
+      await Promise.all(attached.map((image) => images.attach(image.id, conversation.id, question.id)));
+      await emitQuestion(question);
+      if (handoff) {
+        if (conversation.mode === 'closed') await handoff.reopen(conversation.id);
+        const requested = !withPerson(conversation.mode) && asksForHuman(question.text);
+        if (withPerson(conversation.mode) || requested) {
+          // A person answers (or was just asked for): the question goes to the agents and no model is called.
+          yield questionEvent(question, imageUrls);
+          const mode = await handoff.visitorMessage(conversation, question, requested);
+          yield { event: 'delivered', data: { ...mode, handoffRequested: requested } };
+          return;
+        }
+      }
+      yield* answerNow(question, true, conversation)();
     }
 
-    const question = await messages.insert(newQuestion);
-    if (!question) {
-      const stored = await messages.findById(questionId);
-      if (!stored) throw conflict('This message is being sent');
-      return yield* replay(stored, answerId, signal, answerNow(stored));
+    if (siteOwn && !body.imageIds.length && !(deps.handoff && asksForHuman(body.text.trim()))) {
+      yield* answerNow(asStored(newQuestion([])), false)();
+      if (!throughConversation) return;
     }
-    await Promise.all(attached.map((image) => images.attach(image.id, conversation.id, question.id)));
-    await emitQuestion(question);
-    if (handoff) {
-      if (conversation.mode === 'closed') await handoff.reopen(conversation.id);
-      const requested = !withPerson(conversation.mode) && asksForHuman(question.text);
-      if (withPerson(conversation.mode) || requested) {
-        // A person answers (or was just asked for): the question goes to the agents and no model is called.
-        yield questionEvent(question, imageUrls);
-        const mode = await handoff.visitorMessage(conversation, question, requested);
-        yield { event: 'delivered', data: { ...mode, handoffRequested: requested } };
-        return;
-      }
-    }
-    yield* answerNow(question)();
+    yield* sendTo(visitorsOwn(visitor, await conversations.findById(conversationId)));
   };
 }
