@@ -22,9 +22,10 @@ export const FERRETDB_VERSION = 'v1.24.2';
  * tracking (below), `p5` a prefilter for a `$regex` that is a plain literal (`ferretdbPushdown.ts`), `p6` a one-pass
  * sjson decoder and encoder (below), `p8` the prefilter's "this field is an array" cases without the fields after it
  * and `explain` showing the prefilter's plan (`ferretdbPushdown.ts`), `p9` memcmp and memcpy in Go for its translated
- * SQLite (below; `p7` was its suffix before it landed, never on main); a new suffix rebuilds cached binaries.
+ * SQLite (below; `p7` was its suffix before it landed, never on main), `p10` SQLite's prepared statements kept and
+ * reused per connection (below); a new suffix rebuilds cached binaries.
  */
-const BUILD = `${FERRETDB_VERSION}-p9`;
+const BUILD = `${FERRETDB_VERSION}-p10`;
 
 /**
  * FerretDB v1.24.2's SQLite backend looks documents up by `_ferretdb_sjson->'$._id'`, while its
@@ -85,12 +86,58 @@ const LIBC_RENAMES = ['amd64', 'arm64', 'loong64'].flatMap((arch) =>
   ].map((from) => ({ file: join(LIBC_DIR, `ccgo_linux_${arch}.go`), from, to: from.replace(/^func (\w+)/, 'func $1Musl') })),
 );
 const LIBC_TEST_DIR = join('internal', 'chatwidget', 'libcmem');
+
+/**
+ * `p10`: modernc.org/sqlite prepares (parses and compiles) every statement it runs and finalizes it after: ~14% of
+ * FerretDB's CPU during bench:server's sends, the UPDATE of a conversation (16 indexes to write) compiled at every send.
+ * The build copies that module beside FerretDB as well (without its test data) and makes each connection keep the
+ * statements it ran, reset, under their SQL text (`ferretdb-patches/sqlite_stmtcache_chatwidget.go`): the driver's
+ * prepare and finalize in its statements and rows become `prepareCached` and `release`, and a closing connection
+ * finalizes what it kept. Its test runs the same statements with and without the cache before the build.
+ */
+const SQLITE_MODULE = 'modernc.org/sqlite';
+const SQLITE_DIR = 'chatwidget-sqlite';
+const SQLITE_FILE = join(SQLITE_DIR, 'sqlite.go');
+const SQLITE_PATCHES = [
+  {
+    from: 'if pstmt, err = s.c.prepareV2(&psql); err != nil {',
+    to: 'if pstmt, err = s.c.prepareCached(&psql); err != nil {',
+    count: 2,
+  },
+  { from: 'e := s.c.finalize(pstmt)', to: 'e := s.c.release(pstmt)', count: 4 },
+  { from: 'return r.c.finalize(r.pstmt)', to: 'return r.c.release(r.pstmt)' },
+  {
+    from: '\tif c.db != 0 {\n\t\tif err := c.closeV2(c.db); err != nil {',
+    to: '\tif c.db != 0 {\n\t\tc.finalizeCached()\n\t\tif err := c.closeV2(c.db); err != nil {',
+  },
+  { from: '\tbeginMode       string\n}', to: '\tbeginMode       string\n\n\tstmts stmtCache\n}' },
+].map((patch) => ({ file: SQLITE_FILE, ...patch }));
+const SQLITE_TEST_DIR = join('internal', 'chatwidget', 'stmtcache');
+
 /** The patches' Go files and where each goes in the build's copy of FerretDB. */
 const GO_FILES = [
   ...SJSON_FILES.map((file) => ({ file, to: SJSON_DIR })),
   { file: 'libc_mem_chatwidget.go', to: LIBC_DIR },
   { file: 'libc_mem_chatwidget_test.go', to: LIBC_TEST_DIR },
+  { file: 'sqlite_stmtcache_chatwidget.go', to: SQLITE_DIR },
+  { file: 'sqlite_stmtcache_chatwidget_test.go', to: SQLITE_TEST_DIR },
 ];
+
+/**
+ * Copies a module FerretDB depends on (at the version its go.mod requires) into its folder and points its go.mod at
+ * the copy, to patch it: Go refuses overlays of files in the module cache. Test data is left out.
+ */
+function replaceModule(work: string, module: string, dir: string) {
+  const info = JSON.parse(run('go', ['mod', 'download', '-json', module], work)) as { Dir?: string };
+  if (!info.Dir) throw new EmbeddedDatabaseUnavailable(`Go did not report where it downloaded ${module}.`);
+  const from = info.Dir;
+  cpSync(from, join(work, dir), {
+    recursive: true,
+    filter: (path) => !/[/\\](testdata|examples)$/.test(path.slice(from.length)),
+  });
+  run('chmod', ['-R', 'u+w', join(work, dir)]);
+  run('go', ['mod', 'edit', `-replace=${module}=./${dir}`], work);
+}
 
 /** A failure the user can act on, told in one sentence (never a stack trace). */
 export class EmbeddedDatabaseUnavailable extends Error {
@@ -127,13 +174,13 @@ function run(cmd: string, args: string[], cwd?: string, extraEnv: NodeJS.Process
  */
 function testPatches(work: string) {
   mkdirSync(join(work, '.git'));
-  const args = ['test', '-short', `./${SJSON_DIR}/`, `./${LIBC_TEST_DIR}/`];
+  const args = ['test', '-short', ...[SJSON_DIR, LIBC_TEST_DIR, SQLITE_TEST_DIR].map((dir) => `./${dir}/`)];
   const result = spawnSync('go', args, { cwd: work, encoding: 'utf8', env: { ...process.env, CGO_ENABLED: '0' } });
   if (result.error || result.status !== 0) {
     const output = `${result.stdout ?? ''}${result.stderr ?? ''}` || result.error?.message || '';
     const failures = output.split('\n').filter((line) => /FAIL|got|want|panic|error/i.test(line));
     throw new EmbeddedDatabaseUnavailable(
-      `Building the embedded database (FerretDB ${FERRETDB_VERSION}) stopped: our patched sjson or libc package failed its tests (\`go ${args.join(' ')}\`): ${failures.slice(0, 6).join(' | ')}`,
+      `Building the embedded database (FerretDB ${FERRETDB_VERSION}) stopped: our patched sjson, libc or sqlite package failed its tests (\`go ${args.join(' ')}\`): ${failures.slice(0, 6).join(' | ')}`,
     );
   }
 }
@@ -179,26 +226,24 @@ export function ensureFerretdbBinary(
     if (!query.includes(QUERY_ID_ONLY)) throw new EmbeddedDatabaseUnavailable(`FerretDB's ${QUERY_FILE} is not as expected.`);
     writeFileSync(join(work, QUERY_FILE), query.replace(QUERY_ID_ONLY, QUERY_PUSHDOWN));
     writeFileSync(join(work, PUSHDOWN_FILE), PUSHDOWN_GO);
-    const libc = JSON.parse(run('go', ['mod', 'download', '-json', LIBC_MODULE], work)) as { Dir?: string };
-    if (!libc.Dir) throw new EmbeddedDatabaseUnavailable(`Go did not report where it downloaded ${LIBC_MODULE}.`);
-    cpSync(libc.Dir, join(work, LIBC_DIR), { recursive: true });
-    run('chmod', ['-R', 'u+w', join(work, LIBC_DIR)]);
-    run('go', ['mod', 'edit', `-replace=${LIBC_MODULE}=./${LIBC_DIR}`], work);
+    replaceModule(work, LIBC_MODULE, LIBC_DIR);
+    replaceModule(work, SQLITE_MODULE, SQLITE_DIR);
     const patches = [
       ...DISABLE_PUSHDOWN_PATCHES,
       EXPLAIN_PUSHDOWN,
       ...LEAK_TRACKING_PATCHES.map((patch) => ({ file: LEAK_TRACKING_FILE, ...patch })),
       ...SJSON_RENAMES,
       ...LIBC_RENAMES,
+      ...SQLITE_PATCHES,
     ];
-    for (const patch of patches) {
-      const source = readFileSync(join(work, patch.file), 'utf8');
-      if (source.split(patch.from).length !== 2)
+    for (const patch of patches as { file: string; from: string; to: string; count?: number }[]) {
+      const parts = readFileSync(join(work, patch.file), 'utf8').split(patch.from);
+      if (parts.length !== (patch.count ?? 1) + 1)
         throw new EmbeddedDatabaseUnavailable(`FerretDB's ${patch.file} is not as expected.`);
-      writeFileSync(join(work, patch.file), source.replace(patch.from, patch.to));
+      writeFileSync(join(work, patch.file), parts.join(patch.to));
     }
     writeFileSync(join(work, LEAK_TRACKING_FILE), readFileSync(join(work, LEAK_TRACKING_FILE), 'utf8') + LEAK_TRACKING_OFF);
-    mkdirSync(join(work, LIBC_TEST_DIR), { recursive: true });
+    for (const dir of [LIBC_TEST_DIR, SQLITE_TEST_DIR]) mkdirSync(join(work, dir), { recursive: true });
     for (const { file, to } of GO_FILES) cpSync(join(goPatchesDir(), file), join(work, to, file));
     testPatches(work);
     const dir = join(target, '..');
