@@ -1,5 +1,6 @@
-// The database's CPU per send on two FerretDB builds (issue 18 section 2): the send path's commands, as a send issues
-// them (docs/send-path.md: a find of the conversation and of its window by `_id`, the in-flight entry inserted and
+// The database's CPU per send on two FerretDB builds (issue 18 section 2): the send path's 7 commands as a send issued
+// them before the six-command send (4a9bf6c, which drops the conversation's find; kept so figures compare across
+// builds and with those published; docs/send-path.md: a find of the conversation and of its window by `_id`, the in-flight entry inserted and
 // deleted, the answer and its question inserted, the window and the conversation updated by `_id`), replayed against
 // our build and against `BENCH_FERRETDB_BASELINE=<binary>` (e.g. the previous build from ~/.cache/chatwidget/), each in
 // its own database folder with the real models' indexes. Rounds alternate between the two, so a change in the load of
@@ -184,7 +185,7 @@ const rows = builds.map((build) => ({
 }));
 const ours = rows[0] as (typeof rows)[number];
 console.log(
-  `\nthe send's 7 commands, ${CLIENTS} clients back to back over ${CONVERSATIONS} conversations (windows full), ` +
+  `\nthe send's 7 commands (its shape before the six-command send), ${CLIENTS} clients back to back over ${CONVERSATIONS} conversations (windows full), ` +
     `${ROUNDS} alternating rounds of ${SENDS_PER_ROUND} sends per build; load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}\n`,
 );
 console.log(
