@@ -4,6 +4,8 @@ export interface MonitoredCommand {
   command: string;
   collection: string;
   ms: number;
+  /** A find's filter, to tell the work's reads from the instance's background jobs on the same collection. */
+  filter?: Record<string, unknown>;
 }
 
 /**
@@ -13,11 +15,16 @@ export interface MonitoredCommand {
  */
 export async function recordCommands(connection: Connection, work: () => Promise<unknown>): Promise<MonitoredCommand[]> {
   const client = connection.getClient();
-  const started = new Map<number, { command: string; collection: string }>();
+  const started = new Map<number, Omit<MonitoredCommand, 'ms'>>();
   const recorded: MonitoredCommand[] = [];
   const onStart = (event: { requestId: number; commandName: string; command: Record<string, unknown> }) => {
     const target = event.command[event.commandName];
-    started.set(event.requestId, { command: event.commandName, collection: typeof target === 'string' ? target : '' });
+    const filter = event.commandName === 'find' ? (event.command.filter as Record<string, unknown> | undefined) : undefined;
+    started.set(event.requestId, {
+      command: event.commandName,
+      collection: typeof target === 'string' ? target : '',
+      ...(filter ? { filter } : {}),
+    });
   };
   const onEnd = (event: { requestId: number; duration: number }) => {
     const what = started.get(event.requestId);
