@@ -23,9 +23,10 @@ export const FERRETDB_VERSION = 'v1.24.2';
  * sjson decoder and encoder (below), `p8` the prefilter's "this field is an array" cases without the fields after it
  * and `explain` showing the prefilter's plan (`ferretdbPushdown.ts`), `p9` memcmp and memcpy in Go for its translated
  * SQLite (below; `p7` was its suffix before it landed, never on main), `p10` SQLite's prepared statements kept and
- * reused per connection (below); a new suffix rebuilds cached binaries.
+ * reused per connection (below), `p11` no debug logging formatted at other levels (below); a new suffix rebuilds
+ * cached binaries.
  */
-const BUILD = `${FERRETDB_VERSION}-p10`;
+const BUILD = `${FERRETDB_VERSION}-p11`;
 
 /**
  * FerretDB v1.24.2's SQLite backend looks documents up by `_ferretdb_sjson->'$._id'`, while its
@@ -114,6 +115,36 @@ const SQLITE_PATCHES = [
 ].map((patch) => ({ file: SQLITE_FILE, ...patch }));
 const SQLITE_TEST_DIR = join('internal', 'chatwidget', 'stmtcache');
 
+/**
+ * `p11`: FerretDB logs every SQL statement before and after it at debug level through `l.With(slog.Any("args", args))`
+ * and `fmt.Sprintf`, which format the arguments (a written document's whole JSON text) whatever the level: ~6.5% of
+ * FerretDB's CPU during bench:server's sends, at our `--log-level=warn`. The build starts each of fsql's six methods,
+ * on its signature's line (so a debug line keeps its source line), with a return to the statement alone when debug is
+ * off (`ferretdb-patches/fsql_quiet_chatwidget.go`); its test runs the statements both ways and compares. A find's
+ * "Converted" debug line (`fmt.Sprintf` of its parameters, at every find) is formatted only when debug is on.
+ */
+const FSQL_DIR = join('internal', 'util', 'fsql');
+const FSQL_GUARDS = [
+  { file: 'db.go', recv: 'db', type: 'DB' },
+  { file: 'tx.go', recv: 'tx', type: 'Tx' },
+].flatMap(({ file, recv, type }) =>
+  [
+    { name: 'QueryContext', result: '(*Rows, error)' },
+    { name: 'QueryRowContext', result: '*sql.Row' },
+    { name: 'ExecContext', result: '(sql.Result, error)' },
+  ].map(({ name, result }) => {
+    const from = `func (${recv} *${type}) ${name}(ctx context.Context, query string, args ...any) ${result} {\n`;
+    const quiet = `${recv}.${name[0]?.toLowerCase()}${name.slice(1)}Quiet(ctx, query, args...)`;
+    return { file: join(FSQL_DIR, file), from, to: `${from.trimEnd()} if quiet(ctx, ${recv}.l) { return ${quiet} }\n` };
+  }),
+);
+const FIND_DEBUG_LINE = '\th.L.DebugContext(ctx, fmt.Sprintf("Converted %+v for %+v to %+v.", params, cInfo, qp))\n';
+const FIND_DEBUG_GUARDED = {
+  file: join('internal', 'handler', 'msg_find.go'),
+  from: FIND_DEBUG_LINE,
+  to: `\tif h.L.Enabled(ctx, slog.LevelDebug) {\n\t${FIND_DEBUG_LINE}\t}\n`,
+};
+
 /** The patches' Go files and where each goes in the build's copy of FerretDB. */
 const GO_FILES = [
   ...SJSON_FILES.map((file) => ({ file, to: SJSON_DIR })),
@@ -121,6 +152,8 @@ const GO_FILES = [
   { file: 'libc_mem_chatwidget_test.go', to: LIBC_TEST_DIR },
   { file: 'sqlite_stmtcache_chatwidget.go', to: SQLITE_DIR },
   { file: 'sqlite_stmtcache_chatwidget_test.go', to: SQLITE_TEST_DIR },
+  { file: 'fsql_quiet_chatwidget.go', to: FSQL_DIR },
+  { file: 'fsql_quiet_chatwidget_test.go', to: FSQL_DIR },
 ];
 
 /**
@@ -174,13 +207,13 @@ function run(cmd: string, args: string[], cwd?: string, extraEnv: NodeJS.Process
  */
 function testPatches(work: string) {
   mkdirSync(join(work, '.git'));
-  const args = ['test', '-short', ...[SJSON_DIR, LIBC_TEST_DIR, SQLITE_TEST_DIR].map((dir) => `./${dir}/`)];
+  const args = ['test', '-short', ...[SJSON_DIR, LIBC_TEST_DIR, SQLITE_TEST_DIR, FSQL_DIR].map((dir) => `./${dir}/`)];
   const result = spawnSync('go', args, { cwd: work, encoding: 'utf8', env: { ...process.env, CGO_ENABLED: '0' } });
   if (result.error || result.status !== 0) {
     const output = `${result.stdout ?? ''}${result.stderr ?? ''}` || result.error?.message || '';
     const failures = output.split('\n').filter((line) => /FAIL|got|want|panic|error/i.test(line));
     throw new EmbeddedDatabaseUnavailable(
-      `Building the embedded database (FerretDB ${FERRETDB_VERSION}) stopped: our patched sjson, libc or sqlite package failed its tests (\`go ${args.join(' ')}\`): ${failures.slice(0, 6).join(' | ')}`,
+      `Building the embedded database (FerretDB ${FERRETDB_VERSION}) stopped: our patched sjson, libc, sqlite or fsql package failed its tests (\`go ${args.join(' ')}\`): ${failures.slice(0, 6).join(' | ')}`,
     );
   }
 }
@@ -235,6 +268,8 @@ export function ensureFerretdbBinary(
       ...SJSON_RENAMES,
       ...LIBC_RENAMES,
       ...SQLITE_PATCHES,
+      ...FSQL_GUARDS,
+      FIND_DEBUG_GUARDED,
     ];
     for (const patch of patches as { file: string; from: string; to: string; count?: number }[]) {
       const parts = readFileSync(join(work, patch.file), 'utf8').split(patch.from);
