@@ -4,7 +4,8 @@
 // deleted, the answer and its question inserted, the window and the conversation updated by `_id`), replayed against
 // our build and against `BENCH_FERRETDB_BASELINE=<binary>` (e.g. the previous build from ~/.cache/chatwidget/), each in
 // its own database folder with the real models' indexes. Rounds alternate between the two, so a change in the load of
-// the machine falls on both; the CPU time each FerretDB process used (/proc) is divided by the sends. Without the
+// the machine falls on both; the CPU time each FerretDB process used (/proc) is divided by the sends, and so is this
+// process's own during each build's rounds (the driver, for what a build tells it, e.g. sessions). Without the
 // server in between it isolates what a build changes, which bench:server's sustained run (one run each, the server's
 // CPU beside it) shows only within its noise. Prints a table and writes bench/results/ferretdb-builds.json.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -151,6 +152,7 @@ async function openBuild(name: string, binary: string) {
     pid: embedded.pid,
     sends,
     cpuMs: 0,
+    driverCpuMs: 0,
     wallMs: 0,
     async stop() {
       await connection.close();
@@ -169,9 +171,12 @@ const loads: number[] = [];
 for (let round = 0; round < ROUNDS; round++) {
   for (const build of round % 2 ? [...builds].reverse() : builds) {
     const cpuBefore = processCpuMs(build.pid);
+    const driverBefore = process.cpuUsage();
     const started = performance.now();
     await build.sends(SENDS_PER_ROUND);
     build.wallMs += performance.now() - started;
+    const driver = process.cpuUsage(driverBefore);
+    build.driverCpuMs += (driver.user + driver.system) / 1000;
     build.cpuMs += processCpuMs(build.pid) - cpuBefore;
     loads.push(loadavg()[0] as number);
   }
@@ -181,6 +186,7 @@ const rows = builds.map((build) => ({
   build: build.name,
   binary: build.binary,
   cpuMsPerSend: build.cpuMs / sends,
+  driverCpuMsPerSend: build.driverCpuMs / sends,
   sendsPerSecond: sends / (build.wallMs / 1000),
 }));
 const ours = rows[0] as (typeof rows)[number];
@@ -190,12 +196,14 @@ console.log(
 );
 console.log(
   table([
-    ['build', 'database CPU per send', 'sends/s (database only)', 'ours against it'],
+    ['build', 'database CPU per send', 'ours against it', 'driver CPU per send', 'ours against it', 'sends/s (database only)'],
     ...rows.map((row) => [
       `${row.build} (${row.binary.split('/').slice(-2, -1)[0] ?? row.binary})`,
       `${row.cpuMsPerSend.toFixed(2)} ms`,
-      row.sendsPerSecond.toFixed(0),
       row === ours ? '' : `${((ours.cpuMsPerSend / row.cpuMsPerSend - 1) * 100).toFixed(0)} %`,
+      `${row.driverCpuMsPerSend.toFixed(2)} ms`,
+      row === ours ? '' : `${((ours.driverCpuMsPerSend / row.driverCpuMsPerSend - 1) * 100).toFixed(0)} %`,
+      row.sendsPerSecond.toFixed(0),
     ]),
   ]),
 );
