@@ -23,10 +23,10 @@ export const FERRETDB_VERSION = 'v1.24.2';
  * sjson decoder and encoder (below), `p8` the prefilter's "this field is an array" cases without the fields after it
  * and `explain` showing the prefilter's plan (`ferretdbPushdown.ts`), `p9` memcmp and memcpy in Go for its translated
  * SQLite (below; `p7` was its suffix before it landed, never on main), `p10` SQLite's prepared statements kept and
- * reused per connection (below), `p11` no debug logging formatted at other levels (below); a new suffix rebuilds
- * cached binaries.
+ * reused per connection (below), `p11` no debug logging formatted at other levels (below), `p12` `$push` with
+ * `$slice` (below); a new suffix rebuilds cached binaries.
  */
-const BUILD = `${FERRETDB_VERSION}-p11`;
+const BUILD = `${FERRETDB_VERSION}-p12`;
 
 /**
  * FerretDB v1.24.2's SQLite backend looks documents up by `_ferretdb_sjson->'$._id'`, while its
@@ -145,6 +145,20 @@ const FIND_DEBUG_GUARDED = {
   to: `\tif h.L.Enabled(ctx, slog.LevelDebug) {\n\t${FIND_DEBUG_LINE}\t}\n`,
 };
 
+/**
+ * `p12`: FerretDB's `$push` reads `$each` and ignores `$slice` (and every other clause), so a window written as
+ * `$push: {messages: {$each, $slice: -51}}` would grow without bound. `processUpdateOperator` calls
+ * `ferretdb-patches/push_slice_chatwidget.go` instead, which checks the clauses as MongoDB does, lets the original push
+ * and keeps the slice MongoDB documents; its test (in FerretDB's package, through `processUpdateOperator`) runs before
+ * the build.
+ */
+const UPDATE_DIR = join('internal', 'handler', 'common');
+const PUSH_SLICE_PATCH = {
+  file: join(UPDATE_DIR, 'update.go'),
+  from: 'updated, err = processPushArrayUpdateExpression(command, doc, key, value)',
+  to: 'updated, err = processPushSliceChatwidget(command, doc, key, value)',
+};
+
 /** The patches' Go files and where each goes in the build's copy of FerretDB. */
 const GO_FILES = [
   ...SJSON_FILES.map((file) => ({ file, to: SJSON_DIR })),
@@ -154,6 +168,8 @@ const GO_FILES = [
   { file: 'sqlite_stmtcache_chatwidget_test.go', to: SQLITE_TEST_DIR },
   { file: 'fsql_quiet_chatwidget.go', to: FSQL_DIR },
   { file: 'fsql_quiet_chatwidget_test.go', to: FSQL_DIR },
+  { file: 'push_slice_chatwidget.go', to: UPDATE_DIR },
+  { file: 'push_slice_chatwidget_test.go', to: UPDATE_DIR },
 ];
 
 /**
@@ -202,18 +218,19 @@ function run(cmd: string, args: string[], cwd?: string, extraEnv: NodeJS.Process
 }
 
 /**
- * Runs FerretDB's own sjson tests and ours on the patched packages (`-short`: a few seconds); a failure stops the build.
- * FerretDB's test helpers look for the repository root by its `.git` folder, which the module copy lacks.
+ * Runs FerretDB's own sjson and update-operator tests and ours on the patched packages (`-short`: a few seconds); a
+ * failure stops the build. FerretDB's test helpers look for the repository root by its `.git` folder, which the module copy lacks.
  */
 function testPatches(work: string) {
   mkdirSync(join(work, '.git'));
-  const args = ['test', '-short', ...[SJSON_DIR, LIBC_TEST_DIR, SQLITE_TEST_DIR, FSQL_DIR].map((dir) => `./${dir}/`)];
+  const dirs = [SJSON_DIR, LIBC_TEST_DIR, SQLITE_TEST_DIR, FSQL_DIR, UPDATE_DIR];
+  const args = ['test', '-short', ...dirs.map((dir) => `./${dir}/`)];
   const result = spawnSync('go', args, { cwd: work, encoding: 'utf8', env: { ...process.env, CGO_ENABLED: '0' } });
   if (result.error || result.status !== 0) {
     const output = `${result.stdout ?? ''}${result.stderr ?? ''}` || result.error?.message || '';
     const failures = output.split('\n').filter((line) => /FAIL|got|want|panic|error/i.test(line));
     throw new EmbeddedDatabaseUnavailable(
-      `Building the embedded database (FerretDB ${FERRETDB_VERSION}) stopped: our patched sjson, libc, sqlite or fsql package failed its tests (\`go ${args.join(' ')}\`): ${failures.slice(0, 6).join(' | ')}`,
+      `Building the embedded database (FerretDB ${FERRETDB_VERSION}) stopped: our patched sjson, libc, sqlite, fsql or update package failed its tests (\`go ${args.join(' ')}\`): ${failures.slice(0, 6).join(' | ')}`,
     );
   }
 }
@@ -270,6 +287,7 @@ export function ensureFerretdbBinary(
       ...SQLITE_PATCHES,
       ...FSQL_GUARDS,
       FIND_DEBUG_GUARDED,
+      PUSH_SLICE_PATCH,
     ];
     for (const patch of patches as { file: string; from: string; to: string; count?: number }[]) {
       const parts = readFileSync(join(work, patch.file), 'utf8').split(patch.from);
