@@ -1,6 +1,12 @@
-import type { Types } from 'mongoose';
+import type { mongo, Types } from 'mongoose';
 import type { ConversationMode } from '../../contract/handoff.js';
-import type { ConversationDoc, ConversationWindowDoc, WindowConversationDoc, WindowMessage } from '../db/models/conversation.js';
+import {
+  type ConversationDoc,
+  type ConversationWindowDoc,
+  RECENT_CAPACITY,
+  type WindowConversationDoc,
+  type WindowMessage,
+} from '../db/models/conversation.js';
 import type { Models } from '../db/models/index.js';
 import { countPerPeriod } from './countPerPeriod.js';
 import { afterDescending, type CursorPosition, oid, toPage, utcDay, utcSlot } from './cursor.js';
@@ -108,6 +114,16 @@ export interface SendWindow {
   messages: MessageRecord[] | null;
   /** The conversation as its window's copy holds it; `null` when the window has none (or is stale). */
   copy: ConversationWithText<SendConversation> | null;
+}
+
+/**
+ * A window to write (`setRecentMessages`): its messages, oldest first, and, when it is the stored window (as read under
+ * the conversation's lock) with messages joined at its end in stored order (`windowAfter`), those, which are then pushed
+ * instead of the whole window written again.
+ */
+export interface WindowWrite {
+  messages: MessageRecord[];
+  appended?: MessageRecord[];
 }
 
 const toCopyDoc = ({ conversation: c, searchText }: ConversationWithText<SendConversation>): WindowConversationDoc => ({
@@ -230,7 +246,7 @@ export function conversationRepository({ Conversation, ConversationWindow, Daily
   const windowDoc = (id: string) => ConversationWindow.collection.findOne<ConversationWindowDoc>({ _id: oid(id) });
   const windowMessages = (doc: ConversationWindowDoc, owner: Pick<ConversationRecord, 'tenantId' | 'siteId'>) => {
     const fields = { tenantId: owner.tenantId, siteId: oid(owner.siteId), conversationId: doc._id };
-    return doc.messages.map((m) => toMessage({ ...m, ...fields }));
+    return doc.messages.slice(-RECENT_CAPACITY).map((m) => toMessage({ ...m, ...fields }));
   };
 
   /** The ids of at most `limit` of the tenant's conversations that match `filter` (batches of work). */
@@ -370,14 +386,26 @@ export function conversationRepository({ Conversation, ConversationWindow, Daily
     },
     /**
      * Writes the window, and, when given, the copy of its conversation as written with it (`recordTurn`); without, the
-     * copy stays as it is (the writer changed none of the conversation's copied fields).
+     * copy stays as it is (the writer changed none of the conversation's copied fields). Messages `appended` to the
+     * stored window are pushed (`$slice` keeps the last `RECENT_CAPACITY`): a send's update carries its two messages
+     * instead of 51. Only onto a window that is trusted and holds none of them yet; otherwise (a write retried after its
+     * push landed, a window marked stale or rebuilt meanwhile, none stored) the whole window is written, as always.
      */
-    async setRecentMessages(id: string, messages: MessageRecord[], copy?: ConversationWithText<SendConversation>): Promise<void> {
+    async setRecentMessages(id: string, window: WindowWrite, copy?: ConversationWithText<SendConversation>): Promise<void> {
+      const set = { stale: false, ...(copy ? { conversation: toCopyDoc(copy) } : {}) };
+      if (window.appended) {
+        const ids = window.appended.map((m) => oid(m.id));
+        const windows = ConversationWindow.collection as unknown as mongo.Collection<ConversationWindowDoc>;
+        const pushed = await windows.updateOne(
+          // `$nor`: FerretDB v1 answers `$nin` on a field of an array's documents wrongly (a match when one holds it).
+          { _id: oid(id), stale: { $ne: true }, $nor: [{ 'messages._id': { $in: ids } }] },
+          { $push: { messages: { $each: window.appended.map(toWindowMessage), $slice: -RECENT_CAPACITY } }, $set: set },
+        );
+        if (pushed.matchedCount === 1) return;
+      }
       await ConversationWindow.collection.updateOne(
         { _id: oid(id) },
-        {
-          $set: { messages: messages.map(toWindowMessage), stale: false, ...(copy ? { conversation: toCopyDoc(copy) } : {}) },
-        },
+        { $set: { messages: window.messages.map(toWindowMessage), ...set } },
         { upsert: true },
       );
     },

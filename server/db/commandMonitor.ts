@@ -6,6 +6,8 @@ export interface MonitoredCommand {
   ms: number;
   /** A find's filter, to tell the work's reads from the instance's background jobs on the same collection. */
   filter?: Record<string, unknown>;
+  /** An update's first statement's update document (what it sets or pushes). */
+  update?: Record<string, unknown>;
 }
 
 /**
@@ -20,10 +22,15 @@ export async function recordCommands(connection: Connection, work: () => Promise
   const onStart = (event: { requestId: number; commandName: string; command: Record<string, unknown> }) => {
     const target = event.command[event.commandName];
     const filter = event.commandName === 'find' ? (event.command.filter as Record<string, unknown> | undefined) : undefined;
+    const update =
+      event.commandName === 'update'
+        ? (event.command.updates as { u?: Record<string, unknown> }[] | undefined)?.[0]?.u
+        : undefined;
     started.set(event.requestId, {
       command: event.commandName,
       collection: typeof target === 'string' ? target : '',
       ...(filter ? { filter } : {}),
+      ...(update ? { update } : {}),
     });
   };
   const onEnd = (event: { requestId: number; duration: number }) => {

@@ -270,7 +270,9 @@ describe("the first page of history from the conversation's window", () => {
         leaseUntil: new Date(0),
       });
       if (stage === 'question' || !question) return; // died before the window write
-      await repos.conversations.setRecentMessages(conversationId, windowWith((await windowOf(conversationId)) ?? [], question));
+      await repos.conversations.setRecentMessages(conversationId, {
+        messages: windowWith((await windowOf(conversationId)) ?? [], question),
+      });
       if (stage === 'answer')
         // died after storing the answer, before the window and the in-flight entry were updated
         await repos.messages.insert({

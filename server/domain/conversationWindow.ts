@@ -3,16 +3,15 @@ import type {
   ConversationRepository,
   ConversationWithText,
   SendConversation,
+  WindowWrite,
 } from '../data/conversationRepository.js';
 import { encodeCursor } from '../data/cursor.js';
 import type { MessageRecord, MessageRepository } from '../data/messageRepository.js';
+import { RECENT_CAPACITY } from '../db/models/conversation.js';
 import { ownersEntry } from './conversationAccess.js';
 import type { Companion, ConversationLock, Hold } from './conversationLock.js';
 
-/** The largest first page of history served from the conversation's window. */
-export const RECENT_PAGE = 50;
-/** The window holds one message more than a page, so a page from it knows whether older messages exist. */
-export const RECENT_CAPACITY = RECENT_PAGE + 1;
+export { RECENT_CAPACITY, RECENT_PAGE } from '../db/models/conversation.js';
 
 /** Stored order of a conversation's messages (the history query's, reversed): by time, then by id. */
 const before = (a: MessageRecord, b: MessageRecord) =>
@@ -27,6 +26,24 @@ export function windowWith(window: MessageRecord[], message: MessageRecord): Mes
   const next = window.filter((m) => m.id !== message.id);
   next.push(message);
   return next.sort(before).slice(-RECENT_CAPACITY);
+}
+
+/**
+ * `window` after `added` were inserted or changed in the messages collection, each as `windowWith` adds it; with
+ * `appended` when they all join at its end in the order given (none of them in it already, each after the one before in
+ * stored order), so that its write pushes them instead of rewriting the window. A retried answer (same id), a message
+ * older than the window's last, are written whole.
+ */
+export function windowAfter(window: MessageRecord[], added: MessageRecord[]): WindowWrite {
+  const messages = added.reduce(windowWith, window);
+  const ids = new Set(window.map((m) => m.id));
+  let last = window.at(-1);
+  for (const message of added) {
+    if (ids.has(message.id) || (last && before(last, message) >= 0)) return { messages };
+    ids.add(message.id);
+    last = message;
+  }
+  return { messages, appended: added };
 }
 
 /** The latest `limit` (≤ `RECENT_PAGE`) messages, oldest first, with the cursor the history query would return. */
@@ -124,16 +141,17 @@ export function conversationWindow(deps: ConversationWindowDeps) {
     (await messages.listForConversation(conversation.tenantId, conversation.id, RECENT_CAPACITY)).items;
 
   /**
-   * The window after `added` were inserted or changed in the messages collection; call inside `serialized`.
-   * Conversations from before windows, or whose last window write failed, get it rebuilt from the collection.
+   * The window after `added` were inserted or changed in the messages collection (`windowAfter`); call inside
+   * `serialized`. Conversations from before windows, or whose last window write failed, get it rebuilt from the
+   * collection (written whole).
    */
-  async function after(conversation: WindowOwner, ...added: MessageRecord[]): Promise<MessageRecord[]> {
+  async function after(conversation: WindowOwner, ...added: MessageRecord[]): Promise<WindowWrite> {
     const window = await read(conversation);
-    return window ? added.reduce(windowWith, window) : rebuild(conversation);
+    return window ? windowAfter(window, added) : { messages: await rebuild(conversation) };
   }
 
   /** Writes the window; with `copy`, the conversation as written with it (`recordTurn`), which a send then reads. */
-  const write = (conversationId: string, window: MessageRecord[], copy?: ConversationWithText<SendConversation>) =>
+  const write = (conversationId: string, window: WindowWrite, copy?: ConversationWithText<SendConversation>) =>
     conversations.setRecentMessages(conversationId, window, copy);
 
   return {

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeCommands, type MonitoredCommand, recordCommands } from '../db/commandMonitor.js';
 import { startGeminiTestApp, startTestApp, type TestApp } from '../test/testApp.js';
+import { RECENT_CAPACITY } from './conversationWindow.js';
 
 // How many database commands a send costs (issue 18): counted, not timed, so it is deterministic. Background work of
 // the instance (job queue polls, lease sweeps) and the knowledge version stamp (read at most once a second per site,
@@ -41,8 +42,14 @@ async function sendsOf(app: TestApp, answer: () => void) {
   };
 }
 
-const check = (commands: MonitoredCommand[], most: number) =>
+const check = (commands: MonitoredCommand[], most: number) => {
   expect(commands.length, describeCommands(commands)).toBeLessThanOrEqual(most);
+  // The window's update pushes the question and its answer (sliced to the window's capacity), never the whole window.
+  const windowUpdate = commands.find((c) => c.command === 'update' && c.collection === 'conversationwindows')?.update;
+  expect(windowUpdate).toMatchObject({ $push: { messages: { $slice: -RECENT_CAPACITY } } });
+  expect(windowUpdate).not.toHaveProperty('$set.messages');
+  expect((windowUpdate?.$push as { messages: { $each: unknown[] } }).messages.$each).toHaveLength(2);
+};
 
 describe('database commands per send', () => {
   it('offline provider: the first send of a conversation and a follow-up', async () => {

@@ -219,7 +219,7 @@ describe('per-conversation ordering across instances', () => {
       holder: 'dead-instance:1',
       until: new Date(Date.now() + LEASES.conversationLockMs),
     });
-    await repos.conversations.setRecentMessages(conversation.id, []);
+    await repos.conversations.setRecentMessages(conversation.id, { messages: [] });
 
     expect((await send('After', 'after-1')).at(-1)?.event).toBe('done');
     expect(Date.now() - started).toBeGreaterThanOrEqual(LEASES.conversationLockMs - 100);

@@ -139,6 +139,15 @@ conversationSchema.index({ tenantId: 1, slot: 1 });
 conversationSchema.index({ tenantId: 1, siteId: 1, slot: 1 });
 conversationSchema.index({ siteId: 1 });
 
+/** The largest first page of history served from the conversation's window. */
+export const RECENT_PAGE = 50;
+/**
+ * The window holds one message more than a page, so a page from it knows whether older messages exist. A stored window
+ * may hold more (a `$push` whose `$slice` a FerretDB before our build `p12` ignored): readers take its last
+ * `RECENT_CAPACITY`.
+ */
+export const RECENT_CAPACITY = RECENT_PAGE + 1;
+
 /**
  * The latest messages of a conversation (MongoDB's subset pattern), keyed by the conversation's `_id`: oldest first,
  * exactly as stored in the messages collection, one more than a first page (so a page from it knows whether older

@@ -4,7 +4,7 @@ import type { AttachedImage, MessageRecord, MessageRepository } from '../../data
 import type { SiteRecord } from '../../data/siteRepository.js';
 import type { Retriever } from '../../knowledge/retrieval/retriever.js';
 import type { Hold } from '../conversationLock.js';
-import { type ConversationWindow, windowWith } from '../conversationWindow.js';
+import { type ConversationWindow, windowAfter } from '../conversationWindow.js';
 import type { ModelBudget } from '../modelBudget.js';
 import type { ImageUrlsOf } from '../views.js';
 import { type EmitWebhook, webhookData } from '../webhooks/webhookEvents.js';
@@ -128,9 +128,10 @@ export function answerTurn(deps: AnswerTurnDeps) {
       return (await messages.findById(answer.id)) ?? answer;
     }
     await persistently(async () => {
+      // Pushed onto the window read under the lock (a retry after its push landed writes it whole: `setRecentMessages`).
       const recent = held.window
-        ? [question, asStored(answer)].reduce(windowWith, held.window)
-        : await window.rebuild(conversation);
+        ? windowAfter(held.window, [question, asStored(answer)])
+        : { messages: await window.rebuild(conversation) };
       const turnRecord = { conversation, searchText: held.searchText, question, answer, retry: false };
       if (await recordTurn({ conversations, window }, turnRecord, recent)) return;
       // Erased while answering: what this turn stored goes too.

@@ -1,4 +1,4 @@
-import type { ConversationRepository, SendConversation } from '../../data/conversationRepository.js';
+import type { ConversationRepository, SendConversation, WindowWrite } from '../../data/conversationRepository.js';
 import type { MessageRecord, NewMessage } from '../../data/messageRepository.js';
 import type { ConversationWindow } from '../conversationWindow.js';
 
@@ -14,7 +14,7 @@ export const asStored = (m: NewMessage): MessageRecord => ({ ...m, feedback: nul
 
 /**
  * The conversation after an answer was stored (inserted, recovered as interrupted, or replaced by a retry): counters,
- * the window of recent messages with the question and its answer (`recent` when the caller rebuilt it), search text,
+ * the window of recent messages with the question and its answer (`recent` when the caller built it: rebuilt, or a send's from the window it read under its lock), search text,
  * thumbnail. A question counts with
  * its answer, so every stored answer, even an interrupted one, counts its pair once (an answer the conversation
  * already counted, never again); a retry counts nothing. Runs inside `window.serialized` (or a send's `window.hold`),
@@ -33,12 +33,12 @@ export async function recordTurn(
     answer: MessageRecord;
     retry: boolean;
   },
-  recent?: MessageRecord[],
+  recent?: WindowWrite,
 ): Promise<boolean> {
   const { conversation, question, answer, retry } = turn;
   const counted = retry || conversation.countedAnswers.includes(answer.id);
   // A new send's question joins the window with its answer (its in-flight entry carried it until now).
-  const messages = recent ?? (await deps.window.after(conversation, ...(retry ? [] : [question]), asStored(answer)));
+  const window = recent ?? (await deps.window.after(conversation, ...(retry ? [] : [question]), asStored(answer)));
   const searchText = (turn.searchText ?? (await deps.conversations.searchTextOf(conversation.id))).concat(
     '\n',
     retry ? '' : question.text.toLowerCase(),
@@ -57,7 +57,7 @@ export async function recordTurn(
     thumbnailImageId: conversation.thumbnailImageId ?? firstImage,
   };
   const text = searchText.slice(-SEARCH_TEXT_LIMIT);
-  await deps.window.write(conversation.id, messages, { conversation: { ...conversation, ...activity }, searchText: text });
+  await deps.window.write(conversation.id, window, { conversation: { ...conversation, ...activity }, searchText: text });
   // One update: the count and the answer it counted change together.
   return deps.conversations.recordActivity(conversation.id, { ...activity, searchText: text, lastMessageAt: answer.createdAt });
 }

@@ -64,7 +64,7 @@ export function recoverAnswers(deps: RecoverAnswersDeps) {
       const questionId = messageIdFor(conversationId, stream.clientMessageId, 'user');
       const current = await window.read(conversation);
       const known = Boolean(stream.question) || Boolean(current?.some((m) => m.id === questionId));
-      const recent = inserted && current && known ? undefined : await window.rebuild(conversation);
+      const recent = inserted && current && known ? undefined : { messages: await window.rebuild(conversation) };
       const [question, answer] = await Promise.all([
         stream.question ?? messages.findById(questionId),
         inserted ?? messages.findById(id),
@@ -73,7 +73,7 @@ export function recoverAnswers(deps: RecoverAnswersDeps) {
       // its dead instance stored but did not count; a retry's answer counted when it was first stored.
       if (!stream.retry && question && answer && !conversation.countedAnswers.includes(id))
         await recordTurn({ conversations, window }, { conversation, question, answer, retry: false }, recent);
-      else await window.write(conversationId, recent ?? (await window.rebuild(conversation)));
+      else await window.write(conversationId, recent ?? { messages: await window.rebuild(conversation) });
     });
     // Only the entry recovered: once it is gone, a retry may have started a live one for the same answer.
     await messages.endExpiredStream(id, now());
