@@ -72,6 +72,17 @@ export function conversationLockRepository({ ConversationLock }: Models) {
       const result = await ConversationLock.updateOne({ _id: oid(conversationId), holder }, { $set: { until } });
       return result.matchedCount === 1;
     },
+    /**
+     * `renew` of many locks in one command (this instance's renewals, `leaseRenewals`): each lock only while its holder
+     * still holds it, as `{_id, holder}` names it.
+     */
+    async renewMany(held: { conversationId: string; holder: string }[], until: Date): Promise<void> {
+      const matches = held.map((h) => ({ _id: oid(h.conversationId), holder: h.holder }));
+      await ConversationLock.collection.updateMany(
+        { _id: { $in: matches.map((m) => m._id) }, $or: matches },
+        { $set: { until } },
+      );
+    },
     /** Removes the lock whoever holds it: the conversation is being erased. */
     async remove(conversationId: string): Promise<void> {
       await ConversationLock.deleteOne({ _id: oid(conversationId) });

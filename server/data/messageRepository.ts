@@ -320,10 +320,18 @@ export function messageRepository({ Message, Stream, DailyCount }: Models) {
       const doc = await Stream.findById(oid(id)).lean<StreamDoc>();
       return doc ? toStream(doc) : null;
     },
-    /** Extends the lease while `owner` holds it; `false` when it does not (the entry ended or was recovered). */
-    async renewStream(id: string, owner: string, leaseUntil: Date): Promise<boolean> {
-      const result = await Stream.updateOne({ _id: oid(id), owner }, { $set: { leaseUntil } });
-      return result.matchedCount === 1;
+    /**
+     * Extends the leases of the entries `owner` holds, in one command (this instance's renewals, `leaseRenewals`);
+     * returns the ids it no longer holds (ended or recovered), read only when fewer matched than were given.
+     */
+    async renewStreams(ids: string[], owner: string, leaseUntil: Date): Promise<string[]> {
+      const _id = { $in: ids.map(oid) };
+      const result = await Stream.collection.updateMany({ _id, owner }, { $set: { leaseUntil } });
+      if (result.matchedCount === ids.length) return [];
+      const held = new Set(
+        (await Stream.collection.find({ _id, owner }, { projection: { _id: 1 } }).toArray()).map((doc) => String(doc._id)),
+      );
+      return ids.filter((id) => !held.has(id));
     },
     /** Removes the entry only if its lease expired before `now` (so a live owner's entry is never taken). */
     async endExpiredStream(id: string, now: Date): Promise<void> {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ConversationLockRepository } from '../data/conversationLockRepository.js';
+import { leaseRenewals } from './leaseRenewals.js';
 
 /** What a task learns when it gets the lock. */
 export interface Held {
@@ -79,6 +80,15 @@ export function databaseLock(deps: DatabaseLockDeps): ConversationLock {
    */
   const live = new Set<string>();
   const orphaned = (holder: string) => holder.startsWith(`${deps.instanceId}:`) && !live.has(holder);
+  /** The holds not yet ended, renewed together (one command per tick); each learns when its lease now ends. */
+  const renewals = leaseRenewals<{ conversationId: string; holder: string; renewed: (until: number) => void }>({
+    everyMs: deps.renewEveryMs,
+    async renew(holds) {
+      const until = new Date(now().getTime() + lockMs);
+      await locks.renewMany(holds, until);
+      for (const hold of holds) hold.renewed(until.getTime());
+    },
+  });
 
   async function acquire(conversationId: string, holder: string, companion?: Companion): Promise<Held> {
     if (companion) {
@@ -154,22 +164,21 @@ export function databaseLock(deps: DatabaseLockDeps): ConversationLock {
     }
     // When the lease ends if no renewal succeeds from now on.
     let until = now().getTime() + lockMs;
-    const renewal = setInterval(() => {
-      const next = new Date(now().getTime() + lockMs);
-      locks.renew(conversationId, holder, next).then(
-        () => {
-          until = next.getTime();
-        },
-        () => {},
-      );
-    }, deps.renewEveryMs);
+    const renewal = {
+      conversationId,
+      holder,
+      renewed: (next: number) => {
+        until = next;
+      },
+    };
+    renewals.add(renewal);
     let ended = false;
     return {
       ...held,
       // May be tried again when it fails (the database was unreachable); `fail` ends the hold then.
       async release(keepCompanion = false) {
         if (ended) return;
-        clearInterval(renewal);
+        renewals.delete(renewal);
         if (companion && !keepCompanion) await locks.releaseWith(conversationId, holder, companion.id);
         else await locks.release(conversationId, holder);
         ended = true;
@@ -178,7 +187,7 @@ export function databaseLock(deps: DatabaseLockDeps): ConversationLock {
       async fail() {
         if (ended) return;
         ended = true;
-        clearInterval(renewal);
+        renewals.delete(renewal);
         try {
           await giveUp(conversationId, holder, until);
         } finally {

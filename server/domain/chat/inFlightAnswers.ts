@@ -1,4 +1,5 @@
 import type { MessageRepository, StreamRecord } from '../../data/messageRepository.js';
+import { leaseRenewals } from '../leaseRenewals.js';
 import type { ChatEvent } from './chatEvents.js';
 
 export interface InFlightAnswersDeps {
@@ -8,6 +9,16 @@ export interface InFlightAnswersDeps {
   answerLeaseMs: number;
   renewEveryMs: number;
   now: () => Date;
+}
+
+/** An answer this instance streams, as its renewals see it. */
+interface Owned {
+  id: string;
+  since: number;
+  /** A renewal found its entry. */
+  found: boolean;
+  ended: boolean;
+  lost: AbortController;
 }
 
 /** An in-flight entry as a new answer's owner writes it. */
@@ -21,6 +32,26 @@ export type NewStream = Omit<StreamRecord, 'owner' | 'leaseUntil' | 'startedAt'>
 export function inFlightAnswers(deps: InFlightAnswersDeps) {
   const { messages, instanceId, answerLeaseMs, now } = deps;
   const leaseUntil = () => new Date(now().getTime() + answerLeaseMs);
+  // Every answer this instance streams, renewed together (one command per tick). An answer is owned from before its
+  // entry's insert (which may wait behind a slow database), so an entry not found is lost (another instance recovered
+  // it: the answer stops) only once a renewal found it, or once a whole lease passed since the answer began.
+  const renewals = leaseRenewals<Owned>({
+    everyMs: deps.renewEveryMs,
+    async renew(owned) {
+      const missing = new Set(
+        await messages.renewStreams(
+          owned.map((answer) => answer.id),
+          instanceId,
+          leaseUntil(),
+        ),
+      );
+      const at = now().getTime();
+      for (const answer of owned) {
+        if (!missing.has(answer.id)) answer.found = true;
+        else if (!answer.ended && (answer.found || at - answer.since >= answerLeaseMs)) answer.lost.abort();
+      }
+    },
+  });
   const entry = (stream: NewStream): StreamRecord => ({
     ...stream,
     startedAt: now(),
@@ -47,20 +78,13 @@ export function inFlightAnswers(deps: InFlightAnswersDeps) {
       signal: AbortSignal,
       answer: (signal: AbortSignal) => AsyncGenerator<ChatEvent>,
     ): AsyncGenerator<ChatEvent> {
-      const lost = new AbortController();
-      const renewal = setInterval(() => {
-        messages
-          .renewStream(answerId, instanceId, leaseUntil())
-          .then((held) => {
-            if (!held) lost.abort();
-          })
-          // A renewal that failed is retried at the next tick; the lease outlives two of them.
-          .catch(() => {});
-      }, deps.renewEveryMs);
+      const owned: Owned = { id: answerId, since: now().getTime(), found: false, ended: false, lost: new AbortController() };
+      renewals.add(owned);
       try {
-        yield* answer(AbortSignal.any([signal, lost.signal]));
+        yield* answer(AbortSignal.any([signal, owned.lost.signal]));
       } finally {
-        clearInterval(renewal);
+        owned.ended = true;
+        renewals.delete(owned);
       }
     },
   };
