@@ -1,8 +1,8 @@
 // Streaming overhead of our server (issue 9): a fake model on 127.0.0.1 streams tokens at a fixed cadence; this
 // process (the load generator) opens streams at a steady rate straight to the fake (the floor) and through the real
 // server (its own process, embedded database, real Gemini provider), and compares time to first token and the gaps
-// between tokens at 1, 100 and 1,000 concurrent streams; then sustained sends/s with persistence on, and the database
-// commands per send. With BENCH_BASELINE=<git ref>, the same levels also run through that commit's server (checked out
+// between tokens at 1, 100 and 1,000 concurrent streams (with the database commands per stream at each level, lease
+// renewals included); then sustained sends/s with persistence on, and the database commands per send. With BENCH_BASELINE=<git ref>, the same levels also run through that commit's server (checked out
 // into a temporary worktree), interleaved with ours: the baseline of the same run on the same loaded machine.
 // Prints tables and writes bench/results/server.json.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -222,7 +222,8 @@ async function run(
   };
 }
 
-const summary = (r: Run) => {
+/** A level's figures; `commands`: the database commands the server issued during it (renewals, jobs included). */
+const summary = (r: Run, commands = Number.NaN) => {
   const ttft = r.timings.map((t) => t.ttft).filter(Number.isFinite);
   const gaps = r.timings.flatMap((t) => t.gaps);
   return {
@@ -239,6 +240,7 @@ const summary = (r: Run) => {
     databaseRssPeakMiB: r.databaseRssPeak,
     rssPerStreamKiB: ((r.rssPeak - r.rssBefore) * 1024) / Math.max(1, r.peakOpen),
     seconds: r.seconds,
+    commandsPerStream: commands / Math.max(1, r.timings.length),
   };
 };
 
@@ -261,12 +263,14 @@ try {
     };
     for (const target of targets) {
       loads.push(loadavg()[0] as number);
-      const r = summary(await run(level, sendTo(target), target));
+      await commandsOf(target);
+      const timed = await run(level, sendTo(target), target);
+      const r = summary(timed, total(await commandsOf(target)));
       result.servers[target.name] = r;
       console.log(
         `${level.name}, ${target.name}: TTFT p50/p99 floor ${ms(result.floor.ttftP50)}/${ms(result.floor.ttftP99)}, ` +
           `server ${ms(r.ttftP50)}/${ms(r.ttftP99)}; gap p99 floor ${ms(result.floor.gapP99)}, server ${ms(r.gapP99)}; ` +
-          `errors ${r.errors}; peak open ${r.peakOpen}`,
+          `errors ${r.errors}; peak open ${r.peakOpen}; ${r.commandsPerStream.toFixed(1)} database commands per stream`,
       );
       if (r.firstErrors.length) console.log(`  errors: ${r.firstErrors.join(' | ')}`);
     }
@@ -354,6 +358,7 @@ try {
       'added gap p99',
       'errors',
       'RSS/stream',
+      'DB commands/stream',
     ],
     ...levels.flatMap(({ name, floor: f, servers }) =>
       Object.entries(servers).map(([server, o]) => [
@@ -367,6 +372,7 @@ try {
         String(o.errors + f.errors),
         // One stream moves the heap by less than its noise: per-stream memory only where many are open.
         o.peakOpen >= 100 ? `${o.rssPerStreamKiB.toFixed(0)} KiB` : '–',
+        o.commandsPerStream.toFixed(1),
       ]),
     ),
   ];
