@@ -1,7 +1,7 @@
 // Streaming overhead of our server (issue 9): a fake model on 127.0.0.1 streams tokens at a fixed cadence; this
 // process (the load generator) opens streams at a steady rate straight to the fake (the floor) and through the real
 // server (its own process, embedded database, real Gemini provider), and compares time to first token and the gaps
-// between tokens at 1, 100 and 1,000 concurrent streams (with the database commands per stream at each level, lease
+// between tokens at 1, 100 and 1,000 concurrent streams (with the database commands and CPU per stream at each level, lease
 // renewals included); then sustained sends/s with persistence on, and the database commands per send. With BENCH_BASELINE=<git ref>, the same levels also run through that commit's server (checked out
 // into a temporary worktree), interleaved with ours: the baseline of the same run on the same loaded machine.
 // Prints tables and writes bench/results/server.json.
@@ -167,6 +167,8 @@ interface Run {
   databaseRssBefore: number;
   databaseRssPeak: number;
   seconds: number;
+  /** CPU time the server and its database used during the level (NaN for the floor, which has neither). */
+  cpuMs: { server: number; database: number };
 }
 
 /** Opens streams as the level says, sampling the server's memory, and waits for every one to end. */
@@ -185,6 +187,7 @@ async function run(
     rssPeak = Math.max(rssPeak, rssMiB(pid));
     databaseRssPeak = Math.max(databaseRssPeak, rssMiB(databasePid));
   }, 250);
+  const cpuBefore = { server: cpuMs(pid), database: cpuMs(databasePid) };
   const started = performance.now();
   const track = async (slot: number) => {
     openNow++;
@@ -219,6 +222,7 @@ async function run(
     databaseRssBefore,
     databaseRssPeak,
     seconds: (performance.now() - started) / 1000,
+    cpuMs: { server: cpuMs(pid) - cpuBefore.server, database: cpuMs(databasePid) - cpuBefore.database },
   };
 }
 
@@ -241,6 +245,10 @@ const summary = (r: Run, commands = Number.NaN) => {
     rssPerStreamKiB: ((r.rssPeak - r.rssBefore) * 1024) / Math.max(1, r.peakOpen),
     seconds: r.seconds,
     commandsPerStream: commands / Math.max(1, r.timings.length),
+    cpuMsPerStream: {
+      server: r.cpuMs.server / Math.max(1, r.timings.length),
+      database: r.cpuMs.database / Math.max(1, r.timings.length),
+    },
   };
 };
 
@@ -270,7 +278,8 @@ try {
       console.log(
         `${level.name}, ${target.name}: TTFT p50/p99 floor ${ms(result.floor.ttftP50)}/${ms(result.floor.ttftP99)}, ` +
           `server ${ms(r.ttftP50)}/${ms(r.ttftP99)}; gap p99 floor ${ms(result.floor.gapP99)}, server ${ms(r.gapP99)}; ` +
-          `errors ${r.errors}; peak open ${r.peakOpen}; ${r.commandsPerStream.toFixed(1)} database commands per stream`,
+          `errors ${r.errors}; peak open ${r.peakOpen}; per stream: ${r.commandsPerStream.toFixed(1)} database commands, ` +
+          `CPU ${r.cpuMsPerStream.server.toFixed(1)} ms in the server and ${r.cpuMsPerStream.database.toFixed(1)} ms in the database`,
       );
       if (r.firstErrors.length) console.log(`  errors: ${r.firstErrors.join(' | ')}`);
     }
