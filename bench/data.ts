@@ -3,11 +3,13 @@
 // services. Prints tables and writes bench/results/data.json. Set MONGODB_URI to run the same against MongoDB.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { Types } from 'mongoose';
 import { ConversationListQuery, ImageListQuery } from '../contract/admin.js';
 import type { ChatModel } from '../server/ai/ChatModel.js';
 import { type DayCounts, dailyCountRepository } from '../server/data/dailyCountRepository.js';
 import type { SiteRecord } from '../server/data/siteRepository.js';
 import { type MonitoredCommand, recordCommands } from '../server/db/commandMonitor.js';
+import type { MessageDoc } from '../server/db/models/message.js';
 import { createServices } from '../server/domain/createServices.js';
 import { isOver } from '../server/domain/statsService.js';
 import type { VisitorIdentity } from '../server/domain/visitorTokens.js';
@@ -138,7 +140,41 @@ const secondPage = async (s: Services) => {
     (await s.conversations.messagesForVisitor(visitorOf(longest()), longest().id, { limit: 50 })).nextCursor ?? undefined;
   return pageBack;
 };
-const queries: { name: string; runs: number; run: (i: number, s: Services) => Promise<unknown> }[] = [
+/**
+ * Rates (up, down, taken back in turn) the last answer of a conversation of tenant 0 stored on a finished day: a late
+ * rating, which makes the stats count that day's ratings again.
+ */
+const lateRating = async (i: number, s: Services) => {
+  const own = all.filter((c) => c.tenantId === tenantId);
+  for (let next = i; next < i + 100; next++) {
+    // Conversations the sends above did not pick (their last answers are today's).
+    const conversation = own[(next * 7919 + 13) % own.length] as SeededConversation;
+    const answer = await db.models.Message.findOne({
+      tenantId,
+      conversationId: new Types.ObjectId(conversation.id),
+      role: 'assistant',
+    })
+      .sort({ createdAt: 1 })
+      .lean<MessageDoc>();
+    if (!answer || !isOver(answer.day, new Date())) continue;
+    const rating = (['up', 'down', null] as const)[i % 3] ?? null;
+    await s.repos.messages.setFeedback(
+      { id: String(answer._id), tenantId, siteId: String(answer.siteId), createdAt: answer.createdAt },
+      rating,
+      new Date(),
+    );
+    return;
+  }
+  throw new Error('no answer of a finished day to rate');
+};
+const stats30 = (_i: number, s: Services) => s.stats.get(tenantId, { days: 30 });
+const queries: {
+  name: string;
+  runs: number;
+  run: (i: number, s: Services) => Promise<unknown>;
+  /** Done before each run, not timed. */
+  prepare?: (i: number, s: Services) => Promise<unknown>;
+}[] = [
   { name: 'send path DB work (whole send, instant model)', runs: SEND_RUNS, run: sendOnce },
   { name: 'dashboard first page (25)', runs: RUNS, run: adminList({}) },
   { name: 'filter siteId', runs: RUNS, run: adminList({ siteId: site.id }) },
@@ -174,7 +210,15 @@ const queries: { name: string; runs: number; run: (i: number, s: Services) => Pr
     runs: RUNS,
     run: (_i, s) => s.conversations.getForAdmin(tenantId, longest().id),
   },
-  { name: 'stats (30 days)', runs: RUNS, run: (_i, s) => s.stats.get(tenantId, { days: 30 }) },
+  { name: 'stats (30 days)', runs: RUNS, run: stats30 },
+  { name: 'stats (30 days) after a late rating', runs: RUNS, run: stats30, prepare: lateRating },
+  {
+    name: 'stats (30 days), ratings never kept before',
+    runs: RUNS,
+    run: stats30,
+    // The tenant's kept ratings (`dailycounts` of `day` "rated") dropped: the read counts every rating ever given.
+    prepare: () => db.models.DailyCount.deleteMany({ tenantId, day: 'rated' }),
+  },
 ];
 
 /**
@@ -203,6 +247,7 @@ async function measureThrough(
       const took: number[] = [];
       let outcome: 'done' | 'failed' | 'timeout' = 'done';
       for (let i = 0; i < runs && outcome === 'done' && other; i++) {
+        await query.prepare?.(i, servicesOn(other.models));
         const t = performance.now();
         let timer: NodeJS.Timeout | undefined;
         outcome = await Promise.race([
@@ -240,8 +285,9 @@ const measureBaseline = () => measureThrough('no pushdown', () => db.connectWith
 /**
  * The bulk load wrote into finished days behind the repositories' back, so their kept counts are replaced by what the
  * seeded days, hours and ten minutes hold, as the stats would have kept them as they went (a site in use has every
- * finished day, hour of today and ten minutes of the open hour kept; the stats then count only the open ten minutes). The ratings kept by the stats are
- * dropped: the first stats read of each size counts them once, and keeps them.
+ * finished day, hour of today and ten minutes of the open hour kept; the stats then count only the open ten minutes). The
+ * ratings of tenant 0's finished days are then counted and kept by one stats read (not timed), as a site in use has
+ * them kept day by day; the row "ratings never kept before" times that count.
  */
 async function keepSeededDays() {
   await db.models.DailyCount.deleteMany({});
@@ -266,6 +312,7 @@ async function keepSeededDays() {
     const [tenant, siteId] = key.split('|') as [string, string];
     await kept.keep(tenant, siteId === '*' ? undefined : siteId, periods);
   }
+  await services.stats.get(tenantId, { days: 1 });
 }
 
 async function measure(target: number): Promise<SizeResult> {
@@ -309,6 +356,7 @@ async function measure(target: number): Promise<SizeResult> {
     }
     const runs: number[] = [];
     for (let i = 0; i < query.runs; i++) {
+      await query.prepare?.(i, services);
       const t = performance.now();
       await query.run(i, services);
       runs.push(performance.now() - t);

@@ -5,7 +5,7 @@ import type { Models } from '../db/models/index.js';
 import type { MessageDoc, MessageImage, StoredCitation } from '../db/models/message.js';
 import type { StreamDoc } from '../db/models/stream.js';
 import type { StoredImage } from '../images/ImageStorage.js';
-import { countPerPeriod } from './countPerPeriod.js';
+import { countPerPeriod, inReads } from './countPerPeriod.js';
 import { afterDescending, type CursorPosition, oid, toPage, utcDay, utcSlot } from './cursor.js';
 import { forgetDailyCounts, type Ratings, ratingsChanged } from './dailyCountRepository.js';
 import { groupCommit } from './groupCommit.js';
@@ -249,14 +249,15 @@ export function messageRepository({ Message, Stream, DailyCount }: Models) {
       if (before && (before.slot !== doc.slot || before.feedback))
         await forgetDailyCounts(DailyCount, message.tenantId, [before.day]);
     },
-    /** Rates an answer; the stats' kept ratings of finished days are stamped stale when it was stored before today. */
+    /** Rates an answer; the stats' kept ratings of its day are stamped stale when it was stored before today. */
     async setFeedback(
       message: Pick<MessageRecord, 'id' | 'tenantId' | 'siteId' | 'createdAt'>,
       feedback: Rating | null,
       now: Date,
     ) {
       await Message.updateOne({ _id: oid(message.id) }, { $set: { feedback, updatedAt: now } }, { timestamps: false });
-      if (utcDay(message.createdAt) < utcDay(now)) await ratingsChanged(DailyCount, message.tenantId, message.siteId);
+      const day = utcDay(message.createdAt);
+      if (day < utcDay(now)) await ratingsChanged(DailyCount, message.tenantId, message.siteId, day);
     },
     async countRatings(tenantId: string, conversationId: string): Promise<{ up: number; down: number }> {
       const [up, down] = await Promise.all([
@@ -286,21 +287,35 @@ export function messageRepository({ Message, Stream, DailyCount }: Models) {
     async countPerPeriod(tenantId: string, periods: string[], siteId?: string) {
       return countPerPeriod(Message, tenantId, periods, siteId);
     },
-    /** The ratings of the answers stored on these days (at most 200), or before this day. */
-    async ratingTotals(tenantId: string, stored: { on: string[] } | { before: string }, siteId?: string): Promise<Ratings> {
-      if ('on' in stored && !stored.on.length) return { up: 0, down: 0 };
-      const match: Record<string, unknown> = {
-        tenantId,
-        feedback: { $in: ['up', 'down'] },
-        day: 'on' in stored ? { $in: stored.on } : { $lt: stored.before },
-        ...(siteId ? { siteId: oid(siteId) } : {}),
+    /**
+     * The ratings of the answers stored on these days, or from a day (if given) to before another, per day. Counted one
+     * rating at a time (`feedback` equal, with `tenantId` the prefix of its index): the embedded database reads only
+     * the rated answers; listed days are read 200 at a time.
+     */
+    async ratingsPerDay(
+      tenantId: string,
+      stored: { on: string[] } | { from?: string; before: string },
+      siteId?: string,
+    ): Promise<Map<string, Ratings>> {
+      const perDay = new Map<string, Ratings>();
+      const days =
+        'on' in stored
+          ? inReads(stored.on).map((some) => ({ $in: some }))
+          : [{ ...(stored.from ? { $gte: stored.from } : {}), $lt: stored.before }];
+      const count = async (feedback: Rating, day: Record<string, unknown>) => {
+        const match = { tenantId, feedback, day, ...(siteId ? { siteId: oid(siteId) } : {}) };
+        const rows = (await Message.aggregate([{ $match: match }, { $group: { _id: '$day', n: { $sum: 1 } } }])) as {
+          _id: string;
+          n: number;
+        }[];
+        for (const row of rows) {
+          const ratings = perDay.get(row._id) ?? { up: 0, down: 0 };
+          ratings[feedback] += row.n;
+          perDay.set(row._id, ratings);
+        }
       };
-      const rows = (await Message.aggregate([{ $match: match }, { $group: { _id: '$feedback', n: { $sum: 1 } } }])) as {
-        _id: Rating;
-        n: number;
-      }[];
-      const count = (rating: Rating) => rows.find((row) => row._id === rating)?.n ?? 0;
-      return { up: count('up'), down: count('down') };
+      await Promise.all(days.flatMap((day) => [count('up', day), count('down', day)]));
+      return perDay;
     },
 
     // In-flight answers (see the Stream model): inserted when an answer starts, removed when it ends.

@@ -8,6 +8,8 @@ import type { MessageDoc } from '../db/models/message.js';
 import { newConversation, newImage, newMessage } from '../test/repositoryInputs.js';
 import { startTestApp } from '../test/testApp.js';
 import { BACKFILL_SLOT } from './createServices.js';
+import { dataRemoval } from './dataRemoval.js';
+import { retention } from './retention.js';
 import { slotBackfill } from './slotBackfill.js';
 import { GRACE_MS, hoursOf, isOver, lastDays, statsService } from './statsService.js';
 
@@ -77,12 +79,12 @@ describe('stats per day', () => {
 
     // The days that are over are kept whole (for the tenant and for the site), today's finished hours one by one, and
     // the finished ten minutes of its open hours.
-    const kept = await app.models.DailyCount.find({ tenantId, siteId: '*', day: { $ne: 'ratings' } }).lean();
+    const kept = await app.models.DailyCount.find({ tenantId, siteId: '*', day: { $ne: 'rated' } }).lean();
     const parts = hoursOf(utcDay(today), today).flatMap((hour) => (isOver(hour, today) ? [hour] : slotsOf(hour)));
     const finished = [...lastDays(today, 7).slice(0, 6), ...parts.filter((part) => isOver(part, today))];
     expect(kept.map((d) => d.period ?? d.day).sort()).toEqual(finished.sort());
     await stats.get(tenantId, { days: 7, siteId: site.id });
-    expect(await app.models.DailyCount.countDocuments({ tenantId, siteId: site.id, day: { $ne: 'ratings' } })).toBe(
+    expect(await app.models.DailyCount.countDocuments({ tenantId, siteId: site.id, day: { $ne: 'rated' } })).toBe(
       finished.length,
     );
 
@@ -208,7 +210,7 @@ describe('stats per day', () => {
         tenantId,
         siteId: '*',
         period: { $exists: false },
-        day: { $ne: 'ratings' },
+        day: { $ne: 'rated' },
       });
       expect(kept).toBe(399);
       const oldest = (await app.models.Conversation.find({ tenantId }).sort({ createdAt: 1 }).lean()).find(
@@ -278,5 +280,187 @@ describe('stats per day', () => {
       expect(await reading.get(tenantId, { days: 7, ...scope })).toEqual(await bruteForce(7, at, siteId));
       expect(await reading.get(tenantId, { days: 7, ...scope })).toEqual(await bruteForce(7, at, siteId));
     }
+  });
+});
+
+describe('all-time ratings', () => {
+  // After every day the tests above stored data on.
+  const at = new Date('2026-03-20T12:00:00Z');
+  const reading = statsService({ ...repos, now: () => at });
+  const daysAgo = (days: number) => new Date(at.getTime() - days * DAY);
+  const open = { $in: [utcDay(at)] };
+  type Reading = ReturnType<typeof statsService>;
+
+  /** The `day` filter of every rating count a read sent (an aggregate of messages on `feedback`), in order. */
+  async function countedDays(read: () => Promise<unknown>): Promise<unknown[]> {
+    const days: unknown[] = [];
+    const listener = (op: { collectionName: string; method: string; params: unknown[] }) => {
+      if (op.collectionName !== 'messages' || op.method !== 'aggregate') return;
+      const match = (op.params[0] as { $match?: Record<string, unknown> }[])[0]?.$match;
+      if (match?.feedback) days.push(match.day);
+    };
+    app.connection.on('operation-start', listener);
+    try {
+      await read();
+    } finally {
+      app.connection.off('operation-start', listener);
+    }
+    return days;
+  }
+  const equalsStored = async (by: Reading = reading, when = at) => {
+    for (const siteId of [undefined, site.id, other.id]) {
+      const shown = await by.get(tenantId, { days: 7, ...(siteId ? { siteId } : {}) });
+      expect(shown.ratings, siteId ?? 'tenant').toEqual((await bruteForce(7, when, siteId)).ratings);
+    }
+  };
+  const rated = async (days: number, rating: 'up' | 'down', siteId = site.id) => {
+    const { conversation, messages } = await conversationWithMessages(
+      daysAgo(days),
+      [daysAgo(days), new Date(daysAgo(days).getTime() + 1000)],
+      siteId,
+    );
+    await repos.messages.setFeedback(messages[1] as MessageRecord, rating, daysAgo(days));
+    return { conversation, answer: messages[1] as MessageRecord };
+  };
+  const ratedDays = async (before: string) =>
+    [
+      ...new Set(
+        (await app.models.Message.find({ tenantId, feedback: { $in: ['up', 'down'] } }).lean<MessageDoc[]>()).map((m) => m.day),
+      ),
+    ]
+      .filter((day) => day < before)
+      .sort();
+
+  it('keeps each finished day: later reads count the open day and only the days whose ratings changed', async () => {
+    await app.models.DailyCount.deleteMany({ tenantId });
+    const twelve = await rated(12, 'up');
+    const six = await rated(6, 'down', other.id);
+    await rated(6, 'up');
+    await rated(2, 'up', other.id);
+    await rated(0, 'down');
+
+    // The first read counts every finished day at once, one aggregate per rating, and keeps each day with a rating.
+    expect(await countedDays(() => reading.get(tenantId, { days: 7 }))).toEqual(
+      expect.arrayContaining([open, open, { $lt: utcDay(at) }, { $lt: utcDay(at) }]),
+    );
+    const kept = await app.models.DailyCount.find({ tenantId, siteId: '*', day: 'rated', period: { $ne: 'all' } }).lean();
+    expect(kept.map((d) => d.period).sort()).toEqual(await ratedDays(utcDay(at)));
+    expect(await app.models.DailyCount.findById(`${tenantId}|*|rated`).lean()).toMatchObject({ through: utcDay(at) });
+    await equalsStored();
+    // Then only the open day is counted.
+    expect(await countedDays(() => reading.get(tenantId, { days: 7 }))).toEqual([open, open]);
+
+    // A late rating of an answer of a finished day: that day alone is counted again, for the tenant and its site.
+    await repos.messages.setFeedback(twelve.answer, 'down', at);
+    const day12 = { $in: [utcDay(daysAgo(12))] };
+    expect(await countedDays(() => reading.get(tenantId, { days: 7 }))).toEqual(
+      expect.arrayContaining([open, open, day12, day12]),
+    );
+    await equalsStored();
+    expect(await countedDays(() => reading.get(tenantId, { days: 7 }))).toEqual([open, open]);
+    // Taken back: the day keeps no ratings any more.
+    await repos.messages.setFeedback(twelve.answer, null, at);
+    await equalsStored();
+
+    // A deletion stamps the days it touched.
+    await conversationService.deleteForAdmin(tenantId, six.conversation.id);
+    const day6 = { $in: [utcDay(daysAgo(6))] };
+    expect(await countedDays(() => reading.get(tenantId, { days: 7, siteId: other.id }))).toEqual(
+      expect.arrayContaining([open, open, day6, day6]),
+    );
+    await equalsStored();
+
+    // Retention deletes the other site's conversations of days before its cutoff (and stamps those days).
+    await repos.sites.update(tenantId, other.id, { retentionDays: 3 });
+    const removal = dataRemoval({ ...repos, deleteImageFile: app.services.images.deleteFile });
+    await retention({ ...repos, siteRecords: repos.sites, removal, records: repos.removals, now: () => at }).handler({
+      job: {} as never,
+      signal: new AbortController().signal,
+      progress: async () => {},
+    });
+    await repos.sites.update(tenantId, other.id, { retentionDays: null });
+    expect(
+      await app.models.Message.countDocuments({ siteId: new Types.ObjectId(other.id), day: { $lt: utcDay(daysAgo(3)) } }),
+    ).toBe(0);
+    await equalsStored();
+
+    // A day later, the day that finished is counted once, then kept.
+    const tomorrow = new Date(at.getTime() + DAY);
+    const later = statsService({ ...repos, now: () => tomorrow });
+    const finished = { $gte: utcDay(at), $lt: utcDay(tomorrow) };
+    const next = { $in: [utcDay(tomorrow)] };
+    expect(await countedDays(() => later.get(tenantId, { days: 7 }))).toEqual(
+      expect.arrayContaining([next, next, finished, finished]),
+    );
+    expect(await countedDays(() => later.get(tenantId, { days: 7 }))).toEqual([next, next]);
+    await equalsStored(later, tomorrow);
+  });
+
+  it('counts again what was kept before the ratings were kept per day', async () => {
+    await app.models.DailyCount.deleteMany({ tenantId });
+    await app.models.DailyCount.collection.insertOne({
+      _id: `${tenantId}|*|ratings`,
+      tenantId,
+      siteId: '*',
+      day: 'ratings',
+      up: 1000,
+      down: 1000,
+      through: utcDay(at),
+    } as never);
+    await equalsStored();
+    await equalsStored();
+    expect(await app.models.DailyCount.findById(`${tenantId}|*|ratings`).lean()).toBeNull();
+  });
+
+  it('stays exact with two instances, and with a rating or a deletion landing while a read counts', async () => {
+    await app.models.DailyCount.deleteMany({ tenantId });
+    // Instance B runs `during` after its count of finished days, before it keeps them (the real count, run first).
+    let during: (() => Promise<void>) | null = null;
+    const paused = (now: Date) =>
+      statsService({
+        ...repos,
+        now: () => now,
+        messages: {
+          ...repos.messages,
+          async ratingsPerDay(...args: Parameters<typeof repos.messages.ratingsPerDay>) {
+            const counted = await repos.messages.ratingsPerDay(...args);
+            const run = 'before' in args[1] ? during : null;
+            if (run) {
+              during = null;
+              await run();
+            }
+            return counted;
+          },
+        },
+      });
+    const a = reading;
+    const b = paused(at);
+    const five = await rated(5, 'up');
+    const four = await rated(4, 'down', other.id);
+
+    // A deletion of a rated day lands while B counts every finished day for the first time.
+    during = () => conversationService.deleteForAdmin(tenantId, five.conversation.id);
+    await b.get(tenantId, { days: 7 });
+    expect(during).toBeNull();
+    await equalsStored(a);
+    await equalsStored(b);
+
+    // A day later, a late rating of the day that just finished lands while B counts it.
+    const tomorrow = new Date(at.getTime() + DAY);
+    const today2 = await rated(-0.1, 'up');
+    during = () => repos.messages.setFeedback(today2.answer, 'down', tomorrow);
+    const b2 = paused(tomorrow);
+    await b2.get(tenantId, { days: 7 });
+    expect(during).toBeNull();
+    const a2 = statsService({ ...repos, now: () => tomorrow });
+    await equalsStored(a2, tomorrow);
+
+    // Both instances at once, with late ratings between their reads.
+    await repos.messages.setFeedback(four.answer, 'up', tomorrow);
+    await Promise.all([a2.get(tenantId, { days: 7 }), b2.get(tenantId, { days: 7 })]);
+    await repos.messages.setFeedback(four.answer, null, tomorrow);
+    await Promise.all([a2.get(tenantId, { days: 7 }), b2.get(tenantId, { days: 7 })]);
+    await equalsStored(a2, tomorrow);
+    await equalsStored(b2, tomorrow);
   });
 });

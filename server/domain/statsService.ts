@@ -13,8 +13,6 @@ const HOUR_MS = 3_600_000;
  * stamped with the time of its own insert, an answer when it is stored), clocks of instances a little apart included.
  */
 export const GRACE_MS = 5 * 60_000;
-/** The most days of ratings added to the kept ratings at once (the embedded database pushes down 200 values). */
-const MAX_RATING_DAYS = 200;
 
 /** The last `count` UTC days, oldest first, as `YYYY-MM-DD`. */
 export function lastDays(today: Date, count: number): string[] {
@@ -58,30 +56,47 @@ export function statsService(deps: {
   const now = deps.now ?? (() => new Date());
 
   /**
-   * Every rating ever given: those of the answers stored before the first open day are kept (and brought forward a
-   * few days at a time), those of the open days counted. A rating changed on a finished day stamps the kept ones stale.
+   * Every rating ever given: the sum of the ratings kept per finished day and those of the open days, counted. A read
+   * counts only the days that finished since the last one (all before the first open day at the first read) and the
+   * days whose ratings changed since they were kept (a late rating, a deletion), one day each, and keeps them.
    */
   async function ratings(tenantId: string, siteId: string | undefined, at: Date): Promise<Ratings> {
     const through = firstOpenDay(at);
     const open = lastDays(at, 2).filter((day) => day >= through);
-    const [kept, live] = await Promise.all([
+    const [read, live] = await Promise.all([
       deps.dailyCounts.readRatings(tenantId, siteId),
-      deps.messages.ratingTotals(tenantId, { on: open }, siteId),
+      deps.messages.ratingsPerDay(tenantId, { on: open }, siteId),
     ]);
-    let before: Ratings;
-    if (kept && !kept.stale && kept.through === through) before = kept;
-    else {
-      const behind =
-        kept?.through && !kept.stale
-          ? lastDays(at, MAX_RATING_DAYS + 2).filter((d) => d >= (kept.through as string) && d < through)
-          : null;
-      if (kept && behind && behind[0] === kept.through) {
-        const added = await deps.messages.ratingTotals(tenantId, { on: behind }, siteId);
-        before = { up: kept.up + added.up, down: kept.down + added.down };
-      } else before = await deps.messages.ratingTotals(tenantId, { before: through }, siteId);
-      await deps.dailyCounts.keepRatings(tenantId, siteId, { ...before, through }, kept);
+    let kept = read;
+    if (!kept) {
+      await deps.dailyCounts.startRatings(tenantId, siteId);
+      kept = (await deps.dailyCounts.readRatings(tenantId, siteId)) ?? { through: null, epoch: '', days: new Map() };
     }
-    return { up: before.up + live.up, down: before.down + live.down };
+    const from = kept.through;
+    // At the first count every finished day is counted; later, those kept stale before the days finished since.
+    const stale =
+      from === null ? [] : [...kept.days].filter(([day, r]) => r.stale && day < through && day < from).map(([day]) => day);
+    const finished = from === null ? { before: through } : from < through ? { from, before: through } : null;
+    const [counted, recounted] = await Promise.all([
+      finished ? deps.messages.ratingsPerDay(tenantId, finished, siteId) : new Map<string, Ratings>(),
+      deps.messages.ratingsPerDay(tenantId, { on: stale }, siteId),
+    ]);
+    // A finished day without ratings has no document: those counted and those kept stale are written too.
+    const newDays = [...kept.days.keys()].filter((day) => day < through && (from === null || day >= from));
+    for (const day of [...stale, ...newDays])
+      if (!counted.has(day) && !recounted.has(day)) recounted.set(day, { up: 0, down: 0 });
+    const fresh = new Map([...recounted, ...counted]);
+    await deps.dailyCounts.keepRatingDays(tenantId, siteId, fresh, kept.days);
+    if (finished) await deps.dailyCounts.advanceRatings(tenantId, siteId, kept, through, [...counted.keys()]);
+    const total = { up: 0, down: 0 };
+    const add = (ratings: Ratings) => {
+      total.up += ratings.up;
+      total.down += ratings.down;
+    };
+    for (const [day, ratings] of kept.days) if (day < through && !fresh.has(day)) add(ratings);
+    for (const ratings of fresh.values()) add(ratings);
+    for (const ratings of live.values()) add(ratings);
+    return total;
   }
 
   return {
