@@ -24,9 +24,9 @@ export const FERRETDB_VERSION = 'v1.24.2';
  * and `explain` showing the prefilter's plan (`ferretdbPushdown.ts`), `p9` memcmp and memcpy in Go for its translated
  * SQLite (below; `p7` was its suffix before it landed, never on main), `p10` SQLite's prepared statements kept and
  * reused per connection (below), `p11` no debug logging formatted at other levels (below), `p12` `$push` with
- * `$slice` (below); a new suffix rebuilds cached binaries.
+ * `$slice` (below), `p13` SQLite's statement journals kept in memory (below); a new suffix rebuilds cached binaries.
  */
-const BUILD = `${FERRETDB_VERSION}-p12`;
+const BUILD = `${FERRETDB_VERSION}-p13`;
 
 /**
  * FerretDB v1.24.2's SQLite backend looks documents up by `_ferretdb_sjson->'$._id'`, while its
@@ -116,6 +116,15 @@ const SQLITE_PATCHES = [
 const SQLITE_TEST_DIR = join('internal', 'chatwidget', 'stmtcache');
 
 /**
+ * `p13`: inside a transaction SQLite keeps each statement's journal (the pages it changes, as they were, to undo it
+ * alone if it fails) in memory up to 64 KiB and then in a temporary file, opened, written and closed at every commit;
+ * a conversation's update changes a page of each of its 16 indexes, so most spilled: ~8% of FerretDB's CPU during
+ * bench:server's sends. `ferretdb-patches/sqlite_stmtjournal_chatwidget.go` (in the copied module's `lib`) keeps them in
+ * memory, as `temp_store=MEMORY` does; its test runs the same transactions both ways.
+ */
+const STMT_JOURNAL_TEST_DIR = join('internal', 'chatwidget', 'stmtjournal');
+
+/**
  * `p11`: FerretDB logs every SQL statement before and after it at debug level through `l.With(slog.Any("args", args))`
  * and `fmt.Sprintf`, which format the arguments (a written document's whole JSON text) whatever the level: ~6.5% of
  * FerretDB's CPU during bench:server's sends, at our `--log-level=warn`. The build starts each of fsql's six methods,
@@ -166,6 +175,8 @@ const GO_FILES = [
   { file: 'libc_mem_chatwidget_test.go', to: LIBC_TEST_DIR },
   { file: 'sqlite_stmtcache_chatwidget.go', to: SQLITE_DIR },
   { file: 'sqlite_stmtcache_chatwidget_test.go', to: SQLITE_TEST_DIR },
+  { file: 'sqlite_stmtjournal_chatwidget.go', to: join(SQLITE_DIR, 'lib') },
+  { file: 'sqlite_stmtjournal_chatwidget_test.go', to: STMT_JOURNAL_TEST_DIR },
   { file: 'fsql_quiet_chatwidget.go', to: FSQL_DIR },
   { file: 'fsql_quiet_chatwidget_test.go', to: FSQL_DIR },
   { file: 'push_slice_chatwidget.go', to: UPDATE_DIR },
@@ -223,7 +234,7 @@ function run(cmd: string, args: string[], cwd?: string, extraEnv: NodeJS.Process
  */
 function testPatches(work: string) {
   mkdirSync(join(work, '.git'));
-  const dirs = [SJSON_DIR, LIBC_TEST_DIR, SQLITE_TEST_DIR, FSQL_DIR, UPDATE_DIR];
+  const dirs = [SJSON_DIR, LIBC_TEST_DIR, SQLITE_TEST_DIR, STMT_JOURNAL_TEST_DIR, FSQL_DIR, UPDATE_DIR];
   const args = ['test', '-short', ...dirs.map((dir) => `./${dir}/`)];
   const result = spawnSync('go', args, { cwd: work, encoding: 'utf8', env: { ...process.env, CGO_ENABLED: '0' } });
   if (result.error || result.status !== 0) {
@@ -296,7 +307,7 @@ export function ensureFerretdbBinary(
       writeFileSync(join(work, patch.file), parts.join(patch.to));
     }
     writeFileSync(join(work, LEAK_TRACKING_FILE), readFileSync(join(work, LEAK_TRACKING_FILE), 'utf8') + LEAK_TRACKING_OFF);
-    for (const dir of [LIBC_TEST_DIR, SQLITE_TEST_DIR]) mkdirSync(join(work, dir), { recursive: true });
+    for (const dir of [LIBC_TEST_DIR, SQLITE_TEST_DIR, STMT_JOURNAL_TEST_DIR]) mkdirSync(join(work, dir), { recursive: true });
     for (const { file, to } of GO_FILES) cpSync(join(goPatchesDir(), file), join(work, to, file));
     testPatches(work);
     const dir = join(target, '..');
