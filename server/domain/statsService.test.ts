@@ -463,4 +463,51 @@ describe('all-time ratings', () => {
     await equalsStored(a2, tomorrow);
     await equalsStored(b2, tomorrow);
   });
+
+  it('does not keep a count that read the data before a deletion, whichever instance keeps its days first', async () => {
+    await app.models.DailyCount.deleteMany({ tenantId });
+    const gate = () => {
+      let open = () => {};
+      let reached = () => {};
+      const opened = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      const waiting = new Promise<void>((resolve) => {
+        reached = resolve;
+      });
+      return { open, waiting, reached, opened };
+    };
+    // An instance that stops after its count of finished days until its gate opens.
+    const stopping = (at2: Date, stop: ReturnType<typeof gate>) =>
+      statsService({
+        ...repos,
+        now: () => at2,
+        messages: {
+          ...repos.messages,
+          async ratingsPerDay(...args: Parameters<typeof repos.messages.ratingsPerDay>) {
+            const counted = await repos.messages.ratingsPerDay(...args);
+            if ('before' in args[1]) {
+              stop.reached();
+              await stop.opened;
+            }
+            return counted;
+          },
+        },
+      });
+    const three = await rated(3, 'up');
+    const [b, c] = [gate(), gate()];
+    // B counts every finished day (three's rating included); the conversation is deleted; C counts after it.
+    const readB = stopping(at, b).get(tenantId, { days: 7 });
+    await b.waiting;
+    await conversationService.deleteForAdmin(tenantId, three.conversation.id);
+    const readC = stopping(at, c).get(tenantId, { days: 7 });
+    await c.waiting;
+    // B keeps its days first: C finds them taken, and moves `through` on; B finds the epoch changed.
+    b.open();
+    await readB;
+    c.open();
+    await readC;
+    await equalsStored();
+    await equalsStored();
+  });
 });
