@@ -24,9 +24,10 @@ export const FERRETDB_VERSION = 'v1.24.2';
  * and `explain` showing the prefilter's plan (`ferretdbPushdown.ts`), `p9` memcmp and memcpy in Go for its translated
  * SQLite (below; `p7` was its suffix before it landed, never on main), `p10` SQLite's prepared statements kept and
  * reused per connection (below), `p11` no debug logging formatted at other levels (below), `p12` `$push` with
- * `$slice` (below), `p13` SQLite's statement journals kept in memory (below); a new suffix rebuilds cached binaries.
+ * `$slice` (below), `p13` SQLite's statement journals kept in memory (below), `p14` wire messages checked without a deep
+ * decode when they pass (below); a new suffix rebuilds cached binaries.
  */
-const BUILD = `${FERRETDB_VERSION}-p13`;
+const BUILD = `${FERRETDB_VERSION}-p14`;
 
 /**
  * FerretDB v1.24.2's SQLite backend looks documents up by `_ferretdb_sjson->'$._id'`, while its
@@ -125,6 +126,22 @@ const SQLITE_TEST_DIR = join('internal', 'chatwidget', 'stmtcache');
 const STMT_JOURNAL_TEST_DIR = join('internal', 'chatwidget', 'stmtjournal');
 
 /**
+ * `p14`: FerretDB checks every wire message in and out (`wire.CheckNaNs`) by decoding each document deeply and walking
+ * it for a NaN: ~3% of its CPU during bench:ferretdb's sends. The build copies the wire module beside FerretDB (a
+ * `replace`), keeps that check as `checkOriginal`, and adds `ferretdb-patches/wire_check_chatwidget.go`: one pass over
+ * the bytes without allocating that returns nil only when the decode would succeed with no NaN, and runs the original
+ * otherwise. Its test compares both on generated and mutated documents.
+ */
+const WIRE_MODULE = 'github.com/FerretDB/wire';
+const WIRE_DIR = 'chatwidget-wire';
+const WIRE_CHECK_RENAME = {
+  file: join(WIRE_DIR, 'op_msg.go'),
+  from: 'func (msg *OpMsg) check() error {',
+  to: 'func (msg *OpMsg) checkOriginal() error {',
+};
+const WIRE_TEST_DIR = join('internal', 'chatwidget', 'wirecheck');
+
+/**
  * `p11`: FerretDB logs every SQL statement before and after it at debug level through `l.With(slog.Any("args", args))`
  * and `fmt.Sprintf`, which format the arguments (a written document's whole JSON text) whatever the level: ~6.5% of
  * FerretDB's CPU during bench:server's sends, at our `--log-level=warn`. The build starts each of fsql's six methods,
@@ -177,6 +194,8 @@ const GO_FILES = [
   { file: 'sqlite_stmtcache_chatwidget_test.go', to: SQLITE_TEST_DIR },
   { file: 'sqlite_stmtjournal_chatwidget.go', to: join(SQLITE_DIR, 'lib') },
   { file: 'sqlite_stmtjournal_chatwidget_test.go', to: STMT_JOURNAL_TEST_DIR },
+  { file: 'wire_check_chatwidget.go', to: WIRE_DIR },
+  { file: 'wire_check_chatwidget_test.go', to: WIRE_TEST_DIR },
   { file: 'fsql_quiet_chatwidget.go', to: FSQL_DIR },
   { file: 'fsql_quiet_chatwidget_test.go', to: FSQL_DIR },
   { file: 'push_slice_chatwidget.go', to: UPDATE_DIR },
@@ -234,7 +253,7 @@ function run(cmd: string, args: string[], cwd?: string, extraEnv: NodeJS.Process
  */
 function testPatches(work: string) {
   mkdirSync(join(work, '.git'));
-  const dirs = [SJSON_DIR, LIBC_TEST_DIR, SQLITE_TEST_DIR, STMT_JOURNAL_TEST_DIR, FSQL_DIR, UPDATE_DIR];
+  const dirs = [SJSON_DIR, LIBC_TEST_DIR, SQLITE_TEST_DIR, STMT_JOURNAL_TEST_DIR, WIRE_TEST_DIR, FSQL_DIR, UPDATE_DIR];
   const args = ['test', '-short', ...dirs.map((dir) => `./${dir}/`)];
   const result = spawnSync('go', args, { cwd: work, encoding: 'utf8', env: { ...process.env, CGO_ENABLED: '0' } });
   if (result.error || result.status !== 0) {
@@ -289,6 +308,7 @@ export function ensureFerretdbBinary(
     writeFileSync(join(work, PUSHDOWN_FILE), PUSHDOWN_GO);
     replaceModule(work, LIBC_MODULE, LIBC_DIR);
     replaceModule(work, SQLITE_MODULE, SQLITE_DIR);
+    replaceModule(work, WIRE_MODULE, WIRE_DIR);
     const patches = [
       ...DISABLE_PUSHDOWN_PATCHES,
       EXPLAIN_PUSHDOWN,
@@ -299,6 +319,7 @@ export function ensureFerretdbBinary(
       ...FSQL_GUARDS,
       FIND_DEBUG_GUARDED,
       PUSH_SLICE_PATCH,
+      WIRE_CHECK_RENAME,
     ];
     for (const patch of patches as { file: string; from: string; to: string; count?: number }[]) {
       const parts = readFileSync(join(work, patch.file), 'utf8').split(patch.from);
@@ -307,7 +328,8 @@ export function ensureFerretdbBinary(
       writeFileSync(join(work, patch.file), parts.join(patch.to));
     }
     writeFileSync(join(work, LEAK_TRACKING_FILE), readFileSync(join(work, LEAK_TRACKING_FILE), 'utf8') + LEAK_TRACKING_OFF);
-    for (const dir of [LIBC_TEST_DIR, SQLITE_TEST_DIR, STMT_JOURNAL_TEST_DIR]) mkdirSync(join(work, dir), { recursive: true });
+    for (const dir of [LIBC_TEST_DIR, SQLITE_TEST_DIR, STMT_JOURNAL_TEST_DIR, WIRE_TEST_DIR])
+      mkdirSync(join(work, dir), { recursive: true });
     for (const { file, to } of GO_FILES) cpSync(join(goPatchesDir(), file), join(work, to, file));
     testPatches(work);
     const dir = join(target, '..');
