@@ -297,8 +297,14 @@ try {
     await commandsOf(target);
     await sendTo({ ...target, ...one })(0);
     const first = await commandsOf(target);
-    await sendTo({ ...target, ...one })(0);
-    perSend[target.name] = { first, followUp: await commandsOf(target) };
+    // The fewest of three follow-ups: the instance's background work (a job claim, a backfill) may land in one.
+    let followUp: Record<string, number> | null = null;
+    for (let i = 0; i < 3; i++) {
+      await sendTo({ ...target, ...one })(0);
+      const counted = await commandsOf(target);
+      if (!followUp || total(counted) < total(followUp)) followUp = counted;
+    }
+    perSend[target.name] = { first, followUp: followUp as Record<string, number> };
   }
 
   // Sustained sends/s with persistence on: workers send back to back, each answer one token at once. Every command
