@@ -92,8 +92,12 @@ async function ask(target: Target, request: string, reply: string): Promise<stri
 const commandsOf = async (target: Target) => JSON.parse(await ask(target, 'COUNT', 'COUNT ')) as Record<string, number>;
 
 // BENCH_SERVER_PROFILE=<folder>: a CPU profile of each server process over the sustained run, written there as
-// `<server>.cpuprofile` (the sampling profiler adds its own CPU: that run's CPU per send is not a figure to report).
+// `<server>.cpuprofile`, and over each level, as `<server>-<open streams>.cpuprofile` (the sampling profiler adds its
+// own CPU: those runs' CPU figures are not ones to report).
 const profileDir = process.env.BENCH_SERVER_PROFILE ? resolve(process.env.BENCH_SERVER_PROFILE) : null;
+if (profileDir) mkdirSync(profileDir, { recursive: true });
+const profileFile = (target: { name: string }, suffix = '') =>
+  `${profileDir}/${target.name.replace(/[^\w.-]+/g, '-')}${suffix}.cpuprofile`;
 const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
 
 async function json(target: Target, path: string, init: { token?: string; body: unknown }) {
@@ -272,7 +276,9 @@ try {
     for (const target of targets) {
       loads.push(loadavg()[0] as number);
       await commandsOf(target);
+      if (profileDir) target.child.stdin?.write('PROFILE START\n');
       const timed = await run(level, sendTo(target), target);
+      if (profileDir) await ask(target, `PROFILE STOP ${profileFile(target, `-${level.concurrent}`)}`, 'PROFILED');
       const r = summary(timed, total(await commandsOf(target)));
       result.servers[target.name] = r;
       console.log(
@@ -348,8 +354,7 @@ try {
     };
     const commands = total(await commandsOf(target));
     if (profileDir) {
-      mkdirSync(profileDir, { recursive: true });
-      const file = `${profileDir}/${target.name.replace(/[^\w.-]+/g, '-')}.cpuprofile`;
+      const file = profileFile(target);
       await ask(target, `PROFILE STOP ${file}`, 'PROFILED');
       console.log(`CPU profile of ${target.name} over the sustained run: ${file}`);
     }
