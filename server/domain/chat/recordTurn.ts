@@ -14,10 +14,10 @@ export const asStored = (m: NewMessage): MessageRecord => ({ ...m, feedback: nul
 
 /**
  * The conversation after an answer was stored (inserted, recovered as interrupted, or replaced by a retry): counters,
- * the window of recent messages with the question and its answer (`recent` when the caller built it: rebuilt, or a send's from the window it read under its lock), search text,
- * thumbnail. A question counts with
- * its answer, so every stored answer, even an interrupted one, counts its pair once (an answer the conversation
- * already counted, never again); a retry counts nothing. Runs inside `window.serialized` (or a send's `window.hold`),
+ * the window of recent messages with the question and its answer (`recent` when the caller built it: rebuilt, or a
+ * send's from the window it read under its lock), search text, thumbnail. A question counts with its answer, so every
+ * stored answer, even an interrupted one, counts its pair once (an answer the conversation already counted, never
+ * again); a retry counts nothing. Runs inside `window.serialized` (or a send's `window.hold`),
  * with the conversation read there (or its window's copy, read there too). The window is written with the copy of the
  * conversation as this write leaves it, so the next send reads no conversation; a crash between the two writes leaves
  * the lock abandoned, and its next holder marks the window stale, which removes the copy. Returns `false` when the
