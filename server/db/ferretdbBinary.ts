@@ -260,7 +260,7 @@ function testPatches(work: string) {
     const output = `${result.stdout ?? ''}${result.stderr ?? ''}` || result.error?.message || '';
     const failures = output.split('\n').filter((line) => /FAIL|got|want|panic|error/i.test(line));
     throw new EmbeddedDatabaseUnavailable(
-      `Building the embedded database (FerretDB ${FERRETDB_VERSION}) stopped: our patched sjson, libc, sqlite, fsql or update package failed its tests (\`go ${args.join(' ')}\`): ${failures.slice(0, 6).join(' | ')}`,
+      `Building the embedded database (FerretDB ${FERRETDB_VERSION}) stopped: our patched sjson, libc, sqlite, wire, fsql or update package failed its tests (\`go ${args.join(' ')}\`): ${failures.slice(0, 6).join(' | ')}`,
     );
   }
 }
