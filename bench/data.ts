@@ -285,9 +285,9 @@ const measureBaseline = () => measureThrough('no pushdown', () => db.connectWith
 /**
  * The bulk load wrote into finished days behind the repositories' back, so their kept counts are replaced by what the
  * seeded days, hours and ten minutes hold, as the stats would have kept them as they went (a site in use has every
- * finished day, hour of today and ten minutes of the open hour kept; the stats then count only the open ten minutes). The
- * ratings of tenant 0's finished days are then counted and kept by one stats read (not timed), as a site in use has
- * them kept day by day; the row "ratings never kept before" times that count.
+ * finished day, hour of today and ten minutes of the open hour kept; the stats then count only the open ten
+ * minutes). The ratings of tenant 0's finished days are then counted and kept by one stats read (not timed), as a site
+ * in use has them kept day by day; the row "ratings never kept before" times that count.
  */
 async function keepSeededDays() {
   await db.models.DailyCount.deleteMany({});

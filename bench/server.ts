@@ -1,8 +1,9 @@
 // Streaming overhead of our server (issue 9): a fake model on 127.0.0.1 streams tokens at a fixed cadence; this
 // process (the load generator) opens streams at a steady rate straight to the fake (the floor) and through the real
 // server (its own process, embedded database, real Gemini provider), and compares time to first token and the gaps
-// between tokens at 1, 100 and 1,000 concurrent streams (with the database commands and CPU per stream at each level, lease
-// renewals included); then sustained sends/s with persistence on, and the database commands per send. With BENCH_BASELINE=<git ref>, the same levels also run through that commit's server (checked out
+// between tokens at 1, 100 and 1,000 concurrent streams (with the database commands and CPU per stream at each level,
+// lease renewals included); then sustained sends/s with persistence on, and the database commands per send. With
+// BENCH_BASELINE=<git ref>, the same levels also run through that commit's server (checked out
 // into a temporary worktree), interleaved with ours: the baseline of the same run on the same loaded machine.
 // Prints tables and writes bench/results/server.json.
 import { type ChildProcess, spawn } from 'node:child_process';

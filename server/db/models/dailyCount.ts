@@ -7,8 +7,9 @@ import { Schema } from 'mongoose';
  * dropped once the day or hour that holds them is kept).
  * Beside them, per tenant and site, the ratings of each finished day that holds one (`_id` = `…|rated|<YYYY-MM-DD>`,
  * `day` `rated`, the day in `period`) and a summary (`_id` = `…|rated`, `day` `rated`, `period` `all`): the days
- * before `through` are all kept. All-time ratings are their sum and the open days' count. Deleting data of a day removes that day's
- * counts and stamps its ratings stale (counted again at the next read), as a late rating of one of its answers does.
+ * before `through` are all kept. All-time ratings are their sum and the open days' count. Deleting data of a day
+ * removes that day's counts and stamps its ratings stale (counted again at the next read), as a late rating of one of
+ * its answers does.
  */
 export interface DailyCountDoc {
   _id: string;
