@@ -43,4 +43,3 @@ export function leaseRenewals<T>(options: {
     },
   };
 }
-export type LeaseRenewals<T> = ReturnType<typeof leaseRenewals<T>>;
