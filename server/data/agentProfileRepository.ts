@@ -1,5 +1,6 @@
 import type { AgentProfileDoc } from '../db/models/agentProfile.js';
 import type { Models } from '../db/models/index.js';
+import { upsertOnce } from './writeErrors.js';
 
 const profileId = (tenantId: string, agentId: string) => `${tenantId}|${agentId}`;
 
@@ -13,7 +14,10 @@ export function agentProfileRepository({ AgentProfile }: Models) {
     async setDisplayName(tenantId: string, agentId: string, displayName: string | null, now: Date): Promise<void> {
       const _id = profileId(tenantId, agentId);
       if (displayName === null) await AgentProfile.deleteOne({ _id });
-      else await AgentProfile.updateOne({ _id }, { $set: { tenantId, agentId, displayName, updatedAt: now } }, { upsert: true });
+      else
+        await upsertOnce(() =>
+          AgentProfile.updateOne({ _id }, { $set: { tenantId, agentId, displayName, updatedAt: now } }, { upsert: true }),
+        );
     },
   };
 }

@@ -2,7 +2,7 @@ import type { ConversationLockDoc } from '../db/models/conversationLock.js';
 import type { Models } from '../db/models/index.js';
 import { oid } from './cursor.js';
 import { groupCommit } from './groupCommit.js';
-import { isDuplicateKey } from './messageRepository.js';
+import { isDuplicateKey } from './writeErrors.js';
 
 /** A conversation lock as stored (see the ConversationLock model). */
 export interface LockRecord {

@@ -15,6 +15,7 @@ import { dayWindows, OLDEST_DAY } from './dayWindows.js';
 import { type MessageRecord, toMessage } from './messageRepository.js';
 import { backfillSlot } from './slotBackfill.js';
 import { type LeadRecord, toLead } from './visitorRepository.js';
+import { upsertOnce } from './writeErrors.js';
 
 export interface ConversationRecord {
   id: string;
@@ -403,10 +404,9 @@ export function conversationRepository({ Conversation, ConversationWindow, Daily
         );
         if (pushed.matchedCount === 1) return;
       }
-      await ConversationWindow.collection.updateOne(
-        { _id: oid(id) },
-        { $set: { messages: window.messages.map(toWindowMessage), ...set } },
-        { upsert: true },
+      const messages = window.messages.map(toWindowMessage);
+      await upsertOnce(() =>
+        ConversationWindow.collection.updateOne({ _id: oid(id) }, { $set: { messages, ...set } }, { upsert: true }),
       );
     },
     /** A window written after its conversation was deleted (an answer stored while it was erased). */

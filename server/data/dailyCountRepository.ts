@@ -3,7 +3,7 @@ import type { Model } from 'mongoose';
 import type { DailyCountDoc } from '../db/models/dailyCount.js';
 import type { Models } from '../db/models/index.js';
 import { inReads, isDay, slotsOf } from './countPerPeriod.js';
-import { isDuplicateKey } from './messageRepository.js';
+import { isDuplicateKey, upsertOnce } from './writeErrors.js';
 
 export interface DayCounts {
   conversations: number;
@@ -77,10 +77,12 @@ export async function ratingsChanged(
 ): Promise<void> {
   const stale = randomUUID();
   for (const site of [siteId, undefined])
-    await DailyCount.updateOne(
-      { _id: ratedId(tenantId, site, day) },
-      { $set: { tenantId, siteId: scope(site), day: RATED, period: day, stale } },
-      { upsert: true },
+    await upsertOnce(() =>
+      DailyCount.updateOne(
+        { _id: ratedId(tenantId, site, day) },
+        { $set: { tenantId, siteId: scope(site), day: RATED, period: day, stale } },
+        { upsert: true },
+      ),
     );
 }
 

@@ -1,5 +1,5 @@
 import type { Model, mongo } from 'mongoose';
-import { isDuplicateKey } from './messageRepository.js';
+import { isDuplicateKey } from './writeErrors.js';
 
 type Document = mongo.Document;
 

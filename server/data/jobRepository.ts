@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import type { Models } from '../db/models/index.js';
 import type { JobClaimDoc, JobDoc } from '../db/models/job.js';
 import { oid } from './cursor.js';
-import { isDuplicateKey } from './messageRepository.js';
+import { isDuplicateKey } from './writeErrors.js';
 
 /** A job as the domain sees it: the stored document with a string id (the document's comments say what each field is). */
 export type JobRecord = Omit<JobDoc, '_id' | 'updatedAt'> & {

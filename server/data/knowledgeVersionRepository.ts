@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Models } from '../db/models/index.js';
 import type { KnowledgeVersionDoc } from '../db/models/knowledge.js';
+import { upsertOnce } from './writeErrors.js';
 
 /** A site's knowledge version stamp: changes whenever the chunks it serves change; read by `_id` (cheap on every send). */
 export function knowledgeVersionRepository({ KnowledgeVersion }: Models) {
@@ -12,7 +13,9 @@ export function knowledgeVersionRepository({ KnowledgeVersion }: Models) {
     },
     async bump(tenantId: string, siteId: string, now = new Date()): Promise<string> {
       const stamp = randomBytes(9).toString('base64url');
-      await KnowledgeVersion.updateOne({ _id: siteId }, { $set: { tenantId, stamp, changedAt: now } }, { upsert: true });
+      await upsertOnce(() =>
+        KnowledgeVersion.updateOne({ _id: siteId }, { $set: { tenantId, stamp, changedAt: now } }, { upsert: true }),
+      );
       return stamp;
     },
     async delete(siteId: string): Promise<void> {

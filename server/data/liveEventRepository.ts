@@ -1,6 +1,6 @@
 import type { Models } from '../db/models/index.js';
 import type { AgentPresenceDoc, LiveEventDoc, LiveHeadDoc } from '../db/models/liveEvent.js';
-import { isDuplicateKey } from './messageRepository.js';
+import { isDuplicateKey, upsertOnce } from './writeErrors.js';
 
 export interface LiveEventRecord {
   seq: number;
@@ -89,7 +89,7 @@ export function liveEventRepository({ LiveEvent, LiveHead, AgentPresence }: Mode
 
     /** An agent's stream is present until `until`. */
     async present(id: string, tenantId: string, until: Date): Promise<void> {
-      await AgentPresence.updateOne({ _id: id }, { $set: { tenantId, until } }, { upsert: true });
+      await upsertOnce(() => AgentPresence.updateOne({ _id: id }, { $set: { tenantId, until } }, { upsert: true }));
     },
     async absent(id: string): Promise<void> {
       await AgentPresence.deleteOne({ _id: id });

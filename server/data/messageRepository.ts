@@ -10,6 +10,7 @@ import { afterDescending, type CursorPosition, oid, toPage, utcDay, utcSlot } fr
 import { forgetDailyCounts, type Ratings, ratingsChanged } from './dailyCountRepository.js';
 import { groupCommit } from './groupCommit.js';
 import { backfillSlot } from './slotBackfill.js';
+import { isDuplicateKey } from './writeErrors.js';
 
 /** What a message keeps of an attached image: where its bytes are, and what its views show. */
 export interface AttachedImage extends Pick<StoredImage, 'storage' | 'key' | 'url'> {
@@ -176,8 +177,6 @@ const SLOT_MS = 600_000;
  * cursor's slot and the three before it, holds them; every read costs a round trip, every message read its decoding.
  */
 const SLOT_WINDOWS = [4, 8, 16, 32, 64];
-
-export const isDuplicateKey = (error: unknown) => (error as { code?: number })?.code === 11000;
 
 export function messageRepository({ Message, Stream, DailyCount }: Models) {
   return {

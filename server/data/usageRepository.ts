@@ -1,6 +1,6 @@
 import type { Models } from '../db/models/index.js';
 import type { UsageDoc } from '../db/models/usage.js';
-import { isDuplicateKey } from './messageRepository.js';
+import { isDuplicateKey } from './writeErrors.js';
 
 /** A site's model calls on one day, as reserved: blocks taken by instances, and a count from before blocks. */
 export interface DayUsage {
