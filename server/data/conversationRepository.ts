@@ -12,7 +12,7 @@ import { countPerPeriod } from './countPerPeriod.js';
 import { afterDescending, type CursorPosition, oid, toPage, utcDay, utcSlot } from './cursor.js';
 import { forgetDailyCounts } from './dailyCountRepository.js';
 import { dayWindows, OLDEST_DAY } from './dayWindows.js';
-import { type MessageRecord, toMessage } from './messageRepository.js';
+import { type MessageRecord, storedOptionalFields, toMessage } from './messageRepository.js';
 import { backfillSlot } from './slotBackfill.js';
 import { type LeadRecord, toLead } from './visitorRepository.js';
 import { upsertOnce } from './writeErrors.js';
@@ -193,26 +193,12 @@ const toConversation = (doc: ConversationDoc): ConversationRecord => ({
 const toWindowMessage = (m: MessageRecord): WindowMessage => ({
   _id: oid(m.id),
   role: m.role,
-  author: m.author ? { id: m.author.id, name: m.author.name } : null,
   text: m.text,
-  images: m.images.map((i) => ({
-    storage: i.storage,
-    key: i.key,
-    url: i.url,
-    mimeType: i.mimeType,
-    width: i.width,
-    height: i.height,
-    _id: oid(i.id),
-  })),
   status: m.status,
-  errorCode: m.errorCode ?? null,
   clientMessageId: m.clientMessageId ?? null,
-  model: m.model ?? null,
-  usage: m.usage ? { inputTokens: m.usage.inputTokens, outputTokens: m.usage.outputTokens } : null,
-  feedback: m.feedback ?? null,
-  citations: m.citations.map((c) => ({ sourceId: c.sourceId, title: c.title, url: c.url, page: c.page, snippet: c.snippet })),
+  ...(m.feedback ? { feedback: m.feedback } : {}),
   grounded: m.grounded,
-  retrievalScore: m.retrievalScore ?? null,
+  ...storedOptionalFields(m),
   createdAt: m.createdAt,
   updatedAt: m.updatedAt,
 });

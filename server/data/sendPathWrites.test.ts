@@ -72,6 +72,9 @@ function richMessages(conversationId: string): MessageRecord[] {
   ];
 }
 
+/** The fields a stored message leaves out when empty. */
+const OPTIONAL = ['author', 'images', 'errorCode', 'model', 'usage', 'feedback', 'citations', 'retrievalScore'];
+
 describe("the send path's writes through the driver", () => {
   it('the window: stores exactly what the schema-cast write stored, and reads back the records it was given', async () => {
     const conversation = await repos.conversations.create(newConversation({ tenantId, siteId: site.id, now: at }));
@@ -119,7 +122,16 @@ describe("the send path's writes through the driver", () => {
       models.ConversationWindow.collection.findOne({ _id: typeof id === 'string' ? new Types.ObjectId(id) : id });
     const written = await raw(conversation.id);
     const expected = await raw(cast);
-    expect(written).toEqual({ ...expected, _id: new Types.ObjectId(conversation.id) });
+    // The cast stored every optional field, empty ones as null or []; ours leaves those out (`storedOptionalFields`).
+    const empty = (key: string, value: unknown) =>
+      OPTIONAL.includes(key) && (value === null || (Array.isArray(value) && value.length === 0));
+    const lean = (m: Record<string, unknown>) => Object.fromEntries(Object.entries(m).filter(([k, v]) => !empty(k, v)));
+    expect(written).toEqual({
+      ...expected,
+      _id: new Types.ObjectId(conversation.id),
+      messages: expected?.messages.map(lean),
+    });
+    expect(written?.messages[0]).not.toHaveProperty('errorCode');
     expect(written?.messages[1].usage).toEqual({ inputTokens: 12, outputTokens: 34 });
 
     const read = await repos.conversations.sendWindow(conversation.id, conversation);
@@ -127,6 +139,9 @@ describe("the send path's writes through the driver", () => {
     // Read back as written: `author` null when the record had none, the usage without what the schema does not keep.
     const usage = { inputTokens: 12, outputTokens: 34 };
     expect(read.messages).toEqual(messages.map((m, i) => ({ ...m, author: m.author ?? null, ...(i === 1 ? { usage } : {}) })));
+    // A window written before, with its empty fields stored, reads back the same records.
+    const before = (await repos.conversations.sendWindow(String(cast), conversation)).messages;
+    expect(before?.map((m) => ({ ...m, conversationId: conversation.id }))).toEqual(read.messages);
 
     // A write without a copy keeps it; marking the window stale removes it (its writer may have died between the two).
     await repos.conversations.setRecentMessages(conversation.id, { messages: messages.slice(1) });

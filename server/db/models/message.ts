@@ -21,6 +21,7 @@ export interface StoredCitation {
   snippet: string;
 }
 
+/** A stored message. Its optional fields are left out when empty (`storedOptionalFields`) and read as empty when missing. */
 export interface MessageDoc {
   _id: Types.ObjectId;
   tenantId: string;
@@ -30,18 +31,18 @@ export interface MessageDoc {
   /** The agent who wrote an `agent` message. */
   author?: { id: string; name: string } | null;
   text: string;
-  images: MessageImage[];
+  images?: MessageImage[];
   status: MessageStatus;
-  errorCode: string | null;
+  errorCode?: string | null;
   /** The visitor's id for their message; the answer carries the id of the message it answers. */
   clientMessageId: string | null;
-  model: string | null;
-  usage: { inputTokens: number; outputTokens: number } | null;
-  feedback: 'up' | 'down' | null;
-  citations: StoredCitation[];
+  model?: string | null;
+  usage?: { inputTokens: number; outputTokens: number } | null;
+  feedback?: 'up' | 'down' | null;
+  citations?: StoredCitation[];
   grounded: boolean;
   /** The best passage's retrieval score (0..1), null when nothing was retrieved: for the owner's reports. */
-  retrievalScore: number | null;
+  retrievalScore?: number | null;
   /** When an owner took this answer off the unanswered questions (answered meanwhile, or not worth answering). */
   dismissedAt?: Date | null;
   day: string;
