@@ -25,9 +25,10 @@ export const FERRETDB_VERSION = 'v1.24.2';
  * SQLite (below; `p7` was its suffix before it landed, never on main), `p10` SQLite's prepared statements kept and
  * reused per connection (below), `p11` no debug logging formatted at other levels (below), `p12` `$push` with
  * `$slice` (below), `p13` SQLite's statement journals kept in memory (below), `p14` wire messages checked without a deep
- * decode when they pass (below); a new suffix rebuilds cached binaries.
+ * decode when they pass (below), `p15` writers queued on a mutex instead of SQLite's sleeping busy handler (below); a
+ * new suffix rebuilds cached binaries.
  */
-const BUILD = `${FERRETDB_VERSION}-p14`;
+const BUILD = `${FERRETDB_VERSION}-p15`;
 
 /**
  * FerretDB v1.24.2's SQLite backend looks documents up by `_ferretdb_sjson->'$._id'`, while its
@@ -185,6 +186,30 @@ const PUSH_SLICE_PATCH = {
   to: 'updated, err = processPushSliceChatwidget(command, doc, key, value)',
 };
 
+/**
+ * `p15`: writers of one database queue on a mutex in FerretDB instead of racing for SQLite's write lock, whose busy
+ * handler sleeps 1, 2, 5, 10… ms before each retry while the lock may be free (`ferretdb-patches/fsql_writelock_chatwidget.go`).
+ * The patches go on the signature lines (no line moves): a transaction holds the mutex from its `BEGIN` to its end, a
+ * statement run alone (`DB.ExecContext`: deletes, the catalog's changes) for the statement; `Close` forgets it.
+ */
+const WRITE_LOCK_PATCHES = [
+  {
+    file: join(FSQL_DIR, 'db.go'),
+    from: 'func (db *DB) InTransaction(ctx context.Context, f func(*Tx) error) (err error) {\n',
+    to: 'func (db *DB) InTransaction(ctx context.Context, f func(*Tx) error) (err error) { unlock := db.lockWrites(); defer unlock()\n',
+  },
+  {
+    file: join(FSQL_DIR, 'db.go'),
+    from: 'func (db *DB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) { if quiet(',
+    to: 'func (db *DB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) { unlock := db.lockWrites(); defer unlock(); if quiet(',
+  },
+  {
+    file: join(FSQL_DIR, 'db.go'),
+    from: 'func (db *DB) Close() error {\n',
+    to: 'func (db *DB) Close() error { defer forgetWriteLock(db.sqlDB)\n',
+  },
+];
+
 /** The patches' Go files and where each goes in the build's copy of FerretDB. */
 const GO_FILES = [
   ...SJSON_FILES.map((file) => ({ file, to: SJSON_DIR })),
@@ -198,6 +223,8 @@ const GO_FILES = [
   { file: 'wire_check_chatwidget_test.go', to: WIRE_TEST_DIR },
   { file: 'fsql_quiet_chatwidget.go', to: FSQL_DIR },
   { file: 'fsql_quiet_chatwidget_test.go', to: FSQL_DIR },
+  { file: 'fsql_writelock_chatwidget.go', to: FSQL_DIR },
+  { file: 'fsql_writelock_chatwidget_test.go', to: FSQL_DIR },
   { file: 'push_slice_chatwidget.go', to: UPDATE_DIR },
   { file: 'push_slice_chatwidget_test.go', to: UPDATE_DIR },
 ];
@@ -317,6 +344,7 @@ export function ensureFerretdbBinary(
       ...LIBC_RENAMES,
       ...SQLITE_PATCHES,
       ...FSQL_GUARDS,
+      ...WRITE_LOCK_PATCHES,
       FIND_DEBUG_GUARDED,
       PUSH_SLICE_PATCH,
       WIRE_CHECK_RENAME,
