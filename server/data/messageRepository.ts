@@ -141,14 +141,26 @@ type OptionalField = 'author' | 'images' | 'errorCode' | 'model' | 'usage' | 'ci
  */
 export const storedOptionalFields = (m: Pick<MessageRecord, OptionalField>): Partial<Pick<MessageDoc, OptionalField>> => ({
   ...(m.author ? { author: { id: m.author.id, name: m.author.name } } : {}),
-  ...(m.images.length ? { images: m.images.map(({ id, ...rest }) => ({ _id: oid(id), ...rest })) } : {}),
+  ...(m.images.length
+    ? {
+        images: m.images.map((i) => ({
+          _id: oid(i.id),
+          storage: i.storage,
+          key: i.key,
+          url: i.url,
+          mimeType: i.mimeType,
+          width: i.width,
+          height: i.height,
+        })),
+      }
+    : {}),
   ...(m.errorCode ? { errorCode: m.errorCode } : {}),
   ...(m.model ? { model: m.model } : {}),
   ...(m.usage ? { usage: { inputTokens: m.usage.inputTokens, outputTokens: m.usage.outputTokens } } : {}),
   ...(m.citations.length
     ? { citations: m.citations.map(({ sourceId, title, url, page, snippet }) => ({ sourceId, title, url, page, snippet })) }
     : {}),
-  ...(m.retrievalScore !== null ? { retrievalScore: m.retrievalScore } : {}),
+  ...(typeof m.retrievalScore === 'number' ? { retrievalScore: m.retrievalScore } : {}),
 });
 
 const toDoc = (message: NewMessage) => {
