@@ -62,8 +62,9 @@ describe('an export the client abandons', () => {
     // Long enough for the whole export to be read had it gone on (it takes a few hundred ms).
     await sleep(1500);
     const after = messageReads.filter((at) => at > abortedAt);
-    // At most the reads started while the close travelled to the server (one ahead of each awaited one).
-    expect(after.length).toBeLessThanOrEqual(READS.ahead + 1);
+    // Only the reads started while the close travelled to the server (one ahead of each awaited one: 3 on a quiet
+    // machine, one more seen on a loaded one), where an export that went on read 48 of the 60 after it.
+    expect(after.length).toBeLessThanOrEqual(2 * (READS.ahead + 1));
     expect(messageReads.length).toBeLessThan(CONVERSATIONS / 2);
     expect(lines.filter((line) => line.msg === 'Export failed midway')).toEqual([]);
 
