@@ -1,6 +1,7 @@
 import mongoose, { type Connection } from 'mongoose';
 import type { Config } from '../config.js';
 import type { Logger } from '../lib/logger.js';
+import { fixDriverWriteWait } from './driverWriteWait.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './embedded.js';
 import { ensureFerretdbBinary } from './ferretdbBinary.js';
 
@@ -15,9 +16,11 @@ export interface Database {
 
 /**
  * Connects Mongoose with timeouts that fail fast instead of hanging requests. `monitorCommands` makes the driver emit
- * an event per command (`commandMonitor.ts`: tests and benchmarks count what a send costs).
+ * an event per command (`commandMonitor.ts`: tests and benchmarks count what a send costs). The driver's wait for a
+ * socket's `drain` is fixed first (`driverWriteWait.ts`).
  */
 export async function connectMongo(uri: string, options: { monitorCommands?: boolean } = {}): Promise<Connection> {
+  fixDriverWriteWait();
   const connection = mongoose.createConnection(uri, {
     monitorCommands: options.monitorCommands ?? false,
     serverSelectionTimeoutMS: 5000,

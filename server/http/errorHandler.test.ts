@@ -29,6 +29,8 @@ describe('toAppError and the database going away', () => {
     // A command written to a connection the database closed: Node's socket error, unwrapped by the driver.
     const ended = Object.assign(new Error('This socket has been ended by the other party'), { code: 'EPIPE' });
     expect(mapped(ended)).toEqual(unavailable);
+    // Over the embedded database's Unix socket the same write fails as the system call's own error.
+    expect(mapped(Object.assign(new Error('write EPIPE'), { code: 'EPIPE', errno: -32, syscall: 'write' }))).toEqual(unavailable);
     expect(mapped(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })).status).toBe(500);
   });
 

@@ -23,7 +23,7 @@ const INTERNAL_WHILE_STOPPING = /context canceled|database is closed|connection 
 /**
  * The driver writing a command to a connection the database closed meanwhile: Node's own socket error, thrown
  * unwrapped from the driver's `writeCommand` (seen when the database stops while a send's first command, an insert,
- * goes out).
+ * goes out). Over a Unix socket it is the failed system call's error (`write EPIPE`, `syscall: 'write'`).
  */
 const SOCKET_ENDED = /This socket has been ended by the other party/;
 
@@ -33,11 +33,18 @@ const SOCKET_ENDED = /This socket has been ended by the other party/;
  */
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (!error || typeof error !== 'object' || depth > 3) return false;
-  const e = error as { name?: string; message?: unknown; code?: unknown; errorResponse?: unknown; cause?: unknown };
+  const e = error as {
+    name?: string;
+    message?: unknown;
+    code?: unknown;
+    syscall?: unknown;
+    errorResponse?: unknown;
+    cause?: unknown;
+  };
   const name = e.name ?? '';
   const message = String(e.message ?? '');
   if (DRIVER_UNAVAILABLE.test(name)) return true;
-  if (e.code === 'EPIPE' && SOCKET_ENDED.test(message)) return true;
+  if (e.code === 'EPIPE' && (SOCKET_ENDED.test(message) || e.syscall === 'write')) return true;
   if (name === 'MongooseError' && /buffering timed out|not connected|force closed|must be connected/i.test(message)) return true;
   if (/^Mongo(Server|BulkWrite|WriteConcern)Error$/.test(name)) {
     if (typeof e.code === 'number' && SERVER_GOING_AWAY.has(e.code)) return true;
