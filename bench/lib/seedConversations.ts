@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
+import { appendSearchText } from '../../server/data/conversationRepository.js';
 import { utcDay, utcSlot } from '../../server/data/cursor.js';
 import type { DayCounts } from '../../server/data/dailyCountRepository.js';
 import { messageIdFor } from '../../server/data/messageRepository.js';
@@ -144,7 +145,7 @@ function conversationDocs(index: number, site: SiteRecord, turns: number, now: n
       createdAt: answered,
       updatedAt: answered,
     });
-    searchText += `\n${question.toLowerCase()}\n${answer.toLowerCase()}`;
+    searchText = appendSearchText(searchText, question, answer);
   }
   const created = new Date(start);
   const last = messages[messages.length - 1]?.createdAt ?? created;
@@ -164,7 +165,7 @@ function conversationDocs(index: number, site: SiteRecord, turns: number, now: n
     userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36',
     locale: 'en-US',
     user: null,
-    searchText: searchText.slice(-20_000),
+    searchText,
     day: utcDay(created),
     slot: utcSlot(created),
     // The lists read conversations by the day of their last message (a newer field than this seeder).

@@ -204,6 +204,16 @@ const toWindowMessage = (m: MessageRecord): WindowMessage => ({
 });
 
 /** Lists never need the conversation's text, nor its bookkeeping of counted answers. */
+/** How much of a conversation's text the admin search looks through: its last 20,000 characters. */
+const SEARCH_TEXT_LIMIT = 20_000;
+
+/**
+ * A conversation's search text with `texts` appended, a line each, lowercased as the search compares them; its oldest
+ * characters dropped past the limit.
+ */
+export const appendSearchText = (searchText: string, ...texts: string[]): string =>
+  searchText.concat(...texts.map((text) => `\n${text.toLowerCase()}`)).slice(-SEARCH_TEXT_LIMIT);
+
 const LIST_PROJECTION = { searchText: 0, countedAnswers: 0 };
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

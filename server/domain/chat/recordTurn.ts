@@ -1,8 +1,12 @@
-import type { ConversationRepository, SendConversation, WindowWrite } from '../../data/conversationRepository.js';
+import {
+  appendSearchText,
+  type ConversationRepository,
+  type SendConversation,
+  type WindowWrite,
+} from '../../data/conversationRepository.js';
 import type { MessageRecord, NewMessage } from '../../data/messageRepository.js';
 import type { ConversationWindow } from '../conversationWindow.js';
 
-const SEARCH_TEXT_LIMIT = 20_000;
 /**
  * How many counted answers a conversation remembers: more than a visitor can send (20 a minute) before the lease
  * recovery (within two leases) looks at an answer its dead instance stored.
@@ -39,11 +43,10 @@ export async function recordTurn(
   const counted = retry || conversation.countedAnswers.includes(answer.id);
   // A new send's question joins the window with its answer (its in-flight entry carried it until now).
   const window = recent ?? (await deps.window.after(conversation, ...(retry ? [] : [question]), asStored(answer)));
-  const searchText = (turn.searchText ?? (await deps.conversations.searchTextOf(conversation.id))).concat(
-    '\n',
-    retry ? '' : question.text.toLowerCase(),
-    '\n',
-    answer.text.toLowerCase(),
+  const text = appendSearchText(
+    turn.searchText ?? (await deps.conversations.searchTextOf(conversation.id)),
+    retry ? '' : question.text,
+    answer.text,
   );
   const firstImage = question.images[0]?.id ?? null;
   const activity = {
@@ -56,7 +59,6 @@ export async function recordTurn(
     hasImages: conversation.hasImages || question.images.length > 0,
     thumbnailImageId: conversation.thumbnailImageId ?? firstImage,
   };
-  const text = searchText.slice(-SEARCH_TEXT_LIMIT);
   await deps.window.write(conversation.id, window, { conversation: { ...conversation, ...activity }, searchText: text });
   // One update: the count and the answer it counted change together.
   return deps.conversations.recordActivity(conversation.id, { ...activity, searchText: text, lastMessageAt: answer.createdAt });

@@ -3,7 +3,12 @@ import type { AdminConversation } from '../../../contract/admin.js';
 import type { Agent, ConversationMode, ModeEvent } from '../../../contract/handoff.js';
 import type { Message } from '../../../contract/messages.js';
 import type { Conversation } from '../../../contract/widget.js';
-import type { ConversationRecord, ConversationRepository, HandoffState } from '../../data/conversationRepository.js';
+import {
+  appendSearchText,
+  type ConversationRecord,
+  type ConversationRepository,
+  type HandoffState,
+} from '../../data/conversationRepository.js';
 import type { JobRepository } from '../../data/jobRepository.js';
 import type { LiveEventRepository } from '../../data/liveEventRepository.js';
 import { type MessageRecord, type MessageRepository, NO_CITATIONS } from '../../data/messageRepository.js';
@@ -16,7 +21,6 @@ import { type EmitWebhook, webhookData } from '../webhooks/webhookEvents.js';
 import { conversationScope, type LiveLog, tenantScope } from './liveLog.js';
 import { REPLY_REMINDER, reminderKey } from './replyReminder.js';
 
-const SEARCH_TEXT_LIMIT = 20_000;
 /** At most this many waiting conversations are told when agents come or go (the rest see it at their next event). */
 const WAITING_ANNOUNCED = 500;
 /** A person is involved: visitor messages go to the agents and the assistant is silent. */
@@ -111,14 +115,13 @@ export function handoffService(deps: HandoffDeps) {
     await window.serialized(c.id, async () => {
       const fresh = (await conversations.findById(c.id)) ?? c;
       await window.write(c.id, await window.after(fresh, message));
-      const searchText = (await conversations.searchTextOf(c.id)).concat('\n', message.text.toLowerCase());
       await conversations.setHandoff(c.id, {
         title: fresh.title || message.text.slice(0, 80) || 'Image',
         firstQuestion: fresh.firstQuestion || (message.role === 'user' ? message.text.slice(0, 300) : ''),
         messageCount: fresh.messageCount + 1,
         hasImages: fresh.hasImages || message.images.length > 0,
         thumbnailImageId: fresh.thumbnailImageId ?? message.images[0]?.id ?? null,
-        searchText: searchText.slice(-SEARCH_TEXT_LIMIT),
+        searchText: appendSearchText(await conversations.searchTextOf(c.id), message.text),
         lastMessageAt: message.createdAt,
         ...state(fresh),
       });
