@@ -6,7 +6,7 @@
 // its own database folder with the real models' indexes. Rounds alternate between the two, so a change in the load of
 // the machine falls on both; the CPU time each FerretDB process used (/proc) is divided by the sends, and so is this
 // process's own during each build's rounds (the driver, for what a build tells it, e.g. sessions). Without the
-// server in between it isolates what a build changes, which bench:server's sustained run (one run each, the server's
+// server in between it isolates what a build changes, which bench:server's sustained run (slices taking turns, the server's
 // CPU beside it) shows only within its noise. Prints a table and writes bench/results/ferretdb-builds.json.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';

@@ -3,8 +3,9 @@
 // server (its own process, embedded database, real Gemini provider), and compares time to first token and the gaps
 // between tokens at 1, 100 and 1,000 concurrent streams (with the database commands and CPU per stream at each level,
 // lease renewals included); then sustained sends/s with persistence on, and the database commands per send. With
-// BENCH_BASELINE=<git ref>, the same levels also run through that commit's server (checked out
-// into a temporary worktree), interleaved with ours: the baseline of the same run on the same loaded machine.
+// BENCH_BASELINE=<git ref>, the same levels also run through that commit's server (checked out into a temporary
+// worktree), interleaved with ours, and the sustained run takes turns with it slice by slice: the baseline of the same
+// run on the same loaded machine.
 // Prints tables and writes bench/results/server.json.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -26,7 +27,8 @@ const LEVELS = [
   { name: '100 streams', concurrent: 100, rate: 10, seconds: 10, tokens: 100 },
   { name: '1,000 streams', concurrent: 1000, rate: 100, seconds: 10, tokens: 100 },
 ].filter((level) => !only || only.includes(level.concurrent));
-const SUSTAINED = { workers: 20, seconds: 10 };
+// 20 s per server, in 4 slices of 5 s (alternating with the baseline's when there is one).
+const SUSTAINED = { workers: 20, seconds: 20, slices: 4 };
 const ORIGIN = 'http://127.0.0.1:9';
 const agent = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
 
@@ -315,7 +317,9 @@ try {
   }
 
   // Sustained sends/s with persistence on: workers send back to back, each answer one token at once. Every command
-  // the server issues meanwhile (background work included) is counted.
+  // the server issues meanwhile (background work included) is counted. With a baseline, the servers take turns in
+  // `SUSTAINED.slices` slices (ours first in even slices, the baseline first in odd ones), so a change in the machine's
+  // load falls on both; each slice's sends/s is kept, and how many slices ours led.
   const sustainedRuns: Record<
     string,
     {
@@ -323,48 +327,78 @@ try {
       errors: number;
       firstErrors: string[];
       sendsPerSecond: number;
+      /** Each slice's sends/s, in the order they ran. */
+      slices: number[];
       commandsPerSend: number;
       load: number;
       /** CPU time per send of the server process and of the embedded database (what bounds sends/s on a busy machine). */
       cpuMsPerSend: { server: number; database: number };
     }
   > = {};
+  const totals = new Map(
+    targets.map((target) => [
+      target,
+      {
+        completed: 0,
+        errors: 0,
+        firstErrors: [] as string[],
+        slices: [] as number[],
+        server: 0,
+        database: 0,
+        commands: 0,
+        loads: [] as number[],
+      },
+    ]),
+  );
   for (const target of targets) {
-    const sustained = { completed: 0, errors: 0, firstErrors: [] as string[] };
-    const load = loadavg()[0] as number;
-    loads.push(load);
     await commandsOf(target);
     if (profileDir) target.child.stdin?.write('PROFILE START\n');
-    const cpuBefore = { server: cpuMs(target.pid), database: cpuMs(target.databasePid) };
-    const deadline = performance.now() + SUSTAINED.seconds * 1000;
-    await Promise.all(
-      Array.from({ length: SUSTAINED.workers }, async (_, worker) => {
-        while (performance.now() < deadline) {
-          const timing = await sendTo(target)(worker);
-          if (timing.error) {
-            sustained.errors++;
-            if (sustained.firstErrors.length < 3) sustained.firstErrors.push(timing.error);
-          } else sustained.completed++;
-        }
-      }),
-    );
-    const sends = Math.max(1, sustained.completed + sustained.errors);
-    const cpuMsPerSend = {
-      server: (cpuMs(target.pid) - cpuBefore.server) / sends,
-      database: (cpuMs(target.databasePid) - cpuBefore.database) / sends,
-    };
-    const commands = total(await commandsOf(target));
+  }
+  const sliceSeconds = SUSTAINED.seconds / SUSTAINED.slices;
+  for (let slice = 0; slice < SUSTAINED.slices; slice++) {
+    for (const target of slice % 2 ? [...targets].reverse() : targets) {
+      const t = totals.get(target) as NonNullable<ReturnType<typeof totals.get>>;
+      const load = loadavg()[0] as number;
+      loads.push(load);
+      t.loads.push(load);
+      const cpuBefore = { server: cpuMs(target.pid), database: cpuMs(target.databasePid) };
+      let completed = 0;
+      const deadline = performance.now() + sliceSeconds * 1000;
+      await Promise.all(
+        Array.from({ length: SUSTAINED.workers }, async (_, worker) => {
+          while (performance.now() < deadline) {
+            const timing = await sendTo(target)(worker);
+            if (timing.error) {
+              t.errors++;
+              if (t.firstErrors.length < 3) t.firstErrors.push(timing.error);
+            } else completed++;
+          }
+        }),
+      );
+      t.completed += completed;
+      t.slices.push(completed / sliceSeconds);
+      t.server += cpuMs(target.pid) - cpuBefore.server;
+      t.database += cpuMs(target.databasePid) - cpuBefore.database;
+      t.commands += total(await commandsOf(target));
+    }
+  }
+  for (const target of targets) {
+    const t = totals.get(target) as NonNullable<ReturnType<typeof totals.get>>;
+    const sends = Math.max(1, t.completed + t.errors);
     if (profileDir) {
       const file = profileFile(target);
       await ask(target, `PROFILE STOP ${file}`, 'PROFILED');
       console.log(`CPU profile of ${target.name} over the sustained run: ${file}`);
     }
     sustainedRuns[target.name] = {
-      ...sustained,
-      sendsPerSecond: sustained.completed / SUSTAINED.seconds,
-      commandsPerSend: commands / sends,
-      load,
-      cpuMsPerSend,
+      completed: t.completed,
+      errors: t.errors,
+      firstErrors: t.firstErrors,
+      sendsPerSecond: t.completed / SUSTAINED.seconds,
+      slices: t.slices,
+      commandsPerSend: t.commands / sends,
+      load: Math.max(...t.loads),
+      cpuMsPerSend: { server: t.server / sends, database: t.database / sends },
     };
   }
 
@@ -413,10 +447,13 @@ try {
     console.log(`\ndatabase commands, ${server}: first send ${total(counts.first)} (${describe(counts.first)})`);
     console.log(`  follow-up ${total(counts.followUp)} (${describe(counts.followUp)})`);
   }
+  const oursRun = sustainedRuns.ours;
   for (const [server, r] of Object.entries(sustainedRuns))
     console.log(
       `sustained, ${server}: ${r.sendsPerSecond.toFixed(0)} sends/s with persistence on (${SUSTAINED.workers} clients back to back, ` +
-        `one-token answers, ${SUSTAINED.seconds} s), ${r.commandsPerSend.toFixed(1)} database commands per send, ${r.errors} errors` +
+        `one-token answers, ${SUSTAINED.slices} slices of ${SUSTAINED.seconds / SUSTAINED.slices} s: ${r.slices.map((x) => x.toFixed(0)).join(' / ')}` +
+        `${server !== 'ours' && oursRun ? `; ours led in ${r.slices.filter((x, i) => (oursRun.slices[i] ?? 0) > x).length} of ${r.slices.length}` : ''}), ` +
+        `${r.commandsPerSend.toFixed(1)} database commands per send, ${r.errors} errors` +
         `${r.firstErrors.length ? `: ${r.firstErrors.join(' | ')}` : ''}; load average ${r.load.toFixed(1)}; ` +
         `CPU per send: server ${r.cpuMsPerSend.server.toFixed(1)} ms, embedded database ${r.cpuMsPerSend.database.toFixed(1)} ms`,
     );
@@ -444,7 +481,7 @@ try {
         loadAverage: { min: Math.min(...loads), max: Math.max(...loads) },
         levels,
         commandsPerSend: perSend,
-        sustained: { workers: SUSTAINED.workers, seconds: SUSTAINED.seconds, servers: sustainedRuns },
+        sustained: { ...SUSTAINED, servers: sustainedRuns },
       },
       null,
       2,
