@@ -203,7 +203,6 @@ const toWindowMessage = (m: MessageRecord): WindowMessage => ({
   updatedAt: m.updatedAt,
 });
 
-/** Lists never need the conversation's text, nor its bookkeeping of counted answers. */
 /** How much of a conversation's text the admin search looks through: its last 20,000 characters. */
 const SEARCH_TEXT_LIMIT = 20_000;
 
@@ -214,6 +213,7 @@ const SEARCH_TEXT_LIMIT = 20_000;
 export const appendSearchText = (searchText: string, ...texts: string[]): string =>
   searchText.concat(...texts.map((text) => `\n${text.toLowerCase()}`)).slice(-SEARCH_TEXT_LIMIT);
 
+/** Lists never need the conversation's text, nor its bookkeeping of counted answers. */
 const LIST_PROJECTION = { searchText: 0, countedAnswers: 0 };
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

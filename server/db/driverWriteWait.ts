@@ -7,8 +7,9 @@ import { createRequire } from 'node:module';
  * itself) answers every write with false and emits neither. Its `close` comes one turn of the event loop later and
  * makes the connection clean up, but the cleanup rejects only a read in progress, not that wait: the command never
  * settles, and whatever awaits it (a send holding its conversation's lock) waits forever. A connection checked out in
- * that turn meets it: seen with the embedded database on its Unix socket, one outage test in two (a send started as the
- * database stopped was still open after it came back).
+ * that turn meets it: seen in the outage test with the embedded database reached over a Unix socket (an experiment,
+ * docs/embedded-database.md), one run in two (a send started as the database stopped was still open after it came
+ * back); over TCP the window is narrower but the same.
  *
  * The fix: when a connection cleans up while a write of it waits for `drain`, its socket emits the connection's error,
  * which rejects the wait (the driver listens for `error` beside `drain`) with a network error, the same as any command
