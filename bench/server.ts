@@ -350,10 +350,7 @@ try {
       },
     ]),
   );
-  for (const target of targets) {
-    await commandsOf(target);
-    if (profileDir) target.child.stdin?.write('PROFILE START\n');
-  }
+  if (profileDir) for (const target of targets) target.child.stdin?.write('PROFILE START\n');
   const sliceSeconds = SUSTAINED.seconds / SUSTAINED.slices;
   for (let slice = 0; slice < SUSTAINED.slices; slice++) {
     for (const target of slice % 2 ? [...targets].reverse() : targets) {
@@ -361,6 +358,8 @@ try {
       const load = loadavg()[0] as number;
       loads.push(load);
       t.loads.push(load);
+      // Only this slice's commands: what the server did while the other one had its turn is not counted.
+      await commandsOf(target);
       const cpuBefore = { server: cpuMs(target.pid), database: cpuMs(target.databasePid) };
       let completed = 0;
       const deadline = performance.now() + sliceSeconds * 1000;
