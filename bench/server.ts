@@ -16,7 +16,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkoutBaseline } from './lib/baselineCheckout.js';
 import { openStream, type StreamTiming } from './lib/openStream.js';
-import { machine, ms, percentile, processCpuMs, table } from './lib/stats.js';
+import { machine, machineCpuMs, ms, percentile, processCpuMs, table } from './lib/stats.js';
 
 const CADENCE_MS = 100;
 // BENCH_SERVER_LEVELS=1,100 runs only those levels (by open streams), e.g. for a shorter run on a loaded machine.
@@ -60,9 +60,52 @@ const rssMiB = (pid: number | null) => {
 const fake = await startChild('bench/lib/fakeModelProcess.ts', []);
 const fakeUrl = fake.ready;
 
+/**
+ * CPU time used so far (ms) by the server under test, its database, the fake model, this load generator and the whole
+ * machine (busy and idle, summed over its cores): what a level or a slice cost, by difference (`cpuSince`). The
+ * machine's share shows whether the run was bound by CPU and what else used it.
+ */
+function cpuNow(pid: number | null, databasePid: number | null) {
+  const all = machineCpuMs();
+  return {
+    server: cpuMs(pid),
+    database: cpuMs(databasePid),
+    fakeModel: cpuMs(fake.child.pid),
+    generator: cpuMs(process.pid),
+    machineBusy: all.busy,
+    machineIdle: all.idle,
+  };
+}
+type Cpu = ReturnType<typeof cpuNow>;
+const cpuSince = (before: Cpu, after = cpuNow(null, null)): Cpu =>
+  Object.fromEntries(Object.entries(before).map(([k, v]) => [k, after[k as keyof Cpu] - v])) as Cpu;
+/** Per stream or per send, with the machine's idle share of the time measured. */
+const cpuPer = (cpu: Cpu, n: number) => ({
+  server: cpu.server / Math.max(1, n),
+  database: cpu.database / Math.max(1, n),
+  fakeModel: cpu.fakeModel / Math.max(1, n),
+  generator: cpu.generator / Math.max(1, n),
+  machine: cpu.machineBusy / Math.max(1, n),
+  machineIdleShare: cpu.machineIdle / (cpu.machineBusy + cpu.machineIdle),
+});
+const describeCpu = (c: ReturnType<typeof cpuPer>) =>
+  `CPU ${c.server.toFixed(1)} ms in the server, ${c.database.toFixed(1)} ms in the database, ${c.fakeModel.toFixed(1)} ms in the ` +
+  `fake model, ${c.generator.toFixed(1)} ms in the load generator; the machine ${c.machine.toFixed(1)} ms in all, ` +
+  `idle ${(100 * c.machineIdleShare).toFixed(0)} % of the time`;
+
 async function setModel(behaviour: object) {
   fake.child.stdin?.write(`${JSON.stringify(behaviour)}\n`);
   await fake.lines.next(); // OK
+}
+
+/**
+ * The answers the fake streamed since the last call (or `setModel`). Every send must call the model: one answered
+ * another way (the offline FAQ once a daily cap ran out) costs a fraction of one that did, and would flatter the run.
+ */
+async function modelCalls(): Promise<number> {
+  fake.child.stdin?.write('COUNT\n');
+  const line = await fake.lines.next();
+  return Number(String(line.value).slice('COUNT '.length));
 }
 
 /** A server under test: ours (this checkout) or the baseline (another commit), each in its own process. */
@@ -174,8 +217,10 @@ interface Run {
   databaseRssBefore: number;
   databaseRssPeak: number;
   seconds: number;
-  /** CPU time the server and its database used during the level (NaN for the floor, which has neither). */
-  cpuMs: { server: number; database: number };
+  /** CPU time each process and the machine used during the level (the floor has neither server nor database: NaN). */
+  cpuMs: Cpu;
+  /** Answers the fake model streamed during the level. */
+  modelCalls: number;
 }
 
 /** Opens streams as the level says, sampling the server's memory, and waits for every one to end. */
@@ -194,7 +239,8 @@ async function run(
     rssPeak = Math.max(rssPeak, rssMiB(pid));
     databaseRssPeak = Math.max(databaseRssPeak, rssMiB(databasePid));
   }, 250);
-  const cpuBefore = { server: cpuMs(pid), database: cpuMs(databasePid) };
+  await modelCalls();
+  const cpuBefore = cpuNow(pid, databasePid);
   const started = performance.now();
   const track = async (slot: number) => {
     openNow++;
@@ -229,7 +275,8 @@ async function run(
     databaseRssBefore,
     databaseRssPeak,
     seconds: (performance.now() - started) / 1000,
-    cpuMs: { server: cpuMs(pid) - cpuBefore.server, database: cpuMs(databasePid) - cpuBefore.database },
+    cpuMs: cpuSince(cpuBefore, cpuNow(pid, databasePid)),
+    modelCalls: await modelCalls(),
   };
 }
 
@@ -252,10 +299,8 @@ const summary = (r: Run, commands = Number.NaN) => {
     rssPerStreamKiB: ((r.rssPeak - r.rssBefore) * 1024) / Math.max(1, r.peakOpen),
     seconds: r.seconds,
     commandsPerStream: commands / Math.max(1, r.timings.length),
-    cpuMsPerStream: {
-      server: r.cpuMs.server / Math.max(1, r.timings.length),
-      database: r.cpuMs.database / Math.max(1, r.timings.length),
-    },
+    cpuMsPerStream: cpuPer(r.cpuMs, r.timings.length),
+    modelCallsPerStream: r.modelCalls / Math.max(1, r.timings.length),
   };
 };
 
@@ -288,7 +333,7 @@ try {
         `${level.name}, ${target.name}: TTFT p50/p99 floor ${ms(result.floor.ttftP50)}/${ms(result.floor.ttftP99)}, ` +
           `server ${ms(r.ttftP50)}/${ms(r.ttftP99)}; gap p99 floor ${ms(result.floor.gapP99)}, server ${ms(r.gapP99)}; ` +
           `errors ${r.errors}; peak open ${r.peakOpen}; per stream: ${r.commandsPerStream.toFixed(1)} database commands, ` +
-          `CPU ${r.cpuMsPerStream.server.toFixed(1)} ms in the server and ${r.cpuMsPerStream.database.toFixed(1)} ms in the database`,
+          `${r.modelCallsPerStream.toFixed(2)} model calls, ${describeCpu(r.cpuMsPerStream)}`,
       );
       if (r.firstErrors.length) console.log(`  errors: ${r.firstErrors.join(' | ')}`);
     }
@@ -330,9 +375,11 @@ try {
       /** Each slice's sends/s, in the order they ran. */
       slices: number[];
       commandsPerSend: number;
+      /** Answers the fake model streamed per send: 1 when every send called the model. */
+      modelCallsPerSend: number;
       load: number;
-      /** CPU time per send of the server process and of the embedded database (what bounds sends/s on a busy machine). */
-      cpuMsPerSend: { server: number; database: number };
+      /** CPU time per send of each process and of the machine (what bounds sends/s on a busy machine). */
+      cpuMsPerSend: ReturnType<typeof cpuPer>;
     }
   > = {};
   const totals = new Map(
@@ -343,9 +390,9 @@ try {
         errors: 0,
         firstErrors: [] as string[],
         slices: [] as number[],
-        server: 0,
-        database: 0,
+        cpu: null as Cpu | null,
         commands: 0,
+        modelCalls: 0,
         loads: [] as number[],
       },
     ]),
@@ -360,7 +407,8 @@ try {
       t.loads.push(load);
       // Only this slice's commands: what the server did while the other one had its turn is not counted.
       await commandsOf(target);
-      const cpuBefore = { server: cpuMs(target.pid), database: cpuMs(target.databasePid) };
+      await modelCalls();
+      const cpuBefore = cpuNow(target.pid, target.databasePid);
       let completed = 0;
       const deadline = performance.now() + sliceSeconds * 1000;
       await Promise.all(
@@ -376,9 +424,10 @@ try {
       );
       t.completed += completed;
       t.slices.push(completed / sliceSeconds);
-      t.server += cpuMs(target.pid) - cpuBefore.server;
-      t.database += cpuMs(target.databasePid) - cpuBefore.database;
+      const used = cpuSince(cpuBefore, cpuNow(target.pid, target.databasePid));
+      t.cpu = t.cpu ? (Object.fromEntries(Object.entries(t.cpu).map(([k, v]) => [k, v + used[k as keyof Cpu]])) as Cpu) : used;
       t.commands += total(await commandsOf(target));
+      t.modelCalls += await modelCalls();
     }
   }
   for (const target of targets) {
@@ -396,8 +445,9 @@ try {
       sendsPerSecond: t.completed / SUSTAINED.seconds,
       slices: t.slices,
       commandsPerSend: t.commands / sends,
+      modelCallsPerSend: t.modelCalls / sends,
       load: Math.max(...t.loads),
-      cpuMsPerSend: { server: t.server / sends, database: t.database / sends },
+      cpuMsPerSend: cpuPer(t.cpu as Cpu, sends),
     };
   }
 
@@ -452,18 +502,19 @@ try {
       `sustained, ${server}: ${r.sendsPerSecond.toFixed(0)} sends/s with persistence on (${SUSTAINED.workers} clients back to back, ` +
         `one-token answers, ${SUSTAINED.slices} slices of ${SUSTAINED.seconds / SUSTAINED.slices} s: ${r.slices.map((x) => x.toFixed(0)).join(' / ')}` +
         `${server !== 'ours' && oursRun ? `; ours led in ${r.slices.filter((x, i) => (oursRun.slices[i] ?? 0) > x).length} of ${r.slices.length}` : ''}), ` +
-        `${r.commandsPerSend.toFixed(1)} database commands per send, ${r.errors} errors` +
+        `${r.commandsPerSend.toFixed(1)} database commands and ${r.modelCallsPerSend.toFixed(2)} model calls per send, ${r.errors} errors` +
         `${r.firstErrors.length ? `: ${r.firstErrors.join(' | ')}` : ''}; load average ${r.load.toFixed(1)}; ` +
-        `CPU per send: server ${r.cpuMsPerSend.server.toFixed(1)} ms, embedded database ${r.cpuMsPerSend.database.toFixed(1)} ms`,
+        `per send: ${describeCpu(r.cpuMsPerSend)}`,
     );
   if (top && topOurs) {
     const added = topOurs.ttftP99 - top.floor.ttftP99;
     const errors = levels.reduce((n, l) => n + oursOf(l).errors, 0) + (sustainedRuns.ours?.errors ?? 0);
-    const sends = sustainedRuns.ours?.sendsPerSecond ?? 0;
+    // A send the model did not answer (a cap ran out) does not count towards the goal.
+    const sends = (sustainedRuns.ours?.sendsPerSecond ?? 0) * Math.min(1, sustainedRuns.ours?.modelCallsPerSend ?? 0);
     const perOurSend = total(perSend.ours?.followUp ?? {});
     console.log(
       `goals: added TTFT p99 <= 100 ms at 1,000 streams with 0 errors → ${top.name}: ${ms(added)}, ${errors} errors: ${added <= 100 && errors === 0 ? 'PASS' : 'MISS'}; ` +
-        `>= 150 sends/s → ${sends.toFixed(0)}: ${sends >= 150 ? 'PASS' : 'MISS'}; <= 6 commands per send → ${perOurSend}: ${perOurSend <= 6 ? 'PASS' : 'MISS'}`,
+        `>= 150 sends/s answered by the model → ${sends.toFixed(0)}: ${sends >= 150 ? 'PASS' : 'MISS'}; <= 6 commands per send → ${perOurSend}: ${perOurSend <= 6 ? 'PASS' : 'MISS'}`,
     );
   }
   console.log(`load average (1 min) while measuring: ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`);

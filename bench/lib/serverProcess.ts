@@ -57,7 +57,9 @@ const server = await createServer(config, {
   demoSite: false,
 });
 const web = await server.listen();
-const site = await server.services.sites.create('bench', { name: 'Bench', allowedOrigins: [] });
+// Every send of every level calls the model: the default daily cap (1,000 calls) ran out during the 1,000-stream level,
+// and every later answer came from the offline FAQ, never the model. bench/server.ts checks the fake's count.
+const site = await server.services.sites.create('bench', { name: 'Bench', allowedOrigins: [], dailyModelCalls: 1_000_000 });
 process.stdout.write(
   `READY ${JSON.stringify({ url: web.url, siteKey: site.publicKey, pid: process.pid, databasePid: embedded?.pid ?? null })}\n`,
 );

@@ -47,3 +47,23 @@ export function processCpuMs(pid: number | null | undefined): number {
     return Number.NaN;
   }
 }
+
+/**
+ * CPU time the whole machine spent busy and idle so far, in ms summed over its cores, from /proc/stat (iowait counts as
+ * idle, steal as busy: time this machine's processes could not have had); NaN when unknown.
+ */
+export function machineCpuMs(): { busy: number; idle: number } {
+  try {
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
+      .trim()
+      .split(/\s+/)
+      .slice(1, 9)
+      .map(Number) as number[];
+    return {
+      busy: ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) * 10,
+      idle: ((idle ?? 0) + (iowait ?? 0)) * 10,
+    };
+  } catch {
+    return { busy: Number.NaN, idle: Number.NaN };
+  }
+}
