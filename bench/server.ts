@@ -5,13 +5,15 @@
 // lease renewals included); then sustained sends/s with persistence on, and the database commands per send. With
 // BENCH_BASELINE=<git ref>, the same levels also run through that commit's server (checked out into a temporary
 // worktree), interleaved with ours, and the sustained run takes turns with it slice by slice: the baseline of the same
-// run on the same loaded machine.
+// run on the same loaded machine. BENCH_NODE=<major> runs our server under that Node, BENCH_BASELINE_NODE=<major> the
+// baseline's (fetched by scripts/node-bin.sh); with BENCH_BASELINE_NODE alone, the baseline is this checkout: the same
+// code on two Nodes in one run.
 // Prints tables and writes bench/results/server.json.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { loadavg } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkoutBaseline } from './lib/baselineCheckout.js';
@@ -32,11 +34,17 @@ const SUSTAINED = { workers: 20, seconds: 20, slices: 4 };
 const ORIGIN = 'http://127.0.0.1:9';
 const agent = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
 
+/** The Node binary of `major` (this process's when none is given). */
+const nodeBinary = (major: string | undefined) =>
+  major ? join(execFileSync('scripts/node-bin.sh', [major], { encoding: 'utf8' }).trim(), 'node') : process.execPath;
+const versionOf = (node: string) => execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
+
 function startChild(
   script: string,
   args: string[],
+  node = process.execPath,
 ): Promise<{ child: ChildProcess; ready: string; lines: AsyncIterator<string> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(node, ['--import', 'tsx', script, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream })[Symbol.asyncIterator]();
   return (async () => {
     for (let line = await lines.next(); !line.done; line = await lines.next())
@@ -111,6 +119,8 @@ async function modelCalls(): Promise<number> {
 /** A server under test: ours (this checkout) or the baseline (another commit), each in its own process. */
 interface Target {
   name: string;
+  /** The Node version its server runs under. */
+  node: string;
   child: ChildProcess;
   lines: AsyncIterator<string>;
   url: string;
@@ -120,10 +130,10 @@ interface Target {
   visitors: { token: string; conversationId: string }[];
 }
 
-async function startTarget(name: string, root?: string): Promise<Target> {
-  const started = await startChild('bench/lib/serverProcess.ts', [fakeUrl, ...(root ? [root] : [])]);
+async function startTarget(name: string, node: string, root?: string): Promise<Target> {
+  const started = await startChild('bench/lib/serverProcess.ts', [fakeUrl, ...(root ? [root] : [])], node);
   const ready = JSON.parse(started.ready) as Pick<Target, 'url' | 'siteKey' | 'pid' | 'databasePid'>;
-  return { name, child: started.child, lines: started.lines, ...ready, visitors: [] };
+  return { name, node: versionOf(node), child: started.child, lines: started.lines, ...ready, visitors: [] };
 }
 
 /** Sends `request` to the target's process and returns the rest of its first stdout line starting with `reply`. */
@@ -161,8 +171,22 @@ async function json(target: Target, path: string, init: { token?: string; body: 
 }
 
 const baselineRef = process.env.BENCH_BASELINE;
+const baselineNode = process.env.BENCH_BASELINE_NODE;
 const baseline = baselineRef ? checkoutBaseline(baselineRef) : null;
-const targets = [...(baseline ? [await startTarget(`baseline ${baselineRef}`, baseline.dir)] : []), await startTarget('ours')];
+const oursNode = nodeBinary(process.env.BENCH_NODE);
+const targets = [
+  ...(baselineRef || baselineNode
+    ? [
+        await startTarget(
+          `baseline ${baselineRef ?? 'this checkout'}${baselineNode ? ` on Node ${versionOf(nodeBinary(baselineNode))}` : ''}`,
+          nodeBinary(baselineNode),
+          baseline?.dir,
+        ),
+      ]
+    : []),
+  await startTarget('ours', oursNode),
+];
+console.log(`servers: ${targets.map((t) => (t.name.includes(' on Node ') ? t.name : `${t.name} on Node ${t.node}`)).join(', ')}`);
 
 // One visitor with one conversation per concurrent stream (a visitor's sends to one conversation are serialized).
 const setupStart = performance.now();
@@ -528,6 +552,7 @@ try {
         database: process.env.MONGODB_URI ? 'MongoDB (MONGODB_URI)' : 'embedded FerretDB v1.24.2 (SQLite)',
         cadenceMs: CADENCE_MS,
         baseline: baselineRef ?? null,
+        nodes: Object.fromEntries(targets.map((t) => [t.name, t.node])),
         loadAverage: { min: Math.min(...loads), max: Math.max(...loads) },
         levels,
         commandsPerSend: perSend,
