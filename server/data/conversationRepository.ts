@@ -4,8 +4,8 @@ import {
   type ConversationDoc,
   type ConversationWindowDoc,
   RECENT_CAPACITY,
+  type StoredWindowMessage,
   type WindowConversationDoc,
-  type WindowMessage,
 } from '../db/models/conversation.js';
 import type { Models } from '../db/models/index.js';
 import { countPerPeriod } from './countPerPeriod.js';
@@ -186,22 +186,40 @@ const toConversation = (doc: ConversationDoc): ConversationRecord => ({
 });
 
 /**
- * A window message exactly as the schema would cast it (each field of `windowMessageSchema`, nested ones spelled out, no
- * other key): the window is written through the driver, not cast by Mongoose, which cost more CPU than the rest of the
- * send's database work (51 subdocuments hydrated per write). `sendPathWrites.test.ts` compares both writes.
+ * A window message as the schema would cast it (each field of `windowMessageSchema`, nested ones spelled out, no other
+ * key), less what it leaves out: the window is written through the driver, not cast by Mongoose, which cost more CPU
+ * than the rest of the send's database work (51 subdocuments hydrated per write). `sendPathWrites.test.ts` compares
+ * both writes. Besides the empty optional fields (`storedOptionalFields`), a window message leaves out what most
+ * messages have: status `complete`, no `clientMessageId`, not grounded, updated when created (`fromWindowMessage` reads
+ * them back). The embedded database decodes and encodes the whole window at every send, field by field; no query reads
+ * these fields in a window.
  */
-const toWindowMessage = (m: MessageRecord): WindowMessage => ({
+const toWindowMessage = (m: MessageRecord): StoredWindowMessage => ({
   _id: oid(m.id),
   role: m.role,
   text: m.text,
-  status: m.status,
-  clientMessageId: m.clientMessageId ?? null,
+  ...(m.status === 'complete' ? {} : { status: m.status }),
+  ...(m.clientMessageId === null ? {} : { clientMessageId: m.clientMessageId }),
   ...(m.feedback ? { feedback: m.feedback } : {}),
-  grounded: m.grounded,
+  ...(m.grounded ? { grounded: true } : {}),
   ...storedOptionalFields(m),
   createdAt: m.createdAt,
-  updatedAt: m.updatedAt,
+  ...(m.updatedAt.getTime() === m.createdAt.getTime() ? {} : { updatedAt: m.updatedAt }),
 });
+
+/** A stored window message as the record it was written from, in the conversation `owner` names. */
+const fromWindowMessage = (
+  m: StoredWindowMessage,
+  owner: { tenantId: string; siteId: Types.ObjectId; conversationId: Types.ObjectId },
+): MessageRecord =>
+  toMessage({
+    status: 'complete',
+    clientMessageId: null,
+    grounded: false,
+    ...m,
+    updatedAt: m.updatedAt ?? m.createdAt,
+    ...owner,
+  });
 
 /** How much of a conversation's text the admin search looks through: its last 20,000 characters. */
 const SEARCH_TEXT_LIMIT = 20_000;
@@ -243,7 +261,7 @@ export function conversationRepository({ Conversation, ConversationWindow, Daily
   const windowDoc = (id: string) => ConversationWindow.collection.findOne<ConversationWindowDoc>({ _id: oid(id) });
   const windowMessages = (doc: ConversationWindowDoc, owner: Pick<ConversationRecord, 'tenantId' | 'siteId'>) => {
     const fields = { tenantId: owner.tenantId, siteId: oid(owner.siteId), conversationId: doc._id };
-    return doc.messages.slice(-RECENT_CAPACITY).map((m) => toMessage({ ...m, ...fields }));
+    return doc.messages.slice(-RECENT_CAPACITY).map((m) => fromWindowMessage(m, fields));
   };
 
   /** The ids of at most `limit` of the tenant's conversations that match `filter` (batches of work). */

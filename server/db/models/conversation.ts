@@ -8,6 +8,10 @@ import { type LeadDoc, leadSchema } from './visitor.js';
  * has (tenant, site, conversation, day).
  */
 export type WindowMessage = Omit<MessageDoc, 'tenantId' | 'siteId' | 'conversationId' | 'day'>;
+/** What a message most often has, left out of its copy in a window (`toWindowMessage`) and read back as the default. */
+export type WindowDefaultField = 'status' | 'clientMessageId' | 'grounded' | 'updatedAt';
+/** A window message as stored: its default fields may be absent (and are, in windows written since they were left out). */
+export type StoredWindowMessage = Omit<WindowMessage, WindowDefaultField> & Partial<Pick<WindowMessage, WindowDefaultField>>;
 
 export interface ConversationDoc {
   _id: Types.ObjectId;
@@ -158,7 +162,7 @@ export const RECENT_CAPACITY = RECENT_PAGE + 1;
  */
 export interface ConversationWindowDoc {
   _id: Types.ObjectId;
-  messages: WindowMessage[];
+  messages: StoredWindowMessage[];
   /**
    * A write of this conversation failed (or its writer died) after the messages collection changed: the window may be
    * behind it and is read from the collection until the next successful write. Here, so every instance sees it.
