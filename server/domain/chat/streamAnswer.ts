@@ -64,6 +64,7 @@ export async function* streamAnswer(input: {
   }
   const { passages } = input.grounding;
   const cited = citeAnswer(text, passages, reported);
+  const at = now();
   return {
     id: input.answerId,
     tenantId: question.tenantId,
@@ -87,7 +88,7 @@ export async function* streamAnswer(input: {
     })),
     grounded: cited.cited.length > 0,
     retrievalScore: passages[0]?.score ?? null,
-    createdAt: now(),
-    updatedAt: now(),
+    createdAt: at,
+    updatedAt: at,
   };
 }
