@@ -82,24 +82,26 @@ function cpuNow(pid: number | null, databasePid: number | null) {
     generator: cpuMs(process.pid),
     machineBusy: all.busy,
     machineIdle: all.idle,
+    machineStolen: all.stolen,
   };
 }
 type Cpu = ReturnType<typeof cpuNow>;
 const cpuSince = (before: Cpu, after = cpuNow(null, null)): Cpu =>
   Object.fromEntries(Object.entries(before).map(([k, v]) => [k, after[k as keyof Cpu] - v])) as Cpu;
-/** Per stream or per send, with the machine's idle share of the time measured. */
+/** Per stream or per send, with the machine's idle and stolen shares of the time measured. */
 const cpuPer = (cpu: Cpu, n: number) => ({
   server: cpu.server / Math.max(1, n),
   database: cpu.database / Math.max(1, n),
   fakeModel: cpu.fakeModel / Math.max(1, n),
   generator: cpu.generator / Math.max(1, n),
   machine: cpu.machineBusy / Math.max(1, n),
-  machineIdleShare: cpu.machineIdle / (cpu.machineBusy + cpu.machineIdle),
+  machineIdleShare: cpu.machineIdle / (cpu.machineBusy + cpu.machineIdle + cpu.machineStolen),
+  machineStolenShare: cpu.machineStolen / (cpu.machineBusy + cpu.machineIdle + cpu.machineStolen),
 });
 const describeCpu = (c: ReturnType<typeof cpuPer>) =>
   `CPU ${c.server.toFixed(1)} ms in the server, ${c.database.toFixed(1)} ms in the database, ${c.fakeModel.toFixed(1)} ms in the ` +
   `fake model, ${c.generator.toFixed(1)} ms in the load generator; the machine ${c.machine.toFixed(1)} ms in all, ` +
-  `idle ${(100 * c.machineIdleShare).toFixed(0)} % of the time`;
+  `idle ${(100 * c.machineIdleShare).toFixed(0)} % of the time, ${(100 * c.machineStolenShare).toFixed(0)} % stolen by its host`;
 
 async function setModel(behaviour: object) {
   fake.child.stdin?.write(`${JSON.stringify(behaviour)}\n`);

@@ -49,10 +49,11 @@ export function processCpuMs(pid: number | null | undefined): number {
 }
 
 /**
- * CPU time the whole machine spent busy and idle so far, in ms summed over its cores, from /proc/stat (iowait counts as
- * idle, steal as busy: time this machine's processes could not have had); NaN when unknown.
+ * CPU time the whole machine spent busy, idle and stolen so far, in ms summed over its cores, from /proc/stat (iowait
+ * counts as idle; steal, the time a virtual machine's host gave to others while it wanted to run, is apart: a busy host
+ * slows every process of a run alike); NaN when unknown.
  */
-export function machineCpuMs(): { busy: number; idle: number } {
+export function machineCpuMs(): { busy: number; idle: number; stolen: number } {
   try {
     const [user, nice, system, idle, iowait, irq, softirq, steal] = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
       .trim()
@@ -60,10 +61,11 @@ export function machineCpuMs(): { busy: number; idle: number } {
       .slice(1, 9)
       .map(Number) as number[];
     return {
-      busy: ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) * 10,
+      busy: ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0)) * 10,
       idle: ((idle ?? 0) + (iowait ?? 0)) * 10,
+      stolen: (steal ?? 0) * 10,
     };
   } catch {
-    return { busy: Number.NaN, idle: Number.NaN };
+    return { busy: Number.NaN, idle: Number.NaN, stolen: Number.NaN };
   }
 }
