@@ -127,6 +127,16 @@ export interface WindowWrite {
   appended?: MessageRecord[];
 }
 
+/**
+ * A conversation's counted answers as stored, in it and in its window's copy: one string, the ids space-separated. The
+ * embedded database decodes, encodes and (for the conversation's indexes) parses a document field by field, an array
+ * element by element, at every send's read and writes of both; the 20 ids a conversation keeps were most of its fields.
+ */
+const toCountedDoc = (ids: string[]): string => ids.join(' ');
+/** The ids back from a stored string, or from the array of documents written before. */
+const fromCountedDoc = (stored: string | string[] | undefined): string[] =>
+  typeof stored === 'string' ? stored.split(' ').filter(Boolean) : (stored ?? []);
+
 const toCopyDoc = ({ conversation: c, searchText }: ConversationWithText<SendConversation>): WindowConversationDoc => ({
   tenantId: c.tenantId,
   siteId: oid(c.siteId),
@@ -135,7 +145,7 @@ const toCopyDoc = ({ conversation: c, searchText }: ConversationWithText<SendCon
   title: c.title,
   firstQuestion: c.firstQuestion,
   messageCount: c.messageCount,
-  countedAnswers: c.countedAnswers,
+  countedAnswers: toCountedDoc(c.countedAnswers),
   hasImages: c.hasImages,
   thumbnailImageId: c.thumbnailImageId ? oid(c.thumbnailImageId) : null,
   searchText,
@@ -151,7 +161,7 @@ const fromCopyDoc = (id: string, doc: WindowConversationDoc): ConversationWithTe
     title: doc.title,
     firstQuestion: doc.firstQuestion,
     messageCount: doc.messageCount,
-    countedAnswers: doc.countedAnswers,
+    countedAnswers: fromCountedDoc(doc.countedAnswers),
     hasImages: doc.hasImages,
     thumbnailImageId: doc.thumbnailImageId ? String(doc.thumbnailImageId) : null,
   },
@@ -166,7 +176,7 @@ const toConversation = (doc: ConversationDoc): ConversationRecord => ({
   title: doc.title,
   firstQuestion: doc.firstQuestion,
   messageCount: doc.messageCount,
-  countedAnswers: doc.countedAnswers ?? [],
+  countedAnswers: fromCountedDoc(doc.countedAnswers),
   hasImages: doc.hasImages,
   thumbnailImageId: doc.thumbnailImageId ? String(doc.thumbnailImageId) : null,
   ratingUp: doc.ratingUp,
@@ -367,12 +377,13 @@ export function conversationRepository({ Conversation, ConversationWindow, Daily
       // update ends, so batches of them exhaust its 100 SQLite connections and hang it (docs/send-path.md).
       // Through the driver, with `updatedAt` as the schema's timestamps set it: Mongoose's casting of an update cost the
       // send path more CPU than its values need (typed already). `sendPathWrites.test.ts` compares both writes.
-      const { thumbnailImageId, ...fields } = activity;
+      const { thumbnailImageId, countedAnswers, ...fields } = activity;
       const result = await Conversation.collection.updateOne(
         { _id: oid(id) },
         {
           $set: {
             ...fields,
+            countedAnswers: toCountedDoc(countedAnswers),
             thumbnailImageId: thumbnailImageId ? oid(thumbnailImageId) : null,
             lastDay: utcDay(activity.lastMessageAt),
             updatedAt: new Date(),
@@ -440,7 +451,7 @@ export function conversationRepository({ Conversation, ConversationWindow, Daily
      * The window's copy of the conversation is removed first when a copied field changes (a send then reads the
      * conversation, and its answer writes the copy again): a writer that dies in between leaves no copy behind.
      */
-    async setHandoff(id: string, state: Partial<HandoffState & ConversationActivity>): Promise<void> {
+    async setHandoff(id: string, state: Partial<HandoffState & Omit<ConversationActivity, 'countedAnswers'>>): Promise<void> {
       if (Object.keys(state).some((key) => COPIED.has(key)))
         await ConversationWindow.collection.updateOne({ _id: oid(id) }, { $unset: { conversation: '' } });
       const { thumbnailImageId, ...rest } = state;

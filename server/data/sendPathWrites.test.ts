@@ -141,6 +141,8 @@ describe("the send path's writes through the driver", () => {
       ...expected,
       _id: new Types.ObjectId(conversation.id),
       messages: expected?.messages.map(lean),
+      // The counted answers as one string of ids.
+      conversation: { ...expected?.conversation, countedAnswers: counters.countedAnswers.join(' ') },
     });
     expect(written?.messages[0]).not.toHaveProperty('errorCode');
     expect(written?.messages[1].usage).toEqual({ inputTokens: 12, outputTokens: 34 });
@@ -152,6 +154,9 @@ describe("the send path's writes through the driver", () => {
     expect(read.messages).toEqual(messages.map((m, i) => ({ ...m, author: m.author ?? null, ...(i === 1 ? { usage } : {}) })));
     // A window written before, with its empty fields stored, reads back the same records.
     const before = (await repos.conversations.sendWindow(String(cast), conversation)).messages;
+    // Its copy's counted answers, an array then, read back as the ids too.
+    const beforeCopy = (await repos.conversations.sendWindow(String(cast), conversation)).copy;
+    expect(beforeCopy?.conversation.countedAnswers).toEqual(counters.countedAnswers);
     expect(before?.map((m) => ({ ...m, conversationId: conversation.id }))).toEqual(read.messages);
 
     // A write without a copy keeps it; marking the window stale removes it (its writer may have died between the two).
@@ -343,7 +348,12 @@ describe("the send path's writes through the driver", () => {
         _id: null,
         visitorId: null,
         updatedAt: null,
+        // The counted answers as one string of ids.
+        countedAnswers: fields.countedAnswers.join(' '),
       });
+      // Read back as the ids; and so are those of a conversation written before, as an array.
+      expect((await repos.conversations.findById(ours.id))?.countedAnswers).toEqual(fields.countedAnswers);
+      expect((await repos.conversations.findById(cast.id))?.countedAnswers).toEqual(fields.countedAnswers);
     }
     expect(await raw(ours.id)).toMatchObject({ thumbnailImageId: null, lastDay: '2026-04-03' });
     expect(await repos.conversations.recordActivity(String(new Types.ObjectId()), activity(null))).toBe(false);

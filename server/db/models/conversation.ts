@@ -23,9 +23,10 @@ export interface ConversationDoc {
   messageCount: number;
   /**
    * The latest answers counted in `messageCount` (bounded): an instance that died between storing an answer and
-   * counting it left its in-flight entry, and the recovery counts that answer only if it is not here.
+   * counting it left its in-flight entry, and the recovery counts that answer only if it is not here. Stored as one
+   * string of ids (`conversationRepository`'s `toCountedDoc`); an array in documents written before.
    */
-  countedAnswers?: string[];
+  countedAnswers?: string | string[];
   hasImages: boolean;
   thumbnailImageId: Types.ObjectId | null;
   ratingUp: number;
@@ -80,7 +81,8 @@ export const conversationSchema = new Schema<ConversationDoc>(
     title: { type: String, default: '' },
     firstQuestion: { type: String, default: '' },
     messageCount: { type: Number, default: 0 },
-    countedAnswers: { type: [String], default: undefined },
+    // A string of ids, or an array in documents written before: never cast (`ConversationDoc.countedAnswers`).
+    countedAnswers: { type: Schema.Types.Mixed, default: undefined },
     hasImages: { type: Boolean, default: false },
     thumbnailImageId: { type: Schema.Types.ObjectId, default: null },
     ratingUp: { type: Number, default: 0 },
@@ -186,7 +188,8 @@ export interface WindowConversationDoc {
   title: string;
   firstQuestion: string;
   messageCount: number;
-  countedAnswers: string[];
+  /** As in the conversation (`ConversationDoc.countedAnswers`). */
+  countedAnswers: string | string[];
   hasImages: boolean;
   thumbnailImageId: Types.ObjectId | null;
   searchText: string;
