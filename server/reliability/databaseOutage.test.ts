@@ -132,9 +132,9 @@ function sendLoop(stop: Promise<void>) {
 
 const readyStatus = async () => (await call('/readyz')).status;
 async function waitFor(check: () => Promise<boolean>, ms: number): Promise<number> {
-  const started = Date.now();
-  while (Date.now() - started < ms) {
-    if (await check().catch(() => false)) return Date.now() - started;
+  const started = performance.now();
+  while (performance.now() - started < ms) {
+    if (await check().catch(() => false)) return performance.now() - started;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`not within ${ms} ms`);

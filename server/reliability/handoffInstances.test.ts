@@ -46,14 +46,14 @@ describe('two instances, one database, one Redis', () => {
 
     const onB = await openLiveStream(`${b.url}/v1/widget/conversations/${conversation.id}/events`, visitor.token, ORIGIN);
     await onB.waitFor(1);
-    const started = Date.now();
+    const started = performance.now();
     const reply = await a.admin(`/v1/admin/conversations/${conversation.id}/messages`, {
       method: 'POST',
       json: { text: 'From A' },
     });
     expect(reply.status).toBe(201);
     const events = await onB.waitFor(3);
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(performance.now() - started).toBeLessThan(2000);
     expect(events.map((e) => e.event)).toEqual(['mode', 'message', 'mode']);
     expect(events[1]?.data).toMatchObject({ role: 'agent', text: 'From A' });
     expect(events[2]?.data).toMatchObject({ mode: 'human', assignee: { name: 'Support' } });
