@@ -86,8 +86,10 @@ function cpuNow(pid: number | null, databasePid: number | null) {
   };
 }
 type Cpu = ReturnType<typeof cpuNow>;
-const cpuSince = (before: Cpu, after = cpuNow(null, null)): Cpu =>
-  Object.fromEntries(Object.entries(before).map(([k, v]) => [k, after[k as keyof Cpu] - v])) as Cpu;
+/** `a` and `b` combined field by field. */
+const cpuWith = (a: Cpu, b: Cpu, op: (x: number, y: number) => number): Cpu =>
+  Object.fromEntries(Object.entries(a).map(([k, v]) => [k, op(v, b[k as keyof Cpu])])) as Cpu;
+const cpuSince = (before: Cpu, after: Cpu): Cpu => cpuWith(after, before, (x, y) => x - y);
 /** Per stream or per send, with the machine's idle and stolen shares of the time measured. */
 const cpuPer = (cpu: Cpu, n: number) => ({
   server: cpu.server / Math.max(1, n),
@@ -176,12 +178,13 @@ const baselineRef = process.env.BENCH_BASELINE;
 const baselineNode = process.env.BENCH_BASELINE_NODE;
 const baseline = baselineRef ? checkoutBaseline(baselineRef) : null;
 const oursNode = nodeBinary(process.env.BENCH_NODE);
+const baselineBinary = nodeBinary(baselineNode);
 const targets = [
   ...(baselineRef || baselineNode
     ? [
         await startTarget(
-          `baseline ${baselineRef ?? 'this checkout'}${baselineNode ? ` on Node ${versionOf(nodeBinary(baselineNode))}` : ''}`,
-          nodeBinary(baselineNode),
+          `baseline ${baselineRef ?? 'this checkout'}${baselineNode ? ` on Node ${versionOf(baselineBinary)}` : ''}`,
+          baselineBinary,
           baseline?.dir,
         ),
       ]
@@ -451,7 +454,7 @@ try {
       t.completed += completed;
       t.slices.push(completed / sliceSeconds);
       const used = cpuSince(cpuBefore, cpuNow(target.pid, target.databasePid));
-      t.cpu = t.cpu ? (Object.fromEntries(Object.entries(t.cpu).map(([k, v]) => [k, v + used[k as keyof Cpu]])) as Cpu) : used;
+      t.cpu = t.cpu ? cpuWith(t.cpu, used, (x, y) => x + y) : used;
       t.commands += total(await commandsOf(target));
       t.modelCalls += await modelCalls();
     }
