@@ -5,6 +5,7 @@ import type { ChatModel } from './ai/ChatModel.js';
 import { selectChatModel } from './ai/selectChatModel.js';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/database.js';
+import { type DatabaseClock, databaseClock, helloTime } from './db/databaseClock.js';
 import { createModels, type Models } from './db/models/index.js';
 import { createServices, type ServiceDeps, type Services } from './domain/createServices.js';
 import { type JobWorkerOptions, jobWorker } from './domain/jobs/jobWorker.js';
@@ -129,6 +130,7 @@ function backgroundWorkers(services: Services, log: Logger, jobs: JobQueueSettin
       // A slow webhook receiver (up to 10 s) or a long sync holds one of these, not the whole queue.
       concurrency: 4,
       owner: services.instanceId,
+      now: services.now,
       log,
       ...jobs,
     }),
@@ -152,13 +154,17 @@ export async function createServer(config: Config, overrides: ServerOverrides = 
   const bus = overrides.bus ?? (ownedBus as EventBus);
   const sharedLimits: SharedRateLimitStore | undefined =
     !overrides.rateLimitStore && config.REDIS_URL ? redisRateLimitStore(config.REDIS_URL, log) : undefined;
+  let clock: DatabaseClock | undefined;
   const closeOwned = async () => {
+    clock?.stop();
     await sharedLimits?.close();
     await ownedBus?.close();
     await owned?.close();
   };
   try {
     const models = await createModels(database.connection);
+    // Leases and due times compare times several instances wrote: all read the database's clock (a test's own `now` wins).
+    clock = overrides.services?.now ? undefined : await databaseClock(helloTime(database.connection), { log });
     const model = overrides.model ?? selectChatModel(config);
     const storage = overrides.storage ?? createImageStorage(config);
     const services = createServices({
@@ -182,6 +188,7 @@ export async function createServer(config: Config, overrides: ServerOverrides = 
       log,
       embedder: selectEmbedder(config),
       leases: { answerLeaseMs: config.LEASE_MS, conversationLockMs: config.LEASE_MS, renewEveryMs: config.LEASE_MS / 3 },
+      now: clock?.now,
       ...overrides.services,
       webhooks: { allowPrivateHosts: config.ALLOW_PRIVATE_HOSTS, ...overrides.services?.webhooks },
     });

@@ -227,6 +227,7 @@ export function createServices(deps: ServiceDeps) {
   });
   const siteDeletions = siteDeletion({
     ...repos,
+    now,
     sites,
     siteRecords: repos.sites,
     removal,
@@ -278,6 +279,8 @@ export function createServices(deps: ServiceDeps) {
   const jobs = adminJobs(repos.jobs);
   return {
     instanceId,
+    /** The time every service reads (the database's clock in a server, `createServer`). */
+    now,
     leases,
     repos,
     tokens,

@@ -22,6 +22,7 @@ export interface SiteDeletionDeps {
   removal: DataRemoval;
   /** The site's records outside conversations and visitors (knowledge, usage, daily counts, removal records). */
   deleteExtras: (tenantId: string, siteId: string) => Promise<void>;
+  now: () => Date;
 }
 
 export type SiteDeletionProgress = Omit<RemovalCounts, 'leads'>;
@@ -69,12 +70,15 @@ export function siteDeletion(deps: SiteDeletionDeps) {
     async start(tenantId: string, siteId: string): Promise<JobRecord> {
       await deps.sites.get(tenantId, siteId); // 404 for another tenant's or a deleted site
       // Queued before the record goes: a failure in between leaves a site to delete again, never orphaned data.
-      const job = await deps.jobs.enqueue({
-        type: SITE_DELETION,
-        key: `${SITE_DELETION}:${siteId}`,
-        tenantId,
-        payload: { siteId },
-      });
+      const job = await deps.jobs.enqueue(
+        {
+          type: SITE_DELETION,
+          key: `${SITE_DELETION}:${siteId}`,
+          tenantId,
+          payload: { siteId },
+        },
+        deps.now(),
+      );
       await deps.sites.delete(tenantId, siteId);
       return job;
     },

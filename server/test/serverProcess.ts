@@ -24,11 +24,15 @@ export interface ServerProcess {
   cleanUp(): void;
 }
 
-/** `server/main.ts` spawned (from the sources through tsx) on a free port and its own data folder, not yet started. */
-export function spawnServerProcess(env: Record<string, string> = {}, cwd = root) {
+/**
+ * `server/main.ts` spawned (from the sources through tsx) on a free port and its own data folder, not yet started.
+ * `launcher`: a command that runs Node for it (e.g. `['faketime', '-f', '+1h']`).
+ */
+export function spawnServerProcess(env: Record<string, string> = {}, cwd = root, launcher: string[] = []) {
   const dataDir = mkdtempSync(join(tmpdir(), 'chatwidget-process-'));
   const tsx = pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
-  const child = spawn(process.execPath, ['--import', tsx, join(root, 'server', 'main.ts')], {
+  const [command = process.execPath, ...args] = [...launcher, process.execPath, '--import', tsx, join(root, 'server', 'main.ts')];
+  const child = spawn(command, args, {
     cwd,
     env: { ...process.env, MONGODB_URI: '', DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -41,8 +45,12 @@ export function spawnServerProcess(env: Record<string, string> = {}, cwd = root)
  * `server/main.ts` as its own process (the real start-up, signals and exit codes), from the sources through tsx, on a
  * free port and its own data folder, in `cwd` (the repository by default). Resolves once it printed its URLs.
  */
-export async function startServerProcess(env: Record<string, string> = {}, cwd = root): Promise<ServerProcess> {
-  const { child, dataDir, exited, cleanUp } = spawnServerProcess(env, cwd);
+export async function startServerProcess(
+  env: Record<string, string> = {},
+  cwd = root,
+  launcher: string[] = [],
+): Promise<ServerProcess> {
+  const { child, dataDir, exited, cleanUp } = spawnServerProcess(env, cwd, launcher);
   let output = '';
   child.stderr?.on('data', (chunk) => (output += chunk));
   const printed = await new Promise<{ url: string; adminToken: string; demoSiteKey: string }>((resolveStart, reject) => {

@@ -143,10 +143,10 @@ export function handoffService(deps: HandoffDeps) {
     agentsOnline,
     modeEvent,
 
-    /** An agent's inbox stream opened or renewed its lease: if nobody was online, waiting visitors learn someone is. */
-    async agentPresent(presenceId: string, tenantId: string, until: Date): Promise<void> {
+    /** An agent's inbox stream opened or renewed its lease (`forMs` from now): if nobody was online, waiting visitors learn someone is. */
+    async agentPresent(presenceId: string, tenantId: string, forMs: number): Promise<void> {
       const before = await agentsOnline(tenantId);
-      await deps.presence.present(presenceId, tenantId, until);
+      await deps.presence.present(presenceId, tenantId, new Date(deps.now().getTime() + forMs));
       if (!before) await announcePresence(tenantId);
     },
     /** An agent's inbox stream closed: if it was the last one, waiting visitors learn nobody is online. */

@@ -166,15 +166,16 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
   router.get('/events', async (req, res) => {
     const { tenantId, expiresAt } = adminOf(res);
     const presenceId = `${tenantId}:${randomBytes(9).toString('base64url')}`;
-    const lease = () => new Date(Date.now() + 3 * LIVE_HEARTBEAT_MS);
-    await deps.handoff.agentPresent(presenceId, tenantId, lease());
+    // Present for three heartbeats from each beat (a lease on the database's clock, like every other).
+    const lease = 3 * LIVE_HEARTBEAT_MS;
+    await deps.handoff.agentPresent(presenceId, tenantId, lease);
     await serveLiveStream(req, res, {
       live: deps.live,
       log: deps.log,
       scope: tenantScope(tenantId),
       render: (event) => deps.liveViews.forInbox(tenantId, event),
       endAt: expiresAt ?? undefined,
-      onBeat: () => deps.handoff.agentPresent(presenceId, tenantId, lease()),
+      onBeat: () => deps.handoff.agentPresent(presenceId, tenantId, lease),
       // Ended by its token's expiry, the agent is back within a second: the lease covers it, so waiting visitors
       // are not told "nobody online" at every token refresh (Clerk's last a minute).
       onClose: (expired) => {
