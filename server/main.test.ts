@@ -70,8 +70,8 @@ describe('server process', () => {
     try {
       // The embedded database was just started (its pid file written): the server is still starting.
       const pidFile = join(starting.dataDir, 'ferretdb.pid');
-      const deadline = Date.now() + 60_000;
-      while (!existsSync(pidFile) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+      const deadline = performance.now() + 60_000;
+      while (!existsSync(pidFile) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
       const ferretPid = Number(readFileSync(pidFile, 'utf8'));
       starting.child.kill('SIGTERM');
       expect(await starting.exited).toBe(0);
@@ -110,9 +110,9 @@ describe('server process', () => {
     const sending = await startSend(server, visitor, 'drain-1');
 
     server.child.kill('SIGTERM');
-    const deadline = Date.now() + 2000;
+    const deadline = performance.now() + 2000;
     let ready = await fetch(`${server.url}/readyz`);
-    while (ready.status === 200 && Date.now() < deadline) ready = await fetch(`${server.url}/readyz`);
+    while (ready.status === 200 && performance.now() < deadline) ready = await fetch(`${server.url}/readyz`);
     expect(ready.status).toBe(503);
     expect(await ready.json()).toMatchObject({ error: { code: 'draining' } });
 

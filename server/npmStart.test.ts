@@ -46,9 +46,9 @@ function descendants(pid: number): number[] {
 }
 
 async function until(condition: () => boolean, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   while (!condition()) {
-    if (Date.now() > deadline) return false;
+    if (performance.now() > deadline) return false;
     await new Promise((resolveWait) => setTimeout(resolveWait, 100));
   }
   return true;

@@ -21,12 +21,12 @@ function collect(bus: EventBus, topic: string) {
 }
 
 const eventually = async (check: () => void, ms = 3_000) => {
-  const deadline = Date.now() + ms;
+  const deadline = performance.now() + ms;
   for (;;) {
     try {
       return check();
     } catch (error) {
-      if (Date.now() > deadline) throw error;
+      if (performance.now() > deadline) throw error;
       await new Promise((r) => setTimeout(r, 10));
     }
   }

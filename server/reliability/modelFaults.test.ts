@@ -176,9 +176,9 @@ describe('model failures through the real SDK', () => {
     leaving.abort();
     await reader.cancel().catch(() => {});
     // The server notices, aborts upstream and stores the partial answer.
-    const deadline = Date.now() + 5000;
+    const deadline = performance.now() + 5000;
     let answer: Message | undefined;
-    while (Date.now() < deadline) {
+    while (performance.now() < deadline) {
       ({ answer } = await readStored(conversation.id, 'leaver'));
       if (answer?.status === 'stopped' && (await app.models.Stream.countDocuments({})) === 0) break;
       await new Promise((r) => setTimeout(r, 50));

@@ -68,9 +68,9 @@ async function startInstance(name: string, { serve = true } = {}) {
 }
 
 async function untilReady(names: string[], ms = 30_000) {
-  const deadline = Date.now() + ms;
+  const deadline = performance.now() + ms;
   while (!names.every((name) => proxy.ready().includes(name))) {
-    if (Date.now() > deadline) throw new Error(`not ready: ${names.filter((n) => !proxy.ready().includes(n))}`);
+    if (performance.now() > deadline) throw new Error(`not ready: ${names.filter((n) => !proxy.ready().includes(n))}`);
     await sleep(50);
   }
 }
@@ -156,8 +156,8 @@ async function steadily(address: string, method: string, path: string, options: 
 async function sendMessage(address: string, token: string, conversationId: string, clientMessageId: string) {
   let retryOf: string | null = null;
   let interrupted = false;
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
+  const deadline = performance.now() + 120_000;
+  while (performance.now() < deadline) {
     const path = retryOf ? `/v1/widget/messages/${retryOf}/retry` : `/v1/widget/conversations/${conversationId}/messages`;
     const reply = await call(address, 'POST', path, {
       token,
@@ -314,8 +314,8 @@ describe('three instances behind a proxy, one killed and one replaced under load
           { _id: unknown; status: string; runs: number; claims: number }[]
         >();
       // A job the killed or drained instance held is taken over once its 30 s lease expired.
-      const deadline = Date.now() + 90_000;
-      while ((await deletionJobs()).some((job) => job.status !== 'done') && Date.now() < deadline) await sleep(250);
+      const deadline = performance.now() + 90_000;
+      while ((await deletionJobs()).some((job) => job.status !== 'done') && performance.now() < deadline) await sleep(250);
       const jobs = await deletionJobs();
       const runMarkers = await Promise.all(
         jobs.map((job) => models.JobClaim.countDocuments({ _id: { $regex: `^${String(job._id)}:run:` } })),
@@ -326,8 +326,8 @@ describe('three instances behind a proxy, one killed and one replaced under load
       // (within two leases of the kill): every entry of the load is recovered, then the counters must be exact.
       const ids = conversations;
       const inFlight = () => models.Stream.countDocuments({ conversationId: { $in: ids } });
-      const recoveredBy = Date.now() + 3 * LEASE_MS;
-      while ((await inFlight()) > 0 && Date.now() < recoveredBy) await sleep(250);
+      const recoveredBy = performance.now() + 3 * LEASE_MS;
+      while ((await inFlight()) > 0 && performance.now() < recoveredBy) await sleep(250);
       const leftInFlight = await inFlight();
 
       // The database against what the visitors were told.

@@ -51,10 +51,10 @@ export async function openLiveStream(url: string, token: string, headers: Record
       return ended;
     },
     async waitFor(count: number, timeoutMs = 5000): Promise<LiveEvent[]> {
-      const until = Date.now() + timeoutMs;
+      const until = performance.now() + timeoutMs;
       while (events.length < count) {
         if (ended) throw new Error(`stream ended after ${events.length} of ${count} events: ${JSON.stringify(events)}`);
-        if (Date.now() > until)
+        if (performance.now() > until)
           throw new Error(`${events.length} of ${count} events in ${timeoutMs} ms: ${JSON.stringify(events)}`);
         await new Promise<void>((resolve) => {
           waiting.wake = resolve;

@@ -31,7 +31,7 @@ export async function startRedisServer(options: { port?: number } = {}): Promise
     const failed = (error: unknown) => reject(new Error(`redis-server did not start: ${String(error)}\n${output}`));
     child.once('error', failed);
     exited.then(() => failed('it exited'), failed);
-    const deadline = Date.now() + 10_000;
+    const deadline = performance.now() + 10_000;
     const probe = async () => {
       const { Socket } = await import('node:net');
       const socket = new Socket();
@@ -50,7 +50,7 @@ export async function startRedisServer(options: { port?: number } = {}): Promise
       socket.connect(port, '127.0.0.1');
     };
     const retry = () => {
-      if (Date.now() > deadline) failed('timeout');
+      if (performance.now() > deadline) failed('timeout');
       else setTimeout(probe, 50);
     };
     void probe();

@@ -18,13 +18,13 @@ export type Figures = Record<string, number | string | boolean>;
 /** A tiny mkdir lock: test files run in parallel workers and all merge into one JSON file. */
 function withLock<T>(file: string, task: () => T): T {
   const lock = `${file}.lock`;
-  const deadline = Date.now() + 5000;
+  const deadline = performance.now() + 5000;
   for (;;) {
     try {
       mkdirSync(lock);
       break;
     } catch {
-      if (Date.now() > deadline) {
+      if (performance.now() > deadline) {
         // A lock left by a killed run: take it over.
         rmdirSync(lock);
         continue;
