@@ -550,13 +550,18 @@ try {
         `per send: ${describeCpu(r.cpuMsPerSend)}`,
     );
   if (top && topOurs) {
-    const added = topOurs.ttftP99 - top.floor.ttftP99;
+    // The goal is at 1,000 open streams: judged only when that level ran (a smaller last level would pass it).
+    const goalLevel = levels.find((l) => l.name === '1,000 streams');
+    const added = goalLevel ? oursOf(goalLevel).ttftP99 - goalLevel.floor.ttftP99 : Number.NaN;
     const errors = levels.reduce((n, l) => n + oursOf(l).errors, 0) + (sustainedRuns.ours?.errors ?? 0);
+    const ttftGoal = goalLevel
+      ? `${ms(added)}, ${errors} errors: ${added <= 100 && errors === 0 ? 'PASS' : 'MISS'}`
+      : 'not run (BENCH_SERVER_LEVELS without 1000)';
     // A send the model did not answer (a cap ran out) does not count towards the goal.
     const sends = (sustainedRuns.ours?.sendsPerSecond ?? 0) * Math.min(1, sustainedRuns.ours?.modelCallsPerSend ?? 0);
     const perOurSend = total(perSend.ours?.followUp ?? {});
     console.log(
-      `goals: added TTFT p99 <= 100 ms at 1,000 streams with 0 errors → ${top.name}: ${ms(added)}, ${errors} errors: ${added <= 100 && errors === 0 ? 'PASS' : 'MISS'}; ` +
+      `goals: added TTFT p99 <= 100 ms at 1,000 streams with 0 errors → ${ttftGoal}; ` +
         `>= 150 sends/s answered by the model → ${sends.toFixed(0)}: ${sends >= 150 ? 'PASS' : 'MISS'}; <= 6 commands per send → ${perOurSend}: ${perOurSend <= 6 ? 'PASS' : 'MISS'}`,
     );
   }
