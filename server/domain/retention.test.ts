@@ -47,11 +47,9 @@ describe('retention', () => {
     // 40 days on: the job (due a day after its last run, on the services' clock) is run by the job worker.
     shift = 40 * DAY;
     const recent = await seedVisitor(app, site, 'sprout');
-    const [run] = await eventually(
-      async () => {
-        const done = await runs(site);
-        return done.length > 0 && done;
-      },
+    // The run 40 days on (one at the start, before the site had data, may be listed too).
+    const run = await eventually(
+      async () => (await runs(site)).find((r) => new Date(r.before as string).getTime() > Date.now() + 9 * DAY),
       15_000,
       'the retention run',
     );
@@ -72,12 +70,11 @@ describe('retention', () => {
       subject: null,
       counts: { conversations: 1, messages: 4, images: 1, visitors: 2, leads: 0 },
     });
-    expect(new Date(run?.before as string).getTime()).toBeGreaterThan(Date.now() + 9 * DAY);
     expect(await runs(keeper)).toEqual([]);
 
     // Idempotent: the next run finds nothing more.
     await runRetention();
-    expect(await runs(site)).toHaveLength(2);
+    expect((await runs(site))[0]?.id).not.toBe(run.id);
     expect((await runs(site))[0]?.counts).toEqual({ conversations: 0, messages: 0, images: 0, visitors: 0, leads: 0 });
     expect((await app.admin(`/v1/admin/conversations/${recent.conversation.id}`)).status).toBe(200);
   });
