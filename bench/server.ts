@@ -46,8 +46,9 @@ function startChild(
   script: string,
   args: string[],
   node = process.execPath,
+  nodeFlags: string[] = [],
 ): Promise<{ child: ChildProcess; ready: string; lines: AsyncIterator<string> }> {
-  const child = spawn(node, ['--import', 'tsx', script, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(node, [...nodeFlags, '--import', 'tsx', script, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream })[Symbol.asyncIterator]();
   return (async () => {
     for (let line = await lines.next(); !line.done; line = await lines.next())
@@ -137,8 +138,8 @@ interface Target {
   visitors: { token: string; conversationId: string }[];
 }
 
-async function startTarget(name: string, node: string, root?: string): Promise<Target> {
-  const started = await startChild('bench/lib/serverProcess.ts', [fakeUrl, ...(root ? [root] : [])], node);
+async function startTarget(name: string, node: string, root?: string, nodeFlags: string[] = []): Promise<Target> {
+  const started = await startChild('bench/lib/serverProcess.ts', [fakeUrl, ...(root ? [root] : [])], node, nodeFlags);
   const ready = JSON.parse(started.ready) as Pick<Target, 'url' | 'siteKey' | 'pid' | 'databasePid'>;
   return { name, node: versionOf(node), child: started.child, lines: started.lines, ...ready, visitors: [] };
 }
@@ -182,8 +183,11 @@ const baselineNode = process.env.BENCH_BASELINE_NODE;
 const baseline = baselineRef ? checkoutBaseline(baselineRef) : null;
 const oursNode = nodeBinary(process.env.BENCH_NODE);
 const baselineBinary = nodeBinary(baselineNode);
+// BENCH_SERVER_NODE_FLAGS="--max-semi-space-size=64": Node flags for our server alone; without another baseline, this
+// checkout without them is the baseline (what a flag does to the same code).
+const oursFlags = process.env.BENCH_SERVER_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
 const targets = [
-  ...(baselineRef || baselineNode
+  ...(baselineRef || baselineNode || oursFlags.length
     ? [
         await startTarget(
           `baseline ${baselineRef ?? 'this checkout'}${baselineNode ? ` on Node ${versionOf(baselineBinary)}` : ''}`,
@@ -192,9 +196,12 @@ const targets = [
         ),
       ]
     : []),
-  await startTarget('ours', oursNode),
+  await startTarget('ours', oursNode, undefined, oursFlags),
 ];
-console.log(`servers: ${targets.map((t) => (t.name.includes(' on Node ') ? t.name : `${t.name} on Node ${t.node}`)).join(', ')}`);
+console.log(
+  `servers: ${targets.map((t) => (t.name.includes(' on Node ') ? t.name : `${t.name} on Node ${t.node}`)).join(', ')}` +
+    (oursFlags.length ? ` (ours with ${oursFlags.join(' ')})` : ''),
+);
 
 // One visitor with one conversation per concurrent stream (a visitor's sends to one conversation are serialized).
 const setupStart = performance.now();
