@@ -1,5 +1,5 @@
 // What a page costs on the wire, as Chromium received it (issue 18): used by bench/widget.mjs.
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 
 export interface WireFile {
   url: string;
@@ -50,6 +50,42 @@ export async function loadOnTheWire(
   return phases;
 }
 
+/**
+ * Starts watching `page`'s requests; `quiet()` then resolves once none has been in flight for `quietMs`, not counting
+ * event streams, which stay open for as long as the page does (the dashboard's live inbox: Playwright's `networkidle`
+ * never comes while one is open).
+ */
+export function watchNetwork(page: Page, { quietMs = 500, timeoutMs = 30_000 } = {}) {
+  const inFlight = new Set<Request>();
+  let lastChange = performance.now();
+  const changed = () => {
+    lastChange = performance.now();
+  };
+  page.on('request', (request) => {
+    inFlight.add(request);
+    changed();
+  });
+  const settled = (request: Request) => {
+    inFlight.delete(request);
+    changed();
+  };
+  page.on('requestfinished', settled);
+  page.on('requestfailed', settled);
+  page.on('response', (response) => {
+    if (response.headers()['content-type']?.startsWith('text/event-stream')) settled(response.request());
+  });
+  return {
+    async quiet(): Promise<void> {
+      const deadline = performance.now() + timeoutMs;
+      while (inFlight.size > 0 || performance.now() - lastChange < quietMs) {
+        if (performance.now() > deadline)
+          throw new Error(`network not quiet after ${timeoutMs} ms: ${[...inFlight].map((r) => r.url()).join(', ')}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+  };
+}
+
 /** Bytes and count of the files that match. */
 export function total(files: WireFile[], match: (file: WireFile) => boolean = () => true) {
   const picked = files.filter(match);
@@ -88,7 +124,7 @@ const firstLine = (error: unknown) => String((error as Error)?.message ?? error)
 
 /**
  * One cold load of each widget's host page (until its launcher shows, then until its chat is open) and of the
- * dashboard (local mode, until the network is idle). The host pages set `window.__m.visible` (bench/widget.mjs).
+ * dashboard (local mode, until the network is idle but for its live event stream, which stays open). The host pages set `window.__m.visible` (bench/widget.mjs).
  */
 export async function measureOnTheWire(
   browser: Browser,
@@ -137,7 +173,9 @@ export async function measureOnTheWire(
   }
   try {
     const phases = await loadOnTheWire(browser, async (page, mark) => {
-      await page.goto(options.dashboardUrl, { waitUntil: 'networkidle' });
+      const network = watchNetwork(page);
+      await page.goto(options.dashboardUrl, { waitUntil: 'load' });
+      await network.quiet();
       await page.waitForTimeout(options.settleMs);
       await mark('load');
     });
