@@ -16,7 +16,7 @@ export interface LiveStreamOptions {
   render: (event: LiveEventRecord) => Promise<{ event: string; data: unknown } | null>;
   /** Sent first on a stream opened without `Last-Event-ID` (the state to start from). */
   initial?: () => Promise<{ event: string; data: unknown }>;
-  /** The credential's expiry: the stream ends then. */
+  /** The credential's expiry: the stream ends then (on the live log's clock, which signed visitor tokens too). */
   endAt?: Date;
   /** Every heartbeat (e.g. renewing the agent's presence). */
   onBeat?: () => Promise<void>;
@@ -63,7 +63,7 @@ export async function serveLiveStream(req: Request, res: Response, options: Live
           expired = true;
           stream.end();
         },
-        Math.max(0, Math.min(options.endAt.getTime() - Date.now(), 2 ** 31 - 1)),
+        Math.max(0, Math.min(options.endAt.getTime() - options.live.now().getTime(), 2 ** 31 - 1)),
       )
     : undefined;
   expiry?.unref();

@@ -9,21 +9,23 @@ import { type ServerProcess, startServerProcess } from '../test/serverProcess.js
 import { parseSse, type SseEvent } from '../test/testApp.js';
 
 /**
- * Two server processes on one database, one of them on a machine whose wall clock runs an hour ahead (Debian's
+ * Two server processes on one database, one of them on a machine whose wall clock runs 31 days ahead (Debian's
  * `faketime`, which `.ci/run` installs, shifts that process's clock alone). Leases are compared on the database's
  * clock, so the fast instance neither recovers the other's live answer as interrupted nor takes over the conversation
  * lock it holds: its send waits for the first answer to end, as on one clock. Before, every lease of the slow instance
- * looked an hour expired to the fast one.
+ * looked expired to the fast one, and a visitor's live stream (its 30-day token) ended at once.
  */
 
 /**
  * Production's lease (renewed every 5 s): a shorter one can lapse on a busy machine while the database queues the
- * renewal (see threeInstances.test.ts), and the fast instance, an hour ahead, sees it expired whatever its length.
+ * renewal (see threeInstances.test.ts), and the fast instance, a month ahead, sees it expired whatever its length.
  */
 const LEASE_MS = 15_000;
 const DELAY_MS = 1200;
 const CHUNKS = ['The ', 'first ', 'answer ', 'streams ', 'for ', 'about ', 'nine ', 'seconds.'];
 const ORIGIN = 'http://localhost:5173';
+/** How far ahead the fast instance's clock runs: past any lease, and past a visitor token's 30 days. */
+const SKEW_DAYS = 31;
 const secret = { admin: randomToken(24), visitor: randomToken(32) };
 
 function faketimeAvailable(): boolean {
@@ -55,7 +57,11 @@ beforeAll(async () => {
   };
   onTime = await startServerProcess(env);
   // Its timers and `performance.now()` stay true (the monotonic clock): only the wall clock moves.
-  ahead = await startServerProcess({ ...env, FAKETIME_DONT_FAKE_MONOTONIC: '1' }, undefined, ['faketime', '-f', '+1h']);
+  ahead = await startServerProcess({ ...env, FAKETIME_DONT_FAKE_MONOTONIC: '1' }, undefined, [
+    'faketime',
+    '-f',
+    `+${SKEW_DAYS}d`,
+  ]);
 }, 120_000);
 
 afterAll(async () => {
@@ -83,11 +89,11 @@ async function call(server: ServerProcess, method: string, path: string, token?:
 
 describe('instances whose wall clocks disagree', () => {
   it("keep each other's leases: the fast one waits for the live answer, which completes", async () => {
-    // The fast instance's wall clock is an hour ahead (its HTTP Date header), the other's is not.
+    // The fast instance's wall clock is a month ahead (its HTTP Date header), the other's is not.
     const skew = async (server: ServerProcess) =>
       new Date((await call(server, 'GET', '/healthz')).headers.get('date') as string).getTime() - Date.now();
     expect(Math.abs(await skew(onTime))).toBeLessThan(5_000);
-    expect(await skew(ahead)).toBeGreaterThan(3_500_000);
+    expect(await skew(ahead)).toBeGreaterThan((SKEW_DAYS - 1) * 86_400_000);
 
     const session = (await (
       await call(onTime, 'POST', '/v1/widget/sessions', undefined, { siteKey: onTime.demoSiteKey })
@@ -136,4 +142,31 @@ describe('instances whose wall clocks disagree', () => {
     const apart = new Date(secondAnswer.createdAt).getTime() - new Date(firstAnswer.createdAt).getTime();
     expect(apart).toBeGreaterThan((CHUNKS.length - 1) * DELAY_MS * 0.9);
   }, 60_000);
+
+  it("keep a visitor's live stream open until its token's expiry, on the database's clock", async () => {
+    // The token is signed on the on-time instance; the stream is served by the fast one, which must not end it at once
+    // (its own wall clock puts the token's 30 days past).
+    const session = (await (
+      await call(onTime, 'POST', '/v1/widget/sessions', undefined, { siteKey: onTime.demoSiteKey })
+    ).json()) as { visitorToken: string };
+    const token = session.visitorToken;
+    const conversation = (await (await call(onTime, 'POST', '/v1/widget/conversations', token, {})).json()) as { id: string };
+    const stream = await call(ahead, 'GET', `/v1/widget/conversations/${conversation.id}/events`, token);
+    expect(stream.status).toBe(200);
+    const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
+    let body = '';
+    while (!body.includes('\n\n')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      body += new TextDecoder().decode(value);
+    }
+    expect(body).toContain('event: mode');
+    // Still open two seconds on: a read that ends (done) would mean the stream was closed as expired.
+    const next = await Promise.race([
+      reader.read().then(({ done }) => (done ? 'ended' : 'data')),
+      new Promise((resolve) => setTimeout(() => resolve('open'), 2000)),
+    ]);
+    expect(next).not.toBe('ended');
+    await reader.cancel();
+  }, 30_000);
 });

@@ -25,6 +25,8 @@ export interface Follower {
 export function liveLog(deps: { events: LiveEventRepository; bus: EventBus; now: () => Date }) {
   const { events, bus, now } = deps;
   return {
+    /** The time the log dates its events by (the database's clock in a server): a stream's credential expires on it. */
+    now,
     head: (scope: string) => events.head(scope),
     /**
      * Where a stream resumed with `Last-Event-ID` continues: after that event, unless the sweep has removed what came
