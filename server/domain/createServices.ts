@@ -247,6 +247,7 @@ export function createServices(deps: ServiceDeps) {
     [BACKFILL_SLOT]: slotBackfill({ ...repos, now }),
     [SITE_DELETION]: siteDeletions.handler,
     [REPLY_REMINDER]: replyReminder({
+      now,
       conversations: repos.conversations,
       sites: repos.sites,
       mailer: deps.mailer ?? null,

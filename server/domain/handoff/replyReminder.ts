@@ -23,6 +23,8 @@ export function replyReminder(deps: {
   mailer: Mailer | null;
   /** The dashboard's public address, for the link. */
   dashboardUrl: string;
+  /** The clock `waitingSince` was dated by (the database's). */
+  now: () => Date;
 }): JobHandler {
   return async ({ job }) => {
     const { conversationId, waitingSince } = job.payload as { conversationId: string; waitingSince: string };
@@ -33,7 +35,7 @@ export function replyReminder(deps: {
     if (!site?.handoffEmails.length) return;
     // Without SMTP_URL the inbox is the only notice (the README says so).
     if (!deps.mailer) return;
-    const minutes = Math.max(1, Math.round((Date.now() - new Date(waitingSince).getTime()) / 60_000));
+    const minutes = Math.max(1, Math.round((deps.now().getTime() - new Date(waitingSince).getTime()) / 60_000));
     const link = `${deps.dashboardUrl.replace(/\/$/, '')}/conversations/${c.id}`;
     const who = c.user?.name ?? c.email ?? 'A visitor';
     await deps.mailer.send({
