@@ -5,6 +5,7 @@ import type { Message } from '../../contract/messages.js';
 import { randomToken } from '../domain/secrets.js';
 import { openTestDatabase, testDatabaseUri } from '../test/database.js';
 import { type FakeGemini, startFakeGemini } from '../test/fakeGemini.js';
+import { openLiveStream } from '../test/liveStream.js';
 import { type ServerProcess, startServerProcess } from '../test/serverProcess.js';
 import { parseSse, type SseEvent } from '../test/testApp.js';
 
@@ -151,22 +152,14 @@ describe('instances whose wall clocks disagree', () => {
     ).json()) as { visitorToken: string };
     const token = session.visitorToken;
     const conversation = (await (await call(onTime, 'POST', '/v1/widget/conversations', token, {})).json()) as { id: string };
-    const stream = await call(ahead, 'GET', `/v1/widget/conversations/${conversation.id}/events`, token);
-    expect(stream.status).toBe(200);
-    const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
-    let body = '';
-    while (!body.includes('\n\n')) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      body += new TextDecoder().decode(value);
-    }
-    expect(body).toContain('event: mode');
-    // Still open two seconds on: a read that ends (done) would mean the stream was closed as expired.
-    const next = await Promise.race([
-      reader.read().then(({ done }) => (done ? 'ended' : 'data')),
-      new Promise((resolve) => setTimeout(() => resolve('open'), 2000)),
-    ]);
-    expect(next).not.toBe('ended');
-    await reader.cancel();
+    const stream = await openLiveStream(`${ahead.url}/v1/widget/conversations/${conversation.id}/events`, token, {
+      origin: ORIGIN,
+    });
+    expect(stream.res.status).toBe(200);
+    expect((await stream.waitFor(1))[0]?.event).toBe('mode');
+    // Still open two seconds on: a stream closed as expired would have ended by then.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(stream.ended).toBe(false);
+    stream.close();
   }, 30_000);
 });
