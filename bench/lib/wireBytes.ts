@@ -124,7 +124,8 @@ const firstLine = (error: unknown) => String((error as Error)?.message ?? error)
 
 /**
  * One cold load of each widget's host page (until its launcher shows, then until its chat is open) and of the
- * dashboard (local mode, until the network is idle but for its live event stream, which stays open). The host pages set `window.__m.visible` (bench/widget.mjs).
+ * dashboard (local mode, until the network is idle but for its live event stream, which stays open). The host pages
+ * set `window.__m.visible` (bench/widget.mjs).
  */
 export async function measureOnTheWire(
   browser: Browser,
